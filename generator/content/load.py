@@ -1,0 +1,158 @@
+"""Narrative content: Markdown files with a YAML front matter block.
+
+Layout (per edition and language)::
+
+    content/<edition>/<lang>/index.md          the region's home page text
+    content/<edition>/<lang>/units/<unit>.md   narrative for one unit (optional)
+    content/<edition>/<lang>/pages/<slug>.md   other pages (about, methodology ...)
+
+Markdown is rendered once here; raw HTML, ``javascript:`` links and event handlers are
+removed, so an edited page can never inject script into the site.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import markdown
+import nh3
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from ..errors import ContentError
+from ..yamlio import parse_yaml, validation_error
+
+FRONT = "---"
+MD_EXTENSIONS = ["extra", "sane_lists", "toc"]
+
+# Tags and attributes Markdown produces; everything else is stripped.
+ALLOWED_TAGS = {
+    "a", "abbr", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "figcaption",
+    "figure", "h2", "h3", "h4", "h5", "h6", "hr", "img", "li", "ol", "p", "pre", "span",
+    "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "*": {"id", "class", "title", "lang"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"align", "colspan", "rowspan"},
+    "th": {"align", "colspan", "rowspan", "scope"},
+    "abbr": {"title"},
+}
+
+
+class FrontMatter(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: str
+    description: str = ""
+    order: int = 0
+
+
+@dataclass
+class Page:
+    """One Markdown file, rendered and sanitised."""
+
+    path: Path          # file, relative to the project root where possible
+    lang: str
+    kind: str           # home | unit | page
+    slug: str           # unit id or page slug; "index" for home
+    meta: FrontMatter
+    html: str
+    source: str = field(repr=False, default="")
+
+
+@dataclass
+class Content:
+    edition: str
+    pages: list[Page]
+
+    def get(self, lang: str, kind: str, slug: str) -> Page | None:
+        for p in self.pages:
+            if p.lang == lang and p.kind == kind and p.slug == slug:
+                return p
+        return None
+
+    def of_kind(self, lang: str, kind: str) -> list[Page]:
+        return sorted((p for p in self.pages if p.lang == lang and p.kind == kind),
+                      key=lambda p: (p.meta.order, p.slug))
+
+
+_md = markdown.Markdown(extensions=MD_EXTENSIONS, output_format="html")
+
+
+def render_markdown(text: str) -> str:
+    _md.reset()
+    html = _md.convert(text)
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                     url_schemes={"http", "https", "mailto"}, link_rel=None)
+
+
+def parse_page(text: str, path: Path, display: Path) -> tuple[FrontMatter, str, int]:
+    """Split front matter and body; return the meta, the body and the body's first line."""
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != FRONT:
+        raise ContentError("the page has no front matter", display, 1,
+                           "start the file with '---', then 'title: ...', then '---'")
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == FRONT)
+    except StopIteration:
+        raise ContentError("the front matter is not closed", display, 1,
+                           "add a line with '---' after the front matter keys") from None
+    doc = parse_yaml("\n".join(lines[1:end]) + "\n", display)
+    # The YAML starts on line 2 of the file.
+    doc.lines = {k: v + 1 for k, v in doc.lines.items()}
+    if not isinstance(doc.data, dict):
+        raise ContentError("the front matter must be keys and values", display, 2,
+                           "write e.g. 'title: My page'")
+    try:
+        meta = FrontMatter.model_validate(doc.data)
+    except ValidationError as exc:
+        err = validation_error(exc, doc)
+        raise ContentError(err.message, display, err.line, err.fix) from None
+    return meta, "\n".join(lines[end + 1:]), end + 2
+
+
+def _display(path: Path, base: Path) -> Path:
+    try:
+        return path.resolve().relative_to(base)
+    except ValueError:
+        return path
+
+
+def load_content(content_dir: Path, edition: str, languages: list[str], unit_ids: list[str],
+                 base: Path | None = None) -> Content:
+    base = (base or Path.cwd()).resolve()
+    root = content_dir / edition
+    pages: list[Page] = []
+    if not root.is_dir():
+        raise ContentError(f"no content folder for edition {edition!r}", _display(root, base),
+                           None, f"create {root}/<lang>/index.md")
+    for lang_dir in sorted(p for p in root.iterdir() if p.is_dir()):
+        if lang_dir.name not in languages:
+            raise ContentError(f"folder {lang_dir.name!r} is not a language of the site",
+                               _display(lang_dir, base), None,
+                               f"use one of {languages} or add the language to site.yaml")
+    for lang in languages:
+        lang_dir = root / lang
+        if not lang_dir.is_dir():
+            continue
+        for file in sorted(lang_dir.rglob("*.md")):
+            rel = file.relative_to(lang_dir)
+            display = _display(file, base)
+            if rel == Path("index.md"):
+                kind, slug = "home", "index"
+            elif len(rel.parts) == 2 and rel.parts[0] == "units":
+                kind, slug = "unit", rel.stem
+                if slug not in unit_ids:
+                    raise ContentError(f"no unit {slug!r} in units.yaml", display, None,
+                                       "name the file after a unit id, e.g. "
+                                       f"units/{unit_ids[0]}.md")
+            elif len(rel.parts) == 2 and rel.parts[0] == "pages":
+                kind, slug = "page", rel.stem
+            else:
+                raise ContentError("unexpected content file", display, None,
+                                   "put pages in index.md, units/<unit>.md or pages/<slug>.md")
+            text = file.read_text(encoding="utf-8")
+            meta, body, _ = parse_page(text, file, display)
+            pages.append(Page(path=display, lang=lang, kind=kind, slug=slug, meta=meta,
+                              html=render_markdown(body), source=body))
+    return Content(edition=edition, pages=pages)

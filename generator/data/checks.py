@@ -1,0 +1,342 @@
+"""Consistency checks of the transcribed tables (checks.yaml).
+
+A check compares what the source prints with what its own parts imply: a total with the sum
+of its parts, a printed ratio or growth rate with the one computed from levels, or the same
+observation printed in two places. The results become data notes on the site; a check that
+fails without being declared ``expected: fails`` stops the build, and so does a declared
+failure that no longer fails, so notes never go stale.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from ..errors import DataError
+from ..yamlio import load_yaml, validation_error
+from .model import Dataset
+
+SELECTOR_KEYS = ("table", "unit", "indicator", "category", "year")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Selector(_Strict):
+    table: str | None = None
+    unit: Any = None
+    indicator: Any = None
+    category: Any = None
+    year: Any = None
+
+
+class CheckSpec(_Strict):
+    id: str
+    kind: Literal["sum", "ratio", "growth", "equal"]
+    table: str | None = None
+    unit: Any = None
+    indicator: Any = None
+    category: Any = None
+    year: Any = None
+    parts: Selector | None = None
+    total: Selector | None = None
+    numerator: Selector | None = None
+    denominator: Selector | None = None
+    printed: Selector | None = None
+    level: Selector | None = None
+    left: Selector | None = None
+    right: Selector | None = None
+    scale: float = 1.0
+    for_each: Literal["unit", "year", "category"] | None = None
+    tolerance: float = 0.0
+    expected: Literal["passes", "fails"] = "passes"
+    note: str | dict[str, str] | None = None
+
+    @field_validator("tolerance")
+    @classmethod
+    def _tol(cls, v: float) -> float:
+        if v < 0:
+            raise ValueError("tolerance must not be negative")
+        return v
+
+
+class ChecksFile(_Strict):
+    checks: list[CheckSpec] = Field(default_factory=list)
+
+
+@dataclass
+class Comparison:
+    """One printed value against the value its parts imply."""
+
+    label: str
+    printed: float
+    computed: float
+    ok: bool
+    missing_parts: list[str] = field(default_factory=list)
+
+    @property
+    def difference(self) -> float:
+        return self.computed - self.printed
+
+
+@dataclass
+class CheckResult:
+    id: str
+    kind: str
+    expected: str
+    note: Any
+    comparisons: list[Comparison]
+    line: int | None
+
+    @property
+    def passed(self) -> bool:
+        return all(c.ok for c in self.comparisons if not c.missing_parts)
+
+    @property
+    def as_expected(self) -> bool:
+        return self.passed == (self.expected == "passes")
+
+    @property
+    def failures(self) -> list[Comparison]:
+        return [c for c in self.comparisons if not c.ok and not c.missing_parts]
+
+
+def _as_list(v: Any) -> list[Any] | None:
+    if v is None:
+        return None
+    return list(v) if isinstance(v, (list, tuple)) else [v]
+
+
+class _Runner:
+    def __init__(self, ds: Dataset, path: Path, line_of):
+        self.ds = ds
+        self.path = path
+        self.line_of = line_of
+
+    def fail(self, i: int, msg: str, fix: str) -> DataError:
+        return DataError(msg, self.path, self.line_of(i), fix)
+
+    def resolve(self, check: CheckSpec, sel: Selector | None) -> dict[str, Any]:
+        merged = {k: getattr(check, k) for k in SELECTOR_KEYS}
+        if sel is not None:
+            for k in SELECTOR_KEYS:
+                v = getattr(sel, k)
+                if v is not None:
+                    merged[k] = v
+        return merged
+
+    def rows(self, i: int, sel: dict[str, Any]) -> pd.DataFrame:
+        obs = self.ds.observations
+        mask = pd.Series(True, index=obs.index)
+        for key in SELECTOR_KEYS:
+            v = sel.get(key)
+            if v is None or v == "all":
+                continue
+            if key == "unit" and v == "units":
+                v = self.ds.unit_ids()
+            values = _as_list(v)
+            if key == "year":
+                values = [int(y) for y in values]
+            if key == "table":
+                for t in values:
+                    if t not in self.ds.tables:
+                        raise self.fail(i, f"unknown table {t!r}", "use a table id of sources.yaml")
+            if key == "indicator":
+                for ind in values:
+                    if ind not in self.ds.indicators:
+                        raise self.fail(i, f"unknown indicator {ind!r}",
+                                        "use an id of indicators.yaml")
+            mask &= obs[key].isin(values)
+        return obs[mask]
+
+    def single(self, i: int, sel: dict[str, Any], what: str) -> tuple[float, str]:
+        rows = self.rows(i, sel)
+        if rows.empty:
+            raise self.fail(i, f"the {what} selector {self.show(sel)} matches no value",
+                            "correct the selector's table, unit, indicator, category or year")
+        if len(rows) > 1:
+            raise self.fail(i, f"the {what} selector {self.show(sel)} matches {len(rows)} values",
+                            "narrow it (add unit, year, category or table)")
+        r = rows.iloc[0]
+        return float(r["value"]), r["flag"]
+
+    @staticmethod
+    def show(sel: dict[str, Any]) -> str:
+        return "{" + ", ".join(f"{k}: {v}" for k, v in sel.items() if v is not None) + "}"
+
+    # -- kinds ----------------------------------------------------------------
+    def expand(self, check: CheckSpec) -> list[dict[str, Any]]:
+        """A list-valued top-level indicator/year runs the check once per value."""
+        variants = [{}]
+        for key in ("indicator", "year"):
+            values = _as_list(getattr(check, key))
+            if values and len(values) > 1:
+                variants = [dict(v, **{key: x}) for v in variants for x in values]
+        return variants
+
+    def run(self, i: int, check: CheckSpec) -> CheckResult:
+        comparisons: list[Comparison] = []
+        for variant in self.expand(check):
+            c = check.model_copy(update=variant)
+            comparisons.extend(getattr(self, f"run_{check.kind}")(i, c))
+        if not comparisons:
+            raise self.fail(i, f"check {check.id!r} compares nothing", "correct its selectors")
+        return CheckResult(check.id, check.kind, check.expected, check.note, comparisons,
+                           self.line_of(i))
+
+    def keys_for_each(self, i: int, check: CheckSpec, sel: dict[str, Any]) -> list[Any]:
+        if check.for_each is None:
+            return [None]
+        rows = self.rows(i, sel)
+        return sorted(rows[check.for_each].unique(), key=str)
+
+    def run_sum(self, i: int, check: CheckSpec) -> list[Comparison]:
+        if check.parts is None or check.total is None:
+            raise self.fail(i, f"sum check {check.id!r} needs 'parts' and 'total'",
+                            "add both selectors")
+        out = []
+        base_total = self.resolve(check, check.total)
+        base_parts = self.resolve(check, check.parts)
+        for key in self.keys_for_each(i, check, base_total):
+            total_sel = dict(base_total)
+            parts_sel = dict(base_parts)
+            if key is not None:
+                total_sel[check.for_each] = key
+                parts_sel[check.for_each] = key
+            printed, _ = self.single(i, total_sel, "total")
+            parts = self.rows(i, parts_sel)
+            if parts.empty:
+                raise self.fail(i, f"the parts selector {self.show(parts_sel)} matches nothing",
+                                "correct it")
+            flagged = parts[parts["value"].isna()]
+            computed = float(parts["value"].sum(skipna=True))
+            label = self.show({k: v for k, v in total_sel.items() if k != "table"})
+            if not flagged.empty:
+                missing = [f"{r.unit}/{r.indicator}/{r.category or '-'}" for r in flagged.itertuples()]
+                # What the printed total implies for the hidden part(s).
+                out.append(Comparison(label, printed, computed, True, missing))
+            else:
+                out.append(Comparison(label, printed, computed,
+                                      abs(computed - printed) <= check.tolerance + 1e-9))
+        return out
+
+    def run_ratio(self, i: int, check: CheckSpec) -> list[Comparison]:
+        if not (check.numerator and check.denominator and check.printed):
+            raise self.fail(i, f"ratio check {check.id!r} needs numerator, denominator and "
+                            "printed", "add the three selectors")
+        out = []
+        num_b = self.resolve(check, check.numerator)
+        den_b = self.resolve(check, check.denominator)
+        pr_b = self.resolve(check, check.printed)
+        for key in self.keys_for_each(i, check, pr_b):
+            sels = [dict(num_b), dict(den_b), dict(pr_b)]
+            if key is not None:
+                for s in sels:
+                    s[check.for_each] = key
+            printed, pflag = self.single(i, sels[2], "printed")
+            num, _ = self.single(i, sels[0], "numerator")
+            den, _ = self.single(i, sels[1], "denominator")
+            label = self.show({k: v for k, v in sels[2].items() if k != "table"})
+            if any(math.isnan(x) for x in (printed, num, den)):
+                out.append(Comparison(label, printed, math.nan, True, ["flagged value"]))
+                continue
+            if den == 0:
+                raise self.fail(i, f"division by zero: the denominator {self.show(sels[1])} is 0",
+                                "check the value or the selector")
+            computed = num / den * check.scale
+            out.append(Comparison(label, printed, computed,
+                                  abs(computed - printed) <= check.tolerance + 1e-9))
+        return out
+
+    def run_growth(self, i: int, check: CheckSpec) -> list[Comparison]:
+        if not (check.level and check.printed):
+            raise self.fail(i, f"growth check {check.id!r} needs 'level' and 'printed'",
+                            "add both selectors")
+        lev_b = self.resolve(check, check.level)
+        pr_b = self.resolve(check, check.printed)
+        printed_rows = self.rows(i, pr_b)
+        if printed_rows.empty:
+            raise self.fail(i, f"the printed selector {self.show(pr_b)} matches nothing",
+                            "correct it")
+        out = []
+        for r in printed_rows.sort_values(["unit", "category", "year"]).itertuples():
+            sel = dict(lev_b, unit=r.unit)
+            if r.category:
+                sel["category"] = r.category
+            cur, _ = self.single(i, dict(sel, year=r.year), "level")
+            prev, _ = self.single(i, dict(sel, year=r.year - 1), "level")
+            label = f"{r.unit} {r.indicator} {r.category or ''} {r.year - 1}→{r.year}".replace("  ", " ")
+            if math.isnan(r.value) or math.isnan(cur) or math.isnan(prev):
+                out.append(Comparison(label, r.value, math.nan, True, ["flagged value"]))
+                continue
+            if prev == 0:
+                raise self.fail(i, f"division by zero: {r.unit} {r.year - 1} level is 0",
+                                "check the value")
+            computed = cur / prev * check.scale
+            out.append(Comparison(label, float(r.value), computed,
+                                  abs(computed - r.value) <= check.tolerance + 1e-9))
+        return out
+
+    def run_equal(self, i: int, check: CheckSpec) -> list[Comparison]:
+        if not (check.left and check.right):
+            raise self.fail(i, f"equal check {check.id!r} needs 'left' and 'right'",
+                            "add both selectors")
+        left_b = self.resolve(check, check.left)
+        right_b = self.resolve(check, check.right)
+        out = []
+        for key in self.keys_for_each(i, check, left_b):
+            ls, rs = dict(left_b), dict(right_b)
+            if key is not None:
+                ls[check.for_each] = key
+                rs[check.for_each] = key
+            right_rows = self.rows(i, rs)
+            if right_rows.empty:
+                continue
+            lv, _ = self.single(i, ls, "left")
+            rv, _ = self.single(i, rs, "right")
+            label = self.show({k: v for k, v in ls.items() if k != "table"})
+            out.append(Comparison(label, lv, rv, abs(lv - rv) <= check.tolerance + 1e-9))
+        return out
+
+
+def run_checks(ds: Dataset, path: Path | None = None) -> list[CheckResult]:
+    """Run ``checks.yaml`` of the dataset's edition (no file → no checks)."""
+    path = path or ds.root / "checks.yaml"
+    if not path.is_file():
+        return []
+    doc = load_yaml(path)
+    try:
+        spec = ChecksFile.model_validate(doc.data or {})
+    except ValidationError as exc:
+        err = validation_error(exc, doc)
+        raise DataError(err.message, err.file, err.line, err.fix) from None
+    ids = set()
+    for i, c in enumerate(spec.checks):
+        if c.id in ids:
+            raise DataError(f"check id {c.id!r} is used twice", path, doc.line("checks", i),
+                            "give every check its own id")
+        ids.add(c.id)
+    runner = _Runner(ds, path, lambda i: doc.line("checks", i))
+    return [runner.run(i, c) for i, c in enumerate(spec.checks)]
+
+
+def unexpected(results: list[CheckResult], path: Path) -> DataError | None:
+    """The first check whose outcome contradicts its declaration, as an error."""
+    for r in results:
+        if r.as_expected:
+            continue
+        if r.expected == "passes":
+            f = r.failures[0]
+            return DataError(
+                f"check {r.id!r} fails: {f.label} is printed {f.printed:g} but its parts give "
+                f"{f.computed:.6g} (difference {f.difference:+.6g})", path, r.line,
+                "correct the transcription if it differs from the source; if the source itself "
+                "is inconsistent, add 'expected: fails' and a note saying so")
+        return DataError(f"check {r.id!r} is declared 'expected: fails' but now passes", path,
+                         r.line, "remove 'expected: fails' and its note")
+    return None

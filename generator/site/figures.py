@@ -1,0 +1,98 @@
+"""Key figures: what a page says about a unit or the region, straight from the data.
+
+Every figure carries its value, year, unit of measure, source (document, table, line), the
+unit's rank among all units and its gap to the region, so a page never shows a bare number.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..data.model import Dataset
+
+
+@dataclass(frozen=True)
+class Figure:
+    table: str
+    indicator: str
+    category: str
+    year: int
+    unit: str
+    value: float            # NaN for flagged or class values
+    label: str              # class id for class indicators
+    flag: str
+    line: int
+    note: str
+    rank: int | None        # 1 = best (or largest when the direction is 'none')
+    rank_of: int            # how many units have a value
+    region_value: float     # NaN when the region has no value
+    direction: str
+
+    @property
+    def gap(self) -> float:
+        if math.isnan(self.region_value) or math.isnan(self.value):
+            return math.nan
+        return self.value - self.region_value
+
+    @property
+    def ratio_to_region(self) -> float:
+        if math.isnan(self.region_value) or self.region_value == 0 or math.isnan(self.value):
+            return math.nan
+        return self.value / self.region_value * 100
+
+
+def _ranks(ds: Dataset) -> pd.DataFrame:
+    """Rank of every unit within each (table, indicator, category, year) cross-section."""
+    obs = ds.observations
+    units = set(ds.unit_ids())
+    numeric = obs[obs["unit"].isin(units) & obs["value"].notna()].copy()
+    directions = {i: ind.direction for i, ind in ds.indicators.items()}
+    numeric["direction"] = numeric["indicator"].map(directions)
+    keys = ["table", "indicator", "category", "year"]
+    ascending = numeric["direction"] == "lower"
+    # Rank descending for 'higher' and 'none', ascending for 'lower'.
+    signed_value = numeric["value"].where(ascending, -numeric["value"])
+    numeric["rank"] = signed_value.groupby([numeric[k] for k in keys]).rank(method="min")
+    numeric["rank_of"] = numeric.groupby(keys)["value"].transform("count")
+    return numeric[keys + ["unit", "rank", "rank_of"]]
+
+
+class FigureIndex:
+    """All figures of a dataset, computed once and looked up per area."""
+
+    def __init__(self, ds: Dataset):
+        self.ds = ds
+        obs = ds.observations
+        ranks = _ranks(ds)
+        keys = ["table", "indicator", "category", "year"]
+        region = obs[obs["unit"] == ds.region][keys + ["value"]].rename(
+            columns={"value": "region_value"})
+        merged = obs.merge(ranks, on=keys + ["unit"], how="left").merge(
+            region, on=keys, how="left")
+        table_order = {t: i for i, t in enumerate(ds.tables)}
+        ind_order = {t: i for i, t in enumerate(ds.indicators)}
+        merged["_t"] = merged["table"].map(table_order)
+        merged["_i"] = merged["indicator"].map(ind_order)
+        self.frame = merged.sort_values(["_t", "_i", "category", "year"], kind="stable")
+
+    def for_area(self, area_id: str) -> list[Figure]:
+        rows = self.frame[self.frame["unit"] == area_id]
+        out = []
+        for r in rows.itertuples(index=False):
+            rank = None if pd.isna(r.rank) else int(r.rank)
+            rank_of = 0 if pd.isna(r.rank_of) else int(r.rank_of)
+            out.append(Figure(
+                table=r.table, indicator=r.indicator, category=r.category, year=int(r.year),
+                unit=r.unit, value=float(r.value), label=r.label, flag=r.flag, line=int(r.line),
+                note=r.note, rank=rank, rank_of=rank_of,
+                region_value=float(r.region_value) if not pd.isna(r.region_value) else math.nan,
+                direction=self.ds.indicators[r.indicator].direction))
+        return out
+
+    def by_table(self, area_id: str) -> list[tuple[str, list[Figure]]]:
+        groups: dict[str, list[Figure]] = {}
+        for f in self.for_area(area_id):
+            groups.setdefault(f.table, []).append(f)
+        return list(groups.items())

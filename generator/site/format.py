@@ -1,0 +1,76 @@
+"""Locale-aware formatting: one setting per language serves prose, tables and charts.
+
+Babel's CLDR data decide the decimal sign and grouping (kk/ru: "1 234,5"; en: "1,234.5").
+"""
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+
+@lru_cache(maxsize=None)
+def _pattern(decimals: int) -> str:
+    return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+
+
+def decimals_of(value: float, default: int = 1, maximum: int = 4) -> int:
+    """A sensible number of decimals when the source gives none."""
+    if value == 0 or math.isnan(value):
+        return 0
+    if float(value).is_integer() and abs(value) >= 1:
+        return 0
+    magnitude = abs(value)
+    if magnitude >= 100:
+        return min(default, maximum)
+    if magnitude >= 1:
+        return max(default, 1)
+    return min(maximum, 3)
+
+
+def number(value: float | None, lang: str, decimals: int | None = None) -> str:
+    """Format ``value`` for ``lang``; NaN/None become an en dash."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if decimals is None:
+        decimals = decimals_of(float(value))
+    return format_decimal(round(float(value), decimals) + 0.0, format=_pattern(decimals),
+                          locale=lang)
+
+
+def signed(value: float | None, lang: str, decimals: int | None = None) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = number(abs(value), lang, decimals)
+    if round(value, decimals if decimals is not None else 6) == 0:
+        return text
+    return ("+" if value > 0 else "−") + text
+
+
+def date(iso: str | None, lang: str) -> str:
+    if not iso:
+        return ""
+    import datetime as _dt
+
+    return format_date(_dt.date.fromisoformat(iso), format="long", locale=lang)
+
+
+@lru_cache(maxsize=None)
+def language_name(lang: str) -> str:
+    """The language's own name for itself, e.g. 'қазақ тілі'."""
+    try:
+        name = Locale.parse(lang).get_display_name(lang) or lang
+    except Exception:  # unknown locale: show the code
+        return lang
+    return name[:1].upper() + name[1:]
+
+
+@lru_cache(maxsize=None)
+def number_symbols(lang: str) -> dict[str, str]:
+    """Decimal and group symbols of ``lang`` (for chart format locales)."""
+    loc = Locale.parse(lang)
+    syms = loc.number_symbols.get("latn", loc.number_symbols)
+    return {"decimal": syms["decimal"], "group": syms["group"]}

@@ -1,0 +1,95 @@
+"""Which pages the site has, and what each one shows.
+
+Planning is separate from rendering: every page is first described as a :class:`PageSpec`
+(its path, language, template and context), so the pipeline knows the whole site — for the
+language switcher, link checks and the sitemap — before a single file is written.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..config import Edition, SiteConfig
+from ..content.load import Content
+from ..data.model import Dataset, text
+from . import urls
+from .figures import FigureIndex
+
+
+@dataclass
+class PageSpec:
+    path: str                       # relative to the output root
+    lang: str
+    template: str
+    key: tuple[str, str]            # (kind, slug): the same page in other languages
+    title: str
+    description: str = ""
+    context: dict[str, Any] = field(default_factory=dict)
+    crumbs: list[tuple[str, str]] = field(default_factory=list)  # (title, path)
+
+
+@dataclass
+class SiteModel:
+    """Everything the pages are made from, gathered before rendering."""
+
+    config: SiteConfig
+    edition: Edition
+    dataset: Dataset
+    content: Content
+    figures: FigureIndex
+    strings: dict[str, dict[str, str]]
+    indices: Any = None             # index engine results, when computed
+
+    def s(self, key: str, lang: str) -> str:
+        return text(self.strings.get(key), lang) or key
+
+
+def _home_pages(site: SiteModel, lang: str) -> PageSpec:
+    ds = site.dataset
+    page = site.content.get(lang, "home", "index")
+    title = page.meta.title if page else text(site.config.title, lang)
+    region = ds.areas[ds.region]
+    return PageSpec(
+        path=urls.home(lang), lang=lang, template="home.html", key=("home", "index"),
+        title=title,
+        description=(page.meta.description if page else "") or text(site.config.description, lang),
+        context={"page_content": page, "region": region,
+                 "region_figures": site.figures.by_table(ds.region),
+                 "units": ds.units},
+        crumbs=[])
+
+
+def _unit_pages(site: SiteModel, lang: str) -> list[PageSpec]:
+    ds = site.dataset
+    out = []
+    for area in ds.units:
+        page = site.content.get(lang, "unit", area.id)
+        name = text(area.name, lang)
+        type_label = site.s(f"unit_{area.type}", lang)
+        out.append(PageSpec(
+            path=urls.unit(lang, area.id), lang=lang, template="unit.html",
+            key=("unit", area.id), title=name,
+            description=(page.meta.description if page else "") or
+            f"{name} ({type_label}): {site.s('key_figures', lang).lower()}",
+            context={"unit": area, "page_content": page,
+                     "unit_figures": site.figures.by_table(area.id)},
+            crumbs=[(site.s("home", lang), urls.home(lang)),
+                    (site.s("units", lang), urls.units(lang))]))
+    return out
+
+
+def _units_list(site: SiteModel, lang: str) -> PageSpec:
+    return PageSpec(
+        path=urls.units(lang), lang=lang, template="units.html", key=("units", "index"),
+        title=site.s("units", lang), context={"units": site.dataset.units},
+        crumbs=[(site.s("home", lang), urls.home(lang))])
+
+
+def plan(site: SiteModel) -> list[PageSpec]:
+    """All pages of one edition in every language, in a fixed order."""
+    specs: list[PageSpec] = []
+    for lang in site.config.languages:
+        specs.append(_home_pages(site, lang))
+        specs.append(_units_list(site, lang))
+        specs.extend(_unit_pages(site, lang))
+    return specs

@@ -1,0 +1,183 @@
+"""Render planned pages with Jinja2 into bytes, in memory.
+
+Autoescaping is on everywhere; templates get small, named helpers (``link``, ``t``, ``num``,
+``tx``, ``cite``) instead of raw data structures, so a template never formats a number or
+builds a URL by hand.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from ..data.model import text
+from ..errors import AimaqError
+from ..yamlio import load_yaml
+from . import format as fmt
+from . import urls
+from .pages import PageSpec, SiteModel
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+       "form-action 'none'")
+
+
+def load_strings(templates_dir: Path, languages: list[str]) -> dict[str, dict[str, str]]:
+    path = templates_dir / "strings.yaml"
+    doc = load_yaml(path)
+    if not isinstance(doc.data, dict):
+        raise AimaqError("strings.yaml must map string ids to texts per language", path, 1)
+    for key, value in doc.data.items():
+        if not isinstance(value, dict):
+            raise AimaqError(f"string {key!r} must map languages to texts", path, doc.line(key),
+                             "write e.g. {kk: ..., ru: ..., en: ...}")
+        missing = [lang for lang in languages if not value.get(lang)]
+        if missing:
+            raise AimaqError(f"string {key!r} has no text for {', '.join(missing)}", path,
+                             doc.line(key), "add the missing translations")
+    return doc.data
+
+
+def environment(templates_dir: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+class PageHelpers:
+    """The helpers one page's template sees; bound to that page's path and language."""
+
+    def __init__(self, site: SiteModel, spec: PageSpec, alternates: dict[str, str]):
+        self.site = site
+        self.spec = spec
+        self.lang = spec.lang
+        self.alternates = alternates
+
+    def link(self, path: str) -> str:
+        return urls.relative(self.spec.path, path)
+
+    def t(self, key: str, **kwargs: Any) -> str:
+        value = self.site.s(key, self.lang)
+        return value.format(**kwargs) if kwargs else value
+
+    def tx(self, labels: dict[str, str] | None) -> str:
+        return text(labels, self.lang)
+
+    def num(self, value: float | None, decimals: int | None = None) -> str:
+        return fmt.number(value, self.lang, decimals)
+
+    def signed(self, value: float | None, decimals: int | None = None) -> str:
+        return fmt.signed(value, self.lang, decimals)
+
+    def figure_value(self, f) -> str:
+        ds = self.site.dataset
+        ind = ds.indicators[f.indicator]
+        if ind.kind == "class":
+            for c in ind.classes:
+                if c.id == f.label:
+                    return text(c.name, self.lang)
+        if f.flag:
+            return self.t(f"flag_{f.flag}")
+        return fmt.number(f.value, self.lang, ind.decimals)
+
+    def indicator_name(self, f) -> str:
+        ds = self.site.dataset
+        ind = ds.indicators[f.indicator]
+        name = text(ind.name, self.lang)
+        if f.category:
+            for c in ind.categories:
+                if c.id == f.category:
+                    return f"{name}: {text(c.name, self.lang)}"
+        return name
+
+    def measure(self, indicator_id: str) -> str:
+        ds = self.site.dataset
+        if ds.indicators[indicator_id].kind == "class":
+            return ""
+        return text(ds.measures.get(ds.indicators[indicator_id].measure), self.lang)
+
+    def cite(self, table_id: str, line: int | None = None) -> str:
+        ds = self.site.dataset
+        table = ds.tables[table_id]
+        doc = ds.documents[table.document]
+        who = doc.author or text(doc.title, self.lang)
+        if doc.year:
+            who = f"{who} ({doc.year})"
+        number = table.number
+        if number.lower().startswith(("fig", "сур", "рис")):
+            label = f"{self.t('figure')} {number.split(maxsplit=1)[-1]}"
+        elif number and number[0].isdigit():
+            label = f"{self.t('table')} {number}"
+        else:
+            label = number
+        parts = [who, label]
+        if line:
+            parts.append(f"{self.t('line')} {line}")
+        return ", ".join(p for p in parts if p)
+
+    def table_title(self, table_id: str) -> str:
+        return text(self.site.dataset.tables[table_id].title, self.lang)
+
+    def isnan(self, value: Any) -> bool:
+        return isinstance(value, float) and math.isnan(value)
+
+
+def render(site: SiteModel, specs: list[PageSpec], env: jinja2.Environment) -> dict[str, bytes]:
+    """Render every page; returns {path: bytes}."""
+    by_key: dict[tuple[str, str], dict[str, str]] = {}
+    for spec in specs:
+        by_key.setdefault(spec.key, {})[spec.lang] = spec.path
+    files: dict[str, bytes] = {}
+    for spec in specs:
+        alternates = by_key[spec.key]
+        helpers = PageHelpers(site, spec, alternates)
+        try:
+            template = env.get_template(spec.template)
+        except jinja2.TemplateNotFound:
+            raise AimaqError(f"template {spec.template!r} not found",
+                             site.config.templates_path, None,
+                             f"add {spec.template} to the templates folder") from None
+        except jinja2.TemplateSyntaxError as exc:
+            raise AimaqError(f"template error: {exc.message}", exc.filename or spec.template,
+                             exc.lineno, "correct the Jinja syntax") from None
+        context = dict(spec.context)
+        context.update(
+            page=spec, site=site, config=site.config, edition=site.edition, lang=spec.lang,
+            h=helpers, link=helpers.link, t=helpers.t, tx=helpers.tx, num=helpers.num,
+            csp=CSP, languages=site.config.languages, language_name=fmt.language_name,
+            alternates=alternates, urls=urls,
+            canonical=urls.absolute(site.config.base_url, spec.path),
+        )
+        try:
+            html = template.render(context)
+        except jinja2.UndefinedError as exc:
+            raise AimaqError(f"template {spec.template!r}: {exc.message}",
+                             site.config.templates_path / spec.template, None,
+                             "use only the variables the page provides") from None
+        files[spec.path] = html.encode("utf-8")
+    return files
+
+
+def redirect_page(site: SiteModel) -> bytes:
+    """output/index.html: send the reader to the default language."""
+    lang = site.config.default_language
+    target = urls.home(lang)
+    title = text(site.config.title, lang)
+    html = (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
+        f'<meta http-equiv="refresh" content="0; url={target}">\n'
+        f'<link rel="canonical" href="{urls.absolute(site.config.base_url, target)}">\n'
+        f"<title>{jinja2.utils.markupsafe.escape(title)}</title>\n</head>\n<body>\n"
+        f'<p><a href="{target}">{jinja2.utils.markupsafe.escape(site.s("redirect_text", lang))}'
+        "</a></p>\n</body>\n</html>\n")
+    return html.encode("utf-8")

@@ -1,0 +1,49 @@
+"""The URL scheme and relative links.
+
+Pages live at stable, pretty paths (``<lang>/units/<unit>/index.html``). Every internal link
+is written relative to the page that contains it and ends in ``index.html``, so the same
+files work opened from disk (file://), at a domain root and under any sub-path. Only the
+canonical, hreflang and sitemap addresses are absolute, built from ``base_url``.
+"""
+from __future__ import annotations
+
+import posixpath
+
+
+def home(lang: str) -> str:
+    return f"{lang}/index.html"
+
+
+def unit(lang: str, unit_id: str) -> str:
+    return f"{lang}/units/{unit_id}/index.html"
+
+
+def units(lang: str) -> str:
+    return f"{lang}/units/index.html"
+
+
+def index(lang: str, index_id: str) -> str:
+    return f"{lang}/indices/{index_id}/index.html"
+
+
+def indices(lang: str) -> str:
+    return f"{lang}/indices/index.html"
+
+
+def page(lang: str, slug: str) -> str:
+    return f"{lang}/{slug}/index.html"
+
+
+def relative(from_path: str, to_path: str) -> str:
+    """Link from the page at ``from_path`` to ``to_path`` (both relative to the site root)."""
+    to_path, _, fragment = to_path.partition("#")
+    start = posixpath.dirname(from_path) or "."
+    rel = posixpath.relpath(to_path, start)
+    return rel + (f"#{fragment}" if fragment else "")
+
+
+def absolute(base_url: str, path: str) -> str:
+    """Public address of ``path``: 'index.html' is dropped for pretty URLs."""
+    if path.endswith("index.html"):
+        path = path[: -len("index.html")]
+    return base_url.rstrip("/") + "/" + path
