@@ -1,0 +1,362 @@
+"""The schema of ``methodology.yaml``: what an economist may write, checked key by key.
+
+Only the shape is checked here (unknown keys, types, one kind per step); whether the names
+exist in the edition's data is checked in :mod:`generator.indices.validate`. Every error
+names the file and the line through :mod:`generator.yamlio`.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, \
+    model_validator
+
+from ..errors import MethodologyError
+from ..yamlio import YamlDoc, load_yaml, validation_error
+
+Text = dict[str, str]
+Status = Literal["match", "differs", "not-reproducible", "reconstruction"]
+STEP_KINDS = ("denominate", "normalise", "aggregate", "count", "classify", "rank")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _years(v: Any) -> Any:
+    """A year (2020) or an inclusive range ([2016, 2018])."""
+    if isinstance(v, list):
+        if len(v) != 2 or not all(isinstance(y, int) for y in v) or v[0] > v[1]:
+            raise ValueError("a year range is written [first, last] with first <= last")
+        return (v[0], v[1])
+    return v
+
+
+class SourceSpec(_Strict):
+    document: str | None = None
+    table: str | None = None
+    figure: str | None = None
+    formula: str | None = None
+    lines: str | None = None
+
+    @field_validator("table", "figure", "formula", "lines", mode="before")
+    @classmethod
+    def _str(cls, v):
+        return None if v is None else str(v)
+
+
+class MissingSpec(_Strict):
+    policy: Literal["fail", "skip"] = "fail"
+    min_share: float = Field(default=1.0, gt=0, le=1)
+
+
+class InputSpec(_Strict):
+    id: str | None = None
+    indicator: str | None = None
+    index: str | None = None
+    table: str | None = None
+    year: int | tuple[int, int] | None = None
+    category: str | list[str] | None = None
+    weight: float | None = Field(default=None, ge=0)
+    name: Text = Field(default_factory=dict)
+
+    _y = field_validator("year", mode="before")(classmethod(lambda cls, v: _years(v)))
+
+    @model_validator(mode="after")
+    def _one_source(self):
+        if (self.indicator is None) == (self.index is None):
+            raise ValueError("an input names either an 'indicator' or an 'index'")
+        if self.index is not None and (self.table or self.year or self.category):
+            raise ValueError("table, year and category apply to indicator inputs only")
+        if self.id is None:
+            self.id = self.indicator or self.index
+        return self
+
+
+class DenominateSpec(_Strict):
+    by: str
+    scale: float = 1.0
+    parts: list[str] | None = None
+
+
+class NormaliseSpec(_Strict):
+    method: Literal["minmax", "ratio_to_region", "chain_growth", "average_growth",
+                    "window_mean", "window_minmax"]
+    direction: Literal["auto", "higher", "lower"] = "auto"
+    window: tuple[int, int] | None = None
+    mean: Literal["arithmetic", "geometric"] = "arithmetic"
+    scale: float = 1.0
+    parts: list[str] | None = None
+
+    _w = field_validator("window", mode="before")(classmethod(lambda cls, v: _years(v)))
+
+    @model_validator(mode="after")
+    def _window(self):
+        needs = self.method in ("average_growth", "window_mean", "window_minmax")
+        if needs and self.window is None:
+            raise ValueError(f"method {self.method} needs a window: [first, last]")
+        if not needs and self.window is not None:
+            raise ValueError(f"method {self.method} takes no window")
+        return self
+
+
+class AggregateSpec(_Strict):
+    method: Literal["arithmetic", "geometric"] = "arithmetic"
+    weights: Literal["equal", "inputs"] | dict[str, float] = "inputs"
+    epsilon: float | None = Field(default=None, gt=0)
+    per: Literal["unit", "part"] = "unit"
+
+
+class CountSpec(_Strict):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    class_: str = Field(alias="class")
+
+
+class ClassItem(_Strict):
+    id: str
+    name: Text = Field(default_factory=dict)
+
+
+class ClassifySpec(_Strict):
+    method: Literal["given", "thresholds", "quantiles", "natural_breaks", "kmeans", "map"]
+    classes: list[Union[str, ClassItem]] | None = None
+    k: int | None = Field(default=None, ge=1)
+    breaks: list[float] | None = None
+    indicator: str | None = None
+    table: str | None = None
+    year: int | None = None
+    map: dict[str, str] | None = None
+    default: str | None = None
+
+    @model_validator(mode="after")
+    def _params(self):
+        m = self.method
+        if m == "given" and not self.indicator:
+            raise ValueError("method given needs the class 'indicator' holding the memberships")
+        if m == "thresholds":
+            if not self.breaks or not self.classes:
+                raise ValueError("method thresholds needs 'breaks' and 'classes'")
+            if len(self.classes) != len(self.breaks) + 1:
+                raise ValueError("thresholds need one more class than breaks")
+        if m in ("quantiles", "natural_breaks", "kmeans"):
+            if not self.classes:
+                raise ValueError(f"method {m} needs 'classes' (lowest values first)")
+            if self.k is not None and self.k != len(self.classes):
+                raise ValueError("k must equal the number of classes")
+            self.k = len(self.classes)
+        if m == "map" and not self.map:
+            raise ValueError("method map needs 'map' from the input's classes to new ones")
+        return self
+
+    def class_ids(self) -> list[str]:
+        return [c if isinstance(c, str) else c.id for c in (self.classes or [])]
+
+
+class RankSpec(_Strict):
+    order: Literal["descending", "ascending"] = "descending"
+
+
+class StepSpec(_Strict):
+    name: str | None = None
+    note: str | None = None
+    denominate: DenominateSpec | None = None
+    normalise: NormaliseSpec | None = None
+    aggregate: AggregateSpec | None = None
+    count: CountSpec | None = None
+    classify: ClassifySpec | None = None
+    rank: RankSpec | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, v):
+        if isinstance(v, str) and v in STEP_KINDS:
+            return {v: {}}
+        if isinstance(v, dict):
+            return {k: ({} if (k in STEP_KINDS and val is None) else val) for k, val in v.items()}
+        return v
+
+    @model_validator(mode="after")
+    def _one_kind(self):
+        kinds = [k for k in STEP_KINDS if getattr(self, k) is not None]
+        if len(kinds) != 1:
+            raise ValueError(f"a step has exactly one of {', '.join(STEP_KINDS)}; "
+                             f"found {kinds or 'none'}")
+        return self
+
+    @property
+    def kind(self) -> str:
+        return next(k for k in STEP_KINDS if getattr(self, k) is not None)
+
+    @property
+    def params(self) -> BaseModel:
+        return getattr(self, self.kind)
+
+
+class PrintedSpec(_Strict):
+    table: str | None = None
+    indicator: str | None = None
+    year: int | None = None
+    category: str | None = None
+
+
+class PrintedValue(_Strict):
+    unit: str
+    value: float
+    part: str = ""
+    year: int | None = None
+    decimals: int | None = None
+    line: int | None = None
+    note: str | None = None
+
+
+class Erratum(_Strict):
+    unit: str | list[str] | None = None
+    part: str | list[str] | None = None
+    status: Status = "differs"
+    reason: str
+
+
+class AuditSpec(_Strict):
+    printed: PrintedSpec | None = None
+    values: list[PrintedValue] | None = None
+    check: Literal["ordering"] | None = None
+    parts: Literal["category"] | dict[str, PrintedSpec] | None = None
+    decimals: int | None = Field(default=None, ge=0)
+    rounding: Literal["nearest", "either"] = "nearest"
+    differs: Status = "differs"
+    reason: str | None = None
+    errata: list[Erratum] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _what(self):
+        given = [x for x in (self.printed, self.values, self.check) if x is not None]
+        if len(given) != 1:
+            raise ValueError("an audit entry has exactly one of 'printed' (a table), "
+                             "'values' (numbers printed in the text) or 'check: ordering'")
+        return self
+
+
+class CompareSpec(_Strict):
+    index: str
+    reason: str | None = None
+
+
+class IndexSpec(_Strict):
+    id: str
+    name: Text
+    family: str = ""
+    measures: Text = Field(default_factory=dict)
+    formula: str = ""
+    status: Literal["source", "reconstruction", "addition"] = "source"
+    source: SourceSpec | None = None
+    notes: Text = Field(default_factory=dict)
+    measure: str | Text | None = None
+    decimals: int | None = Field(default=None, ge=0)
+    areas: list[str] = Field(default_factory=lambda: ["units"])
+    inputs: list[InputSpec] = Field(min_length=1)
+    missing: MissingSpec = Field(default_factory=MissingSpec)
+    steps: list[StepSpec] = Field(default_factory=list)
+    audit: list[AuditSpec] = Field(default_factory=list)
+    compare: list[CompareSpec] = Field(default_factory=list)
+
+    @field_validator("areas", mode="before")
+    @classmethod
+    def _areas(cls, v):
+        return [v] if isinstance(v, str) else v
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v):
+        import re
+        if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", v):
+            raise ValueError(f"{v!r} is not a valid id: use lowercase letters, digits, '_', '-'")
+        return v
+
+
+class UnreproducibleSpec(_Strict):
+    id: str
+    table: str
+    indicator: str | list[str]
+    year: int | None = None
+    category: str | None = None
+    units: str | list[str] = "all"
+    reason: str
+
+
+class Patch(BaseModel):
+    """One change of a variant: a step of an index and the fields to set on it."""
+    model_config = ConfigDict(extra="allow")
+    index: str
+    step: str
+
+
+class OptionSpec(_Strict):
+    label: str
+    set: list[Patch] = Field(default_factory=list)
+
+
+class FactorSpec(_Strict):
+    name: str
+    options: list[OptionSpec] = Field(min_length=2)
+
+
+class FlagSpec(_Strict):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    index: str
+    class_: str = Field(alias="class")
+
+
+class SensitivitySpec(_Strict):
+    id: str
+    target: str
+    flag: FlagSpec | None = None
+    notes: Text = Field(default_factory=dict)
+    factors: list[FactorSpec] = Field(min_length=1)
+
+
+class MethodologyFile(_Strict):
+    notes: Text = Field(default_factory=dict)
+    indices: list[IndexSpec] = Field(min_length=1)
+    unreproducible: list[UnreproducibleSpec] = Field(default_factory=list)
+    sensitivity: list[SensitivitySpec] = Field(default_factory=list)
+
+
+class Methodology:
+    """A validated methodology file and where each of its parts was written."""
+
+    def __init__(self, spec: MethodologyFile, doc: YamlDoc):
+        self.spec = spec
+        self.doc = doc
+        self.path = doc.path
+        self.indices: dict[str, IndexSpec] = {ix.id: ix for ix in spec.indices}
+        self._pos = {ix.id: i for i, ix in enumerate(spec.indices)}
+
+    def line(self, *keys: Any) -> int | None:
+        return self.doc.line(*keys)
+
+    def index_line(self, index_id: str, *keys: Any) -> int | None:
+        pos = self._pos.get(index_id)
+        if pos is None:
+            return None
+        return self.doc.line("indices", pos, *keys)
+
+    def error(self, message: str, line: int | None, fix: str | None = None
+              ) -> MethodologyError:
+        return MethodologyError(message, self.path, line, fix)
+
+
+def parse_methodology(doc: YamlDoc) -> Methodology:
+    if not isinstance(doc.data, dict):
+        raise MethodologyError("the methodology file must be a mapping with 'indices'",
+                               doc.path, 1, "start the file with 'indices:'")
+    try:
+        spec = MethodologyFile.model_validate(doc.data)
+    except ValidationError as exc:
+        err = validation_error(exc, doc)
+        raise MethodologyError(err.message, err.file, err.line, err.fix) from None
+    return Methodology(spec, doc)
+
+
+def load_methodology_file(path: Path | str) -> Methodology:
+    return parse_methodology(load_yaml(path))

@@ -1,0 +1,24 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Path:
+    """A writable copy of the invented 3-unit fixture site, with the real templates."""
+    dest = tmp_path / "mini"
+    shutil.copytree(FIXTURES / "mini", dest)
+    shutil.copytree(ROOT / "templates", dest / "templates")
+    cfg = dest / "site.yaml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace(
+        "templates_dir: ../../../templates", "templates_dir: templates"), encoding="utf-8")
+    return dest
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT

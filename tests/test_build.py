@@ -1,0 +1,99 @@
+"""The pipeline end to end: pages, determinism, atomic output, errors without tracebacks."""
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.build import build
+from generator.cli import main
+from generator.errors import AimaqError
+
+
+def tree(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_mini_build_pages(mini):
+    report = build(mini / "site.yaml")
+    out = mini / "output"
+    assert report.output == out
+    expected = {"index.html", "assets/style.css"}
+    for lang in ("kk", "en"):
+        expected |= {f"{lang}/index.html", f"{lang}/units/index.html"}
+        expected |= {f"{lang}/units/{u}/index.html" for u in ("alpha", "beta", "gamma")}
+    assert set(tree(out)) == expected
+    alpha = (out / "kk/units/alpha/index.html").read_text(encoding="utf-8")
+    assert '<html lang="kk">' in alpha
+    assert alpha.count("<h1") == 1
+    assert "Альфа қаласы туралы." in alpha            # the unit's narrative
+    assert 'hreflang="en"' in alpha
+    assert "30,0" in alpha                               # kk decimal comma
+
+
+def test_two_builds_are_byte_identical(mini, tmp_path):
+    build(mini / "site.yaml", tmp_path / "a")
+    build(mini / "site.yaml", tmp_path / "b")
+    assert tree(tmp_path / "a") == tree(tmp_path / "b")
+
+
+def test_failed_build_keeps_previous_output(mini):
+    build(mini / "site.yaml")
+    before = tree(mini / "output")
+    csv = mini / "data/2023/tables/t1_firms.csv"
+    csv.write_text(csv.read_text().replace("beta,firms,2020,20,", "beta,firms,2020,twenty,"))
+    with pytest.raises(AimaqError):
+        build(mini / "site.yaml")
+    assert tree(mini / "output") == before
+    leftovers = [p.name for p in mini.iterdir() if p.name.startswith(".output")]
+    assert leftovers == []
+
+
+def test_cli_reports_bad_csv_in_one_paragraph(mini, capsys):
+    csv = mini / "data/2023/tables/t1_firms.csv"
+    csv.write_text(csv.read_text().replace("beta,firms,2020,20,", "beta,firms,2020,2O,"))
+    code = main(["build", "--config", str(mini / "site.yaml")])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "Traceback" not in err
+    assert err.strip().count("\n") == 0, err
+    assert "t1_firms.csv:8" in err and "'2O' is not a number" in err and "Fix:" in err
+
+
+def test_cli_as_module_exit_code(mini):
+    csv = mini / "data/2023/tables/t1_firms.csv"
+    csv.write_text(csv.read_text().replace("unit,indicator", "unit,indicatr"))
+    proc = subprocess.run([sys.executable, "-m", "generator", "build", "--config",
+                           str(mini / "site.yaml")], capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert "missing column(s) indicator" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_broken_content_link_fails_build(mini):
+    page = mini / "content/2023/en/index.md"
+    page.write_text(page.read_text() + "\n[Nowhere](../units/omega/index.html)\n")
+    with pytest.raises(AimaqError, match="broken internal link"):
+        build(mini / "site.yaml")
+
+
+def test_markdown_script_is_inert(mini):
+    page = mini / "content/2023/en/index.md"
+    page.write_text(page.read_text() + '\n<script>alert(1)</script>\n[x](javascript:alert(1))\n'
+                    '<img src="a.png" onerror="alert(1)">\n')
+    with pytest.raises(AimaqError):  # the stripped image target does not exist
+        build(mini / "site.yaml")
+    page.write_text(page.read_text().replace('<img src="a.png" onerror="alert(1)">', ""))
+    build(mini / "site.yaml")
+    html = (mini / "output/en/index.html").read_text()
+    assert "<script>alert" not in html and "javascript:" not in html
+
+
+def test_front_matter_error_names_line(mini):
+    page = mini / "content/2023/en/index.md"
+    page.write_text("---\ntitle: Mini\nsubtitle: nope\n---\nText\n")
+    with pytest.raises(AimaqError) as err:
+        build(mini / "site.yaml")
+    assert "content/2023/en/index.md:3" in str(err.value) and "subtitle" in str(err.value)

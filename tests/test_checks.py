@@ -1,0 +1,45 @@
+import pytest
+
+from generator.data.checks import run_checks, unexpected
+from generator.data.load import load_dataset
+from generator.errors import DataError
+
+
+def load(site):
+    return load_dataset(site / "data", "2023", base=site)
+
+
+def test_fixture_checks_pass(mini):
+    results = run_checks(load(mini))
+    assert [r.id for r in results] == ["firms-sum", "level"]
+    assert all(r.passed for r in results)
+    # gamma's innovating firms are printed "-": the ratio is reported, not failed.
+    level = results[1]
+    assert any(c.missing_parts for c in level.comparisons)
+
+
+def test_changed_total_fails_with_numbers(mini):
+    p = mini / "data/2023/tables/t1_firms.csv"
+    p.write_text(p.read_text().replace("Mini region,firms,2020,60", "Mini region,firms,2020,61"))
+    ds = load(mini)
+    results = run_checks(ds)
+    assert not results[0].passed
+    err = unexpected(results, ds.root / "checks.yaml")
+    assert "firms-sum" in str(err) and "61" in str(err) and "60" in str(err)
+    assert "expected: fails" in str(err)
+
+
+def test_declared_failure_that_passes_is_reported(mini):
+    p = mini / "data/2023/checks.yaml"
+    p.write_text(p.read_text().replace("    tolerance: 0.05\n", "    tolerance: 0.05\n    expected: fails\n"))
+    ds = load(mini)
+    err = unexpected(run_checks(ds), ds.root / "checks.yaml")
+    assert err is not None and "now passes" in str(err)
+
+
+def test_bad_selector_names_line(mini):
+    p = mini / "data/2023/checks.yaml"
+    p.write_text(p.read_text().replace("indicator: firms", "indicator: firmz"))
+    with pytest.raises(DataError) as err:
+        run_checks(load(mini))
+    assert "checks.yaml:2" in str(err.value) and "firmz" in str(err.value)

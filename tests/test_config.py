@@ -1,0 +1,75 @@
+from pathlib import Path
+
+import pytest
+
+from generator.config import load_config
+from generator.errors import ConfigError
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    p = tmp_path / "site.yaml"
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+GOOD = """title: {kk: Атауы, en: Title}
+languages: [kk, en]
+editions:
+  - id: "2023"
+current_edition: "2023"
+"""
+
+
+def test_bundled_site_config_is_valid(root):
+    config = load_config(root / "site.yaml")
+    assert config.languages[0] == config.default_language == "kk"
+    assert config.edition().id == config.current_edition
+    assert config.base_url.endswith("/")
+
+
+def test_good_minimal_config(tmp_path):
+    config = load_config(write(tmp_path, GOOD))
+    assert config.base_url == "/"
+    assert config.output_path == (tmp_path / "output").resolve()
+
+
+def test_unknown_key_names_key_and_line(tmp_path):
+    p = write(tmp_path, GOOD + "colour: blue\n")
+    with pytest.raises(ConfigError) as err:
+        load_config(p)
+    assert err.value.line == 6
+    assert "colour" in str(err.value) and "site.yaml:6" in str(err.value)
+
+
+def test_wrong_type_names_key_and_line(tmp_path):
+    p = write(tmp_path, GOOD.replace("languages: [kk, en]", "languages: kk"))
+    with pytest.raises(ConfigError) as err:
+        load_config(p)
+    assert err.value.line == 2 and "languages" in str(err.value)
+
+
+def test_current_edition_must_exist(tmp_path):
+    p = write(tmp_path, GOOD.replace('current_edition: "2023"', 'current_edition: "2030"'))
+    with pytest.raises(ConfigError, match="2030"):
+        load_config(p)
+
+
+def test_title_needs_every_language(tmp_path):
+    p = write(tmp_path, GOOD.replace("{kk: Атауы, en: Title}", "{kk: Атауы}"))
+    with pytest.raises(ConfigError, match="en"):
+        load_config(p)
+
+
+def test_malformed_yaml_names_line(tmp_path):
+    p = write(tmp_path, "title: {kk: a\nlanguages: [kk]\n")
+    with pytest.raises(Exception) as err:
+        load_config(p)
+    assert "site.yaml:" in str(err.value) and "not valid YAML" in str(err.value)
+
+
+def test_base_url_forms(tmp_path):
+    p = write(tmp_path, GOOD + "base_url: /reports/aimaq\n")
+    assert load_config(p).base_url == "/reports/aimaq/"
+    p = write(tmp_path, GOOD + "base_url: reports\n")
+    with pytest.raises(ConfigError, match="base_url"):
+        load_config(p)
