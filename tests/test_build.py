@@ -24,6 +24,7 @@ def test_mini_build_pages(mini):
     for lang in ("kk", "en"):
         expected |= {f"{lang}/index.html", f"{lang}/units/index.html"}
         expected |= {f"{lang}/units/{u}/index.html" for u in ("alpha", "beta", "gamma")}
+    expected.add("en/about/index.html")                 # a content page in one language
     assert set(tree(out)) == expected
     alpha = (out / "kk/units/alpha/index.html").read_text(encoding="utf-8")
     assert '<html lang="kk">' in alpha

@@ -85,6 +85,14 @@ def _units_list(site: SiteModel, lang: str) -> PageSpec:
         crumbs=[(site.s("home", lang), urls.home(lang))])
 
 
+def _content_pages(site: SiteModel, lang: str) -> list[PageSpec]:
+    return [PageSpec(path=urls.page(lang, p.slug), lang=lang, template="page.html",
+                     key=("page", p.slug), title=p.meta.title,
+                     description=p.meta.description, context={"page_content": p},
+                     crumbs=[(site.s("home", lang), urls.home(lang))])
+            for p in site.content.of_kind(lang, "page")]
+
+
 def plan(site: SiteModel) -> list[PageSpec]:
     """All pages of one edition in every language, in a fixed order."""
     specs: list[PageSpec] = []
@@ -92,4 +100,5 @@ def plan(site: SiteModel) -> list[PageSpec]:
         specs.append(_home_pages(site, lang))
         specs.append(_units_list(site, lang))
         specs.extend(_unit_pages(site, lang))
+        specs.extend(_content_pages(site, lang))
     return specs
