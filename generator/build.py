@@ -93,6 +93,8 @@ def build(config_path: Path | str = "site.yaml", output: Path | None = None,
         figures = FigureIndex(dataset)
     site = pages.SiteModel(config=config, edition=edition, dataset=dataset, content=content,
                            figures=figures, strings=strings)
+    with stage("compute"):
+        site.key_figures = pages.home_figures(site)
     with stage("render"):
         specs = pages.plan(site)
         env = render.environment(config.templates_path)

@@ -22,7 +22,7 @@ def test_mini_build_pages(mini):
     assert report.output == out
     expected = {"index.html", "assets/style.css"}
     for lang in ("kk", "en"):
-        expected |= {f"{lang}/index.html", f"{lang}/units/index.html"}
+        expected |= {f"{lang}/index.html", f"{lang}/units/index.html", f"{lang}/region/index.html"}
         expected |= {f"{lang}/units/{u}/index.html" for u in ("alpha", "beta", "gamma")}
     expected.add("en/about/index.html")                 # a content page in one language
     assert set(tree(out)) == expected
@@ -98,3 +98,17 @@ def test_front_matter_error_names_line(mini):
     with pytest.raises(AimaqError) as err:
         build(mini / "site.yaml")
     assert "content/2023/en/index.md:3" in str(err.value) and "subtitle" in str(err.value)
+
+
+def test_home_key_figures_from_home_yaml(mini):
+    build(mini / "site.yaml")
+    home = (mini / "output/kk/index.html").read_text()
+    assert "Кәсіпорындар" in home and ">60<" in home and "20,0" in home
+
+
+def test_bad_key_figure_names_file_and_line(mini):
+    p = mini / "content/2023/home.yaml"
+    p.write_text(p.read_text().replace("indicator: firms}", "indicator: firmz}"))
+    with pytest.raises(AimaqError) as err:
+        build(mini / "site.yaml")
+    assert "content/2023/home.yaml:2" in str(err.value) and "firmz" in str(err.value)

@@ -19,7 +19,7 @@ import nh3
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..errors import ContentError
-from ..yamlio import parse_yaml, validation_error
+from ..yamlio import load_yaml, parse_yaml, validation_error
 
 FRONT = "---"
 MD_EXTENSIONS = ["extra", "sane_lists", "toc"]
@@ -38,6 +38,22 @@ ALLOWED_ATTRIBUTES = {
     "th": {"align", "colspan", "rowspan", "scope"},
     "abbr": {"title"},
 }
+
+
+class FigureRef(BaseModel):
+    """A figure chosen for a page: one observation of the region (or of a named area)."""
+
+    model_config = ConfigDict(extra="forbid")
+    table: str
+    indicator: str
+    category: str = ""
+    year: int | None = None
+    unit: str | None = None
+
+
+class HomeSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    key_figures: list[FigureRef] = []
 
 
 class FrontMatter(BaseModel):
@@ -64,6 +80,9 @@ class Page:
 class Content:
     edition: str
     pages: list[Page]
+    home: HomeSpec = field(default_factory=HomeSpec)
+    home_file: Path | None = None
+    home_lines: dict = field(default_factory=dict)
 
     def get(self, lang: str, kind: str, slug: str) -> Page | None:
         for p in self.pages:
@@ -155,4 +174,17 @@ def load_content(content_dir: Path, edition: str, languages: list[str], unit_ids
             meta, body, _ = parse_page(text, file, display)
             pages.append(Page(path=display, lang=lang, kind=kind, slug=slug, meta=meta,
                               html=render_markdown(body), source=body))
-    return Content(edition=edition, pages=pages)
+    content = Content(edition=edition, pages=pages)
+    home_file = root / "home.yaml"
+    if home_file.is_file():
+        doc = load_yaml(home_file)
+        try:
+            content.home = HomeSpec.model_validate(doc.data or {})
+        except ValidationError as exc:
+            err = validation_error(exc, doc)
+            raise ContentError(err.message, _display(home_file, base), err.line,
+                               err.fix) from None
+        content.home_file = _display(home_file, base)
+        content.home_lines = {i: doc.line("key_figures", i)
+                              for i in range(len(content.home.key_figures))}
+    return content

@@ -96,3 +96,10 @@ class FigureIndex:
         for f in self.for_area(area_id):
             groups.setdefault(f.table, []).append(f)
         return list(groups.items())
+
+    def pick(self, area_id: str, table: str, indicator: str, category: str = "",
+             year: int | None = None) -> list[Figure]:
+        """Figures of one area matching a selection (all years unless ``year`` is given)."""
+        return [f for f in self.for_area(area_id)
+                if f.table == table and f.indicator == indicator and f.category == category
+                and (year is None or f.year == year)]

@@ -12,6 +12,7 @@ from typing import Any
 from ..config import Edition, SiteConfig
 from ..content.load import Content
 from ..data.model import Dataset, text
+from ..errors import ContentError
 from . import urls
 from .figures import FigureIndex
 
@@ -39,9 +40,27 @@ class SiteModel:
     figures: FigureIndex
     strings: dict[str, dict[str, str]]
     indices: Any = None             # index engine results, when computed
+    key_figures: list = field(default_factory=list)
 
     def s(self, key: str, lang: str) -> str:
         return text(self.strings.get(key), lang) or key
+
+
+def home_figures(site: SiteModel) -> list:
+    """The home page's key figures, as chosen in content/<edition>/home.yaml."""
+    out = []
+    for i, ref in enumerate(site.content.home.key_figures):
+        area = ref.unit or site.dataset.region
+        found = site.figures.pick(area, ref.table, ref.indicator, ref.category, ref.year)
+        if len(found) != 1:
+            what = "matches no value" if not found else f"matches {len(found)} values"
+            raise ContentError(
+                f"key figure {ref.indicator!r} of table {ref.table!r} {what} for {area!r}",
+                site.content.home_file, site.content.home_lines.get(i),
+                "check table, indicator, category and unit; give 'year' when the table "
+                "has several years")
+        out.append(found[0])
+    return out
 
 
 def _home_pages(site: SiteModel, lang: str) -> PageSpec:
@@ -54,7 +73,7 @@ def _home_pages(site: SiteModel, lang: str) -> PageSpec:
         title=title,
         description=(page.meta.description if page else "") or text(site.config.description, lang),
         context={"page_content": page, "region": region,
-                 "region_figures": site.figures.by_table(ds.region),
+                 "key_figures": site.key_figures,
                  "units": ds.units},
         crumbs=[])
 
@@ -78,6 +97,15 @@ def _unit_pages(site: SiteModel, lang: str) -> list[PageSpec]:
     return out
 
 
+def _region_page(site: SiteModel, lang: str) -> PageSpec:
+    region = site.dataset.areas[site.dataset.region]
+    return PageSpec(
+        path=urls.region(lang), lang=lang, template="region.html", key=("region", "index"),
+        title=text(region.name, lang), context={"region": region,
+                                                "region_figures": site.figures.by_table(region.id)},
+        crumbs=[(site.s("home", lang), urls.home(lang))])
+
+
 def _units_list(site: SiteModel, lang: str) -> PageSpec:
     return PageSpec(
         path=urls.units(lang), lang=lang, template="units.html", key=("units", "index"),
@@ -99,6 +127,7 @@ def plan(site: SiteModel) -> list[PageSpec]:
     for lang in site.config.languages:
         specs.append(_home_pages(site, lang))
         specs.append(_units_list(site, lang))
+        specs.append(_region_page(site, lang))
         specs.extend(_unit_pages(site, lang))
         specs.extend(_content_pages(site, lang))
     return specs

@@ -18,6 +18,10 @@ def unit(lang: str, unit_id: str) -> str:
     return f"{lang}/units/{unit_id}/index.html"
 
 
+def region(lang: str) -> str:
+    return f"{lang}/region/index.html"
+
+
 def units(lang: str) -> str:
     return f"{lang}/units/index.html"
 
