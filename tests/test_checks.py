@@ -43,3 +43,41 @@ def test_bad_selector_names_line(mini):
     with pytest.raises(DataError) as err:
         run_checks(load(mini))
     assert "checks.yaml:2" in str(err.value) and "firmz" in str(err.value)
+
+
+def test_nil_counts_as_zero_mean_and_explicit_keys(mini):
+    p = mini / "data/2023/checks.yaml"
+    p.write_text(p.read_text() + """  - id: innovating-sum
+    kind: sum
+    table: t1_firms
+    year: 2020
+    indicator: innovating_firms
+    parts: {unit: units}
+    total: {unit: mini}
+  - id: mean-level
+    kind: mean
+    table: t1_firms
+    year: 2020
+    parts: {indicator: activity_level, unit: units}
+    printed: {indicator: activity_level, unit: mini}
+    tolerance: 5.1
+  - id: share-of-region
+    kind: ratio
+    table: t1_firms
+    year: 2020
+    numerator: {indicator: firms}
+    denominator: {indicator: firms, unit: mini}
+    printed: {indicator: activity_level}
+    scale: 100
+    for_each: unit
+    expected: fails
+""")
+    results = {r.id: r for r in run_checks(load(mini))}
+    assert results["innovating-sum"].passed            # 9 + 3 + nil(0) = 12
+    assert results["innovating-sum"].comparisons[0].computed == 12
+    mean = results["mean-level"].comparisons[0]
+    assert mean.computed == 15.0 and mean.printed == 20.0 and results["mean-level"].passed
+    share = results["share-of-region"]
+    # The denominator stays the region's value for every unit: alpha 30/60 = 50 %.
+    alpha = [c for c in share.comparisons if "alpha" in c.label][0]
+    assert alpha.computed == 50.0 and not share.passed

@@ -37,7 +37,7 @@ class Selector(_Strict):
 
 class CheckSpec(_Strict):
     id: str
-    kind: Literal["sum", "ratio", "growth", "equal"]
+    kind: Literal["sum", "mean", "ratio", "growth", "equal"]
     table: str | None = None
     unit: Any = None
     indicator: Any = None
@@ -123,19 +123,30 @@ class _Runner:
 
     def resolve(self, check: CheckSpec, sel: Selector | None) -> dict[str, Any]:
         merged = {k: getattr(check, k) for k in SELECTOR_KEYS}
+        explicit = set()
         if sel is not None:
             for k in SELECTOR_KEYS:
                 v = getattr(sel, k)
                 if v is not None:
                     merged[k] = v
+                    explicit.add(k)
+        merged["_explicit"] = explicit
         return merged
+
+    @staticmethod
+    def bind(sel: dict[str, Any], key: str | None, value: Any) -> dict[str, Any]:
+        """Fix the for_each dimension, unless the selector names that key itself."""
+        out = dict(sel)
+        if key is not None and key not in sel.get("_explicit", ()):
+            out[key] = value
+        return out
 
     def rows(self, i: int, sel: dict[str, Any]) -> pd.DataFrame:
         obs = self.ds.observations
         mask = pd.Series(True, index=obs.index)
         for key in SELECTOR_KEYS:
             v = sel.get(key)
-            if v is None or v == "all":
+            if v is None or v == "*":
                 continue
             if key == "unit" and v == "units":
                 v = self.ds.unit_ids()
@@ -167,7 +178,8 @@ class _Runner:
 
     @staticmethod
     def show(sel: dict[str, Any]) -> str:
-        return "{" + ", ".join(f"{k}: {v}" for k, v in sel.items() if v is not None) + "}"
+        return "{" + ", ".join(f"{k}: {v}" for k, v in sel.items()
+                               if v is not None and not k.startswith("_")) + "}"
 
     # -- kinds ----------------------------------------------------------------
     def expand(self, check: CheckSpec) -> list[dict[str, Any]]:
@@ -196,29 +208,36 @@ class _Runner:
         return sorted(rows[check.for_each].unique(), key=str)
 
     def run_sum(self, i: int, check: CheckSpec) -> list[Comparison]:
-        if check.parts is None or check.total is None:
-            raise self.fail(i, f"sum check {check.id!r} needs 'parts' and 'total'",
+        return self._aggregate(i, check, "sum")
+
+    def run_mean(self, i: int, check: CheckSpec) -> list[Comparison]:
+        return self._aggregate(i, check, "mean")
+
+    def _aggregate(self, i: int, check: CheckSpec, how: str) -> list[Comparison]:
+        total = check.total or check.printed
+        if check.parts is None or total is None:
+            raise self.fail(i, f"{how} check {check.id!r} needs 'parts' and 'total'",
                             "add both selectors")
         out = []
-        base_total = self.resolve(check, check.total)
+        base_total = self.resolve(check, total)
         base_parts = self.resolve(check, check.parts)
         for key in self.keys_for_each(i, check, base_total):
-            total_sel = dict(base_total)
-            parts_sel = dict(base_parts)
-            if key is not None:
-                total_sel[check.for_each] = key
-                parts_sel[check.for_each] = key
+            total_sel = self.bind(base_total, check.for_each, key)
+            parts_sel = self.bind(base_parts, check.for_each, key)
             printed, _ = self.single(i, total_sel, "total")
             parts = self.rows(i, parts_sel)
             if parts.empty:
                 raise self.fail(i, f"the parts selector {self.show(parts_sel)} matches nothing",
                                 "correct it")
-            flagged = parts[parts["value"].isna()]
-            computed = float(parts["value"].sum(skipna=True))
+            # A printed "-" means no cases: it counts as zero. Hidden values do not.
+            values = parts["value"].where(parts["flag"] != "nil", 0.0)
+            hidden = parts[values.isna()]
+            computed = float(values.sum(skipna=True))
+            if how == "mean":
+                computed = float(values.mean(skipna=True))
             label = self.show({k: v for k, v in total_sel.items() if k != "table"})
-            if not flagged.empty:
-                missing = [f"{r.unit}/{r.indicator}/{r.category or '-'}" for r in flagged.itertuples()]
-                # What the printed total implies for the hidden part(s).
+            if not hidden.empty:
+                missing = [f"{r.unit}/{r.indicator}/{r.category or '-'}" for r in hidden.itertuples()]
                 out.append(Comparison(label, printed, computed, True, missing))
             else:
                 out.append(Comparison(label, printed, computed,
@@ -234,10 +253,7 @@ class _Runner:
         den_b = self.resolve(check, check.denominator)
         pr_b = self.resolve(check, check.printed)
         for key in self.keys_for_each(i, check, pr_b):
-            sels = [dict(num_b), dict(den_b), dict(pr_b)]
-            if key is not None:
-                for s in sels:
-                    s[check.for_each] = key
+            sels = [self.bind(b, check.for_each, key) for b in (num_b, den_b, pr_b)]
             printed, pflag = self.single(i, sels[2], "printed")
             num, _ = self.single(i, sels[0], "numerator")
             den, _ = self.single(i, sels[1], "denominator")
@@ -265,7 +281,7 @@ class _Runner:
                             "correct it")
         out = []
         for r in printed_rows.sort_values(["unit", "category", "year"]).itertuples():
-            sel = dict(lev_b, unit=r.unit)
+            sel = dict(lev_b, unit=r.unit, _explicit=())
             if r.category:
                 sel["category"] = r.category
             cur, _ = self.single(i, dict(sel, year=r.year), "level")
@@ -290,10 +306,8 @@ class _Runner:
         right_b = self.resolve(check, check.right)
         out = []
         for key in self.keys_for_each(i, check, left_b):
-            ls, rs = dict(left_b), dict(right_b)
-            if key is not None:
-                ls[check.for_each] = key
-                rs[check.for_each] = key
+            ls = self.bind(left_b, check.for_each, key)
+            rs = self.bind(right_b, check.for_each, key)
             right_rows = self.rows(i, rs)
             if right_rows.empty:
                 continue

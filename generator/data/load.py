@@ -126,7 +126,8 @@ def load_sources(path: Path, tables_dir: Path
             raise DataError(f"document id {d.id!r} is used twice", path,
                             doc.line("documents", i), "give every document its own id")
         documents[d.id] = Document(id=d.id, file=d.file, title=dict(d.title), author=d.author,
-                                   year=d.year, kind=d.kind, notes=dict(d.notes))
+                                   year=d.year, kind=d.kind, notes=dict(d.notes),
+                                   short=dict(d.short))
     tables: dict[str, TableMeta] = {}
     for i, t in enumerate(spec.tables):
         line = doc.line("tables", i)

@@ -94,6 +94,7 @@ class Document:
     year: int | None = None
     kind: str = ""
     notes: dict[str, str] = field(default_factory=dict)
+    short: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,7 @@ class DocumentSpec(_Strict):
     id: str
     file: str
     title: Text
+    short: Text = Field(default_factory=dict)   # short citation, e.g. "Akisheva, 2023"
     author: str = ""
     year: int | None = None
     kind: str = ""

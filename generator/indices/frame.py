@@ -9,7 +9,6 @@ ranked, classified or used as a minimum or maximum.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,27 +43,30 @@ class Frame:
 
     def keys(self) -> list[tuple[str, str]]:
         """(input, part) pairs in order of first appearance."""
-        seen: dict[tuple[str, str], None] = {}
-        for k in zip(self.df["input"], self.df["part"]):
-            seen.setdefault(k, None)
-        return list(seen)
+        return list(dict.fromkeys(zip(self.df["input"].tolist(), self.df["part"].tolist())))
+
+    def part_names(self) -> dict[tuple[str, str], str]:
+        """The name each (input, part) column gets in the index's output.
+
+        With one input the part is the name ('' for a single value, or the category);
+        with several inputs it is the input id, followed by '.part' when there is one.
+        """
+        keys = self.keys()
+        single = len({k[0] for k in keys}) == 1
+        return {k: (k[1] if single else (k[0] if k[1] == "" else f"{k[0]}.{k[1]}"))
+                for k in keys}
 
     def output_part(self, key: tuple[str, str]) -> str:
-        inputs = {k[0] for k in self.keys()}
-        inp, part = key
-        if len(inputs) == 1:
-            return part
-        return inp if part == "" else f"{inp}.{part}"
+        return self.part_names()[key]
 
     def wide(self, include_ref: bool = True) -> pd.DataFrame:
         """Units as rows, one column per part (and year when there are several)."""
         df = self.df if include_ref else self.df[~self.df["ref"]]
         if df.empty:
             return pd.DataFrame()
-        keys = self.keys()
+        names = self.part_names()
         multi_year = df.groupby(["input", "part"])["year"].nunique().max() > 1
-        labels = {k: (self.output_part(k) or "value") for k in keys}
-        col = [labels[(i, p)] + (f" {y}" if multi_year else "")
+        col = [(names[(i, p)] or "value") + (f" {y}" if multi_year else "")
                for i, p, y in zip(df["input"], df["part"], df["year"])]
         t = pd.DataFrame({"unit": df["unit"].values, "column": col,
                           "value": df["value"].values})
@@ -87,13 +89,6 @@ def make_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
     return df.astype({"year": "int64", "value": "float64", "ref": "bool"})
 
 
-@dataclass
-class Selection:
-    """Observations of one indicator input, before they become frame rows."""
-    rows: pd.DataFrame
-    missing: list[str]            # "unit (year, category): why" for absent or flagged cells
-
-
 def select_indicator(dataset: Dataset, indicator: str, table: str | None,
                      year: int | tuple[int, int] | None, category: Any,
                      areas: list[str]) -> pd.DataFrame:
@@ -113,10 +108,6 @@ def select_indicator(dataset: Dataset, indicator: str, table: str | None,
     else:
         obs = obs[obs["category"] == category]
     return obs[obs["unit"].isin(areas)]
-
-
-def finite(x: float) -> bool:
-    return x is not None and not (isinstance(x, float) and math.isnan(x))
 
 
 def reference_mask(df: pd.DataFrame, dataset: Dataset) -> np.ndarray:

@@ -58,6 +58,7 @@ class InputSpec(_Strict):
     table: str | None = None
     year: int | tuple[int, int] | None = None
     category: str | list[str] | None = None
+    part: str | None = None
     weight: float | None = Field(default=None, ge=0)
     name: Text = Field(default_factory=dict)
 
@@ -69,13 +70,16 @@ class InputSpec(_Strict):
             raise ValueError("an input names either an 'indicator' or an 'index'")
         if self.index is not None and (self.table or self.year or self.category):
             raise ValueError("table, year and category apply to indicator inputs only")
+        if self.indicator is not None and self.part is not None:
+            raise ValueError("'part' picks one part of an index input; for an indicator "
+                             "use 'category'")
         if self.id is None:
             self.id = self.indicator or self.index
         return self
 
 
 class DenominateSpec(_Strict):
-    by: str
+    by: str | dict[str, str]
     scale: float = 1.0
     parts: list[str] | None = None
 
@@ -213,6 +217,7 @@ class PrintedValue(_Strict):
 class Erratum(_Strict):
     unit: str | list[str] | None = None
     part: str | list[str] | None = None
+    year: int | list[int] | None = None
     status: Status = "differs"
     reason: str
 
@@ -334,6 +339,12 @@ class Methodology:
 
     def line(self, *keys: Any) -> int | None:
         return self.doc.line(*keys)
+
+    def with_indices(self, indices: dict[str, IndexSpec]) -> "Methodology":
+        """The same file with some index specs replaced (a sensitivity variant)."""
+        out = Methodology(self.spec, self.doc)
+        out.indices = dict(indices)
+        return out
 
     def index_line(self, index_id: str, *keys: Any) -> int | None:
         pos = self._pos.get(index_id)

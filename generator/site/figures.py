@@ -29,6 +29,7 @@ class Figure:
     rank_of: int            # how many units have a value
     region_value: float     # NaN when the region has no value
     direction: str
+    additive: bool = False  # the units add up to the region (counts, volumes)
 
     @property
     def gap(self) -> float:
@@ -41,6 +42,25 @@ class Figure:
         if math.isnan(self.region_value) or self.region_value == 0 or math.isnan(self.value):
             return math.nan
         return self.value / self.region_value * 100
+
+
+#: Units add up to the region within this relative margin → the measure is additive and a
+#: unit is better described by its share of the region than by its gap to it.
+ADDITIVE_MARGIN = 0.02
+
+
+def _additive(ds: Dataset) -> pd.DataFrame:
+    """Cross-sections whose unit values sum to the region's value (within the margin)."""
+    obs = ds.observations
+    keys = ["table", "indicator", "category", "year"]
+    units = obs[obs["unit"].isin(ds.unit_ids())]
+    sums = units.groupby(keys)["value"].agg(["sum", "count"]).reset_index()
+    region = obs[obs["unit"] == ds.region][keys + ["value"]]
+    merged = sums.merge(region, on=keys)
+    merged["additive"] = ((merged["count"] >= 2) & (merged["value"] != 0) &
+                          ((merged["sum"] - merged["value"]).abs()
+                           <= ADDITIVE_MARGIN * merged["value"].abs()))
+    return merged[keys + ["additive"]]
 
 
 def _ranks(ds: Dataset) -> pd.DataFrame:
@@ -70,7 +90,8 @@ class FigureIndex:
         region = obs[obs["unit"] == ds.region][keys + ["value"]].rename(
             columns={"value": "region_value"})
         merged = obs.merge(ranks, on=keys + ["unit"], how="left").merge(
-            region, on=keys, how="left")
+            region, on=keys, how="left").merge(_additive(ds), on=keys, how="left")
+        merged["additive"] = merged["additive"].fillna(False).astype(bool)
         table_order = {t: i for i, t in enumerate(ds.tables)}
         ind_order = {t: i for i, t in enumerate(ds.indicators)}
         merged["_t"] = merged["table"].map(table_order)
@@ -88,7 +109,8 @@ class FigureIndex:
                 unit=r.unit, value=float(r.value), label=r.label, flag=r.flag, line=int(r.line),
                 note=r.note, rank=rank, rank_of=rank_of,
                 region_value=float(r.region_value) if not pd.isna(r.region_value) else math.nan,
-                direction=self.ds.indicators[r.indicator].direction))
+                direction=self.ds.indicators[r.indicator].direction,
+                additive=bool(r.additive)))
         return out
 
     def by_table(self, area_id: str) -> list[tuple[str, list[Figure]]]:

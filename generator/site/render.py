@@ -108,9 +108,11 @@ class PageHelpers:
         ds = self.site.dataset
         table = ds.tables[table_id]
         doc = ds.documents[table.document]
-        who = doc.author or text(doc.title, self.lang)
-        if doc.year:
-            who = f"{who} ({doc.year})"
+        who = text(doc.short, self.lang)
+        if not who:
+            who = doc.author or text(doc.title, self.lang)
+            if doc.year:
+                who = f"{who} ({doc.year})"
         number = table.number
         if number.lower().startswith(("fig", "сур", "рис")):
             label = f"{self.t('figure')} {number.split(maxsplit=1)[-1]}"
@@ -178,6 +180,7 @@ def redirect_page(site: SiteModel) -> bytes:
         f'<meta http-equiv="refresh" content="0; url={target}">\n'
         f'<link rel="canonical" href="{urls.absolute(site.config.base_url, target)}">\n'
         f"<title>{jinja2.utils.markupsafe.escape(title)}</title>\n</head>\n<body>\n"
+        f"<h1>{jinja2.utils.markupsafe.escape(title)}</h1>\n"
         f'<p><a href="{target}">{jinja2.utils.markupsafe.escape(site.s("redirect_text", lang))}'
         "</a></p>\n</body>\n</html>\n")
     return html.encode("utf-8")
