@@ -63,7 +63,7 @@ def visit(browser, url: str, base: str):
     return page, errors, outside
 
 
-PAGES = ["index.html", "kk/index.html", "ru/index.html", "en/index.html", "kk/units/index.html",
+PAGES = ["kk/index.html", "ru/index.html", "en/index.html", "kk/units/index.html",
          "kk/units/oskemen/index.html", "ru/units/urzhar/index.html", "en/units/altai/index.html"]
 
 
@@ -79,9 +79,12 @@ def test_page_loads_cleanly(served, browser, path):
 
 def test_root_redirects_to_kazakh(served, browser):
     base, _ = served
-    page, _, _ = visit(browser, base + "index.html", base)
+    page, errors, outside = visit(browser, base + "index.html", base)
     page.wait_for_url("**/kk/index.html")
+    page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "kk"
+    assert page.locator("h1").count() == 1
+    assert errors == [] and outside == []
     page.close()
 
 

@@ -75,13 +75,13 @@ def test_input_weights_not_summing_to_one(tmp_path):
 
 
 def test_two_kinds_in_one_step(tmp_path):
-    _error(tmp_path, GOOD.replace("      - rank\n", "      - {rank: {}, normalise: {method: minmax}}\n"),
-           "{rank: {}", "exactly one")
+    text = GOOD.replace("      - rank\n", "      - {rank: {}, normalise: {method: minmax}}\n")
+    _error(tmp_path, text, "{rank: {}", "exactly one")
 
 
 def test_window_outside_the_data(tmp_path):
-    _error(tmp_path, GOOD.replace("{method: minmax}", "{method: window_mean, window: [2010, 2012]}"),
-           "window_mean", "outside the data")
+    text = GOOD.replace("{method: minmax}", "{method: window_mean, window: [2010, 2012]}")
+    _error(tmp_path, text, "window_mean", "outside the data")
 
 
 def test_window_required(tmp_path):

@@ -166,8 +166,8 @@ class _Validator:
                     raise self.err(f"index {ix.id!r}: denominate by {by!r} is neither an "
                                    f"input nor one of {', '.join(SPECIAL_BY)}, part:<id>",
                                    self.line(ix, "steps", n, "denominate", "by"),
-                                   _hint(by, input_ids + list(SPECIAL_BY)) or
-                                   "name an input id")
+                                   "name an input id"
+                                   + _hint(by, input_ids + list(SPECIAL_BY)))
             if kind == "normalise" and p.window is not None:
                 a, b = p.window
                 first = a - 1 if p.method == "average_growth" else a
@@ -244,7 +244,8 @@ class _Validator:
             if sel.indicator is not None and sel.indicator not in self.ds.indicators:
                 raise self.err(f"index {ix.id!r}: audit names unknown indicator "
                                f"{sel.indicator!r}", self.line(ix, *keys, "indicator"),
-                               "use an id from indicators.yaml" + _hint(sel.indicator, self.ds.indicators))
+                               "use an id from indicators.yaml"
+                               + _hint(sel.indicator, self.ds.indicators))
             if sel.table is not None and sel.table not in self.ds.tables:
                 raise self.err(f"index {ix.id!r}: audit names unknown table {sel.table!r}",
                                self.line(ix, *keys, "table"),
