@@ -66,7 +66,7 @@ def _compute(args: argparse.Namespace) -> int:
         data_dir = config.data_path
         edition = config.edition(args.edition).id
     summary = compute_to_dir(data_dir, edition, Path(args.out))
-    print(summary if isinstance(summary, str) else f"Wrote indices to {args.out}")
+    print(summary)
     return 0
 
 
