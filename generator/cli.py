@@ -55,6 +55,9 @@ def _compute(args: argparse.Namespace) -> int:
     if args.data:
         data_dir = Path(args.data)
         edition = args.edition
+        if not data_dir.is_dir():
+            raise AimaqError("no such data folder", data_dir, None,
+                             "give a folder that holds <edition>/units.yaml and the other files")
         if edition is None:
             editions = sorted(p.name for p in data_dir.iterdir() if p.is_dir())
             if len(editions) != 1:

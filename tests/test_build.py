@@ -112,3 +112,9 @@ def test_bad_key_figure_names_file_and_line(mini):
     with pytest.raises(AimaqError) as err:
         build(mini / "site.yaml")
     assert "content/2023/home.yaml:2" in str(err.value) and "firmz" in str(err.value)
+
+
+def test_compute_on_missing_data_folder_is_a_clear_error(tmp_path, capsys):
+    code = main(["compute", "--data", str(tmp_path / "nowhere"), "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 1 and "no such data folder" in err and "Traceback" not in err
