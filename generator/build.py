@@ -18,6 +18,7 @@ from .errors import AimaqError
 from .output import write_site
 from .site import pages, render
 from .site.figures import FigureIndex
+from .site.indexview import IndexView
 from .site.links import check_links
 
 
@@ -63,6 +64,25 @@ def assets(templates_dir: Path) -> dict[str, bytes]:
     return files
 
 
+def compute_indices(dataset):
+    """Every index of the edition's methodology.yaml; None when the edition has none."""
+    from .indices import compute
+
+    if not (dataset.root / "methodology.yaml").is_file():
+        return None
+    return compute(dataset)
+
+
+def downloads(results, edition_id: str) -> dict[str, bytes]:
+    """The computed indices, their audit and sensitivity as CSV files of the site."""
+    from .indices import export
+
+    base = f"downloads/{edition_id}"
+    return {f"{base}/indices.csv": export.indices_csv(results).encode("utf-8"),
+            f"{base}/audit.csv": export.audit_csv(results).encode("utf-8"),
+            f"{base}/sensitivity.csv": export.sensitivity_csv(results).encode("utf-8")}
+
+
 def gather(config: SiteConfig, edition_id: str | None = None):
     """Load and validate everything one edition needs; write nothing."""
     edition = config.edition(edition_id)
@@ -91,8 +111,10 @@ def build(config_path: Path | str = "site.yaml", output: Path | None = None,
     report.checks = len(check_results)
     with stage("compute"):
         figures = FigureIndex(dataset)
+        results = compute_indices(dataset)
+        index_view = IndexView(results, dataset) if results is not None else None
     site = pages.SiteModel(config=config, edition=edition, dataset=dataset, content=content,
-                           figures=figures, strings=strings)
+                           figures=figures, strings=strings, indices=index_view)
     with stage("compute"):
         site.key_figures = pages.home_figures(site)
     with stage("render"):
@@ -101,6 +123,8 @@ def build(config_path: Path | str = "site.yaml", output: Path | None = None,
         files = render.render(site, specs, env)
         files["index.html"] = render.redirect_page(site)
         files.update(assets(config.templates_path))
+        if results is not None:
+            files.update(downloads(results, edition.id))
     with stage("links"):
         broken = check_links(files)
         if broken:

@@ -91,7 +91,8 @@ def _unit_pages(site: SiteModel, lang: str) -> list[PageSpec]:
             description=(page.meta.description if page else "") or
             f"{name} ({type_label}): {site.s('key_figures', lang).lower()}",
             context={"unit": area, "page_content": page,
-                     "unit_figures": site.figures.by_table(area.id)},
+                     "unit_figures": site.figures.by_table(area.id),
+                     "index_rows": site.indices.for_unit(area.id) if site.indices else []},
             crumbs=[(site.s("home", lang), urls.home(lang)),
                     (site.s("units", lang), urls.units(lang))]))
     return out
@@ -121,6 +122,36 @@ def _content_pages(site: SiteModel, lang: str) -> list[PageSpec]:
             for p in site.content.of_kind(lang, "page")]
 
 
+def _index_pages(site: SiteModel, lang: str) -> list[PageSpec]:
+    if site.indices is None:
+        return []
+    out = []
+    for res in site.indices.indices():
+        meta = res.meta
+        out.append(PageSpec(
+            path=urls.index(lang, meta.id), lang=lang, template="index_page.html",
+            key=("index", meta.id), title=text(meta.name, lang),
+            description=text(meta.measures, lang),
+            context={"result": res, "rows": site.indices.rows[meta.id],
+                     "audit_rows": site.indices.audit_rows(meta.id),
+                     "status_counts": site.indices.status_counts(meta.id)},
+            crumbs=[(site.s("home", lang), urls.home(lang)),
+                    (site.s("indices", lang), urls.indices(lang))]))
+    return out
+
+
+def _indices_list(site: SiteModel, lang: str) -> list[PageSpec]:
+    if site.indices is None:
+        return []
+    families: dict[str, list] = {}
+    for res in site.indices.indices():
+        families.setdefault(res.meta.family, []).append(res)
+    return [PageSpec(
+        path=urls.indices(lang), lang=lang, template="indices.html", key=("indices", "index"),
+        title=site.s("indices", lang), context={"families": list(families.items())},
+        crumbs=[(site.s("home", lang), urls.home(lang))])]
+
+
 def plan(site: SiteModel) -> list[PageSpec]:
     """All pages of one edition in every language, in a fixed order."""
     specs: list[PageSpec] = []
@@ -129,5 +160,7 @@ def plan(site: SiteModel) -> list[PageSpec]:
         specs.append(_units_list(site, lang))
         specs.append(_region_page(site, lang))
         specs.extend(_unit_pages(site, lang))
+        specs.extend(_indices_list(site, lang))
+        specs.extend(_index_pages(site, lang))
         specs.extend(_content_pages(site, lang))
     return specs

@@ -128,6 +128,56 @@ class PageHelpers:
     def table_title(self, table_id: str) -> str:
         return text(self.site.dataset.tables[table_id].title, self.lang)
 
+    def index_source(self, meta) -> str:
+        src = meta.source or {}
+        parts = []
+        doc = self.site.dataset.documents.get(src.get("document", ""))
+        if doc:
+            parts.append(text(doc.short, self.lang) or text(doc.title, self.lang))
+        if src.get("formula"):
+            parts.append(f"{self.t('formula').lower()} {src['formula']}")
+        if src.get("table"):
+            parts.append(f"{self.t('table')} {src['table']}")
+        if src.get("lines"):
+            parts.append(f"{self.t('line')} {src['lines']}")
+        return ", ".join(parts)
+
+    def part_name(self, index_id: str, part: str) -> str:
+        return self.site.indices.part_name(index_id, part, self.lang)
+
+    def class_name(self, index_id: str, class_id: str) -> str:
+        return self.site.indices.class_name(index_id, class_id, self.lang, self.site.strings)
+
+    def unit_name(self, unit_id: str) -> str:
+        area = self.site.dataset.areas.get(unit_id)
+        return text(area.name, self.lang) if area else unit_id
+
+    def index_name(self, index_id: str) -> str:
+        return text(self.site.indices.results[index_id].meta.name, self.lang)
+
+    def index_value(self, row) -> str:
+        meta = self.site.indices.results[row.index].meta
+        return fmt.number(row.value, self.lang, meta.decimals)
+
+    def printed_value(self, row_or_value, index_id: str | None = None) -> str:
+        value = getattr(row_or_value, "printed", row_or_value)
+        index_id = index_id or getattr(row_or_value, "index", None)
+        if value is None:
+            return ""
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            return self.class_name(index_id.split(":")[0], str(value)) if index_id else str(value)
+        # As printed: as many decimals as the stored value has.
+        digits = format(number, ".10g")
+        decimals = len(digits.split(".")[1]) if "." in digits and "e" not in digits else 0
+        return fmt.number(number, self.lang, min(decimals, 6))
+
+    def measure_id(self, measure: str | None) -> str:
+        if not measure:
+            return ""
+        return text(self.site.dataset.measures.get(measure), self.lang)
+
     def isnan(self, value: Any) -> bool:
         return isinstance(value, float) and math.isnan(value)
 

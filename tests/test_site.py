@@ -1,0 +1,110 @@
+"""The bundled East Kazakhstan site, built once: every expected page, computed indices with
+their audit on the pages, downloads, determinism and no reference outside the site."""
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+
+from generator.build import build
+from generator.data.load import load_dataset
+from generator.indices import compute
+
+ROOT = Path(__file__).resolve().parents[1]
+LANGS = ("kk", "ru", "en")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bundled") / "output"
+    build(ROOT / "site.yaml", out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def results():
+    return compute(load_dataset(ROOT / "data", "2023", base=ROOT))
+
+
+def files(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_home_and_nineteen_profiles_in_every_language(site):
+    ds = load_dataset(ROOT / "data", "2023", base=ROOT)
+    assert len(ds.unit_ids()) == 19
+    assert (site / "index.html").is_file()
+    for lang in LANGS:
+        assert (site / lang / "index.html").is_file()
+        profiles = sorted(p.parent.name for p in (site / lang / "units").glob("*/index.html"))
+        assert profiles == sorted(ds.unit_ids())
+
+
+def test_every_index_has_a_page_in_every_language(site, results):
+    for lang in LANGS:
+        for index_id in results.indices:
+            assert (site / lang / "indices" / index_id / "index.html").is_file(), index_id
+        assert (site / lang / "indices" / "index.html").is_file()
+
+
+def test_profile_shows_computed_index_with_audit(site):
+    html = (site / "kk/units/urzhar/index.html").read_text(encoding="utf-8")
+    # Integral index: computed 0.2648 → "0,265" (3 decimals, kk decimal comma), printed 0.265.
+    row = re.search(r'integral_innovation_index/index.html">[^<]+</a>(.*?)</tr>', html, re.S)
+    assert row, "the integral index row is missing"
+    assert "0,265" in row.group(1) and "badge-match" in row.group(1)
+    # Activity level 4/15 = 26.7 %, rank 4 of 19 units.
+    row = re.search(r'innovation_activity_level/index.html">[^<]+</a>(.*?)</tr>', html, re.S)
+    assert "26,7" in row.group(1) and "4 / 19" in row.group(1)
+
+
+def test_index_page_shows_printed_computed_and_reason(site):
+    html = (site / "en/indices/integral_innovation_index/index.html").read_text(encoding="utf-8")
+    assert "reconstruction" in html
+    assert "row duplicates Semey" in html          # Ulan's row in Table 45
+    assert "0.565" in html and "0.408" in html     # Ayagoz printed vs computed
+    k = (site / "en/indices/kz_k_ia/index.html").read_text(encoding="utf-8")
+    assert "0.5078" in k
+
+
+def test_depressed_units_listed_with_class(site):
+    html = (site / "ru/indices/depressed_units/index.html").read_text(encoding="utf-8")
+    assert html.count(">депрессивная<") == 7
+
+
+def test_downloads_match_compute(site, results):
+    from generator.indices import export
+
+    text = (site / "downloads/2023/indices.csv").read_text(encoding="utf-8")
+    assert text == export.indices_csv(results)
+    assert text.splitlines()[0] == "index,unit,year,value,rank,class"
+    audit = (site / "downloads/2023/audit.csv").read_text(encoding="utf-8")
+    assert audit.splitlines()[0] == "index,unit,year,printed,computed,difference,status,reason"
+
+
+def test_pages_are_well_formed(site):
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        rel = page.relative_to(site).as_posix()
+        assert html.count("<h1") == 1, rel
+        assert re.search(r'<html lang="(kk|ru|en)">', html), rel
+        assert "<title>" in html, rel
+        if rel != "index.html":
+            for lang in LANGS:
+                assert f'hreflang="{lang}"' in html, rel
+
+
+def test_nothing_is_loaded_from_outside(site):
+    pattern = re.compile(r'(?:src|href)\s*=\s*"(?:https?:)?//', re.I)
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        # canonical and alternate links name the public address; nothing else may.
+        body = re.sub(r'<link rel="(canonical|alternate)"[^>]*>', "", html)
+        assert not pattern.search(body), page
+
+
+def test_bundled_build_is_deterministic(site, tmp_path):
+    again = tmp_path / "again"
+    build(ROOT / "site.yaml", again)
+    assert files(again) == files(site)
