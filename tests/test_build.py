@@ -25,6 +25,9 @@ def test_mini_build_pages(mini):
         expected |= {f"{lang}/index.html", f"{lang}/units/index.html", f"{lang}/region/index.html"}
         expected |= {f"{lang}/units/{u}/index.html" for u in ("alpha", "beta", "gamma")}
     expected.add("en/about/index.html")                 # a content page in one language
+    expected |= {"assets/filter.js"}
+    for lang in ("kk", "en"):
+        expected |= {f"{lang}/recommendations/index.html", f"{lang}/glossary/index.html"}
     assert set(tree(out)) == expected
     alpha = (out / "kk/units/alpha/index.html").read_text(encoding="utf-8")
     assert '<html lang="kk">' in alpha
@@ -118,3 +121,26 @@ def test_compute_on_missing_data_folder_is_a_clear_error(tmp_path, capsys):
     code = main(["compute", "--data", str(tmp_path / "nowhere"), "--out", str(tmp_path / "o")])
     err = capsys.readouterr().err
     assert code == 1 and "no such data folder" in err and "Traceback" not in err
+
+
+def test_recommendations_and_glossary(mini):
+    build(mini / "site.yaml")
+    out = mini / "output"
+    recs = (out / "en/recommendations/index.html").read_text()
+    assert "Develop border trade" in recs and 'data-units="gamma"' in recs
+    assert 'data-units="alpha beta gamma"' in recs          # targets: all
+    gamma = (out / "en/units/gamma/index.html").read_text()
+    assert "Develop border trade" in gamma and "Train staff" in gamma
+    alpha = (out / "en/units/alpha/index.html").read_text()
+    assert "Develop border trade" not in alpha and "Train staff" in alpha
+    assert (out / "assets/filter.js").is_file()
+    gloss = (out / "kk/glossary/index.html").read_text()
+    assert 'id="enterprise"' in gloss and "Кәсіпорын" in gloss
+
+
+def test_recommendation_with_unknown_target_names_line(mini):
+    p = mini / "content/2023/recommendations.yaml"
+    p.write_text(p.read_text().replace("targets: [china-border]", "targets: [mars]"))
+    with pytest.raises(AimaqError) as err:
+        build(mini / "site.yaml")
+    assert "recommendations.yaml:5" in str(err.value) and "'mars'" in str(err.value)

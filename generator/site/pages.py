@@ -7,10 +7,12 @@ language switcher, link checks and the sitemap — before a single file is writt
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..config import Edition, SiteConfig
 from ..content.load import Content
+from ..content.structured import group_members, load_structured
 from ..data.model import Dataset, text
 from ..errors import ContentError
 from . import urls
@@ -41,6 +43,22 @@ class SiteModel:
     strings: dict[str, dict[str, str]]
     indices: Any = None             # index engine results, when computed
     key_figures: list = field(default_factory=list)
+    structured: Any = None          # recommendations, glossary, groups (content/<edition>)
+
+    def group_members(self, group_id: str) -> list[str]:
+        g = self.structured.groups.get(group_id)
+        results = self.indices.results if self.indices else None
+        return group_members(g, self.dataset.areas.values(), results) if g else []
+
+    def targets_of(self, rec) -> list[str]:
+        """Unit ids a recommendation concerns (all units for 'all')."""
+        out: list[str] = []
+        for t in rec.targets:
+            if t == "all":
+                return self.dataset.unit_ids()
+            members = self.group_members(t) if t in self.structured.groups else [t]
+            out.extend(u for u in members if u not in out)
+        return out
 
     def s(self, key: str, lang: str) -> str:
         return text(self.strings.get(key), lang) or key
@@ -91,6 +109,8 @@ def _unit_pages(site: SiteModel, lang: str) -> list[PageSpec]:
             description=(page.meta.description if page else "") or
             f"{name} ({type_label}): {site.s('key_figures', lang).lower()}",
             context={"unit": area, "page_content": page,
+                     "recommendations": [r for r in site.structured.recommendations
+                                         if area.id in site.targets_of(r)],
                      "unit_figures": site.figures.by_table(area.id),
                      "index_rows": site.indices.for_unit(area.id) if site.indices else []},
             crumbs=[(site.s("home", lang), urls.home(lang)),
@@ -152,8 +172,45 @@ def _indices_list(site: SiteModel, lang: str) -> list[PageSpec]:
         crumbs=[(site.s("home", lang), urls.home(lang))])]
 
 
+def _display(path: Path, base: Path) -> Path:
+    try:
+        return path.resolve().relative_to(base)
+    except ValueError:
+        return path
+
+
+def _recommendation_pages(site: SiteModel, lang: str) -> list[PageSpec]:
+    st = site.structured
+    if not st.recommendations:
+        return []
+    targets = {r.id: site.targets_of(r) for r in st.recommendations}
+    return [PageSpec(
+        path=urls.page(lang, "recommendations"), lang=lang, template="recommendations.html",
+        key=("recommendations", "index"), title=site.s("recommendations", lang),
+        description=site.s("recommendations_description", lang),
+        context={"areas": st.areas, "recommendations": st.recommendations,
+                 "targets": targets, "groups": st.groups, "units": site.dataset.units},
+        crumbs=[(site.s("home", lang), urls.home(lang))])]
+
+
+def _glossary_pages(site: SiteModel, lang: str) -> list[PageSpec]:
+    st = site.structured
+    if not st.terms:
+        return []
+    terms = sorted(st.terms, key=lambda t: text(t.term, lang).casefold())
+    return [PageSpec(
+        path=urls.page(lang, "glossary"), lang=lang, template="glossary.html",
+        key=("glossary", "index"), title=site.s("glossary", lang),
+        context={"terms": terms}, crumbs=[(site.s("home", lang), urls.home(lang))])]
+
+
 def plan(site: SiteModel) -> list[PageSpec]:
     """All pages of one edition in every language, in a fixed order."""
+    if site.structured is None:
+        base = site.config.root
+        site.structured = load_structured(
+            site.config.content_path, site.edition.id, site.dataset.unit_ids(),
+            set(site.dataset.documents), lambda p: _display(p, base))
     specs: list[PageSpec] = []
     for lang in site.config.languages:
         specs.append(_home_pages(site, lang))
@@ -162,5 +219,7 @@ def plan(site: SiteModel) -> list[PageSpec]:
         specs.extend(_unit_pages(site, lang))
         specs.extend(_indices_list(site, lang))
         specs.extend(_index_pages(site, lang))
+        specs.extend(_recommendation_pages(site, lang))
+        specs.extend(_glossary_pages(site, lang))
         specs.extend(_content_pages(site, lang))
     return specs

@@ -128,6 +128,18 @@ class PageHelpers:
     def table_title(self, table_id: str) -> str:
         return text(self.site.dataset.tables[table_id].title, self.lang)
 
+    def cite_ref(self, src) -> str:
+        """A structured source reference: document, section, table, lines."""
+        doc = self.site.dataset.documents.get(src.document)
+        parts = [text(doc.short, self.lang) or text(doc.title, self.lang)] if doc else [src.document]
+        if getattr(src, "section", None):
+            parts.append(f"{self.t('section')} {src.section}")
+        if getattr(src, "table", None):
+            parts.append(f"{self.t('table')} {src.table}")
+        if getattr(src, "lines", None):
+            parts.append(f"{self.t('line')} {src.lines}")
+        return ", ".join(parts)
+
     def index_source(self, meta) -> str:
         src = meta.source or {}
         parts = []
