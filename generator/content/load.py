@@ -54,6 +54,7 @@ class FigureRef(BaseModel):
 class HomeSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
     key_figures: list[FigureRef] = []
+    groups: list[str] = []          # groups of groups.yaml shown on the home page
 
 
 class FrontMatter(BaseModel):

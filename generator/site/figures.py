@@ -125,3 +125,30 @@ class FigureIndex:
         return [f for f in self.for_area(area_id)
                 if f.table == table and f.indicator == indicator and f.category == category
                 and (year is None or f.year == year)]
+
+
+def similar_units(ds: Dataset, count: int = 3) -> tuple[dict[str, list[tuple[str, float]]], int]:
+    """For every unit, the nearest units by the min–max normalised values of every numeric
+    cross-section (table, indicator, category, year) in which all units have a value.
+
+    Returns ({unit: [(other unit, distance), ...]}, number of indicators used). Distances are
+    root-mean-square differences of normalised values (0 = identical, 1 = opposite ends).
+    """
+    obs = ds.observations
+    units = ds.unit_ids()
+    numeric = obs[obs["unit"].isin(units) & obs["value"].notna()]
+    keys = ["table", "indicator", "category", "year"]
+    wide = numeric.pivot_table(index="unit", columns=keys, values="value", aggfunc="first")
+    wide = wide.reindex(units).dropna(axis=1)
+    spread = wide.max() - wide.min()
+    wide = wide.loc[:, spread > 0]
+    if wide.shape[1] == 0:
+        return {u: [] for u in units}, 0
+    norm = (wide - wide.min()) / (wide.max() - wide.min())
+    values = norm.to_numpy()
+    out: dict[str, list[tuple[str, float]]] = {}
+    for i, unit in enumerate(units):
+        d = ((values - values[i]) ** 2).mean(axis=1) ** 0.5
+        order = sorted((float(d[j]), units[j]) for j in range(len(units)) if j != i)
+        out[unit] = [(u, dist) for dist, u in order[:count]]
+    return out, wide.shape[1]

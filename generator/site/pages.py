@@ -16,7 +16,7 @@ from ..content.structured import group_members, load_structured
 from ..data.model import Dataset, text
 from ..errors import ContentError
 from . import urls
-from .figures import FigureIndex
+from .figures import FigureIndex, similar_units
 
 
 @dataclass
@@ -44,6 +44,7 @@ class SiteModel:
     indices: Any = None             # index engine results, when computed
     key_figures: list = field(default_factory=list)
     structured: Any = None          # recommendations, glossary, groups (content/<edition>)
+    similar: Any = ({}, 0)          # nearest units by normalised indicators
 
     def group_members(self, group_id: str) -> list[str]:
         g = self.structured.groups.get(group_id)
@@ -92,6 +93,9 @@ def _home_pages(site: SiteModel, lang: str) -> PageSpec:
         description=(page.meta.description if page else "") or text(site.config.description, lang),
         context={"page_content": page, "region": region,
                  "key_figures": site.key_figures,
+                 "home_groups": [(gid, site.structured.groups[gid], site.group_members(gid))
+                                 for gid in site.content.home.groups
+                                 if gid in site.structured.groups],
                  "units": ds.units},
         crumbs=[])
 
@@ -112,6 +116,8 @@ def _unit_pages(site: SiteModel, lang: str) -> list[PageSpec]:
                      "recommendations": [r for r in site.structured.recommendations
                                          if area.id in site.targets_of(r)],
                      "unit_figures": site.figures.by_table(area.id),
+                     "similar": site.similar[0].get(area.id, []),
+                     "similar_basis": site.similar[1],
                      "index_rows": site.indices.for_unit(area.id) if site.indices else []},
             crumbs=[(site.s("home", lang), urls.home(lang)),
                     (site.s("units", lang), urls.units(lang))]))
@@ -211,6 +217,7 @@ def plan(site: SiteModel) -> list[PageSpec]:
         site.structured = load_structured(
             site.config.content_path, site.edition.id, site.dataset.unit_ids(),
             set(site.dataset.documents), lambda p: _display(p, base))
+    site.similar = similar_units(site.dataset)
     specs: list[PageSpec] = []
     for lang in site.config.languages:
         specs.append(_home_pages(site, lang))
