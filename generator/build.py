@@ -18,6 +18,7 @@ from .errors import AimaqError
 from .output import write_site
 from .site import pages, render
 from .site.figures import FigureIndex
+from .site.downloads import download_files
 from .site.indexview import IndexView
 from .site.links import check_links
 
@@ -73,16 +74,6 @@ def compute_indices(dataset):
     return compute(dataset)
 
 
-def downloads(results, edition_id: str) -> dict[str, bytes]:
-    """The computed indices, their audit and sensitivity as CSV files of the site."""
-    from .indices import export
-
-    base = f"downloads/{edition_id}"
-    return {f"{base}/indices.csv": export.indices_csv(results).encode("utf-8"),
-            f"{base}/audit.csv": export.audit_csv(results).encode("utf-8"),
-            f"{base}/sensitivity.csv": export.sensitivity_csv(results).encode("utf-8")}
-
-
 def gather(config: SiteConfig, edition_id: str | None = None):
     """Load and validate everything one edition needs; write nothing."""
     edition = config.edition(edition_id)
@@ -117,14 +108,14 @@ def build(config_path: Path | str = "site.yaml", output: Path | None = None,
                            figures=figures, strings=strings, indices=index_view)
     with stage("compute"):
         site.key_figures = pages.home_figures(site)
+        site.downloads = download_files(dataset, results, config.languages, config.title)
     with stage("render"):
         specs = pages.plan(site)
         env = render.environment(config.templates_path)
         files = render.render(site, specs, env)
         files["index.html"] = render.redirect_page(site)
         files.update(assets(config.templates_path))
-        if results is not None:
-            files.update(downloads(results, edition.id))
+        files.update(site.downloads)
     with stage("links"):
         broken = check_links(files)
         if broken:

@@ -27,7 +27,11 @@ def test_mini_build_pages(mini):
     expected.add("en/about/index.html")                 # a content page in one language
     expected |= {"assets/filter.js"}
     for lang in ("kk", "en"):
-        expected |= {f"{lang}/recommendations/index.html", f"{lang}/glossary/index.html"}
+        expected |= {f"{lang}/recommendations/index.html", f"{lang}/glossary/index.html",
+                     f"{lang}/data/index.html"}
+    expected |= {f"downloads/2023/{name}" for name in (
+        "tables/t1_firms.csv", "tables/t2_dynamics.csv", "units.csv", "indicators.csv",
+        "data.json", "csv-metadata.json")}
     assert set(tree(out)) == expected
     alpha = (out / "kk/units/alpha/index.html").read_text(encoding="utf-8")
     assert '<html lang="kk">' in alpha
@@ -144,3 +148,21 @@ def test_recommendation_with_unknown_target_names_line(mini):
     with pytest.raises(AimaqError) as err:
         build(mini / "site.yaml")
     assert "recommendations.yaml:5" in str(err.value) and "'mars'" in str(err.value)
+
+
+def test_downloads_copy_tables_and_describe_them(mini):
+    import json
+
+    build(mini / "site.yaml")
+    out = mini / "output/downloads/2023"
+    src = mini / "data/2023/tables/t1_firms.csv"
+    assert (out / "tables/t1_firms.csv").read_bytes() == src.read_bytes()
+    meta = json.loads((out / "csv-metadata.json").read_text())
+    assert meta["@context"] == "http://www.w3.org/ns/csvw"
+    urls = [t["url"] for t in meta["tables"]]
+    assert "tables/t1_firms.csv" in urls
+    t1 = meta["tables"][urls.index("tables/t1_firms.csv")]
+    assert [c["name"] for c in t1["tableSchema"]["columns"]] == [
+        "unit", "indicator", "year", "value", "flag", "line", "note"]
+    data = json.loads((out / "data.json").read_text())
+    assert len(data["observations"]) == 15

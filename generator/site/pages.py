@@ -45,6 +45,7 @@ class SiteModel:
     key_figures: list = field(default_factory=list)
     structured: Any = None          # recommendations, glossary, groups (content/<edition>)
     similar: Any = ({}, 0)          # nearest units by normalised indicators
+    downloads: dict = field(default_factory=dict)   # {path: bytes} of the data downloads
 
     def group_members(self, group_id: str) -> list[str]:
         g = self.structured.groups.get(group_id)
@@ -210,6 +211,24 @@ def _glossary_pages(site: SiteModel, lang: str) -> list[PageSpec]:
         context={"terms": terms}, crumbs=[(site.s("home", lang), urls.home(lang))])]
 
 
+def _data_page(site: SiteModel, lang: str) -> list[PageSpec]:
+    if not site.downloads:
+        return []
+    ds = site.dataset
+    prefix = f"downloads/{ds.edition}/"
+    tables = [(t, prefix + f"tables/{t.id}.csv", len(site.downloads[prefix + f"tables/{t.id}.csv"]))
+              for t in ds.tables.values()]
+    others = [(name, prefix + name, len(site.downloads[prefix + name]))
+              for name in ("indices.csv", "audit.csv", "sensitivity.csv", "units.csv",
+                           "indicators.csv", "data.json", "csv-metadata.json")
+              if prefix + name in site.downloads]
+    return [PageSpec(
+        path=urls.page(lang, "data"), lang=lang, template="data.html", key=("data", "index"),
+        title=site.s("data_downloads", lang), description=site.s("data_downloads_help", lang),
+        context={"tables": tables, "others": others},
+        crumbs=[(site.s("home", lang), urls.home(lang))])]
+
+
 def plan(site: SiteModel) -> list[PageSpec]:
     """All pages of one edition in every language, in a fixed order."""
     if site.structured is None:
@@ -228,5 +247,6 @@ def plan(site: SiteModel) -> list[PageSpec]:
         specs.extend(_index_pages(site, lang))
         specs.extend(_recommendation_pages(site, lang))
         specs.extend(_glossary_pages(site, lang))
+        specs.extend(_data_page(site, lang))
         specs.extend(_content_pages(site, lang))
     return specs
