@@ -229,6 +229,54 @@ def _data_page(site: SiteModel, lang: str) -> list[PageSpec]:
         crumbs=[(site.s("home", lang), urls.home(lang))])]
 
 
+def compare_table(site: SiteModel, lang: str, helpers) -> dict:
+    """Every value the site shows per unit, formatted for ``lang``: rows × units."""
+    ds = site.dataset
+    rows: list[dict] = []
+    for table_id in ds.tables:
+        obs = ds.select(table=table_id, units=ds.unit_ids())
+        if obs.empty:
+            continue
+        group = helpers.table_title(table_id)
+        keys = obs[["indicator", "category", "year"]].drop_duplicates()
+        for k in keys.itertuples(index=False):
+            figs = {f.unit: f for u in ds.unit_ids()
+                    for f in site.figures.pick(u, table_id, k.indicator, k.category, int(k.year))}
+            if not figs:
+                continue
+            first = next(iter(figs.values()))
+            rows.append({"group": group,
+                         "label": f"{helpers.indicator_name(first)}, {k.year}",
+                         "measure": helpers.measure(k.indicator),
+                         "values": {u: helpers.figure_value(f) for u, f in figs.items()}})
+    if site.indices:
+        group = site.s("indices", lang)
+        for res in site.indices.indices():
+            by_key: dict[tuple, dict] = {}
+            for r in site.indices.rows[res.meta.id]:
+                if r.ref:
+                    continue
+                label = helpers.index_name(r.index)
+                if r.part:
+                    label += f": {helpers.part_name(r.index, r.part)}"
+                value = helpers.class_name(r.index, r.cls) if r.cls else helpers.index_value(r)
+                by_key.setdefault((label, r.year), {})[r.unit] = value
+            for (label, year), values in by_key.items():
+                rows.append({"group": group, "label": f"{label}, {year}" if year else label,
+                             "measure": helpers.measure_id(res.meta.measure)
+                             if isinstance(res.meta.measure, str) else "",
+                             "values": values})
+    return {"units": {u.id: text(u.name, lang) for u in ds.units}, "rows": rows}
+
+
+def _compare_page(site: SiteModel, lang: str) -> list[PageSpec]:
+    return [PageSpec(
+        path=urls.page(lang, "compare"), lang=lang, template="compare.html",
+        key=("compare", "index"), title=site.s("compare", lang),
+        description=site.s("compare_help", lang), context={"units": site.dataset.units},
+        crumbs=[(site.s("home", lang), urls.home(lang))])]
+
+
 def plan(site: SiteModel) -> list[PageSpec]:
     """All pages of one edition in every language, in a fixed order."""
     if site.structured is None:
@@ -248,5 +296,6 @@ def plan(site: SiteModel) -> list[PageSpec]:
         specs.extend(_recommendation_pages(site, lang))
         specs.extend(_glossary_pages(site, lang))
         specs.extend(_data_page(site, lang))
+        specs.extend(_compare_page(site, lang))
         specs.extend(_content_pages(site, lang))
     return specs

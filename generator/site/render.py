@@ -190,6 +190,17 @@ class PageHelpers:
             return ""
         return text(self.site.dataset.measures.get(measure), self.lang)
 
+    def compare_json(self) -> str:
+        """The compare page's data island (JSON, never executed)."""
+        import json
+
+        from .pages import compare_table
+
+        data = compare_table(self.site, self.lang, self)
+        # No "<" inside a <script> element: it could close it or open a comment.
+        return json.dumps(data, ensure_ascii=False, sort_keys=True,
+                          separators=(",", ":")).replace("<", "\\u003c")
+
     def isnan(self, value: Any) -> bool:
         return isinstance(value, float) and math.isnan(value)
 
