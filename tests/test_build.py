@@ -25,10 +25,10 @@ def test_mini_build_pages(mini):
         expected |= {f"{lang}/index.html", f"{lang}/units/index.html", f"{lang}/region/index.html"}
         expected |= {f"{lang}/units/{u}/index.html" for u in ("alpha", "beta", "gamma")}
     expected.add("en/about/index.html")                 # a content page in one language
-    expected |= {"assets/filter.js"}
+    expected |= {"assets/filter.js", "assets/compare.js"}
     for lang in ("kk", "en"):
         expected |= {f"{lang}/recommendations/index.html", f"{lang}/glossary/index.html",
-                     f"{lang}/data/index.html"}
+                     f"{lang}/data/index.html", f"{lang}/compare/index.html"}
     expected |= {f"downloads/2023/{name}" for name in (
         "tables/t1_firms.csv", "tables/t2_dynamics.csv", "units.csv", "indicators.csv",
         "data.json", "csv-metadata.json")}
