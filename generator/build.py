@@ -16,7 +16,7 @@ from .data.checks import CheckResult, run_checks, unexpected
 from .data.load import load_dataset
 from .errors import AimaqError
 from .output import write_site
-from .site import pages, render
+from .site import pages, render, urls
 from .site.figures import FigureIndex
 from .site.downloads import download_files
 from .site.indexview import IndexView
@@ -114,10 +114,15 @@ def build(config_path: Path | str = "site.yaml", output: Path | None = None,
         env = render.environment(config.templates_path)
         files = render.render(site, specs, env)
         files["index.html"] = render.redirect_page(site)
+        files.update(render.crawler_files(site, specs))
+        if not urls.is_absolute(config.base_url):
+            report.warnings.append(
+                f"base_url {config.base_url!r} is a path: sitemap.xml lists paths, not full "
+                "addresses; set base_url to the site's https:// address before publishing")
         files.update(assets(config.templates_path))
         files.update(site.downloads)
     with stage("links"):
-        broken = check_links(files)
+        broken = check_links(files, urls.base_path(config.base_url))
         if broken:
             lines = "; ".join(f"{b.page} → {b.target} ({b.reason})" for b in broken[:5])
             more = f" and {len(broken) - 5} more" if len(broken) > 5 else ""

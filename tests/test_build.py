@@ -20,7 +20,7 @@ def test_mini_build_pages(mini):
     report = build(mini / "site.yaml")
     out = mini / "output"
     assert report.output == out
-    expected = {"index.html", "assets/style.css"}
+    expected = {"index.html", "404.html", "sitemap.xml", "robots.txt", "assets/style.css"}
     for lang in ("kk", "en"):
         expected |= {f"{lang}/index.html", f"{lang}/units/index.html", f"{lang}/region/index.html"}
         expected |= {f"{lang}/units/{u}/index.html" for u in ("alpha", "beta", "gamma")}
@@ -166,3 +166,19 @@ def test_downloads_copy_tables_and_describe_them(mini):
         "unit", "indicator", "year", "value", "flag", "line", "note"]
     data = json.loads((out / "data.json").read_text())
     assert len(data["observations"]) == 15
+
+
+def test_404_links_from_the_site_root_and_sitemap(mini):
+    cfg = mini / "site.yaml"
+    cfg.write_text(cfg.read_text().replace("base_url: /", "base_url: https://stat.example.kz/aimaq"))
+    report = build(cfg)
+    out = mini / "output"
+    page = (out / "404.html").read_text()
+    assert 'href="/aimaq/kk/index.html"' in page and 'href="/aimaq/assets/style.css"' in page
+    sitemap = (out / "sitemap.xml").read_text()
+    assert "<loc>https://stat.example.kz/aimaq/kk/units/alpha/</loc>" in sitemap
+    assert 'hreflang="en" href="https://stat.example.kz/aimaq/en/units/alpha/"' in sitemap
+    assert "Sitemap: https://stat.example.kz/aimaq/sitemap.xml" in (out / "robots.txt").read_text()
+    assert report.warnings == []
+    canonical = (out / "en/units/alpha/index.html").read_text()
+    assert '<link rel="canonical" href="https://stat.example.kz/aimaq/en/units/alpha/">' in canonical

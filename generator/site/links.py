@@ -43,8 +43,28 @@ def _parse(html: bytes) -> _Collector:
     return c
 
 
-def check_links(files: dict[str, bytes]) -> list[BrokenLink]:
-    parsed = {p: _parse(b) for p, b in files.items() if p.endswith(".html")}
+def _parse_all(files: dict[str, bytes], cache: dict | None) -> dict[str, _Collector]:
+    parsed: dict[str, _Collector] = {}
+    for path, data in files.items():
+        if not path.endswith(".html"):
+            continue
+        hit = cache.get(path) if cache is not None else None
+        parsed[path] = hit[1] if hit is not None and hit[0] == data else _parse(data)
+        if cache is not None:
+            cache[path] = (data, parsed[path])
+    if cache is not None:
+        for path in set(cache) - set(parsed):
+            del cache[path]
+    return parsed
+
+
+def check_links(files: dict[str, bytes], base_path: str = "/",
+                cache: dict | None = None) -> list[BrokenLink]:
+    """Broken internal links; ``base_path`` resolves root-relative links (the 404 page).
+
+    ``cache`` ({path: (bytes, parsed)}) keeps parsed pages between calls, so a rebuild under
+    ``aimaq serve`` re-parses only the pages whose bytes changed."""
+    parsed = _parse_all(files, cache)
     broken: list[BrokenLink] = []
     for page, info in sorted(parsed.items()):
         for href in info.links:
@@ -55,6 +75,13 @@ def check_links(files: dict[str, bytes]) -> list[BrokenLink]:
                 broken.append(BrokenLink(page, href, "points outside the site"))
                 continue
             path = unquote(parts.path)
+            if path.startswith("/"):
+                if not path.startswith(base_path):
+                    broken.append(BrokenLink(page, href, f"not under the site's path {base_path}"))
+                    continue
+                # Root-relative: make it relative to the page for the checks below.
+                path = posixpath.relpath(path[len(base_path):] or ".",
+                                         posixpath.dirname(page) or ".")
             if path:
                 target = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
                 if target.startswith("../") or target == "..":

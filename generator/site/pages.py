@@ -29,6 +29,7 @@ class PageSpec:
     description: str = ""
     context: dict[str, Any] = field(default_factory=dict)
     crumbs: list[tuple[str, str]] = field(default_factory=list)  # (title, path)
+    rooted: bool = False            # links from base_url's path (pages served at any address)
 
 
 @dataclass
@@ -277,6 +278,14 @@ def _compare_page(site: SiteModel, lang: str) -> list[PageSpec]:
         crumbs=[(site.s("home", lang), urls.home(lang))])]
 
 
+def _not_found(site: SiteModel) -> PageSpec:
+    """404.html: served for any missing address, so its links start from the site root."""
+    lang = site.config.default_language
+    return PageSpec(path="404.html", lang=lang, template="404.html", key=("404", "index"),
+                    title=site.s("not_found", lang), rooted=True,
+                    context={"other_languages": site.config.languages})
+
+
 def plan(site: SiteModel) -> list[PageSpec]:
     """All pages of one edition in every language, in a fixed order."""
     if site.structured is None:
@@ -298,4 +307,5 @@ def plan(site: SiteModel) -> list[PageSpec]:
         specs.extend(_data_page(site, lang))
         specs.extend(_compare_page(site, lang))
         specs.extend(_content_pages(site, lang))
+    specs.append(_not_found(site))
     return specs

@@ -62,6 +62,8 @@ class PageHelpers:
         self.alternates = alternates
 
     def link(self, path: str) -> str:
+        if self.spec.rooted:
+            return urls.rooted(self.site.config.base_url, path)
         return urls.relative(self.spec.path, path)
 
     def t(self, key: str, **kwargs: Any) -> str:
@@ -205,13 +207,24 @@ class PageHelpers:
         return isinstance(value, float) and math.isnan(value)
 
 
-def render(site: SiteModel, specs: list[PageSpec], env: jinja2.Environment) -> dict[str, bytes]:
-    """Render every page; returns {path: bytes}."""
+def alternates_of(specs: list[PageSpec]) -> dict[tuple[str, str], dict[str, str]]:
+    """{page key: {language: path}}: the same page in every language it exists in."""
     by_key: dict[tuple[str, str], dict[str, str]] = {}
     for spec in specs:
         by_key.setdefault(spec.key, {})[spec.lang] = spec.path
+    return by_key
+
+
+def render(site: SiteModel, specs: list[PageSpec], env: jinja2.Environment, *,
+           only: set[str] | None = None, on_page=None) -> dict[str, bytes]:
+    """Render every page (or the pages whose paths are in ``only``); returns {path: bytes}.
+
+    ``on_page(path)`` is called after each page, for progress reports."""
+    by_key = alternates_of(specs)
     files: dict[str, bytes] = {}
     for spec in specs:
+        if only is not None and spec.path not in only:
+            continue
         alternates = by_key[spec.key]
         helpers = PageHelpers(site, spec, alternates)
         try:
@@ -238,6 +251,8 @@ def render(site: SiteModel, specs: list[PageSpec], env: jinja2.Environment) -> d
                              site.config.templates_path / spec.template, None,
                              "use only the variables the page provides") from None
         files[spec.path] = html.encode("utf-8")
+        if on_page is not None:
+            on_page(spec.path)
     return files
 
 
@@ -257,3 +272,35 @@ def redirect_page(site: SiteModel) -> bytes:
         f'<p><a href="{target}">{jinja2.utils.markupsafe.escape(site.s("redirect_text", lang))}'
         "</a></p>\n</body>\n</html>\n")
     return html.encode("utf-8")
+
+
+def crawler_files(site: SiteModel, specs: list[PageSpec]) -> dict[str, bytes]:
+    """sitemap.xml (with hreflang alternates) and robots.txt."""
+    from xml.sax.saxutils import quoteattr
+
+    base = site.config.base_url
+    by_key: dict[tuple[str, str], dict[str, str]] = {}
+    for spec in specs:
+        if not spec.rooted:
+            by_key.setdefault(spec.key, {})[spec.lang] = spec.path
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+             'xmlns:xhtml="http://www.w3.org/1999/xhtml">']
+    lastmod = site.edition.published
+    for spec in specs:
+        if spec.rooted:
+            continue
+        lines.append("  <url>")
+        lines.append(f"    <loc>{urls.absolute(base, spec.path)}</loc>")
+        if lastmod:
+            lines.append(f"    <lastmod>{lastmod}</lastmod>")
+        for lang, path in sorted(by_key[spec.key].items()):
+            lines.append(f'    <xhtml:link rel="alternate" hreflang={quoteattr(lang)} '
+                         f'href={quoteattr(urls.absolute(base, path))}/>')
+        lines.append("  </url>")
+    lines.append("</urlset>")
+    robots = ["User-agent: *", "Allow: /"]
+    if urls.is_absolute(base):
+        robots.append(f"Sitemap: {urls.absolute(base, 'sitemap.xml')}")
+    return {"sitemap.xml": ("\n".join(lines) + "\n").encode("utf-8"),
+            "robots.txt": ("\n".join(robots) + "\n").encode("utf-8")}

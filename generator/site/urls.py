@@ -51,3 +51,20 @@ def absolute(base_url: str, path: str) -> str:
     if path.endswith("index.html"):
         path = path[: -len("index.html")]
     return base_url.rstrip("/") + "/" + path
+
+
+def base_path(base_url: str) -> str:
+    """The path part of base_url ('/' or '/reports/aimaq/')."""
+    from urllib.parse import urlsplit
+
+    path = urlsplit(base_url).path or "/"
+    return path if path.endswith("/") else path + "/"
+
+
+def rooted(base_url: str, path: str) -> str:
+    """A link from the server root, for pages served at unknown addresses (404)."""
+    return base_path(base_url) + path
+
+
+def is_absolute(base_url: str) -> bool:
+    return base_url.startswith(("http://", "https://"))
