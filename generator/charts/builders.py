@@ -1,0 +1,984 @@
+"""One builder per chart kind: plain DataFrames and translated words in, a :class:`Chart` out.
+
+Every builder takes its data as a pandas DataFrame with the columns its docstring names,
+the texts already in the page's language (title, subtitle with the unit of measure and the
+year, source line, axis titles, unit names), the language code and the chart texts
+(:func:`~generator.charts.texts.load_chart_strings`). It returns a :class:`Chart`; it draws
+nothing and knows no page.
+
+A kind is declared once with Altair per *template key* (see :mod:`.jsonspec`): whatever
+changes from one unit's chart to the next (the rows, the highlighted unit, the region's
+value) travels in named datasets and parameters, so the 19 unit charts of one kind share one
+validated template.
+"""
+from __future__ import annotations
+
+import json
+import math
+from typing import Any, Iterable, Mapping, Sequence
+
+import altair as alt
+import pandas as pd
+
+from ..data.model import Area, text
+from . import labels as L
+from . import palette as P
+from .geo import Boundaries
+from .jsonspec import TEMPLATES
+from .model import Chart, Column, slug
+from .numbers import value_text
+from .texts import ChartStrings
+
+#: Spec-level look shared by every kind (fonts are left to the page and to the renderer).
+CONFIG: dict[str, Any] = {
+    "background": "white",
+    "view": {"stroke": None},
+    "axis": {"labelColor": P.INK, "titleColor": P.INK, "gridColor": P.GRID,
+             "domainColor": P.MUTED, "tickColor": P.MUTED, "labelFontSize": 11,
+             "titleFontSize": 12, "titleFontWeight": "normal", "labelLimit": 220},
+    "legend": {"labelFontSize": 11, "titleFontSize": 12, "titleFontWeight": "normal",
+               "labelColor": P.INK, "titleColor": P.INK, "labelLimit": 260},
+    "title": {"color": P.MUTED, "fontSize": 10, "fontWeight": "normal", "anchor": "end"},
+    "text": {"color": P.INK},
+    "range": {"category": P.OKABE_ITO},
+}
+
+#: Blues ramp (ColorBrewer, light → dark) for ordered classes on the map.
+BLUES = ["#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c",
+         "#08306b"]
+
+
+#: Mark property: bold text for the highlighted row (field ``hl``).
+BOLD_IF_HL = alt.expr("datum.hl ? 'bold' : 'normal'")
+
+
+def _js(s: str) -> str:
+    """A JavaScript string literal for a Vega expression (JSON is valid JS)."""
+    return json.dumps(s, ensure_ascii=False)
+
+
+def _configured(chart: Any, description: str | None) -> Any:
+    chart = (chart.configure(background=CONFIG["background"])
+             .configure_view(**CONFIG["view"]).configure_axis(**CONFIG["axis"])
+             .configure_legend(**CONFIG["legend"]).configure_title(**CONFIG["title"])
+             .configure_text(**CONFIG["text"]).configure_range(**CONFIG["range"]))
+    if description is not None:
+        chart = chart.properties(description=description)
+    return chart
+
+
+def _frame(data: pd.DataFrame, required: Sequence[str], kind: str) -> pd.DataFrame:
+    missing = [c for c in required if c not in data.columns]
+    if missing:
+        raise ValueError(f"{kind} chart: data lacks column(s) {missing}; "
+                         f"it needs {list(required)}")
+    return data.reset_index(drop=True).copy()
+
+
+def _num(v: Any) -> float:
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return math.nan
+    return f
+
+
+def _finish(*, kind: str, id: str, lang: str, strings: ChartStrings, spec: dict[str, Any],
+            data: pd.DataFrame, columns: Iterable[Column], title: str, subtitle: str,
+            source: str, description: str, highlight: str | None = None,
+            key_column: str = "unit", attribution: str = "") -> Chart:
+    alt_text = strings.get("alt", lang, kind=strings.get(f"kind_{kind}", lang), title=title,
+                           subtitle=subtitle)
+    return Chart(id=slug(id), kind=kind, lang=lang, spec=spec, data=data,
+                 columns=tuple(columns), title=title, subtitle=subtitle, source=source,
+                 description=description, alt=alt_text, ui=strings.ui(lang),
+                 highlight=highlight, key_column=key_column, attribution=attribution)
+
+
+def _value_label(strings: ChartStrings, lang: str, value_title: str, measure: str) -> str:
+    if value_title:
+        return value_title
+    word = strings.get("value", lang)
+    return f"{word}, {measure}" if measure else word
+
+
+def _ranks(values: pd.Series, descending: bool = True) -> pd.Series:
+    """1 = largest (or smallest when ``descending`` is false); ties share the best rank."""
+    return values.rank(ascending=not descending, method="min")
+
+
+def _ordered(frame: pd.DataFrame, value: str, label: str, descending: bool) -> pd.DataFrame:
+    """Rows by value (NaN last), ties by label: a stable, data-independent order."""
+    key = frame[value] if not descending else -frame[value]
+    return (frame.assign(_k=key, _n=frame[label].astype(str))
+            .sort_values(["_k", "_n"], na_position="last", kind="mergesort")
+            .drop(columns=["_k", "_n"]).reset_index(drop=True))
+
+
+def _describe_extremes(strings: ChartStrings, lang: str, key: str, frame: pd.DataFrame,
+                       label: str, decimals: int | None, measure: str) -> str:
+    valid = frame[frame["value"].notna()]
+    if valid.empty:
+        return strings.get("describe_empty", lang)
+    top = _ordered(valid, "value", label, True).iloc[0]
+    bottom = _ordered(valid, "value", label, False).iloc[0]
+    return strings.get(key, lang, top=top[label],
+                       top_value=value_text(top["value"], lang, decimals, measure),
+                       bottom=bottom[label],
+                       bottom_value=value_text(bottom["value"], lang, decimals, measure),
+                       count=len(valid))
+
+
+# == ranking ==================================================================================
+
+def ranking_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
+                  title: str, subtitle: str = "", source: str = "", value_title: str = "",
+                  measure: str = "", decimals: int | None = None,
+                  highlight: str | None = None, reference: float | None = None,
+                  reference_name: str = "", reference_id: str = "",
+                  descending: bool = True, width: int = 420) -> Chart:
+    """Units sorted by a value, one unit highlighted, the region's value as a rule.
+
+    ``data``: columns ``unit`` (id), ``name`` (in ``lang``), ``value`` (NaN = no data).
+    ``highlight``: the unit id to emphasise (dark bar, black outline, bold label and value:
+    distinguishable in greyscale). ``reference``: the region's value, drawn as a dashed rule
+    labelled ``reference_name``. ``measure``: unit of measure for tooltips and the table.
+    """
+    frame = _frame(data, ["unit", "name", "value"], "ranking")
+    frame["value"] = frame["value"].map(_num)
+    frame = _ordered(frame, "value", "name", descending)
+    frame["rank"] = _ranks(frame["value"], descending)
+    frame["hl"] = frame["unit"] == highlight if highlight else False
+    count = int(frame["value"].notna().sum())
+    rows = [{
+        "unit": r.unit, "name": r.name, "value": r.value, "hl": bool(r.hl),
+        "value_text": value_text(r.value, lang, decimals, measure),
+        "rank_text": "" if math.isnan(r.rank) else f"{int(r.rank)} / {count}",
+    } for r in frame.itertuples(index=False)]
+    ref_rows = []
+    has_ref = reference is not None and not math.isnan(_num(reference))
+    if has_ref:
+        ref_text = value_text(_num(reference), lang, decimals, measure)
+        ref_rows = [{"value": _num(reference), "value_text": ref_text, "name": reference_name,
+                     "label": strings.get("reference_label", lang, name=reference_name,
+                                          value=ref_text)}]
+    hl_name = frame.loc[frame["hl"], "name"].iloc[0] if frame["hl"].any() else ""
+    words = {k: strings.get(k, lang) for k in ("unit", "value", "rank", "no_data")}
+    value_label = _value_label(strings, lang, value_title, measure)
+    key = ["ranking", lang, words, value_label, width]
+
+    def build(datasets, params, description):
+        hl = alt.param(name="hl", value=params["hl"])
+        base = alt.Chart(alt.NamedData(name="table"))
+        y = alt.Y("name:N", sort=None, title=None,
+                  axis=alt.Axis(labelFontWeight=alt.expr(
+                      "datum.value === hl ? 'bold' : 'normal'"), labelPadding=4))
+        tooltip = [alt.Tooltip("name:N", title=words["unit"]),
+                   alt.Tooltip("value_text:N", title=words["value"]),
+                   alt.Tooltip("rank_text:N", title=words["rank"])]
+        bars = base.mark_bar(height={"band": 0.72}).encode(
+            y=y, x=alt.X("value:Q", title=value_label),
+            fill=alt.when(alt.datum.hl).then(alt.value(P.BAR_HIGHLIGHT))
+                    .otherwise(alt.value(P.BAR)),
+            stroke=alt.when(alt.datum.hl).then(alt.value(P.INK)).otherwise(alt.value(P.BAR)),
+            strokeWidth=alt.when(alt.datum.hl).then(alt.value(2)).otherwise(alt.value(0)),
+            tooltip=tooltip)
+        label_style = dict(baseline="middle", fontSize=11, fontWeight=BOLD_IF_HL,
+                           align=alt.expr("datum.value < 0 ? 'right' : 'left'"),
+                           dx=alt.expr("datum.value < 0 ? -4 : 4"))
+        halo = base.mark_text(stroke="white", strokeWidth=3, strokeJoin="round",
+                              **label_style).encode(y=y, x="value:Q", text="value_text:N")
+        labels = base.mark_text(**label_style).encode(
+            y=y, x="value:Q", text="value_text:N", tooltip=tooltip)
+        missing = base.transform_filter("!isValid(datum.value)").mark_text(
+            align="left", dx=4, baseline="middle", fontSize=11, fontStyle="italic",
+            color=P.MUTED).encode(y=y, x=alt.datum(0), text=alt.value(words["no_data"]))
+        ref = alt.Chart(alt.NamedData(name="ref"))
+        rule = ref.mark_rule(color=P.REFERENCE, strokeDash=[6, 3], strokeWidth=2).encode(
+            x="value:Q", tooltip=[alt.Tooltip("name:N", title=words["unit"]),
+                                  alt.Tooltip("value_text:N", title=words["value"])])
+        ref_label = ref.mark_text(align="left", baseline="bottom", dx=4, dy=-4, fontSize=11,
+                                  color=P.REFERENCE, fontWeight="bold").encode(
+            x="value:Q", y=alt.value(0), text="label:N")
+        chart = alt.layer(bars, rule, halo, labels, missing, ref_label).add_params(hl).properties(
+            datasets=datasets, width=width, height=alt.Step(20))
+        return _configured(chart, description)
+
+    description = _describe_extremes(strings, lang, "describe_ranking", frame, "name",
+                                      decimals, measure)
+    if has_ref:
+        description += " " + strings.get("describe_reference", lang, name=reference_name,
+                                         value=ref_rows[0]["value_text"])
+    if highlight and frame["hl"].any():
+        row = frame[frame["hl"]].iloc[0]
+        if not math.isnan(row["value"]):
+            description += " " + strings.get(
+                "describe_highlight", lang, unit=row["name"], rank=int(row["rank"]),
+                count=count, value=value_text(row["value"], lang, decimals, measure))
+    alt_words = strings.get("alt", lang, kind=strings.get("kind_ranking", lang), title=title,
+                            subtitle=subtitle)
+    spec = TEMPLATES.spec(key, build, datasets={"table": rows, "ref": ref_rows},
+                          params={"hl": hl_name}, description=alt_words)
+    table = frame[["unit", "name", "value", "rank"]].copy()
+    if has_ref:
+        table = pd.concat([table, pd.DataFrame([{
+            "unit": reference_id, "name": reference_name, "value": _num(reference),
+            "rank": math.nan}])], ignore_index=True)
+    columns = [Column("unit", "id", html=False), Column("name", words["unit"]),
+               Column("value", value_label, numeric=True, decimals=decimals),
+               Column("rank", words["rank"], numeric=True, decimals=0)]
+    return _finish(kind="ranking", id=id, lang=lang, strings=strings, spec=spec, data=table,
+                   columns=columns, title=title, subtitle=subtitle, source=source,
+                   description=description, highlight=highlight)
+
+
+# == composition ==============================================================================
+
+def composition_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
+                      title: str, subtitle: str = "", source: str = "",
+                      value_title: str = "", measure: str = "%",
+                      decimals: int | None = None, width: int = 420) -> Chart:
+    """Shares (or parts of a total) as bars sorted from the largest.
+
+    ``data``: columns ``category`` (label in ``lang``) and ``value``; an optional ``id``
+    column keeps a stable id for the CSV.
+    """
+    frame = _frame(data, ["category", "value"], "composition")
+    if "id" not in frame.columns:
+        frame["id"] = frame["category"]
+    frame["value"] = frame["value"].map(_num)
+    frame = _ordered(frame, "value", "category", True)
+    rows = [{"category": r.category, "value": r.value,
+             "value_text": value_text(r.value, lang, decimals, measure)}
+            for r in frame.itertuples(index=False)]
+    words = {k: strings.get(k, lang) for k in ("category", "value")}
+    value_label = _value_label(strings, lang, value_title, measure)
+    key = ["composition", lang, words, value_label, width]
+
+    def build(datasets, params, description):
+        base = alt.Chart(alt.NamedData(name="table"))
+        y = alt.Y("category:N", sort=None, title=None)
+        tooltip = [alt.Tooltip("category:N", title=words["category"]),
+                   alt.Tooltip("value_text:N", title=words["value"])]
+        bars = base.mark_bar(height={"band": 0.72}, fill=P.POINT).encode(
+            y=y, x=alt.X("value:Q", title=value_label), tooltip=tooltip)
+        labels = base.mark_text(align="left", dx=4, baseline="middle", fontSize=11).encode(
+            y=y, x="value:Q", text="value_text:N", tooltip=tooltip)
+        chart = alt.layer(bars, labels).properties(datasets=datasets, width=width,
+                                                   height=alt.Step(22))
+        return _configured(chart, description)
+
+    description = _describe_extremes(strings, lang, "describe_composition", frame,
+                                     "category", decimals, measure)
+    alt_words = strings.get("alt", lang, kind=strings.get("kind_composition", lang),
+                            title=title, subtitle=subtitle)
+    spec = TEMPLATES.spec(key, build, datasets={"table": rows}, description=alt_words)
+    columns = [Column("id", "id", html=False), Column("category", words["category"]),
+               Column("value", value_label, numeric=True, decimals=decimals)]
+    return _finish(kind="composition", id=id, lang=lang, strings=strings, spec=spec,
+                   data=frame[["id", "category", "value"]], columns=columns, title=title,
+                   subtitle=subtitle, source=source, description=description,
+                   key_column="id")
+
+
+# == time series ==============================================================================
+
+def time_series_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
+                      title: str, subtitle: str = "", source: str = "",
+                      value_title: str = "", measure: str = "",
+                      decimals: int | None = None, zero: bool = True,
+                      width: int = 480, height: int = 240) -> Chart:
+    """The region's series over the years (e.g. Figs. 16–17, 2013–2020).
+
+    ``data``: columns ``year`` and ``value``, and ``series`` (label in ``lang``) when the
+    chart holds several series of the same unit of measure; series keep their first-seen
+    order and are told apart by colour, dash and point shape.
+    """
+    frame = _frame(data, ["year", "value"], "time series")
+    if "series" not in frame.columns:
+        frame["series"] = title
+    frame["value"] = frame["value"].map(_num)
+    frame["year"] = frame["year"].astype(int)
+    order = list(dict.fromkeys(frame["series"]))
+    frame["order"] = frame["series"].map({s: i for i, s in enumerate(order)})
+    frame = frame.sort_values(["order", "year"], kind="mergesort").reset_index(drop=True)
+    multi = len(order) > 1
+    rows = [{"year": int(r.year), "value": r.value, "series": r.series, "order": r.order,
+             "value_text": value_text(r.value, lang, decimals, measure)}
+            for r in frame.itertuples(index=False)]
+    words = {k: strings.get(k, lang) for k in ("year", "value", "series")}
+    value_label = _value_label(strings, lang, value_title, measure)
+    n = len(order)
+    key = ["time_series", lang, words, value_label, zero, width, height,
+           n if multi else 1]
+
+    def build(datasets, params, description):
+        base = alt.Chart(alt.NamedData(name="table"))
+        x = alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0))
+        y = alt.Y("value:Q", title=value_label, scale=alt.Scale(zero=zero))
+        tooltip = [alt.Tooltip("series:N", title=words["series"]),
+                   alt.Tooltip("year:O", title=words["year"]),
+                   alt.Tooltip("value_text:N", title=words["value"])]
+        if multi:
+            sort = alt.EncodingSortField("order", op="min")
+            legend = alt.Legend(title=None, orient="bottom", direction="vertical",
+                                symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=400)
+            color = alt.Color("series:N", sort=sort, legend=legend,
+                              scale=alt.Scale(range=P.categorical(n)))
+            dash = alt.StrokeDash("series:N", sort=sort, legend=legend,
+                                  scale=alt.Scale(range=P.DASHES[:n]))
+            # One layer, so that colour and dash share one legend (a legend of lines).
+            line = base.mark_line(strokeWidth=2, point=alt.OverlayMarkDef(
+                filled=True, size=50, opacity=1)).encode(
+                x=x, y=y, color=color, strokeDash=dash, tooltip=tooltip)
+            layers = [line]
+        else:
+            line = base.mark_line(strokeWidth=2.5, color=P.POINT).encode(x=x, y=y)
+            points = base.mark_point(filled=True, size=60, color=P.POINT).encode(
+                x=x, y=y, tooltip=tooltip)
+            labels = base.mark_text(baseline="bottom", dy=-7, fontSize=11).encode(
+                x=x, y=y, text="value_text:N")
+            layers = [line, points, labels]
+        chart = alt.layer(*layers).properties(datasets=datasets, width=width, height=height)
+        return _configured(chart, description)
+
+    parts = []
+    for s in order:
+        sub = frame[(frame["series"] == s) & frame["value"].notna()]
+        if sub.empty:
+            continue
+        first, last = sub.iloc[0], sub.iloc[-1]
+        peak = sub.loc[sub["value"].idxmax()]
+        parts.append(strings.get(
+            "describe_time_series", lang, series=s, first_year=int(first["year"]),
+            first_value=value_text(first["value"], lang, decimals, measure),
+            last_year=int(last["year"]),
+            last_value=value_text(last["value"], lang, decimals, measure),
+            max_year=int(peak["year"]),
+            max_value=value_text(peak["value"], lang, decimals, measure)))
+    description = " ".join(parts) or strings.get("describe_empty", lang)
+    alt_words = strings.get("alt", lang, kind=strings.get("kind_time_series", lang),
+                            title=title, subtitle=subtitle)
+    spec = TEMPLATES.spec(key, build, datasets={"table": rows}, description=alt_words)
+    columns = [Column("series", words["series"], html=multi),
+               Column("year", words["year"]),
+               Column("value", value_label, numeric=True, decimals=decimals)]
+    return _finish(kind="time_series", id=id, lang=lang, strings=strings, spec=spec,
+                   data=frame[["series", "year", "value"]], columns=columns, title=title,
+                   subtitle=subtitle, source=source, description=description,
+                   key_column="series")
+
+
+# == map ======================================================================================
+
+def map_units(areas: Iterable[Area], lang: str) -> pd.DataFrame:
+    """``unit``, ``name``, ``shape``, ``lon``, ``lat`` of the units (kind ``unit``)."""
+    return pd.DataFrame([{
+        "unit": a.id, "name": text(a.name, lang), "shape": a.shape or "",
+        "lon": a.point[0] if a.point else math.nan, "lat": a.point[1] if a.point else math.nan,
+    } for a in areas if a.kind == "unit"])
+
+
+def map_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
+              boundaries: Boundaries, areas: Iterable[Area], title: str,
+              subtitle: str = "", source: str = "", value_title: str = "",
+              measure: str = "", decimals: int | None = None,
+              highlight: str | None = None, classes: Sequence[str] | None = None,
+              reference: float | None = None, reference_name: str = "",
+              labels: bool = True, label_names: Mapping[str, str] | None = None,
+              width: int = 560, height: int = 420) -> Chart:
+    """Choropleth of the units coloured by any value; cities without a polygon as circles.
+
+    ``data``: columns ``unit`` and ``value`` (numbers), or ``unit`` and ``class`` (class
+    labels in ``lang``, listed in ``classes`` from the most to the least marked). ``areas``:
+    the dataset's areas (names, ``shape`` and ``point`` from units.yaml). The attribution of
+    the boundary file is drawn under the map and returned as ``Chart.attribution``.
+    ``labels``: write the units' names on the map (``label_names`` by unit id, default the
+    names without a generic "district" word, see :func:`short_name`), placed so that they
+    do not overlap.
+    """
+    frame = _frame(data, ["unit"], "map")
+    categorical = classes is not None
+    if categorical and "class" not in frame.columns:
+        raise ValueError("map chart with classes: data needs a 'class' column")
+    if not categorical and "value" not in frame.columns:
+        raise ValueError("map chart: data needs a 'value' column (or give classes)")
+    units = map_units(areas, lang)
+    frame = units.merge(frame.drop(columns=[c for c in ("name",) if c in frame.columns]),
+                        on="unit", how="left")
+    if categorical:
+        frame["class"] = frame["class"].where(frame["class"].notna(), None)
+        frame["value"] = math.nan
+    else:
+        frame["value"] = frame["value"].map(_num)
+        frame["class"] = None
+    frame["hl"] = frame["unit"] == highlight if highlight else False
+    no_data = strings.get("no_data", lang)
+    rows = []
+    for r in frame.to_dict("records"):
+        lon, lat = _num(r["lon"]), _num(r["lat"])
+        is_point = not r["shape"] and not math.isnan(lon)
+        if r["shape"]:
+            lx, ly = boundaries.centroids.get(r["shape"], (math.nan, math.nan))
+        else:
+            lx, ly = lon, lat
+        cls = r["class"] if isinstance(r["class"], str) else None
+        value = _num(r["value"])
+        has = cls is not None if categorical else not math.isnan(value)
+        shown = cls if categorical else value_text(value, lang, decimals, measure)
+        rows.append({"unit": r["unit"], "name": r["name"], "value": value, "class": cls,
+                     "has": bool(has), "value_text": shown if has else no_data,
+                     "hl": bool(r["hl"]), "point": bool(is_point), "lon": lon, "lat": lat,
+                     "lx": lx, "ly": ly})
+    _place_map_labels(rows, frame, boundaries, label_names, width, height)
+    features = boundaries.features(a for a in areas if a.kind == "unit")
+    words = {k: strings.get(k, lang) for k in ("unit", "value")}
+    attribution = strings.get("map_attribution", lang)
+    value_label = _value_label(strings, lang, value_title, measure)
+    key = ["map", lang, words, value_label, attribution, list(classes or []), categorical,
+           labels, width, height, boundaries.path]
+
+    def build(datasets, params, description):
+        lookup = alt.LookupData(data=alt.NamedData(name="table"), key="unit",
+                                fields=["name", "value", "class", "has", "value_text", "hl"])
+        geo = alt.Chart(alt.NamedData(name="geo")).transform_lookup(
+            lookup="properties.unit", from_=lookup)
+        table = alt.Chart(alt.NamedData(name="table"))
+        tooltip = [alt.Tooltip("name:N", title=words["unit"]),
+                   alt.Tooltip("value_text:N", title=value_label)]
+        if categorical:
+            n = len(classes)
+            ramp = [BLUES[i] for i in _spread(n, len(BLUES))][::-1]
+            color = alt.Color("class:N", title=value_label,
+                              scale=alt.Scale(domain=list(classes), range=ramp),
+                              legend=alt.Legend(orient="bottom", direction="horizontal"))
+        else:
+            color = alt.Color("value:Q", title=value_label,
+                              scale=alt.Scale(type="quantize", nice=True, zero=False,
+                                              scheme=alt.SchemeParams(name=P.SEQUENTIAL,
+                                                                      count=5)),
+                              legend=alt.Legend(orient="bottom", direction="horizontal"))
+        base = geo.mark_geoshape(fill=P.NO_DATA, stroke="white", strokeWidth=0.8).encode(
+            tooltip=tooltip)
+        filled = geo.transform_filter("datum.has").mark_geoshape(
+            stroke="white", strokeWidth=0.8).encode(color=color, tooltip=tooltip)
+        outline = geo.transform_filter("datum.hl").mark_geoshape(
+            filled=False, stroke=P.INK, strokeWidth=2.5).encode(tooltip=tooltip)
+        lonlat = dict(longitude="lon:Q", latitude="lat:Q")
+        pts = table.transform_filter("datum.point")
+        pt_none = pts.transform_filter("!datum.has").mark_circle(
+            size=150, opacity=1, fill=P.NO_DATA, stroke=P.INK, strokeWidth=1).encode(
+            **lonlat, tooltip=tooltip)
+        pt_fill = pts.transform_filter("datum.has").mark_circle(
+            size=150, opacity=1, stroke=P.INK).encode(
+            **lonlat, color=color, tooltip=tooltip,
+            strokeWidth=alt.when(alt.datum.hl).then(alt.value(3)).otherwise(alt.value(1)))
+        layers = [base, filled, outline, pt_none, pt_fill]
+        if labels:
+            label_enc = dict(longitude="lx:Q", latitude="ly:Q", text="label:N")
+            placed = dict(align=alt.expr("datum.align"), dx=alt.expr("datum.dx"),
+                          dy=alt.expr("datum.dy"), baseline="middle", fontSize=MAP_FONT,
+                          fontWeight=BOLD_IF_HL)
+            halo = table.mark_text(stroke="white", strokeWidth=3, strokeJoin="round",
+                                   opacity=0.85, **placed).encode(**label_enc)
+            names = table.mark_text(color=P.INK, **placed).encode(**label_enc,
+                                                                   tooltip=tooltip)
+            layers += [halo, names]
+        chart = alt.layer(*layers).properties(
+            datasets=datasets, width=width, height=height,
+            projection=alt.Projection(type="conicEqualArea", parallels=[46, 52],
+                                      rotate=[-82, 0, 0]),
+            title=alt.TitleParams(text=attribution, orient="bottom", anchor="end",
+                                  fontSize=10, color=P.MUTED, offset=6))
+        return _configured(chart, description)
+
+    if categorical:
+        counts = frame["class"].value_counts()
+        description = " ".join(f"{c}: {strings.join(sorted(frame.loc[frame['class'] == c, 'name']), lang)}."
+                               for c in classes if counts.get(c))
+    else:
+        description = _describe_extremes(strings, lang, "describe_ranking", frame, "name",
+                                         decimals, measure)
+        if reference is not None and not math.isnan(_num(reference)):
+            description += " " + strings.get(
+                "describe_reference", lang, name=reference_name,
+                value=value_text(_num(reference), lang, decimals, measure))
+    missing = [r["name"] for r in rows if not r["has"]]
+    if missing:
+        description += " " + strings.get("describe_missing", lang,
+                                         names=strings.join(missing, lang))
+    points = [r["name"] for r in rows if r["point"]]
+    if points:
+        description += " " + strings.get("describe_points", lang,
+                                         names=strings.join(points, lang))
+    alt_words = strings.get("alt", lang, kind=strings.get("kind_map", lang), title=title,
+                            subtitle=subtitle)
+    spec = TEMPLATES.spec(key, build, datasets={"geo": features, "table": rows},
+                          description=alt_words)
+    cols = ["unit", "name", "class"] if categorical else ["unit", "name", "value"]
+    columns = [Column("unit", "id", html=False), Column("name", words["unit"]),
+               Column(cols[2], value_label, numeric=not categorical, decimals=decimals)]
+    if not categorical:
+        table_frame = frame[cols].copy()
+        table_frame["rank"] = _ranks(table_frame["value"])
+        table_frame = _ordered(table_frame, "value", "name", True)
+        columns.append(Column("rank", strings.get("rank", lang), numeric=True, decimals=0))
+    else:
+        order = {c: i for i, c in enumerate(classes)}
+        table_frame = (frame[cols].assign(_o=frame["class"].map(order))
+                       .sort_values(["_o", "name"], na_position="last", kind="mergesort")
+                       .drop(columns="_o").reset_index(drop=True))
+    return _finish(kind="map", id=id, lang=lang, strings=strings, spec=spec, data=table_frame,
+                   columns=columns, title=title, subtitle=subtitle, source=source,
+                   description=description, highlight=highlight, attribution=attribution)
+
+
+MAP_FONT = 10
+_GENERIC = (" ауданы", " район", " district", " District", " қаласы", " қ.")
+
+
+def short_name(name: str) -> str:
+    """A unit's name without a trailing generic word ("Абайский район" → "Абайский")."""
+    for word in _GENERIC:
+        if name.endswith(word) and len(name) > len(word) + 1:
+            return name[: -len(word)]
+    return name
+
+
+def _project(boundaries: Boundaries, lonlat: list[tuple[float, float]], width: int,
+             height: int) -> list[tuple[float, float]]:
+    """Approximate pixel positions on the map (a local equirectangular fit of the extent;
+    close enough to the conic projection of a region to keep labels apart)."""
+    lon0, lat0, lon1, lat1 = boundaries.bbox
+    pts = [p for p in lonlat if not (math.isnan(p[0]) or math.isnan(p[1]))]
+    if pts:
+        lon0, lon1 = min(lon0, *(p[0] for p in pts)), max(lon1, *(p[0] for p in pts))
+        lat0, lat1 = min(lat0, *(p[1] for p in pts)), max(lat1, *(p[1] for p in pts))
+    k = math.cos(math.radians((lat0 + lat1) / 2))
+    sx = (lon1 - lon0) * k or 1.0
+    sy = (lat1 - lat0) or 1.0
+    scale = min(width / sx, height / sy)
+    ox = (width - sx * scale) / 2
+    oy = (height - sy * scale) / 2
+    return [(ox + (lon - lon0) * k * scale, oy + (lat1 - lat) * scale) for lon, lat in lonlat]
+
+
+def _place_map_labels(rows: list[dict[str, Any]], frame: pd.DataFrame,
+                      boundaries: Boundaries, label_names: Mapping[str, str] | None,
+                      width: int, height: int) -> None:
+    """Give every map row a label text, an anchor (lx, ly) and align/dx/dy."""
+    shapes = dict(zip(frame["unit"], frame["shape"]))
+    options: list[list[tuple[float, float]]] = []
+    for r in rows:
+        r["label"] = (label_names or {}).get(r["unit"]) or short_name(r["name"])
+        if r["point"]:
+            options.append([(r["lon"], r["lat"])])
+        else:
+            options.append(boundaries.anchors.get(shapes[r["unit"]]) or [(r["lx"], r["ly"])])
+    flat = [p for opts in options for p in opts]
+    pixels = iter(_project(boundaries, flat, width, height))
+    candidates: list[list[L.Candidate]] = []
+    spots: list[list[tuple[float, float]]] = []
+    for r, opts in zip(rows, options):
+        px = [next(pixels) for _ in opts]
+        spots.append(opts)
+        if r["point"]:
+            candidates.append(L.around(*px[0], L.AROUND))
+        else:
+            candidates.append([c for x, y in px for c in L.around(x, y, L.CENTRED[:1])]
+                              + [c for x, y in px[:1] for c in L.around(x, y, L.CENTRED[1:])])
+    obstacles = [(c[0][0], c[0][1], 8.0) for r, c in zip(rows, candidates) if r["point"]]
+    order = sorted(range(len(rows)), key=lambda i: (not rows[i]["point"], len(candidates[i])))
+    chosen = L.place(candidates, [r["label"] for r in rows], width=width, height=height,
+                     font=MAP_FONT, obstacles=obstacles, order=order)
+    for r, opts, cands, pick in zip(rows, spots, candidates, chosen):
+        x, y, align, dx, dy = cands[pick]
+        n_anchor = len(opts)
+        index = pick if pick < n_anchor else 0
+        if r["point"]:
+            index = 0
+        r["lx"], r["ly"] = opts[min(index, n_anchor - 1)]
+        r["align"], r["dx"], r["dy"] = align, dx, dy
+
+
+def _spread(n: int, size: int) -> list[int]:
+    """``n`` indices spread over ``range(1, size)`` (skipping the palest colour)."""
+    if n <= 1:
+        return [size - 2]
+    lo, hi = 1, size - 1
+    return [round(lo + (hi - lo) * i / (n - 1)) for i in range(n)]
+
+
+# == unit profile =============================================================================
+
+def profile_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
+                  unit: str, title: str, subtitle: str = "", source: str = "",
+                  value_title: str = "", measure: str = "", decimals: int | None = None,
+                  width: int = 420) -> Chart:
+    """A unit's partial indices against the minimum, median and maximum of all units.
+
+    ``data``: columns ``unit`` (id), ``name`` (unit name in ``lang``), ``part`` (label in
+    ``lang``, in display order) and ``value``, for every unit. ``unit``: the id profiled.
+    """
+    frame = _frame(data, ["unit", "name", "part", "value"], "profile")
+    frame["value"] = frame["value"].map(_num)
+    parts = list(dict.fromkeys(frame["part"]))
+    if unit not in set(frame["unit"]):
+        raise ValueError(f"profile chart: unit {unit!r} is not in the data")
+    unit_name = frame.loc[frame["unit"] == unit, "name"].iloc[0]
+    stats = []
+    for i, part in enumerate(parts):
+        sub = frame[(frame["part"] == part) & frame["value"].notna()]
+        own = frame[(frame["part"] == part) & (frame["unit"] == unit)]["value"]
+        v = float(own.iloc[0]) if len(own) else math.nan
+        lo, med, hi = (float(sub["value"].min()), float(sub["value"].median()),
+                       float(sub["value"].max())) if len(sub) else (math.nan,) * 3
+        stats.append({"part": part, "order": i, "min": lo, "median": med, "max": hi,
+                      "value": v})
+    table = pd.DataFrame(stats, columns=["part", "order", "min", "median", "max", "value"])
+    fmt = lambda v: value_text(v, lang, decimals, measure)  # noqa: E731
+    range_rows = [dict(s, min_text=fmt(s["min"]), max_text=fmt(s["max"]),
+                       median_text=fmt(s["median"]), value_text=fmt(s["value"]))
+                  for s in stats]
+    point_rows = []
+    for s in stats:
+        for stat in ("min", "median", "max", "value"):
+            point_rows.append({"part": s["part"], "order": s["order"], "stat": stat,
+                               "x": s[stat], "x_text": fmt(s[stat])})
+    words = {k: strings.get(k, lang) for k in ("part", "minimum", "median", "maximum", "value",
+                                               "unit")}
+    value_label = _value_label(strings, lang, value_title, measure)
+    key = ["profile", lang, words, value_label, width]
+
+    def build(datasets, params, description):
+        unit_param = alt.param(name="unit_name", value=params["unit_name"])
+        y = alt.Y("part:N", title=None, sort=alt.EncodingSortField("order", op="min"))
+        ranges = alt.Chart(alt.NamedData(name="ranges"))
+        tooltip = [alt.Tooltip("part:N", title=words["part"]),
+                   alt.Tooltip("min_text:N", title=words["minimum"]),
+                   alt.Tooltip("median_text:N", title=words["median"]),
+                   alt.Tooltip("max_text:N", title=words["maximum"]),
+                   alt.Tooltip("value_text:N", title=words["value"])]
+        bar = ranges.mark_rule(strokeWidth=8, color="#dfe4ea", strokeCap="round").encode(
+            y=y, x=alt.X("min:Q", title=value_label), x2="max:Q", tooltip=tooltip)
+        label_expr = (f"datum.label === 'min' ? {_js(words['minimum'])} : "
+                      f"datum.label === 'median' ? {_js(words['median'])} : "
+                      f"datum.label === 'max' ? {_js(words['maximum'])} : unit_name")
+        legend = alt.Legend(title=None, orient="bottom", direction="horizontal",
+                            labelExpr=label_expr, symbolStrokeWidth=2)
+        domain = ["min", "median", "max", "value"]
+        color = alt.Color("stat:N", scale=alt.Scale(
+            domain=domain, range=[P.RANGE, P.INK, P.RANGE, P.POINT]), legend=legend)
+        shape = alt.Shape("stat:N", scale=alt.Scale(
+            domain=domain, range=["triangle-right", "diamond", "triangle-left", "circle"]),
+            legend=legend)
+        points = alt.Chart(alt.NamedData(name="points")).mark_point(
+            filled=True, opacity=1,
+            size=alt.expr("datum.stat === 'value' ? 150 : datum.stat === 'median' ? 90 : 70")
+        ).encode(
+            y=y, x="x:Q", color=color, shape=shape,
+            tooltip=[alt.Tooltip("part:N", title=words["part"]),
+                     alt.Tooltip("x_text:N", title=words["value"])])
+        text = ranges.mark_text(align="center", baseline="bottom", dy=-8, fontSize=11,
+                                fontWeight="bold", color=P.POINT).encode(
+            y=y, x="value:Q", text="value_text:N")
+        chart = alt.layer(bar, points, text).add_params(unit_param).properties(
+            datasets=datasets, width=width, height=alt.Step(34))
+        chart = chart.resolve_scale(color="shared")
+        return _configured(chart, description)
+
+    valid = table[table["value"].notna() & table["median"].notna()]
+    if valid.empty:
+        description = strings.get("describe_empty", lang)
+    else:
+        spread = (valid["max"] - valid["min"]).where(lambda s: s > 0, 1.0)
+        rel = (valid["value"] - valid["median"]) / spread
+        best, worst = valid.loc[rel.idxmax()], valid.loc[rel.idxmin()]
+        description = strings.get(
+            "describe_profile", lang, unit=unit_name,
+            above=int((valid["value"] > valid["median"]).sum()), count=len(valid),
+            best=best["part"], best_value=fmt(best["value"]), worst=worst["part"],
+            worst_value=fmt(worst["value"]))
+    alt_words = strings.get("alt", lang, kind=strings.get("kind_profile", lang), title=title,
+                            subtitle=subtitle)
+    spec = TEMPLATES.spec(key, build, datasets={"ranges": range_rows, "points": point_rows},
+                          params={"unit_name": unit_name}, description=alt_words)
+    columns = [Column("part", words["part"]),
+               Column("value", unit_name, numeric=True, decimals=decimals),
+               Column("min", words["minimum"], numeric=True, decimals=decimals),
+               Column("median", words["median"], numeric=True, decimals=decimals),
+               Column("max", words["maximum"], numeric=True, decimals=decimals)]
+    return _finish(kind="profile", id=id, lang=lang, strings=strings, spec=spec,
+                   data=table[["part", "value", "min", "median", "max"]], columns=columns,
+                   title=title, subtitle=subtitle, source=source, description=description,
+                   key_column="part")
+
+
+# == heatmap ==================================================================================
+
+def heatmap_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
+                  title: str, subtitle: str = "", source: str = "", score_title: str = "",
+                  decimals: int | None = 2, highlight: str | None = None,
+                  cell_width: int = 56) -> Chart:
+    """Units × indicators of normalised scores.
+
+    ``data``: columns ``unit`` (id), ``name`` (in ``lang``), ``column`` (indicator label in
+    ``lang``) and ``score``. Rows keep the order of first appearance of the units, columns
+    that of the indicators.
+    """
+    frame = _frame(data, ["unit", "name", "column", "score"], "heatmap")
+    frame["score"] = frame["score"].map(_num)
+    row_order = list(dict.fromkeys(frame["unit"]))
+    col_order = list(dict.fromkeys(frame["column"]))
+    frame["row_i"] = frame["unit"].map({u: i for i, u in enumerate(row_order)})
+    frame["col_i"] = frame["column"].map({c: i for i, c in enumerate(col_order)})
+    lo, hi = frame["score"].min(), frame["score"].max()
+    span = (hi - lo) if (hi - lo) > 0 else 1.0
+    names = dict(zip(frame["unit"], frame["name"]))
+    rows = [{"unit": r.unit, "name": r.name, "column": r.column, "score": r.score,
+             "rel": (r.score - lo) / span if not math.isnan(r.score) else None,
+             "score_text": value_text(r.score, lang, decimals), "row_i": r.row_i,
+             "col_i": r.col_i, "hl": bool(highlight and r.unit == highlight)}
+            for r in frame.itertuples(index=False)]
+    words = {k: strings.get(k, lang) for k in ("unit", "series", "value")}
+    score_label = score_title or strings.get("value", lang)
+    key = ["heatmap", lang, words, score_label, cell_width]
+
+    def build(datasets, params, description):
+        hl = alt.param(name="hl", value=params["hl"])
+        base = alt.Chart(alt.NamedData(name="table"))
+        y = alt.Y("name:N", title=None, sort=alt.EncodingSortField("row_i", op="min"),
+                  axis=alt.Axis(labelFontWeight=alt.expr(
+                      "datum.value === hl ? 'bold' : 'normal'")))
+        x = alt.X("column:N", title=None, sort=alt.EncodingSortField("col_i", op="min"),
+                  axis=alt.Axis(orient="top", labelAngle=-40, labelAlign="left",
+                                labelLimit=160))
+        tooltip = [alt.Tooltip("name:N", title=words["unit"]),
+                   alt.Tooltip("column:N", title=words["series"]),
+                   alt.Tooltip("score_text:N", title=score_label)]
+        cells = base.mark_rect().encode(
+            y=y, x=x, color=alt.Color("score:Q", title=score_label,
+                                      scale=alt.Scale(scheme=P.HEAT),
+                                      legend=alt.Legend(orient="bottom", gradientLength=200)),
+            stroke=alt.when(alt.datum.hl).then(alt.value(P.INK)).otherwise(
+                alt.value("white")),
+            strokeWidth=alt.when(alt.datum.hl).then(alt.value(2)).otherwise(alt.value(1)),
+            tooltip=tooltip)
+        labels = base.mark_text(fontSize=10, baseline="middle").encode(
+            y=y, x=x, text="score_text:N",
+            color=alt.when("datum.rel > 0.6").then(alt.value(P.INK)).otherwise(
+                alt.value("white")),
+            tooltip=tooltip)
+        chart = alt.layer(cells, labels).add_params(hl).properties(
+            datasets=datasets, width=alt.Step(cell_width), height=alt.Step(22))
+        return _configured(chart, description)
+
+    valid = frame[frame["score"].notna()]
+    if valid.empty:
+        description = strings.get("describe_empty", lang)
+    else:
+        ordered = valid.sort_values(["score", "row_i", "col_i"], ascending=[False, True, True],
+                                    kind="mergesort")
+        top, bottom = ordered.iloc[0], ordered.sort_values(
+            ["score", "row_i", "col_i"], kind="mergesort").iloc[0]
+        description = strings.get(
+            "describe_heatmap", lang, max_unit=top["name"], max_column=top["column"],
+            max_value=value_text(top["score"], lang, decimals), min_unit=bottom["name"],
+            min_column=bottom["column"], min_value=value_text(bottom["score"], lang, decimals),
+            rows=len(row_order), columns=len(col_order))
+    alt_words = strings.get("alt", lang, kind=strings.get("kind_heatmap", lang), title=title,
+                            subtitle=subtitle)
+    spec = TEMPLATES.spec(key, build, datasets={"table": rows},
+                          params={"hl": names.get(highlight, "") if highlight else ""},
+                          description=alt_words)
+    wide = frame.pivot(index="unit", columns="column", values="score").reindex(
+        index=row_order, columns=col_order)
+    wide.columns = [f"c{i}" for i in range(len(col_order))]
+    wide = wide.reset_index()
+    wide.insert(1, "name", wide["unit"].map(names))
+    columns = [Column("unit", "id", html=False), Column("name", words["unit"])] + [
+        Column(f"c{i}", c, numeric=True, decimals=decimals) for i, c in enumerate(col_order)]
+    return _finish(kind="heatmap", id=id, lang=lang, strings=strings, spec=spec, data=wide,
+                   columns=columns, title=title, subtitle=subtitle, source=source,
+                   description=description, highlight=highlight)
+
+
+# == scatter ==================================================================================
+
+SCATTER_PAD = 14
+
+def scatter_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
+                  title: str, x_title: str, y_title: str, subtitle: str = "",
+                  source: str = "", x_decimals: int | None = 3, y_decimals: int | None = 3,
+                  highlight: str | None = None, width: int = 460,
+                  height: int = 360) -> Chart:
+    """Two composite indices against each other, quadrant lines at the medians, units named.
+
+    ``data``: columns ``unit`` (id), ``name`` (in ``lang``), ``x`` and ``y``.
+    """
+    frame = _frame(data, ["unit", "name", "x", "y"], "scatter")
+    frame["x"] = frame["x"].map(_num)
+    frame["y"] = frame["y"].map(_num)
+    frame = frame.sort_values("name", kind="mergesort").reset_index(drop=True)
+    valid = frame[frame["x"].notna() & frame["y"].notna()]
+    mx, my = float(valid["x"].median()), float(valid["y"].median())
+    rows = [{"unit": r.unit, "name": r.name, "x": r.x, "y": r.y,
+             "x_text": value_text(r.x, lang, x_decimals),
+             "y_text": value_text(r.y, lang, y_decimals),
+             "hl": bool(highlight and r.unit == highlight), "align": "left", "dx": 7, "dy": 0}
+            for r in frame.itertuples(index=False)]
+    ok = [i for i, r in enumerate(rows) if not (math.isnan(r["x"]) or math.isnan(r["y"]))]
+    if ok:
+        xs = L.linear([rows[i]["x"] for i in ok], float(valid["x"].min()),
+                      float(valid["x"].max()), width, SCATTER_PAD)
+        ys = L.linear([rows[i]["y"] for i in ok], float(valid["y"].min()),
+                      float(valid["y"].max()), height, SCATTER_PAD, flip=True)
+        cands = [L.around(x, y) for x, y in zip(xs, ys)]
+        texts = [rows[i]["name"] + ("  " if rows[i]["hl"] else "") for i in ok]
+        chosen = L.place(cands, texts, width=width, height=height, font=10,
+                         obstacles=[(x, y, 8.0 if rows[i]["hl"] else 5.0)
+                                    for i, x, y in zip(ok, xs, ys)])
+        for i, c, pick in zip(ok, cands, chosen):
+            _, _, rows[i]["align"], rows[i]["dx"], rows[i]["dy"] = c[pick]
+    median_rows = [] if valid.empty else [{
+        "x": mx, "y": my, "x_text": value_text(mx, lang, x_decimals),
+        "y_text": value_text(my, lang, y_decimals)}]
+    words = {k: strings.get(k, lang) for k in ("unit", "median")}
+    key = ["scatter", lang, words, x_title, y_title, width, height]
+
+    def build(datasets, params, description):
+        base = alt.Chart(alt.NamedData(name="table"))
+        med = alt.Chart(alt.NamedData(name="medians"))
+        x = alt.X("x:Q", title=x_title, scale=alt.Scale(zero=False, nice=False,
+                                                         padding=SCATTER_PAD))
+        y = alt.Y("y:Q", title=y_title, scale=alt.Scale(zero=False, nice=False,
+                                                         padding=SCATTER_PAD))
+        med_tip = [alt.Tooltip("x_text:N", title=f"{words['median']}: {x_title}"),
+                   alt.Tooltip("y_text:N", title=f"{words['median']}: {y_title}")]
+        vrule = med.mark_rule(color=P.MUTED, strokeDash=[4, 4]).encode(x="x:Q",
+                                                                         tooltip=med_tip)
+        hrule = med.mark_rule(color=P.MUTED, strokeDash=[4, 4]).encode(y="y:Q",
+                                                                         tooltip=med_tip)
+        tooltip = [alt.Tooltip("name:N", title=words["unit"]),
+                   alt.Tooltip("x_text:N", title=x_title),
+                   alt.Tooltip("y_text:N", title=y_title)]
+        points = base.mark_point(filled=True, opacity=1, stroke=P.INK).encode(
+            x=x, y=y, tooltip=tooltip,
+            fill=alt.when(alt.datum.hl).then(alt.value(P.BAR_HIGHLIGHT)).otherwise(
+                alt.value(P.POINT)),
+            size=alt.when(alt.datum.hl).then(alt.value(160)).otherwise(alt.value(60)),
+            strokeWidth=alt.when(alt.datum.hl).then(alt.value(2)).otherwise(alt.value(0.5)))
+        names = base.mark_text(align=alt.expr("datum.align"), dx=alt.expr("datum.dx"),
+                               dy=alt.expr("datum.dy"), baseline="middle", fontSize=10,
+                               fontWeight=BOLD_IF_HL).encode(
+            x=x, y=y, text="name:N", tooltip=tooltip)
+        chart = alt.layer(vrule, hrule, points, names).properties(
+            datasets=datasets, width=width, height=height)
+        return _configured(chart, description)
+
+    if valid.empty:
+        description = strings.get("describe_empty", lang)
+    else:
+        hh = valid[(valid["x"] > mx) & (valid["y"] > my)]
+        ll = valid[(valid["x"] < mx) & (valid["y"] < my)]
+        top_x = _ordered(valid.rename(columns={"x": "value"}), "value", "name", True).iloc[0]
+        top_y = _ordered(valid.rename(columns={"y": "value"}), "value", "name", True).iloc[0]
+        description = strings.get(
+            "describe_scatter", lang, both_high=len(hh),
+            both_high_names=strings.join(list(hh["name"]), lang), both_low=len(ll),
+            count=len(valid), top_x=top_x["name"], top_y=top_y["name"])
+    alt_words = strings.get("alt", lang, kind=strings.get("kind_scatter", lang), title=title,
+                            subtitle=subtitle)
+    spec = TEMPLATES.spec(key, build, datasets={"table": rows, "medians": median_rows},
+                          description=alt_words)
+    columns = [Column("unit", "id", html=False), Column("name", words["unit"]),
+               Column("x", x_title, numeric=True, decimals=x_decimals),
+               Column("y", y_title, numeric=True, decimals=y_decimals)]
+    return _finish(kind="scatter", id=id, lang=lang, strings=strings, spec=spec,
+                   data=frame[["unit", "name", "x", "y"]], columns=columns, title=title,
+                   subtitle=subtitle, source=source, description=description,
+                   highlight=highlight)
+
+
+# == sensitivity ==============================================================================
+
+def sensitivity_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
+                      title: str, subtitle: str = "", source: str = "", variants: int = 0,
+                      highlight: str | None = None, width: int = 420) -> Chart:
+    """Each unit's rank range across methodological variants, the main rank as a dot.
+
+    ``data``: columns ``unit`` (id), ``name`` (in ``lang``), ``nominal_rank``, ``rank_min``
+    and ``rank_max`` (e.g. :attr:`SensitivityResult.summary` with names added).
+    ``variants``: how many variants were computed (for the description).
+    """
+    frame = _frame(data, ["unit", "name", "nominal_rank", "rank_min", "rank_max"],
+                   "sensitivity")
+    for c in ("nominal_rank", "rank_min", "rank_max"):
+        frame[c] = frame[c].map(_num)
+    frame = frame.assign(_n=frame["name"].astype(str)).sort_values(
+        ["nominal_rank", "_n"], na_position="last", kind="mergesort").drop(
+        columns="_n").reset_index(drop=True)
+    frame["rank_range"] = frame["rank_max"] - frame["rank_min"]
+
+    def rank_text(v: float) -> str:
+        return "–" if math.isnan(v) else str(int(v))
+
+    rows = [{"unit": r.unit, "name": r.name, "nominal": r.nominal_rank, "min": r.rank_min,
+             "max": r.rank_max, "order": i, "hl": bool(highlight and r.unit == highlight),
+             "nominal_text": rank_text(r.nominal_rank),
+             "range_text": f"{rank_text(r.rank_min)}–{rank_text(r.rank_max)}"}
+            for i, r in enumerate(frame.itertuples(index=False))]
+    names = dict(zip(frame["unit"], frame["name"]))
+    words = {k: strings.get(k, lang) for k in ("unit", "nominal_rank", "rank_range", "rank",
+                                               "rank_min", "rank_max")}
+    key = ["sensitivity", lang, words, width]
+
+    def build(datasets, params, description):
+        hl = alt.param(name="hl", value=params["hl"])
+        base = alt.Chart(alt.NamedData(name="table"))
+        y = alt.Y("name:N", title=None, sort=alt.EncodingSortField("order", op="min"),
+                  axis=alt.Axis(labelFontWeight=alt.expr(
+                      "datum.value === hl ? 'bold' : 'normal'")))
+        x_scale = alt.Scale(zero=False, nice=False, padding=10)
+        tooltip = [alt.Tooltip("name:N", title=words["unit"]),
+                   alt.Tooltip("nominal_text:N", title=words["nominal_rank"]),
+                   alt.Tooltip("range_text:N", title=words["rank_range"])]
+        bar = base.mark_rule(strokeWidth=8, strokeCap="round").encode(
+            y=y, x=alt.X("min:Q", title=words["rank"], scale=x_scale,
+                         axis=alt.Axis(format="d", tickMinStep=1)),
+            x2="max:Q", tooltip=tooltip,
+            color=alt.when(alt.datum.hl).then(alt.value("#8fa3b8")).otherwise(
+                alt.value("#cfd8e1")))
+        dot = base.mark_point(filled=True, size=70, opacity=1, stroke=P.INK).encode(
+            y=y, x=alt.X("nominal:Q", scale=x_scale), tooltip=tooltip,
+            fill=alt.when(alt.datum.hl).then(alt.value(P.BAR_HIGHLIGHT)).otherwise(
+                alt.value(P.POINT)),
+            strokeWidth=alt.when(alt.datum.hl).then(alt.value(2)).otherwise(alt.value(0)))
+        chart = alt.layer(bar, dot).add_params(hl).properties(
+            datasets=datasets, width=width, height=alt.Step(20))
+        return _configured(chart, description)
+
+    valid = frame[frame["rank_min"].notna() & frame["rank_max"].notna()]
+    if valid.empty:
+        description = strings.get("describe_empty", lang)
+    else:
+        widest = valid.sort_values(["rank_range", "nominal_rank"], ascending=[False, True],
+                                   kind="mergesort").iloc[0]
+        description = strings.get(
+            "describe_sensitivity", lang, variants=variants,
+            stable=int((valid["rank_range"] == 0).sum()), count=len(valid),
+            widest=widest["name"], widest_min=int(widest["rank_min"]),
+            widest_max=int(widest["rank_max"]))
+    alt_words = strings.get("alt", lang, kind=strings.get("kind_sensitivity", lang),
+                            title=title, subtitle=subtitle)
+    spec = TEMPLATES.spec(key, build, datasets={"table": rows},
+                          params={"hl": names.get(highlight, "") if highlight else ""},
+                          description=alt_words)
+    columns = [Column("unit", "id", html=False), Column("name", words["unit"]),
+               Column("nominal_rank", words["nominal_rank"], numeric=True, decimals=0),
+               Column("rank_min", words["rank_min"], numeric=True, decimals=0),
+               Column("rank_max", words["rank_max"], numeric=True, decimals=0)]
+    return _finish(kind="sensitivity", id=id, lang=lang, strings=strings, spec=spec,
+                   data=frame[["unit", "name", "nominal_rank", "rank_min", "rank_max"]],
+                   columns=columns, title=title, subtitle=subtitle, source=source,
+                   description=description, highlight=highlight)
