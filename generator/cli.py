@@ -1,9 +1,11 @@
 """Command line: the only module that talks to the terminal.
 
     aimaq build [--config site.yaml] [--edition E] [--out DIR]
-    aimaq check [--config site.yaml] [--edition E]
+    aimaq check [--config site.yaml] [--edition E]          (writes nothing; exit 1 on problems)
     aimaq compute [--config site.yaml] [--edition E] [--data DIR] --out DIR
-    aimaq serve [--config site.yaml] [--port 8000]
+    aimaq serve [--config site.yaml] [--port 8000] [--out DIR]
+
+Only this module prints: the pipeline reports progress through a callback.
 
 A user's mistake prints one paragraph naming the file, the line or row and the fix, and
 exits with status 1; a bug in Aimaq itself still shows its traceback.
@@ -11,37 +13,104 @@ exits with status 1; a bug in Aimaq itself still shows its traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from .errors import AimaqError
 
 
+class BuildDisplay:
+    """Build progress on the terminal: a progress bar when stderr is a terminal, plain
+    lines (one per stage) when it is not or when the CI variable is set."""
+
+    LABELS = {"strings": "reading interface words", "data": "reading data",
+              "checks": "running data checks", "content": "reading content",
+              "compute": "computing indices",
+              "plan": "planning pages", "render": "rendering pages",
+              "search": "indexing for search", "links": "checking links",
+              "write": "writing files"}
+
+    def __init__(self, stream=None, fancy: bool | None = None, lines: bool = True):
+        if fancy is None:
+            fancy = sys.stderr.isatty() and not os.environ.get("CI")
+        self.fancy = fancy
+        # The bar is drawn on stderr; plain lines go to stdout with the summary, so stderr
+        # holds only errors. ``lines=False`` keeps a plain run quiet (aimaq check in a hook).
+        self.stream = stream or (sys.stderr if fancy else sys.stdout)
+        self.lines = lines
+        self.stage: str | None = None
+        self.bar = None
+        self.task = None
+
+    def __enter__(self) -> "BuildDisplay":
+        if self.fancy:
+            from rich.console import Console
+            from rich.progress import (BarColumn, Progress, SpinnerColumn, TextColumn,
+                                       TimeElapsedColumn)
+
+            self.bar = Progress(SpinnerColumn(), TextColumn("{task.description:<26}"),
+                                BarColumn(), TextColumn("{task.fields[count]:>9}"),
+                                TimeElapsedColumn(),
+                                console=Console(file=self.stream, force_terminal=True),
+                                transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("starting", total=None, count="")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def __call__(self, p) -> None:
+        label = self.LABELS.get(p.stage, p.stage)
+        if self.bar is not None:
+            self.bar.update(self.task, description=label, completed=p.done, total=p.total,
+                            count=f"{p.done}/{p.total}" if p.total > 1 else "")
+            return
+        if p.stage != self.stage and self.lines:
+            self.stage = p.stage
+            count = f" ({p.total})" if p.total > 1 else ""
+            print(f"aimaq: {label}{count}", file=self.stream, flush=True)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def _build(args: argparse.Namespace) -> int:
     from .build import build
 
-    report = build(args.config, Path(args.out) if args.out else None, args.edition)
+    with BuildDisplay() as display:
+        report = build(args.config, Path(args.out) if args.out else None, args.edition,
+                       progress=display)
     index = report.output / "index.html"
-    print(f"Built {report.pages} pages ({report.files} files, {report.checks} data checks) "
-          f"in {report.seconds:.1f} s.")
     for warning in report.warnings:
         print(f"warning: {warning}")
+    print(f"Built {_plural(report.pages, 'page')} and {_plural(report.charts, 'chart')} "
+          f"({report.files} files, {report.checks} data checks) in {report.seconds:.1f} s, "
+          f"{_plural(len(report.warnings), 'warning')}.")
     print(f"Open {index.resolve().as_uri()}")
     return 0
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .build import check_results_summary, gather
-    from .config import load_config
+    from .check import check
 
-    config = load_config(args.config)
-    edition, dataset, results, content = gather(config, args.edition)
-    passed, declared = check_results_summary(results)
-    print(f"Edition {edition.id}: {len(dataset.units)} units, {len(dataset.indicators)} "
-          f"indicators, {len(dataset.observations)} values in {len(dataset.tables)} tables, "
-          f"{len(content.pages)} content pages.")
-    print(f"Data checks: {passed} pass, {declared} fail as declared in checks.yaml.")
-    print("No problems found.")
+    with BuildDisplay(lines=False) as display:
+        report = check(args.config, args.edition, progress=display)
+    for problem in report.problems:
+        print(f"error: {problem}", file=sys.stderr)
+    for skipped in report.skipped:
+        print(f"not checked: {skipped}", file=sys.stderr)
+    if report.problems:
+        print(f"aimaq check: {_plural(len(report.problems), 'problem')}"
+              + (f" in edition {report.edition}" if report.edition else "") + ".",
+              file=sys.stderr)
+        return 1
+    print(f"Edition {report.edition}: {report.checks} data checks, "
+          f"{_plural(report.pages, 'page')} rendered in memory, links and anchors resolve, "
+          "every content page is translated. No problems found.")
     return 0
 
 
@@ -74,20 +143,32 @@ def _compute(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import functools
-    import http.server
+    from .serve import Preview
 
-    from .build import build
+    def show(result) -> None:
+        if result.error is not None:
+            print(f"error: {result.error}", file=sys.stderr, flush=True)
+            print("(the server keeps running; the browser shows the error until it is fixed)",
+                  file=sys.stderr, flush=True)
+            return
+        what = "built" if result.full else "rebuilt"
+        print(f"{what} {_plural(len(result.rendered), 'page')}, wrote "
+              f"{_plural(len(result.written) + len(result.removed), 'file')} "
+              f"in {result.seconds:.2f} s", flush=True)
 
-    report = build(args.config)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler,
-                                directory=str(report.output))
-    with http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler) as server:
-        print(f"Serving {report.output} at http://127.0.0.1:{args.port}/ (Ctrl+C stops)")
-        try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            pass
+    preview = Preview(args.config, port=args.port, output=Path(args.out) if args.out else None,
+                      edition_id=args.edition, on_rebuild=show)
+    try:
+        url = preview.start()
+    except OSError as err:
+        raise AimaqError(f"cannot listen on 127.0.0.1:{args.port} ({err.strerror})", None,
+                         None, "choose another port with --port") from None
+    print(f"Serving {preview.output} at {url} — pages reload when you save a file "
+          "(Ctrl+C stops)", flush=True)
+    try:
+        preview.run()
+    finally:
+        preview.close()
     return 0
 
 
@@ -105,7 +186,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--out", help="output folder (default: output_dir of site.yaml)")
     b.set_defaults(func=_build)
 
-    c = sub.add_parser("check", help="validate config, data and content; write nothing")
+    c = sub.add_parser("check", help="validate config, data, content, methodology, links "
+                       "and translations; write nothing")
     common(c)
     c.set_defaults(func=_check)
 
@@ -115,9 +197,10 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument("--out", required=True, help="folder for indices.csv and audit.csv")
     m.set_defaults(func=_compute)
 
-    s = sub.add_parser("serve", help="build, then serve the site locally")
+    s = sub.add_parser("serve", help="build, serve on 127.0.0.1, rebuild and reload on change")
     common(s)
     s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--out", help="output folder (default: output_dir of site.yaml)")
     s.set_defaults(func=_serve)
     return p
 

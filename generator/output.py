@@ -1,26 +1,63 @@
-"""Write a built site atomically.
+"""Write a built site.
 
-The new site is written into a temporary sibling folder and swapped in only when every
-file is there; a failed build leaves the previous output untouched.
+``write_site`` writes the new site into a temporary sibling folder and swaps it in only when
+every file is there; a failed build leaves the previous output untouched.
+
+``sync_site`` (used by ``aimaq serve``) updates an existing output folder in place and writes
+only the files whose bytes changed, each atomically, so a browser never reads a half-written
+page.
+
+Every path is checked first: a path that would land outside the output folder (``..``, an
+absolute path, a drive letter) is rejected with a clear error before anything is written.
 """
 from __future__ import annotations
 
 import os
+import posixpath
 import shutil
 import tempfile
 from pathlib import Path
 
+from .errors import AimaqError
+
+
+class OutputPathError(AimaqError):
+    """A page or file would be written outside the output folder."""
+
+
+def check_path(rel: str) -> str:
+    """``rel`` if it is a safe relative path inside the output folder, else an error."""
+    bad = (not rel or "\\" in rel or "\x00" in rel or rel.startswith("/")
+           or (len(rel) > 1 and rel[1] == ":")
+           or posixpath.normpath(rel) != rel.rstrip("/")
+           or any(part in ("", ".", "..") for part in rel.split("/")))
+    if bad:
+        raise OutputPathError(f"refusing to write {rel!r}: the path would leave the output "
+                              "folder or is not a plain relative path", None, None,
+                              "use ids and file names of lowercase letters, digits, '_' and "
+                              "'-' only (no '/', '..' or absolute paths)")
+    return rel
+
+
+def _target(root: Path, rel: str) -> Path:
+    check_path(rel)
+    target = (root / rel).resolve()
+    if root not in target.parents:
+        raise OutputPathError(f"refusing to write {rel!r} outside the output folder {root}",
+                              None, None, "use plain relative file names")
+    return target
+
 
 def write_site(files: dict[str, bytes], output: Path) -> None:
-    output = output.resolve()
+    output = Path(output).resolve()
+    for rel in files:
+        check_path(rel)
     parent = output.parent
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=parent))
     try:
         for rel in sorted(files):
-            target = (staging / rel).resolve()
-            if staging not in target.parents:
-                raise ValueError(f"refusing to write outside the output folder: {rel}")
+            target = _target(staging, rel)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(files[rel])
         os.chmod(staging, 0o755)
@@ -35,3 +72,49 @@ def write_site(files: dict[str, bytes], output: Path) -> None:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def sync_site(files: dict[str, bytes], output: Path,
+              previous: dict[str, bytes] | None = None) -> tuple[list[str], list[str]]:
+    """Make ``output`` hold ``files``, writing only what changed.
+
+    ``previous`` is what the last sync wrote: files it had that ``files`` lacks are removed
+    (nothing else in the folder is ever deleted). Returns (written, removed) paths.
+    """
+    output = Path(output).resolve()
+    output.mkdir(parents=True, exist_ok=True)
+    targets = {rel: _target(output, rel) for rel in files}
+    written: list[str] = []
+    for rel in sorted(files):
+        data = files[rel]
+        target = targets[rel]
+        if previous is not None and previous.get(rel) == data and target.is_file():
+            continue
+        if target.is_file() and target.read_bytes() == data:
+            continue
+        _write_atomic(target, data)
+        written.append(rel)
+    removed: list[str] = []
+    for rel in sorted(set(previous or ()) - set(files)):
+        target = _target(output, rel)
+        if target.is_file():
+            target.unlink()
+            removed.append(rel)
+            folder = target.parent
+            while folder != output and not any(folder.iterdir()):
+                folder.rmdir()
+                folder = folder.parent
+    return written, removed

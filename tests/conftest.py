@@ -22,3 +22,14 @@ def mini(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
+
+
+@pytest.fixture(scope="session")
+def bundled_site(tmp_path_factory) -> tuple[Path, Path]:
+    """The bundled site built once per run at a sub-path: (folder served at '/', output)."""
+    from generator.build import build
+
+    top = tmp_path_factory.mktemp("bundled")
+    out = top / "sub" / "path"
+    build(ROOT / "site.yaml", out)
+    return top, out

@@ -1,7 +1,10 @@
-"""Real-browser smoke test: Playwright driving Debian's chromium against the built pages.
+"""Real-browser tests: Playwright driving Debian's chromium against the built pages.
 
 Every page type loads over HTTP on localhost with no console error and no request leaving
-the site. The browser is required: in CI a missing chromium fails the suite, it never skips.
+the site; axe finds no serious or critical accessibility violation; script planted in a CSV
+cell or in Markdown never runs; ``aimaq serve`` reloads an open page after an edit and shows
+a build error on top of it. The browser is required: a missing chromium fails the suite, it
+never skips (``make test`` installs it).
 """
 import functools
 import http.server
@@ -17,26 +20,37 @@ from generator.build import build
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    """Build the bundled site and serve it on 127.0.0.1 at a sub-path."""
-    root = Path(__file__).resolve().parents[1]
-    out = tmp_path_factory.mktemp("browser") / "site"
-    build(root / "site.yaml", out / "sub" / "path")
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
+def serve_folder():
+    """Serve folders on 127.0.0.1; yields a function folder -> base address."""
+    servers = []
 
-    class Quiet(handler.func):
-        def log_message(self, *args):
-            pass
+    def start(folder: Path) -> str:
+        server = http.server.ThreadingHTTPServer(
+            ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}/"
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                             functools.partial(Quiet, directory=str(out)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/sub/path/", out / "sub" / "path"
-    server.shutdown()
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def served(bundled_site, serve_folder):
+    """The bundled site, served at a sub-path: (base address, output folder)."""
+    top, out = bundled_site
+    return serve_folder(top) + "sub/path/", out
 
 
 @pytest.fixture(scope="module")
@@ -55,24 +69,57 @@ def visit(browser, url: str, base: str):
     page = browser.new_page()
     errors: list[str] = []
     outside: list[str] = []
+    dialogs: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(base) else None)
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.errors, page.outside, page.dialogs = errors, outside, dialogs
     response = page.goto(url)
     assert response is not None and response.ok, url
+    page.wait_for_load_state("load")
     return page, errors, outside
 
 
+# One page of every type (kind of PageSpec); content pages are found in the output.
 PAGES = ["kk/index.html", "ru/index.html", "en/index.html", "kk/units/index.html",
-         "kk/units/oskemen/index.html", "ru/units/urzhar/index.html", "en/units/altai/index.html"]
+         "kk/units/oskemen/index.html", "ru/units/urzhar/index.html", "en/units/altai/index.html",
+         "kk/region/index.html", "ru/indices/index.html",
+         "en/indices/integral_innovation_index/index.html", "kk/recommendations/index.html",
+         "ru/glossary/index.html", "en/data/index.html", "kk/compare/index.html",
+         "en/search/index.html"]
+KNOWN = {p.split("/")[1] for p in PAGES if p.count("/") == 2} | {"units", "indices"}
 
 
 @pytest.mark.parametrize("path", PAGES)
 def test_page_loads_cleanly(served, browser, path):
-    base, _ = served
+    base, out = served
+    if not (out / path).is_file():
+        pytest.fail(f"{path} was not built")
     page, errors, outside = visit(browser, base + path, base)
     assert errors == []
     assert outside == []
+    assert page.locator("h1").count() == 1
+    page.close()
+
+
+def test_content_pages_load_cleanly(served, browser):
+    base, out = served
+    content = sorted(p.relative_to(out).as_posix() for p in out.glob("*/*/index.html")
+                     if p.parent.name not in KNOWN)
+    assert content
+    for path in content:
+        page, errors, outside = visit(browser, base + path, base)
+        assert errors == [] and outside == [], path
+        assert page.locator("h1").count() == 1, path
+        page.close()
+
+
+def test_404_page_loads_cleanly_at_the_site_root(bundled_site, serve_folder, browser):
+    _, out = bundled_site                 # its links start from base_url's path, here '/'
+    base = serve_folder(out)
+    page, errors, outside = visit(browser, base + "404.html", base)
+    assert errors == [] and outside == []
     assert page.locator("h1").count() == 1
     page.close()
 
@@ -97,13 +144,113 @@ def test_language_switch_lands_on_same_page(served, browser):
     page.close()
 
 
-def test_home_screenshot_artifact(served, browser):
+def test_search_finds_a_unit(served, browser):
     base, _ = served
-    artifacts = Path(__file__).resolve().parents[1] / "test-artifacts"
-    artifacts.mkdir(exist_ok=True)
+    page, errors, outside = visit(browser, base + "en/search/index.html", base)
+    page.fill("#search input", "Semey")
+    first = page.locator(".pagefind-ui__result-link").first
+    first.wait_for(timeout=15000)
+    first.click()                                   # results link into the site's sub-path
+    page.wait_for_url(base + "en/units/semey/**")
+    assert page.locator("h1").inner_text() == "Semey"
+    assert errors == [] and outside == []            # Pagefind's WebAssembly obeys the CSP
+    page.close()
+
+
+AXE_PAGES = ["kk/index.html", "en/index.html", "kk/units/semey/index.html",
+             "ru/units/urzhar/index.html", "en/indices/integral_innovation_index/index.html",
+             "kk/indices/index.html", "ru/region/index.html", "en/recommendations/index.html",
+             "kk/compare/index.html", "ru/glossary/index.html", "en/data/index.html"]
+
+
+@pytest.mark.parametrize("path", AXE_PAGES)
+def test_axe_finds_no_serious_or_critical_violation(served, browser, path):
+    from axe_playwright_python.sync_playwright import Axe
+
+    base, _ = served
+    page, errors, _ = visit(browser, base + path, base)
+    results = Axe().run(page)
+    bad = [f"{v['id']} ({v['impact']}): {v['help']} — "
+           + "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"])
+                       for n in v["nodes"][:3])
+           for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert bad == [], "\n".join(bad)
+    assert errors == []
+    page.close()
+
+
+def test_screenshot_artifacts(served, browser):
+    base, _ = served
+    ARTIFACTS.mkdir(exist_ok=True)
     for name, path in (("home-kk", "kk/index.html"), ("profile-kk", "kk/units/semey/index.html")):
         page, _, _ = visit(browser, base + path, base)
         page.set_viewport_size({"width": 1200, "height": 900})
-        page.screenshot(path=str(artifacts / f"{name}.png"), full_page=False)
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
         page.close()
-    assert (artifacts / "home-kk.png").stat().st_size > 1000
+    assert (ARTIFACTS / "home-kk.png").stat().st_size > 1000
+    assert (ARTIFACTS / "profile-kk.png").stat().st_size > 1000
+
+
+# -- XSS probes ---------------------------------------------------------------------------
+
+PROBE = ('<script>alert("csv")</script><img src=x onerror=alert("img")>'
+         '<svg onload=alert("svg")></svg>')
+MD_PROBE = ('\n<script>alert("md")</script>\n\n<img src="../../../assets/style.css" '
+            'onerror="alert(\'md-img\')">\n\n[click](javascript:alert("md-link"))\n\n'
+            '<a href="#" onclick="alert(\'md-click\')">raw</a>\n')
+
+
+def test_script_in_csv_and_markdown_never_runs(mini, serve_folder, browser):
+    csv = mini / "data/2023/tables/t1_firms.csv"
+    cell = '"' + PROBE.replace('"', '""') + '"'
+    csv.write_text(csv.read_text().replace("beta,firms,2020,20,,13,",
+                                           f"beta,firms,2020,20,,13,{cell}"))
+    md = mini / "content/2023/en/units/beta.md"
+    md.parent.mkdir(parents=True)
+    md.write_text("---\ntitle: Beta\n---\nBeta." + MD_PROBE)
+    build(mini / "site.yaml")
+    base = serve_folder(mini / "output")
+    page, errors, outside = visit(browser, base + "en/units/beta/index.html", base)
+    assert page.get_by_text('<script>alert("csv")</script>', exact=False).count() == 1
+    for link in page.locator("main a").all():
+        if link.inner_text() in ("click", "raw"):
+            link.click(no_wait_after=True, timeout=2000)
+    page.wait_for_timeout(300)
+    assert page.dialogs == []
+    assert errors == [] and outside == []
+    page.close()
+
+
+# -- aimaq serve in the browser ---------------------------------------------------------------
+
+
+def test_serve_reloads_the_page_after_an_edit_and_overlays_errors(mini, browser, tmp_path):
+    from generator.serve import Preview
+
+    preview = Preview(mini / "site.yaml", port=0, output=tmp_path / "out", interval=0.1)
+    url = preview.start()
+    stop = threading.Event()
+    watcher = threading.Thread(target=preview.run, args=(stop,), daemon=True)
+    watcher.start()
+    try:
+        page, errors, outside = visit(browser, url + "en/index.html", url)
+        page.wait_for_function("document.querySelector('script[src=\"/__aimaq/reload.js\"]')")
+        md = mini / "content/2023/en/index.md"
+        md.write_text(md.read_text() + "\nEdited while the page is open.\n")
+        page.get_by_text("Edited while the page is open.").wait_for(timeout=15000)
+
+        md.write_text("---\ntitle: Mini\nsubtitle: nope\n---\nText\n")
+        overlay = page.locator("#aimaq-overlay")
+        overlay.wait_for(timeout=15000)
+        assert "content/2023/en/index.md:3" in overlay.inner_text()
+
+        md.write_text("---\ntitle: Mini\n---\nRepaired.\n")
+        page.get_by_text("Repaired.").wait_for(timeout=15000)
+        assert page.locator("#aimaq-overlay").count() == 0
+        assert errors == [], errors                 # the reload script obeys the CSP
+        assert outside == []
+        page.close()
+    finally:
+        stop.set()
+        watcher.join(timeout=10)
+        preview.close()

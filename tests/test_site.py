@@ -15,10 +15,8 @@ LANGS = ("kk", "ru", "en")
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("bundled") / "output"
-    build(ROOT / "site.yaml", out)
-    return out
+def site(bundled_site):
+    return bundled_site[1]          # built once per run (conftest), shared with other tests
 
 
 @pytest.fixture(scope="module")

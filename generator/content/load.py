@@ -11,6 +11,7 @@ removed, so an edited page can never inject script into the site.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -138,8 +139,45 @@ def _display(path: Path, base: Path) -> Path:
         return path
 
 
-def load_content(content_dir: Path, edition: str, languages: list[str], unit_ids: list[str],
-                 base: Path | None = None) -> Content:
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+def load_page(file: Path, lang_dir: Path, lang: str, unit_ids: list[str] | None,
+              display: Path) -> Page:
+    """One Markdown file of ``lang_dir``, validated, rendered and sanitised."""
+    rel = file.relative_to(lang_dir)
+    if rel == Path("index.md"):
+        kind, slug = "home", "index"
+    elif len(rel.parts) == 2 and rel.parts[0] == "units":
+        kind, slug = "unit", rel.stem
+        if unit_ids is not None and slug not in unit_ids:
+            raise ContentError(f"no unit {slug!r} in units.yaml", display, 1,
+                               "name the file after a unit id, e.g. "
+                               f"units/{unit_ids[0] if unit_ids else 'oskemen'}.md")
+    elif len(rel.parts) == 2 and rel.parts[0] == "pages":
+        kind, slug = "page", rel.stem
+        if not SLUG_RE.match(slug) or len(slug) > 80:
+            raise ContentError(f"{rel.name!r} is not a valid page file name: the name becomes "
+                               "the page's address", display, 1,
+                               "use lowercase letters, digits, '_' or '-' (e.g. about.md)")
+    else:
+        raise ContentError("unexpected content file", display, 1,
+                           "put pages in index.md, units/<unit>.md or pages/<slug>.md")
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ContentError(f"the file is not UTF-8 text (byte {exc.start})", display, 1,
+                           "save it as UTF-8") from None
+    meta, body, _ = parse_page(text, file, display)
+    return Page(path=display, lang=lang, kind=kind, slug=slug, meta=meta,
+                html=render_markdown(body), source=body)
+
+
+def load_content(content_dir: Path, edition: str, languages: list[str],
+                 unit_ids: list[str] | None, base: Path | None = None,
+                 problems: list | None = None) -> Content:
+    """Every content page of an edition. With ``problems`` (a list), a page with a mistake
+    is recorded there and skipped, so ``aimaq check`` reports every page at once."""
     base = (base or Path.cwd()).resolve()
     root = content_dir / edition
     pages: list[Page] = []
@@ -156,25 +194,12 @@ def load_content(content_dir: Path, edition: str, languages: list[str], unit_ids
         if not lang_dir.is_dir():
             continue
         for file in sorted(lang_dir.rglob("*.md")):
-            rel = file.relative_to(lang_dir)
-            display = _display(file, base)
-            if rel == Path("index.md"):
-                kind, slug = "home", "index"
-            elif len(rel.parts) == 2 and rel.parts[0] == "units":
-                kind, slug = "unit", rel.stem
-                if slug not in unit_ids:
-                    raise ContentError(f"no unit {slug!r} in units.yaml", display, None,
-                                       "name the file after a unit id, e.g. "
-                                       f"units/{unit_ids[0]}.md")
-            elif len(rel.parts) == 2 and rel.parts[0] == "pages":
-                kind, slug = "page", rel.stem
-            else:
-                raise ContentError("unexpected content file", display, None,
-                                   "put pages in index.md, units/<unit>.md or pages/<slug>.md")
-            text = file.read_text(encoding="utf-8")
-            meta, body, _ = parse_page(text, file, display)
-            pages.append(Page(path=display, lang=lang, kind=kind, slug=slug, meta=meta,
-                              html=render_markdown(body), source=body))
+            try:
+                pages.append(load_page(file, lang_dir, lang, unit_ids, _display(file, base)))
+            except ContentError as err:
+                if problems is None:
+                    raise
+                problems.append(err)
     content = Content(edition=edition, pages=pages)
     home_file = root / "home.yaml"
     if home_file.is_file():

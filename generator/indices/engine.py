@@ -230,7 +230,7 @@ def _meta(spec: IndexSpec, dataset: Dataset, computed: dict[str, Computed]) -> I
                            ClassInfo(x.id, dict(x.name)) for x in (c.classes or [])]
     return IndexMeta(
         id=spec.id, name=dict(spec.name), family=spec.family, measures=dict(spec.measures),
-        formula=spec.formula, status=spec.status,
+        formula=spec.formula, formula_tex=spec.formula_tex, status=spec.status,
         source=spec.source.model_dump(exclude_none=True) if spec.source else {},
         notes=dict(spec.notes), measure=spec.measure, decimals=spec.decimals,
         inputs=_input_info(spec, dataset, computed), classes=classes,

@@ -64,6 +64,7 @@ class IndexMeta:
     inputs: list[InputInfo]
     classes: list[ClassInfo]
     depends_on: list[str]
+    formula_tex: str = ""
 
     @property
     def is_reconstruction(self) -> bool:

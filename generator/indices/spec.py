@@ -253,6 +253,7 @@ class IndexSpec(_Strict):
     family: str = ""
     measures: Text = Field(default_factory=dict)
     formula: str = ""
+    formula_tex: str = ""          # the same formula in LaTeX, shown as math on the site
     status: Literal["source", "reconstruction", "addition"] = "source"
     source: SourceSpec | None = None
     notes: Text = Field(default_factory=dict)

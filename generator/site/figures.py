@@ -97,21 +97,31 @@ class FigureIndex:
         merged["_t"] = merged["table"].map(table_order)
         merged["_i"] = merged["indicator"].map(ind_order)
         self.frame = merged.sort_values(["_t", "_i", "category", "year"], kind="stable")
+        self._by_area: dict[str, list[Figure]] | None = None
+        self._by_key: dict[tuple, list[Figure]] = {}
 
     def for_area(self, area_id: str) -> list[Figure]:
-        rows = self.frame[self.frame["unit"] == area_id]
-        out = []
-        for r in rows.itertuples(index=False):
-            rank = None if pd.isna(r.rank) else int(r.rank)
-            rank_of = 0 if pd.isna(r.rank_of) else int(r.rank_of)
-            out.append(Figure(
+        if self._by_area is None:
+            self._index()
+        return self._by_area.get(area_id, [])
+
+    def _index(self) -> None:
+        """Turn the frame into Figures once; pages then look them up by area or key."""
+        by_area: dict[str, list[Figure]] = {}
+        by_key: dict[tuple, list[Figure]] = {}
+        directions = {i: ind.direction for i, ind in self.ds.indicators.items()}
+        for r in self.frame.itertuples(index=False):
+            f = Figure(
                 table=r.table, indicator=r.indicator, category=r.category, year=int(r.year),
                 unit=r.unit, value=float(r.value), label=r.label, flag=r.flag, line=int(r.line),
-                note=r.note, rank=rank, rank_of=rank_of,
+                note=r.note, rank=None if pd.isna(r.rank) else int(r.rank),
+                rank_of=0 if pd.isna(r.rank_of) else int(r.rank_of),
                 region_value=float(r.region_value) if not pd.isna(r.region_value) else math.nan,
-                direction=self.ds.indicators[r.indicator].direction,
-                additive=bool(r.additive)))
-        return out
+                direction=directions[r.indicator], additive=bool(r.additive))
+            by_area.setdefault(f.unit, []).append(f)
+            by_key.setdefault((f.unit, f.table, f.indicator, f.category), []).append(f)
+        self._by_area = by_area
+        self._by_key = by_key
 
     def by_table(self, area_id: str) -> list[tuple[str, list[Figure]]]:
         groups: dict[str, list[Figure]] = {}
@@ -122,9 +132,10 @@ class FigureIndex:
     def pick(self, area_id: str, table: str, indicator: str, category: str = "",
              year: int | None = None) -> list[Figure]:
         """Figures of one area matching a selection (all years unless ``year`` is given)."""
-        return [f for f in self.for_area(area_id)
-                if f.table == table and f.indicator == indicator and f.category == category
-                and (year is None or f.year == year)]
+        if self._by_area is None:
+            self._index()
+        found = self._by_key.get((area_id, table, indicator, category), [])
+        return [f for f in found if year is None or f.year == year]
 
 
 def similar_units(ds: Dataset, count: int = 3) -> tuple[dict[str, list[tuple[str, float]]], int]:

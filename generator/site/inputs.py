@@ -45,6 +45,7 @@ SHOWS: dict[str, frozenset[str]] = {
     "compare": frozenset({TABLES, INDICES}),  # every value of every unit
     "page": frozenset(),
     "404": frozenset(),
+    "search": frozenset(),                    # the index itself is made after rendering
 }
 
 
@@ -66,6 +67,9 @@ def _walk(value: Any, root: Path, found: set[str], depth: int = 0) -> None:
         return
     if isinstance(value, _index_objects()):
         found.add(INDICES)
+        return
+    if type(value).__module__.startswith("generator.charts"):
+        found.update((TABLES, INDICES))        # a chart may show any value
         return
     if isinstance(value, dict):
         for v in value.values():

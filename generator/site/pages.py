@@ -30,6 +30,8 @@ class PageSpec:
     context: dict[str, Any] = field(default_factory=dict)
     crumbs: list[tuple[str, str]] = field(default_factory=list)  # (title, path)
     rooted: bool = False            # links from base_url's path (pages served at any address)
+    inputs: frozenset[str] | None = None  # input files it is made from (None: every input);
+                                          # set by the pipeline (generator.site.inputs)
 
 
 @dataclass
@@ -47,6 +49,7 @@ class SiteModel:
     structured: Any = None          # recommendations, glossary, groups (content/<edition>)
     similar: Any = ({}, 0)          # nearest units by normalised indicators
     downloads: dict = field(default_factory=dict)   # {path: bytes} of the data downloads
+    index_reads: set = field(default_factory=set)   # (indicator, table) the index engine read
 
     def group_members(self, group_id: str) -> list[str]:
         g = self.structured.groups.get(group_id)
@@ -286,6 +289,14 @@ def _not_found(site: SiteModel) -> PageSpec:
                     context={"other_languages": site.config.languages})
 
 
+def _search_page(site: SiteModel, lang: str) -> list[PageSpec]:
+    return [PageSpec(
+        path=urls.page(lang, "search"), lang=lang, template="search.html",
+        key=("search", "index"), title=site.s("search", lang),
+        description=site.s("search_help", lang),
+        crumbs=[(site.s("home", lang), urls.home(lang))])]
+
+
 def plan(site: SiteModel) -> list[PageSpec]:
     """All pages of one edition in every language, in a fixed order."""
     if site.structured is None:
@@ -306,6 +317,7 @@ def plan(site: SiteModel) -> list[PageSpec]:
         specs.extend(_glossary_pages(site, lang))
         specs.extend(_data_page(site, lang))
         specs.extend(_compare_page(site, lang))
+        specs.extend(_search_page(site, lang))
         specs.extend(_content_pages(site, lang))
     specs.append(_not_found(site))
     return specs

@@ -19,7 +19,9 @@ from . import format as fmt
 from . import urls
 from .pages import PageSpec, SiteModel
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+# 'wasm-unsafe-eval' lets the search run Pagefind's WebAssembly; it does not allow eval().
+CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+       "img-src 'self' data:; "
        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
        "form-action 'none'")
 
@@ -203,6 +205,33 @@ class PageHelpers:
         return json.dumps(data, ensure_ascii=False, sort_keys=True,
                           separators=(",", ":")).replace("<", "\\u003c")
 
+    def lang_of(self, labels: dict[str, str] | None) -> str:
+        """The language ``tx`` actually shows for ``labels`` (for a lang attribute)."""
+        if not labels or labels.get(self.lang):
+            return self.lang
+        for other in ("kk", "ru", "en"):
+            if labels.get(other):
+                return other
+        return self.lang
+
+    def math(self, meta):
+        """The index's formula as MathML (static, no script), or None without formula_tex."""
+        tex = getattr(meta, "formula_tex", "")
+        if not tex:
+            return None
+        from latex2mathml.converter import convert
+
+        return jinja2.utils.markupsafe.Markup(convert(tex, display="block"))
+
+    def other_names(self, area) -> list[str]:
+        """The unit's names in the other languages and every spelling the sources use."""
+        own = text(area.name, self.lang)
+        names: list[str] = []
+        for name in [*area.name.values(), *area.aliases]:
+            if name and name != own and name not in names:
+                names.append(name)
+        return names
+
     def isnan(self, value: Any) -> bool:
         return isinstance(value, float) and math.isnan(value)
 
@@ -267,6 +296,7 @@ def redirect_page(site: SiteModel) -> bytes:
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
         f'<meta http-equiv="refresh" content="0; url={target}">\n'
         f'<link rel="canonical" href="{urls.absolute(site.config.base_url, target)}">\n'
+        '<link rel="icon" href="assets/favicon.svg" type="image/svg+xml">\n'
         f"<title>{jinja2.utils.markupsafe.escape(title)}</title>\n</head>\n<body>\n"
         f"<h1>{jinja2.utils.markupsafe.escape(title)}</h1>\n"
         f'<p><a href="{target}">{jinja2.utils.markupsafe.escape(site.s("redirect_text", lang))}'

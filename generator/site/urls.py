@@ -43,6 +43,8 @@ def relative(from_path: str, to_path: str) -> str:
     to_path, _, fragment = to_path.partition("#")
     start = posixpath.dirname(from_path) or "."
     rel = posixpath.relpath(to_path, start)
+    if to_path.endswith("/") and not rel.endswith("/"):
+        rel += "/"          # a folder stays a folder (Pagefind's bundle path)
     return rel + (f"#{fragment}" if fragment else "")
 
 

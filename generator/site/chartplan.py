@@ -1,0 +1,340 @@
+"""Which charts each page shows, declared in content/<edition>/charts.yaml.
+
+The chart builders (generator.charts) know no page; this module knows which index or table
+a page charts, turns the engine's results and the data into the builders' plain frames with
+texts in the page's language, and returns the charts per page. Nothing here names a region,
+unit or index: the choices live in charts.yaml.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..data.model import text
+from ..errors import ContentError
+from ..yamlio import load_yaml, validation_error
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class IndexRef(_Strict):
+    index: str
+    part: str = ""
+
+
+class SeriesSpec(_Strict):
+    id: str
+    table: str
+    indicators: list[str]
+    unit: str | None = None          # default: the region
+    title: dict[str, str] = Field(default_factory=dict)
+
+
+class CompositionSpec(_Strict):
+    """Shares as sorted bars: the parts of a computed index, or the categories of a table."""
+    id: str
+    index: str | None = None
+    table: str | None = None
+    indicator: str | None = None
+    unit: str | None = None
+    year: int | None = None
+    exclude: list[str] = Field(default_factory=list)   # categories left out (e.g. the total)
+
+
+class ScatterSpec(_Strict):
+    x: IndexRef
+    y: IndexRef
+    page: str                        # the index page that shows it
+
+
+class HeatmapSpec(_Strict):
+    index: str                       # a multi-part index whose parts are normalised scores
+    page: str | None = None
+
+
+class ChartsFile(_Strict):
+    home_map: IndexRef | None = None
+    unit_map: IndexRef | None = None
+    unit_profile: IndexRef | None = None
+    index_rankings: bool = True
+    sensitivity: bool = True
+    heatmaps: list[HeatmapSpec] = Field(default_factory=list)
+    scatters: list[ScatterSpec] = Field(default_factory=list)
+    region_series: list[SeriesSpec] = Field(default_factory=list)
+    compositions: list[CompositionSpec] = Field(default_factory=list)
+
+
+@dataclass
+class ChartPlan:
+    by_page: dict[tuple[tuple[str, str], str], list] = field(default_factory=dict)
+
+    def add(self, key: tuple[str, str], lang: str, chart) -> None:
+        self.by_page.setdefault((key, lang), []).append(chart)
+
+    def get(self, key: tuple[str, str], lang: str) -> list:
+        return self.by_page.get((key, lang), [])
+
+    def all(self) -> list:
+        return [c for charts in self.by_page.values() for c in charts]
+
+
+def load_charts_file(site) -> tuple[ChartsFile, Any]:
+    path = site.config.content_path / site.edition.id / "charts.yaml"
+    if not path.is_file():
+        return ChartsFile(index_rankings=True), None
+    doc = load_yaml(path)
+    try:
+        spec = ChartsFile.model_validate(doc.data or {})
+    except ValidationError as exc:
+        err = validation_error(exc, doc)
+        raise ContentError(err.message, err.file, err.line, err.fix) from None
+    return spec, doc
+
+
+class _Planner:
+    def __init__(self, site, strings, boundaries):
+        self.site = site
+        self.ds = site.dataset
+        self.strings = strings
+        self.boundaries = boundaries
+        self.view = site.indices
+
+    # -- helpers ----------------------------------------------------------------
+    def s(self, key: str, lang: str) -> str:
+        return self.site.s(key, lang)
+
+    def unit_names(self, lang: str) -> dict[str, str]:
+        return {u.id: text(u.name, lang) for u in self.ds.units}
+
+    def index_frame(self, ref: IndexRef) -> pd.DataFrame:
+        rows = [r for r in self.view.rows.get(ref.index, []) if r.part == ref.part and not r.ref]
+        return pd.DataFrame([{"unit": r.unit, "value": r.value, "class": r.cls,
+                              "year": r.year} for r in rows])
+
+    def region_value(self, ref: IndexRef) -> float | None:
+        for r in self.view.rows.get(ref.index, []):
+            if r.part == ref.part and r.unit == self.ds.region and not math.isnan(r.value):
+                return r.value
+        return None
+
+    def index_texts(self, ref: IndexRef, lang: str) -> tuple[str, str, str, str, int | None]:
+        res = self.view.results[ref.index]
+        meta = res.meta
+        title = text(meta.name, lang)
+        if ref.part:
+            title += ": " + self.view.part_name(ref.index, ref.part, lang)
+        measure = text(self.ds.measures.get(meta.measure), lang) \
+            if isinstance(meta.measure, str) else ""
+        years = sorted({r.year for r in self.view.rows.get(ref.index, []) if r.year})
+        subtitle = ", ".join(x for x in (measure, "–".join(str(y) for y in years[:1] + years[1:][-1:]))
+                             if x)
+        src = meta.source or {}
+        doc = self.ds.documents.get(src.get("document", ""))
+        source_parts = [text(doc.short, lang) or text(doc.title, lang)] if doc else []
+        if src.get("table"):
+            source_parts.append(f"{self.s('table', lang)} {src['table']}")
+        source_parts.append(f"Aimaq: {self.s('status_' + meta.status, lang)}")
+        return title, subtitle, ", ".join(source_parts), measure, meta.decimals
+
+    def usable(self, ref: IndexRef | None) -> bool:
+        if ref is None or self.view is None or ref.index not in self.view.results.indices:
+            return False
+        frame = self.index_frame(ref)
+        return len(frame) >= 2 and frame["value"].notna().sum() >= 2
+
+    # -- kinds --------------------------------------------------------------------
+    def map(self, cid: str, ref: IndexRef, lang: str, highlight: str | None = None):
+        from ..charts import map_chart
+
+        title, subtitle, source, measure, decimals = self.index_texts(ref, lang)
+        frame = self.index_frame(ref)[["unit", "value"]]
+        return map_chart(frame, id=cid, lang=lang, strings=self.strings,
+                         boundaries=self.boundaries, areas=self.ds.areas.values(),
+                         title=title, subtitle=subtitle, source=source, measure=measure,
+                         decimals=decimals, highlight=highlight,
+                         reference=self.region_value(ref),
+                         reference_name=text(self.ds.areas[self.ds.region].name, lang))
+
+    def ranking(self, cid: str, ref: IndexRef, lang: str, highlight: str | None = None):
+        from ..charts import ranking_chart
+
+        title, subtitle, source, measure, decimals = self.index_texts(ref, lang)
+        frame = self.index_frame(ref)
+        names = self.unit_names(lang)
+        frame = pd.DataFrame({"unit": frame["unit"], "name": frame["unit"].map(names),
+                              "value": frame["value"]})
+        return ranking_chart(frame, id=cid, lang=lang, strings=self.strings, title=title,
+                             subtitle=subtitle, source=source, measure=measure,
+                             decimals=decimals, highlight=highlight,
+                             reference=self.region_value(ref),
+                             reference_name=text(self.ds.areas[self.ds.region].name, lang),
+                             reference_id=self.ds.region)
+
+    def profile(self, cid: str, index_id: str, unit: str, lang: str):
+        from ..charts import profile_chart
+
+        res = self.view.results[index_id]
+        names = self.unit_names(lang)
+        rows = [{"unit": r.unit, "name": names.get(r.unit, r.unit),
+                 "part": self.view.part_name(index_id, r.part, lang), "value": r.value}
+                for r in self.view.rows[index_id] if not r.ref]
+        title = text(res.meta.name, lang)
+        _, subtitle, source, measure, decimals = self.index_texts(IndexRef(index=index_id), lang)
+        return profile_chart(pd.DataFrame(rows), id=cid, lang=lang, strings=self.strings,
+                             unit=unit, title=title, subtitle=subtitle, source=source,
+                             measure=measure, decimals=decimals)
+
+    def heatmap(self, cid: str, index_id: str, lang: str):
+        from ..charts import heatmap_chart
+
+        names = self.unit_names(lang)
+        rows = [{"unit": r.unit, "name": names.get(r.unit, r.unit),
+                 "column": self.view.part_name(index_id, r.part, lang), "score": r.value}
+                for r in self.view.rows[index_id] if not r.ref]
+        title, subtitle, source, _, decimals = self.index_texts(IndexRef(index=index_id), lang)
+        return heatmap_chart(pd.DataFrame(rows), id=cid, lang=lang, strings=self.strings,
+                             title=title, subtitle=subtitle, source=source,
+                             decimals=decimals if decimals is not None else 2)
+
+    def scatter(self, cid: str, spec: ScatterSpec, lang: str):
+        from ..charts import scatter_chart
+
+        names = self.unit_names(lang)
+        x = self.index_frame(spec.x).set_index("unit")["value"]
+        y = self.index_frame(spec.y).set_index("unit")["value"]
+        units = [u for u in self.ds.unit_ids() if u in x.index and u in y.index]
+        frame = pd.DataFrame({"unit": units, "name": [names[u] for u in units],
+                              "x": [x[u] for u in units], "y": [y[u] for u in units]})
+        xt = self.index_texts(spec.x, lang)
+        yt = self.index_texts(spec.y, lang)
+        return scatter_chart(frame, id=cid, lang=lang, strings=self.strings,
+                             title=f"{xt[0]} × {yt[0]}", x_title=xt[0], y_title=yt[0],
+                             source="; ".join(dict.fromkeys([xt[2], yt[2]])),
+                             x_decimals=xt[4] if xt[4] is not None else 3,
+                             y_decimals=yt[4] if yt[4] is not None else 3)
+
+    def sensitivity(self, cid: str, sens, lang: str):
+        from ..charts import sensitivity_chart
+
+        names = self.unit_names(lang)
+        summary = sens.summary
+        summary = summary[summary["unit"].isin(names)]
+        frame = pd.DataFrame({"unit": summary["unit"], "name": summary["unit"].map(names),
+                              "nominal_rank": summary["nominal_rank"],
+                              "rank_min": summary["rank_min"], "rank_max": summary["rank_max"]})
+        title = f"{self.s('sensitivity', lang)}: {text(self.view.results[sens.target].meta.name, lang)}"
+        return sensitivity_chart(frame, id=cid, lang=lang, strings=self.strings, title=title,
+                                 subtitle=self.s("rank_range", lang),
+                                 source="Aimaq", variants=int(sens.variants["variant"].nunique()))
+
+    def table_series(self, spec: SeriesSpec, lang: str):
+        from ..charts import time_series_chart
+
+        unit = spec.unit or self.ds.region
+        rows = []
+        measures = set()
+        for ind in spec.indicators:
+            obs = self.ds.select(ind, table=spec.table, units=[unit])
+            indicator = self.ds.indicators[ind]
+            measures.add(indicator.measure)
+            for r in obs.itertuples():
+                rows.append({"year": int(r.year), "value": r.value,
+                             "series": text(indicator.name, lang)})
+        frame = pd.DataFrame(rows)
+        if len(spec.indicators) == 1:
+            frame = frame.drop(columns="series")
+        table = self.ds.tables[spec.table]
+        doc = self.ds.documents[table.document]
+        source = f"{text(doc.short, lang) or text(doc.title, lang)}, {table.number}"
+        measure = text(self.ds.measures.get(next(iter(measures))), lang) if len(measures) == 1 else ""
+        title = text(spec.title, lang) or text(self.ds.indicators[spec.indicators[0]].name, lang)
+        return time_series_chart(frame, id=f"series-{spec.id}", lang=lang,
+                                 strings=self.strings, title=title,
+                                 subtitle=f"{text(self.ds.areas[unit].name, lang)}, {measure}",
+                                 source=source, measure=measure,
+                                 decimals=self.ds.indicators[spec.indicators[0]].decimals)
+
+    def composition(self, spec: CompositionSpec, lang: str):
+        from ..charts import composition_chart
+
+        unit = spec.unit or self.ds.region
+        if spec.index:
+            rows = [r for r in self.view.rows[spec.index]
+                    if r.unit == unit and r.part not in spec.exclude]
+            title, subtitle, source, measure, decimals = self.index_texts(
+                IndexRef(index=spec.index), lang)
+            frame = pd.DataFrame({
+                "category": [self.view.part_name(spec.index, r.part, lang) for r in rows],
+                "id": [r.part for r in rows], "value": [r.value for r in rows]})
+            return composition_chart(frame, id=f"composition-{spec.id}", lang=lang,
+                                     strings=self.strings, title=title,
+                                     subtitle=f"{text(self.ds.areas[unit].name, lang)}, {subtitle}",
+                                     source=source, measure=measure, decimals=decimals)
+        ind = self.ds.indicators[spec.indicator]
+        obs = self.ds.select(spec.indicator, table=spec.table, units=[unit], year=spec.year)
+        names = {c.id: text(c.name, lang) for c in ind.categories}
+        obs = obs[~obs["category"].isin(spec.exclude)]
+        frame = pd.DataFrame({"category": obs["category"].map(names), "id": obs["category"],
+                              "value": obs["value"]})
+        table = self.ds.tables[spec.table]
+        doc = self.ds.documents[table.document]
+        measure = text(self.ds.measures.get(ind.measure), lang)
+        years = sorted(obs["year"].unique())
+        return composition_chart(frame, id=f"composition-{spec.id}", lang=lang,
+                                 strings=self.strings, title=text(ind.name, lang),
+                                 subtitle=", ".join([text(self.ds.areas[unit].name, lang),
+                                                     measure, *[str(y) for y in years]]),
+                                 source=f"{text(doc.short, lang) or text(doc.title, lang)}, "
+                                        f"{table.number}",
+                                 measure=measure, decimals=ind.decimals)
+
+
+def plan_charts(site, strings, boundaries) -> ChartPlan:
+    """Every chart of the site, per page and language."""
+    spec, _ = load_charts_file(site)
+    plan = ChartPlan()
+    if site.indices is None:
+        return plan
+    p = _Planner(site, strings, boundaries)
+    for lang in site.config.languages:
+        if p.usable(spec.home_map) and boundaries is not None:
+            plan.add(("home", "index"), lang, p.map("home-map", spec.home_map, lang))
+        for s in spec.region_series:
+            plan.add(("region", "index"), lang, p.table_series(s, lang))
+        for c in spec.compositions:
+            plan.add(("region", "index"), lang, p.composition(c, lang))
+        for unit in site.dataset.unit_ids():
+            if p.usable(spec.unit_map) and boundaries is not None:
+                plan.add(("unit", unit), lang, p.map(f"unit-map-{unit}", spec.unit_map, lang,
+                                                    highlight=unit))
+            if spec.unit_profile and spec.unit_profile.index in site.indices.results.indices:
+                plan.add(("unit", unit), lang,
+                         p.profile(f"unit-profile-{unit}", spec.unit_profile.index, unit, lang))
+        for res in site.indices.indices():
+            iid = res.meta.id
+            if spec.index_rankings:
+                parts = dict.fromkeys(r.part for r in site.indices.rows[iid])
+                for part in parts:
+                    ref = IndexRef(index=iid, part=part)
+                    if p.usable(ref) and not p.index_frame(ref)["class"].astype(bool).all():
+                        cid = f"rank-{iid}" + (f"-{part}" if part else "")
+                        plan.add(("index", iid), lang, p.ranking(cid, ref, lang))
+            if spec.sensitivity:
+                for sens in res.sensitivity:
+                    if sens.summary["unit"].isin(site.dataset.unit_ids()).sum() >= 2:
+                        plan.add(("index", iid), lang, p.sensitivity(f"sens-{sens.id}", sens, lang))
+        for h in spec.heatmaps:
+            if h.index in site.indices.results.indices:
+                plan.add(("index", h.page or h.index), lang, p.heatmap(f"heat-{h.index}",
+                                                                       h.index, lang))
+        for sc in spec.scatters:
+            if p.usable(sc.x) and p.usable(sc.y):
+                plan.add(("index", sc.page), lang,
+                         p.scatter(f"scatter-{sc.x.index}-{sc.y.index}", sc, lang))
+    return plan
