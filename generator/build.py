@@ -16,6 +16,8 @@ nothing here prints.
 """
 from __future__ import annotations
 
+import os
+
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
@@ -230,6 +232,11 @@ def plan(site: pages.SiteModel, stage: Stages | None = None) -> list[pages.PageS
     """Every page of the site, each with the input files it is made from."""
     with _stages(stage)("plan"):
         specs = pages.plan(site)
+    with _stages(stage)("charts"):
+        site.charts = plan_site_charts(site)
+        for spec in specs:
+            spec.context["charts"] = site.charts.get(spec.key, spec.lang)
+    with _stages(stage)("plan"):
         ds = site.dataset
         methodology = ds.root / "methodology.yaml" if site.indices is not None else None
         tables = page_inputs.index_tables(ds, site.index_reads)
@@ -268,9 +275,42 @@ def render_pages(site: pages.SiteModel, specs: list[pages.PageSpec],
         return render.render(site, specs, env, only=only, on_page=lambda _path: advance())
 
 
-def site_files(site: pages.SiteModel, specs: list[pages.PageSpec]) -> dict[str, bytes]:
+def plan_site_charts(site: pages.SiteModel):
+    """Every chart of the site (content/<edition>/charts.yaml), per page and language."""
+    from .charts import find_boundary_file, load_boundaries, load_chart_strings
+    from .site.chartplan import plan_charts
+
+    strings = load_chart_strings(site.config.templates_path, site.config.languages)
+    boundary_file = find_boundary_file(site.dataset.root)
+    boundaries = load_boundaries(boundary_file) if boundary_file else None
+    return plan_charts(site, strings, boundaries)
+
+
+def chart_files(site: pages.SiteModel, stage: Stages | None = None) -> dict[str, bytes]:
+    """Each chart's spec, data (CSV), static SVG and SVG/PNG downloads, plus the chart
+    scripts. Images are rendered offline and cached by content under .cache/charts."""
+    from .charts import all_chart_files, chart_assets, use_render_cache
+
+    memo = getattr(site, "chart_files", None)
+    if memo is not None:
+        return memo
+    charts = site.charts.all() if getattr(site, "charts", None) else []
+    if not charts:
+        return {}
+    use_render_cache(site.config.root / ".cache" / "charts")
+    with _stages(stage)("svg", total=len(charts)):
+        files = all_chart_files([(c, f"charts/{c.lang}") for c in charts],
+                                workers=os.cpu_count() or 1)
+    files.update(chart_assets(site.config.languages))
+    site.chart_files = files
+    return files
+
+
+def site_files(site: pages.SiteModel, specs: list[pages.PageSpec],
+               stage: Stages | None = None) -> dict[str, bytes]:
     """Everything besides the pages: redirect, sitemap, theme assets, data downloads."""
     files = {"index.html": render.redirect_page(site)}
+    files.update(chart_files(site, stage))
     files.update(render.crawler_files(site, specs))
     files.update(assets(site.config.templates_path))
     files.update(site.downloads)
@@ -279,8 +319,9 @@ def site_files(site: pages.SiteModel, specs: list[pages.PageSpec]) -> dict[str, 
 
 def render_site(site: pages.SiteModel, specs: list[pages.PageSpec],
                 stage: Stages | None = None) -> dict[str, bytes]:
+    chart_files(site, stage)        # images first: the pages read their sizes
     files = render_pages(site, specs, stage)
-    files.update(site_files(site, specs))
+    files.update(site_files(site, specs, stage))
     return files
 
 

@@ -31,7 +31,7 @@ from . import palette as P
 #: so the SVG/PNG files look the same on every build machine; viewers without it fall back.
 STATIC_FONT = "DejaVu Sans, Noto Sans, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif"
 #: PNG pixel density (2 = sharp on high-resolution screens and in print).
-PNG_SCALE = 2.0
+PNG_SCALE = 1.5
 
 
 def vl_version() -> str | None:

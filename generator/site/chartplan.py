@@ -74,7 +74,9 @@ class ChartsFile(_Strict):
 class ChartPlan:
     by_page: dict[tuple[tuple[str, str], str], list] = field(default_factory=dict)
 
-    def add(self, key: tuple[str, str], lang: str, chart) -> None:
+    def add(self, key: tuple[str, str], lang: str, chart, inputs: frozenset[str]) -> None:
+        """``inputs``: what the chart shows, as tokens of generator.site.inputs."""
+        object.__setattr__(chart, "inputs", inputs)
         self.by_page.setdefault((key, lang), []).append(chart)
 
     def get(self, key: tuple[str, str], lang: str) -> list:
@@ -297,25 +299,31 @@ class _Planner:
 
 def plan_charts(site, strings, boundaries) -> ChartPlan:
     """Every chart of the site, per page and language."""
+    from .inputs import INDICES
+
     spec, _ = load_charts_file(site)
     plan = ChartPlan()
     if site.indices is None:
         return plan
     p = _Planner(site, strings, boundaries)
+    idx = frozenset({INDICES})
     for lang in site.config.languages:
         if p.usable(spec.home_map) and boundaries is not None:
-            plan.add(("home", "index"), lang, p.map("home-map", spec.home_map, lang))
+            plan.add(("home", "index"), lang, p.map("home-map", spec.home_map, lang), idx)
         for s in spec.region_series:
-            plan.add(("region", "index"), lang, p.table_series(s, lang))
+            plan.add(("region", "index"), lang, p.table_series(s, lang),
+                     frozenset({f"@table:{s.table}"}))
         for c in spec.compositions:
-            plan.add(("region", "index"), lang, p.composition(c, lang))
+            plan.add(("region", "index"), lang, p.composition(c, lang),
+                     idx if c.index else frozenset({f"@table:{c.table}"}))
         for unit in site.dataset.unit_ids():
             if p.usable(spec.unit_map) and boundaries is not None:
                 plan.add(("unit", unit), lang, p.map(f"unit-map-{unit}", spec.unit_map, lang,
-                                                    highlight=unit))
+                                                    highlight=unit), idx)
             if spec.unit_profile and spec.unit_profile.index in site.indices.results.indices:
                 plan.add(("unit", unit), lang,
-                         p.profile(f"unit-profile-{unit}", spec.unit_profile.index, unit, lang))
+                         p.profile(f"unit-profile-{unit}", spec.unit_profile.index, unit, lang),
+                         idx)
         for res in site.indices.indices():
             iid = res.meta.id
             if spec.index_rankings:
@@ -324,17 +332,18 @@ def plan_charts(site, strings, boundaries) -> ChartPlan:
                     ref = IndexRef(index=iid, part=part)
                     if p.usable(ref) and not p.index_frame(ref)["class"].astype(bool).all():
                         cid = f"rank-{iid}" + (f"-{part}" if part else "")
-                        plan.add(("index", iid), lang, p.ranking(cid, ref, lang))
+                        plan.add(("index", iid), lang, p.ranking(cid, ref, lang), idx)
             if spec.sensitivity:
                 for sens in res.sensitivity:
                     if sens.summary["unit"].isin(site.dataset.unit_ids()).sum() >= 2:
-                        plan.add(("index", iid), lang, p.sensitivity(f"sens-{sens.id}", sens, lang))
+                        plan.add(("index", iid), lang,
+                                 p.sensitivity(f"sens-{sens.id}", sens, lang), idx)
         for h in spec.heatmaps:
             if h.index in site.indices.results.indices:
-                plan.add(("index", h.page or h.index), lang, p.heatmap(f"heat-{h.index}",
-                                                                       h.index, lang))
+                plan.add(("index", h.page or h.index), lang,
+                         p.heatmap(f"heat-{h.index}", h.index, lang), idx)
         for sc in spec.scatters:
             if p.usable(sc.x) and p.usable(sc.y):
                 plan.add(("index", sc.page), lang,
-                         p.scatter(f"scatter-{sc.x.index}-{sc.y.index}", sc, lang))
+                         p.scatter(f"scatter-{sc.x.index}-{sc.y.index}", sc, lang), idx)
     return plan

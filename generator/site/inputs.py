@@ -69,7 +69,8 @@ def _walk(value: Any, root: Path, found: set[str], depth: int = 0) -> None:
         found.add(INDICES)
         return
     if type(value).__module__.startswith("generator.charts"):
-        found.update((TABLES, INDICES))        # a chart may show any value
+        # The chart plan records what each chart shows; an untagged chart may show anything.
+        found.update(getattr(value, "inputs", None) or (TABLES, INDICES))
         return
     if isinstance(value, dict):
         for v in value.values():

@@ -49,6 +49,8 @@ class SiteModel:
     structured: Any = None          # recommendations, glossary, groups (content/<edition>)
     similar: Any = ({}, 0)          # nearest units by normalised indicators
     downloads: dict = field(default_factory=dict)   # {path: bytes} of the data downloads
+    charts: Any = None              # ChartPlan: the charts of every page
+    chart_files: Any = None         # {path: bytes} of the rendered charts, once made
     index_reads: set = field(default_factory=set)   # (indicator, table) the index engine read
 
     def group_members(self, group_id: str) -> list[str]:

@@ -122,6 +122,8 @@ class PageHelpers:
             label = f"{self.t('figure')} {number.split(maxsplit=1)[-1]}"
         elif number and number[0].isdigit():
             label = f"{self.t('table')} {number}"
+        elif number.lower() == "text":
+            label = self.t("in_text")
         else:
             label = number
         parts = [who, label]

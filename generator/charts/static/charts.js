@@ -55,6 +55,13 @@
       if (locale) { options.formatLocale = locale; }
       return window.vegaEmbed(live, spec, options);
     }).then(function () {
+      /* The figure's description and data table are the text alternative; the live SVG is
+         announced once as an image with the static image's alt text, not mark by mark. */
+      var img = figure.querySelector(".chart-static");
+      live.setAttribute("role", "img");
+      live.setAttribute("aria-label", img ? img.getAttribute("alt") : "");
+      var svg = live.querySelector("svg");
+      if (svg) { svg.setAttribute("aria-hidden", "true"); }
       live.hidden = false;
       figure.classList.add("chart-is-live");
     }).catch(function (err) {
