@@ -38,6 +38,7 @@ from .site.figures import FigureIndex
 from .site.indexview import IndexView
 from .site.links import check_links
 from .site.search import search_bundle
+from .site.social import og_cards
 
 
 # -- progress -------------------------------------------------------------------------
@@ -311,6 +312,7 @@ def site_files(site: pages.SiteModel, specs: list[pages.PageSpec],
     """Everything besides the pages: redirect, sitemap, theme assets, data downloads."""
     files = {"index.html": render.redirect_page(site)}
     files.update(chart_files(site, stage))
+    files.update(og_cards(site.config))
     files.update(render.crawler_files(site, specs))
     files.update(assets(site.config.templates_path))
     files.update(site.downloads)

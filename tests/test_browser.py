@@ -254,3 +254,50 @@ def test_serve_reloads_the_page_after_an_edit_and_overlays_errors(mini, browser,
         stop.set()
         watcher.join(timeout=10)
         preview.close()
+
+
+@pytest.mark.parametrize("query,unit,heading", [
+    ("Үржар", "urzhar", "Үржар"),                      # Kazakh Cyrillic
+    ("Усть-Каменогорск", "oskemen", "Өскемен"),        # the Russian name, on the Kazakh site
+    ("Ürjar", "urzhar", "Үржар"),                       # Kazakh Latin script
+])
+def test_kazakh_search_finds_a_unit_by_any_name(served, browser, query, unit, heading):
+    base, _ = served
+    page, errors, outside = visit(browser, base + "kk/search/index.html", base)
+    page.fill("#search input", query)
+    link = page.locator(f".pagefind-ui__result-link[href*='/units/{unit}/']").first
+    link.wait_for(timeout=15000)
+    link.click()
+    page.wait_for_url(base + f"kk/units/{unit}/**")
+    assert page.locator("h1").inner_text() == heading
+    assert errors == [] and outside == []
+    page.close()
+
+
+@pytest.mark.parametrize("path", ["kk/index.html", "ru/units/abai/index.html",
+                                  "en/indices/depressed_units/index.html",
+                                  "kk/region/index.html"])
+def test_charts_render_live_without_errors(served, browser, path):
+    base, _ = served
+    page, errors, outside = visit(browser, base + path, base)
+    figures = page.locator("figure.chart")
+    assert figures.count() >= 1
+    page.wait_for_function("document.querySelectorAll('figure.chart').length === "
+                           "document.querySelectorAll('figure.chart.chart-is-live').length",
+                           timeout=20000)
+    assert page.locator("figure.chart .chart-live svg").count() == figures.count()
+    assert errors == [] and outside == []
+    page.close()
+
+
+def test_compare_page_switches_units(served, browser):
+    base, _ = served
+    page, errors, outside = visit(browser, base + "en/compare/index.html", base)
+    page.select_option("#compare-a", "urzhar")
+    page.select_option("#compare-b", "semey")
+    header = page.locator("#compare-table thead").inner_text()
+    assert "Urzhar" in header and "Semey" in header
+    row = page.locator("#compare-table tbody tr", has_text="Innovation activity level").first
+    assert "26.7" in row.inner_text() and "6.2" in row.inner_text()
+    assert errors == [] and outside == []
+    page.close()

@@ -106,3 +106,36 @@ def test_bundled_build_is_deterministic(site, tmp_path):
     again = tmp_path / "again"
     build(ROOT / "site.yaml", again)
     assert files(again) == files(site)
+
+
+def test_every_page_has_a_preview_image_that_exists(site):
+    for page in site.rglob("*.html"):
+        rel = page.relative_to(site).as_posix()
+        if rel.startswith("pagefind/") or rel == "index.html":
+            continue
+        html = page.read_text(encoding="utf-8")
+        m = re.search(r'<meta property="og:image" content="/([^"]+)">', html)
+        assert m, rel
+        assert (site / m.group(1)).is_file(), (rel, m.group(1))
+        assert '<meta name="description" content="' in html, rel
+
+
+def test_charts_have_fallbacks_descriptions_tables_and_downloads(site):
+    for lang in LANGS:
+        home = (site / lang / "index.html").read_text(encoding="utf-8")
+        unit = (site / lang / "units/abai/index.html").read_text(encoding="utf-8")
+        index = (site / lang / "indices/integral_innovation_index/index.html").read_text(encoding="utf-8")
+        region = (site / lang / "region/index.html").read_text(encoding="utf-8")
+        assert 'data-chart="home-map"' in home
+        assert 'data-chart="unit-map-abai"' in unit and 'data-chart="unit-profile-abai"' in unit
+        assert 'data-chart="rank-integral_innovation_index"' in index
+        assert 'chart-time_series' in region and 'chart-composition' in region
+        for html, cid in ((home, "home-map"), (index, "rank-integral_innovation_index")):
+            for ext in ("static.svg", "svg", "png", "csv"):
+                assert f"{cid}.{ext}" in html, (lang, cid, ext)
+                assert (site / "charts" / lang / f"{cid}.{ext}").is_file()
+            assert 'class="chart-description"' in html and "<details" in html
+    # the description names the top and bottom units in the page language
+    index = (site / "en/indices/integral_innovation_index/index.html").read_text(encoding="utf-8")
+    desc = re.search(r'id="chart-rank-integral_innovation_index-desc">([^<]+)<', index).group(1)
+    assert "Zharma" in desc and "Beskaragai" in desc

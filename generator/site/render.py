@@ -18,6 +18,7 @@ from ..yamlio import load_yaml
 from . import format as fmt
 from . import urls
 from .pages import PageSpec, SiteModel
+from .social import og_image
 
 # 'wasm-unsafe-eval' lets the search run Pagefind's WebAssembly; it does not allow eval().
 CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
@@ -274,6 +275,7 @@ def render(site: SiteModel, specs: list[PageSpec], env: jinja2.Environment, *,
             csp=CSP, languages=site.config.languages, language_name=fmt.language_name,
             alternates=alternates, urls=urls,
             canonical=urls.absolute(site.config.base_url, spec.path),
+            og_image=urls.absolute(site.config.base_url, og_image(spec)),
         )
         try:
             html = template.render(context)
