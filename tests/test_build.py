@@ -25,8 +25,8 @@ def test_mini_build_pages(mini):
         expected |= {f"{lang}/index.html", f"{lang}/units/index.html", f"{lang}/region/index.html"}
         expected |= {f"{lang}/units/{u}/index.html" for u in ("alpha", "beta", "gamma")}
     expected.add("en/about/index.html")                 # a content page in one language
-    expected |= {"assets/filter.js", "assets/compare.js", "assets/search.js",
-                 "assets/favicon.svg"}
+    expected |= {"assets/filter.js", "assets/compare.js", "assets/search.js", "assets/sort.js",
+                 "assets/favicon.svg", "assets/og/kk.png", "assets/og/en.png"}
     for lang in ("kk", "en"):
         expected |= {f"{lang}/recommendations/index.html", f"{lang}/glossary/index.html",
                      f"{lang}/data/index.html", f"{lang}/compare/index.html",

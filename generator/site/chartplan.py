@@ -45,6 +45,7 @@ class CompositionSpec(_Strict):
     unit: str | None = None
     year: int | None = None
     exclude: list[str] = Field(default_factory=list)   # categories left out (e.g. the total)
+    areas: list[str] = Field(default_factory=list)     # compare these areas instead of categories
 
 
 class ScatterSpec(_Strict):
@@ -58,6 +59,12 @@ class HeatmapSpec(_Strict):
     page: str | None = None
 
 
+class PageCharts(_Strict):
+    """Charts of a content page (content/<edition>/<lang>/pages/<slug>.md)."""
+    series: list[SeriesSpec] = Field(default_factory=list)
+    compositions: list[CompositionSpec] = Field(default_factory=list)
+
+
 class ChartsFile(_Strict):
     home_map: IndexRef | None = None
     unit_map: IndexRef | None = None
@@ -68,6 +75,7 @@ class ChartsFile(_Strict):
     scatters: list[ScatterSpec] = Field(default_factory=list)
     region_series: list[SeriesSpec] = Field(default_factory=list)
     compositions: list[CompositionSpec] = Field(default_factory=list)
+    pages: dict[str, PageCharts] = Field(default_factory=dict)
 
 
 @dataclass
@@ -290,8 +298,9 @@ class _Planner:
         years = sorted(obs["year"].unique())
         return composition_chart(frame, id=f"composition-{spec.id}", lang=lang,
                                  strings=self.strings, title=text(ind.name, lang),
-                                 subtitle=", ".join([text(self.ds.areas[unit].name, lang),
-                                                     measure, *[str(y) for y in years]]),
+                                 subtitle=", ".join(([] if spec.areas else
+                                                     [text(self.ds.areas[unit].name, lang)])
+                                                    + [measure, *[str(y) for y in years]]),
                                  source=f"{text(doc.short, lang) or text(doc.title, lang)}, "
                                         f"{table.number}",
                                  measure=measure, decimals=ind.decimals)
@@ -338,6 +347,13 @@ def plan_charts(site, strings, boundaries) -> ChartPlan:
                     if sens.summary["unit"].isin(site.dataset.unit_ids()).sum() >= 2:
                         plan.add(("index", iid), lang,
                                  p.sensitivity(f"sens-{sens.id}", sens, lang), idx)
+        for slug, pc in spec.pages.items():
+            for sr in pc.series:
+                plan.add(("page", slug), lang, p.table_series(sr, lang),
+                         frozenset({f"@table:{sr.table}"}))
+            for c in pc.compositions:
+                plan.add(("page", slug), lang, p.composition(c, lang),
+                         idx if c.index else frozenset({f"@table:{c.table}"}))
         for h in spec.heatmaps:
             if h.index in site.indices.results.indices:
                 plan.add(("index", h.page or h.index), lang,
