@@ -79,6 +79,9 @@ class PageHelpers:
     def num(self, value: float | None, decimals: int | None = None) -> str:
         return fmt.number(value, self.lang, decimals)
 
+    def date(self, iso: str | None) -> str:
+        return fmt.date(iso, self.lang)
+
     def signed(self, value: float | None, decimals: int | None = None) -> str:
         return fmt.signed(value, self.lang, decimals)
 
