@@ -159,21 +159,7 @@ def denominate(frame: Frame, spec: DenominateSpec, ctx: StepContext) -> tuple[Fr
     new = []
     for key in keys:
         dkey = (by, key[1]) if (by, key[1]) in den_keys else den_keys[0]
-        num = df[(df["input"] == key[0]) & (df["part"] == key[1])]
-        den = df[(df["input"] == dkey[0]) & (df["part"] == dkey[1])]
-        den_map = den.set_index(["unit", "year"])["value"]
-        d = np.array([den_map.get((u, y), math.nan) for u, y in zip(num["unit"], num["year"])],
-                     dtype=float)
-        try:
-            vals = M.divide(num["value"].to_numpy(), d, spec.scale)
-        except M.MethodError as e:
-            units = sorted({num["unit"].iloc[i] for i in e.positions})
-            raise ctx.fail(f"division by zero for unit(s) {', '.join(units)}: "
-                           f"{_label(key)} / {_label(dkey)} is zero",
-                           "check the inputs, or exclude these units") from None
-        r = num.copy()
-        r["value"] = vals
-        new.append(r)
+        new.append(_divide(df, key, dkey, spec.scale, ctx))
     kept = df[[k not in keys and k[0] != by for k in zip(df["input"], df["part"])]]
     out.df = _order(pd.concat([kept] + new, ignore_index=True), frame)
     for k in den_keys:
@@ -181,6 +167,26 @@ def denominate(frame: Frame, spec: DenominateSpec, ctx: StepContext) -> tuple[Fr
     desc = (f"divided {', '.join(_label(k) for k in keys)} by {by}{scale_txt}"
             + (f" ({'; '.join(notes)})" if notes else ""))
     return out, desc
+
+
+def _divide(df: pd.DataFrame, key: tuple, dkey: tuple, scale: float,
+            ctx: StepContext) -> pd.DataFrame:
+    """Rows of ``key`` divided by the same unit's and year's value of ``dkey`` × scale."""
+    rows = df[(df["input"] == key[0]) & (df["part"] == key[1])]
+    dmap = df[(df["input"] == dkey[0]) & (df["part"] == dkey[1])].set_index(
+        ["unit", "year"])["value"]
+    d = np.array([dmap.get((u, y), math.nan) for u, y in zip(rows["unit"], rows["year"])],
+                 dtype=float)
+    try:
+        vals = M.divide(rows["value"].to_numpy(), d, scale)
+    except M.MethodError as e:
+        units = sorted({rows["unit"].iloc[i] for i in e.positions})
+        raise ctx.fail(f"division by zero for unit(s) {', '.join(units)}: "
+                       f"{_label(key)} / {_label(dkey)} is zero",
+                       "check the inputs, or exclude these units") from None
+    r = rows.copy()
+    r["value"] = vals
+    return r
 
 
 def _denominate_pairs(frame: Frame, spec: DenominateSpec, ctx: StepContext
@@ -198,21 +204,7 @@ def _denominate_pairs(frame: Frame, spec: DenominateSpec, ctx: StepContext
     for num, den in spec.by.items():
         for key in [k for k in keys if k[0] == num]:
             dkey = (den, key[1]) if (den, key[1]) in keys else (den, "")
-            rows = df[(df["input"] == key[0]) & (df["part"] == key[1])]
-            dmap = df[(df["input"] == dkey[0]) & (df["part"] == dkey[1])].set_index(
-                ["unit", "year"])["value"]
-            d = np.array([dmap.get((u, y), math.nan) for u, y in
-                          zip(rows["unit"], rows["year"])], dtype=float)
-            try:
-                vals = M.divide(rows["value"].to_numpy(), d, spec.scale)
-            except M.MethodError as e:
-                units = sorted({rows["unit"].iloc[i] for i in e.positions})
-                raise ctx.fail(f"division by zero for unit(s) {', '.join(units)}: "
-                               f"{_label(key)} / {_label(dkey)} is zero",
-                               "check the inputs, or exclude these units") from None
-            r = rows.copy()
-            r["value"] = vals
-            new.append(r)
+            new.append(_divide(df, key, dkey, spec.scale, ctx))
     dens = set(spec.by.values())
     nums = set(spec.by)
     kept = df[[k[0] not in dens and k[0] not in nums for k in zip(df["input"], df["part"])]]
