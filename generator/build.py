@@ -1,10 +1,15 @@
 """The build pipeline, in the order it runs.
 
-    load_config → gather → make_model → plan → render_site → finish → verify_links → write
+    load_config → gather → make_model → protect → relate → plan → render_site → finish
+                → verify_links → write
 
-gather        read and validate the data, the data checks, the content and the interface words
+gather        read and validate each edition's data, data checks, content and interface words
 make_model    figures, computed indices, key figures, downloads: what pages are made from
-plan          every page of the site, each with the input files it is made from
+protect       a frozen edition's inputs and results still match its lock (or an erratum)
+relate        what changed since the previous edition, each unit's values across editions
+plan          every page of every edition, each with the input files it is made from: the
+              edition's permalinks (<edition>/<lang>/…) and, for the current edition, the
+              same pages at <lang>/…
 render_site   every page and file of the site as {path: bytes}, in memory
 finish        files made from the rendered pages (the search index)
 verify_links  every internal link and #anchor resolves
@@ -16,8 +21,8 @@ nothing here prints.
 """
 from __future__ import annotations
 
+import dataclasses
 import os
-
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
@@ -33,6 +38,7 @@ from .errors import AimaqError
 from .output import check_path, write_site
 from .site import inputs as page_inputs
 from .site import pages, render, urls
+from .site.editions import EditionLinks
 from .site.downloads import download_files
 from .site.figures import FigureIndex
 from .site.indexview import IndexView
@@ -65,6 +71,7 @@ class BuildReport:
     checks: int = 0
     warnings: list[str] = field(default_factory=list)
     stages: dict[str, float] = field(default_factory=dict)
+    editions: list[str] = field(default_factory=list)
 
     @property
     def seconds(self) -> float:
@@ -118,6 +125,7 @@ class Inputs:
     checks: list[CheckResult]
     content: Content
     strings: dict[str, dict[str, str]]
+    notes: list[str] = field(default_factory=list)   # what a draft build let pass
 
 
 def display_path(path: Path, base: Path) -> Path:
@@ -144,13 +152,21 @@ def gather(config: SiteConfig, edition_id: str | None = None,
     edition = config.edition(edition_id)
     with stage("data"):
         dataset = load_dataset(config.data_path, edition.id, base=config.root)
+    notes: list[str] = []
     with stage("checks"):
-        checks = run_data_checks(dataset, config.root)
+        try:
+            checks = run_data_checks(dataset, config.root)
+        except AimaqError as err:
+            if not edition.draft:
+                raise
+            # A new draft has tables without numbers yet: preview it, and say what waits.
+            checks = []
+            notes.append(f"draft edition {edition.id}: data checks not run yet: {err}")
     with stage("content"):
         content = load_content(config.content_path, edition.id, config.languages,
                                dataset.unit_ids(), base=config.root)
         strings = render.load_strings(config.templates_path, config.languages)
-    return Inputs(config, edition, dataset, checks, content, strings)
+    return Inputs(config, edition, dataset, checks, content, strings, notes)
 
 
 # -- model ----------------------------------------------------------------------------
@@ -194,25 +210,83 @@ def compute_indices(dataset: Dataset, reads: set | None = None):
 
 
 def make_model(inputs: Inputs, stage: Stages | None = None, *,
-               indices: tuple[Any, set] | None = None) -> pages.SiteModel:
-    """What the pages are made from. ``indices`` = (results, reads) reuses computed indices."""
+               indices: tuple[Any, set] | None = None,
+               paths: urls.Paths | None = None) -> pages.SiteModel:
+    """What the pages are made from. ``indices`` = (results, reads) reuses computed indices;
+    ``paths``: where the pages live (default: at the site root, as ``aimaq serve`` shows)."""
     stage = _stages(stage)
     config, dataset = inputs.config, inputs.dataset
     with stage("compute"):
         figures = FigureIndex(dataset)
         if indices is None:
             reads: set = set()
-            results = compute_indices(dataset, reads)
+            try:
+                results = compute_indices(dataset, reads)
+            except AimaqError as err:
+                if not inputs.edition.draft:
+                    raise
+                results = None
+                inputs.notes.append(f"draft edition {inputs.edition.id}: indices not "
+                                    f"computed yet: {err}")
         else:
             results, reads = indices
         site = pages.SiteModel(
             config=config, edition=inputs.edition, dataset=dataset, content=inputs.content,
             figures=figures, strings=inputs.strings,
-            indices=IndexView(results, dataset) if results is not None else None)
+            indices=IndexView(results, dataset) if results is not None else None,
+            urls=paths or urls.Paths())
+        site.results = results
         site.index_reads = reads
-        site.key_figures = pages.home_figures(site)
+        site.key_figures = pages.home_figures(site, inputs.notes if inputs.edition.draft
+                                              else None)
         site.downloads = download_files(dataset, results, config.languages, config.title)
+        site.downloads.update(edition_downloads(config, inputs.edition, site.downloads))
     return site
+
+
+def edition_downloads(config: SiteConfig, edition: Edition,
+                      downloads: dict[str, bytes]) -> dict[str, bytes]:
+    """The edition's archive (data, methodology, computed indices) and CITATION.cff."""
+    from .editions.archive import archive_name, citation_cff, edition_archive
+
+    base = f"downloads/{edition.id}/"
+    computed = {name: downloads[base + name] for name in
+                ("indices.csv", "audit.csv", "sensitivity.csv") if base + name in downloads}
+    return {base + archive_name(edition.id): edition_archive(config, edition, computed),
+            base + "CITATION.cff": citation_cff(config, edition).encode("utf-8")}
+
+
+# -- protect and relate ----------------------------------------------------------------
+
+
+def protect(site: pages.SiteModel, stage: Stages | None = None) -> None:
+    """Stop when a frozen edition changed silently; keep the errata that explain changes."""
+    from .editions.lock import verify
+
+    with _stages(stage)("protect"):
+        site.lock_changes = verify(site.config, site.edition.id, site.results)
+
+
+def relate(models: dict[str, pages.SiteModel], stage: Stages | None = None) -> None:
+    """What changed since the previous edition, and each unit's values across editions."""
+    from .editions.compare import compare
+
+    with _stages(stage)("compare"):
+        ids = list(models)
+        views = [(i, models[i].indices) for i in ids]
+        for i, edition_id in enumerate(ids):
+            site = models[edition_id]
+            site.edition_views = views if len(views) > 1 else []
+            if i == 0:
+                continue
+            prev = models[ids[i - 1]]
+            for s in (prev, site):
+                pages.ensure_structured(s)
+            members = [{gid: s.group_members(gid) for gid in s.structured.groups}
+                       for s in (prev, site)]
+            site.changes = compare((prev.edition.id, prev.dataset, prev.indices),
+                                   (edition_id, site.dataset, site.indices), *members)
+            site.previous_model = prev
 
 
 # -- plan -----------------------------------------------------------------------------
@@ -229,12 +303,14 @@ def _same_path_error(spec, other) -> AimaqError:
                       "give every page its own address")
 
 
-def plan(site: pages.SiteModel, stage: Stages | None = None) -> list[pages.PageSpec]:
-    """Every page of the site, each with the input files it is made from."""
+def plan(site: pages.SiteModel, stage: Stages | None = None,
+         not_found: bool = True) -> list[pages.PageSpec]:
+    """Every page of one tree of the site, each with the input files it is made from."""
     with _stages(stage)("plan"):
-        specs = pages.plan(site)
+        specs = pages.plan(site, not_found=not_found)
     with _stages(stage)("charts"):
-        site.charts = plan_site_charts(site)
+        if site.charts is None:
+            site.charts = plan_site_charts(site)
         for spec in specs:
             spec.context["charts"] = site.charts.get(spec.key, spec.lang)
     with _stages(stage)("plan"):
@@ -300,30 +376,69 @@ def chart_files(site: pages.SiteModel, stage: Stages | None = None) -> dict[str,
         return {}
     use_render_cache(site.config.root / ".cache" / "charts")
     with _stages(stage)("svg", total=len(charts)):
-        files = all_chart_files([(c, f"charts/{c.lang}") for c in charts],
+        files = all_chart_files([(c, site.chart_dir(c.lang)) for c in charts],
                                 workers=os.cpu_count() or 1)
     files.update(chart_assets(site.config.languages))
     site.chart_files = files
     return files
 
 
+@dataclass
+class Tree:
+    """One set of pages: an edition at its permalinks (<edition>/<lang>/…), or the current
+    edition at the short addresses (<lang>/…); ``aimaq serve`` shows one tree at the root."""
+
+    site: pages.SiteModel
+    specs: list[pages.PageSpec]
+
+
 def site_files(site: pages.SiteModel, specs: list[pages.PageSpec],
                stage: Stages | None = None) -> dict[str, bytes]:
-    """Everything besides the pages: redirect, sitemap, theme assets, data downloads."""
-    files = {"index.html": render.redirect_page(site)}
-    files.update(chart_files(site, stage))
-    files.update(og_cards(site.config))
-    files.update(render.crawler_files(site, specs))
-    files.update(assets(site.config.templates_path))
-    files.update(site.downloads)
+    """Everything besides the pages of a one-tree site (``aimaq serve``, ``aimaq check``)."""
+    return shared_files([Tree(site, specs)], stage)
+
+
+def shared_files(trees: list[Tree], stage: Stages | None = None) -> dict[str, bytes]:
+    """Everything besides the pages: redirect, sitemap, theme assets, charts, downloads."""
+    root = next((t for t in trees if t.site.urls.prefix == ""), trees[-1])
+    lang = root.site.config.default_language
+    files = {"index.html": render.redirect_page(root.site, root.site.urls.home(lang))}
+    done: set[str] = set()
+    for tree in trees:
+        if tree.site.urls.prefix and tree.site.urls.prefix == tree.site.urls.permalink_prefix:
+            # <edition>/ itself leads to the edition's home, like the site root.
+            at = tree.site.urls.prefix + "index.html"
+            files[at] = render.redirect_page(tree.site, tree.site.urls.home(lang), at)
+        if tree.site.edition.id not in done:
+            done.add(tree.site.edition.id)
+            files.update(chart_files(tree.site, stage))
+            files.update(tree.site.downloads)
+    files.update(og_cards(root.site.config))
+    files.update(render.crawler_files([(t.site, t.specs) for t in trees]))
+    files.update(assets(root.site.config.templates_path))
     return files
 
 
 def render_site(site: pages.SiteModel, specs: list[pages.PageSpec],
                 stage: Stages | None = None) -> dict[str, bytes]:
-    chart_files(site, stage)        # images first: the pages read their sizes
-    files = render_pages(site, specs, stage)
-    files.update(site_files(site, specs, stage))
+    return render_trees([Tree(site, specs)], stage)
+
+
+def render_trees(trees: list[Tree], stage: Stages | None = None) -> dict[str, bytes]:
+    rendered: dict[str, dict[str, bytes]] = {}
+    for tree in trees:                  # images first: the pages read their sizes
+        eid = tree.site.edition.id
+        if eid in rendered:
+            tree.site.chart_files = rendered[eid]
+        else:
+            rendered[eid] = chart_files(tree.site, stage)
+    files: dict[str, bytes] = {}
+    with _stages(stage)("render", total=sum(len(t.specs) for t in trees)) as advance:
+        env = render.environment(trees[0].site.config.templates_path)
+        for tree in trees:
+            files.update(render.render(tree.site, tree.specs, env,
+                                       on_page=lambda _path: advance()))
+    files.update(shared_files(trees, stage))
     return files
 
 
@@ -335,12 +450,22 @@ def finish(files: dict[str, bytes], stage: Stages | None = None) -> dict[str, by
 
 
 def verify_links(files: dict[str, bytes], site: pages.SiteModel, specs: list[pages.PageSpec],
-                 stage: Stages | None = None, cache: dict | None = None) -> None:
-    """Stop on any internal link or #anchor that does not resolve, naming its source."""
+                 stage: Stages | None = None, cache: dict | None = None,
+                 drafts: list[str] = ()) -> list[str]:
+    """Stop on any internal link or #anchor that does not resolve, naming its source.
+
+    Links broken on the pages of a draft edition (listed in ``drafts``: a new edition
+    without its numbers has no index pages yet) are returned as warnings instead:
+    ``aimaq check --drafts`` reports them as problems."""
     from .check import link_problems
 
     with _stages(stage)("links"):
         broken = check_links(files, urls.base_path(site.config.base_url), cache=cache)
+    in_draft = [b for b in broken if any(b.page.startswith(f"{d}/") for d in drafts)]
+    broken = [b for b in broken if b not in in_draft]
+    notes = [f"draft edition {b.page.split('/', 1)[0]}: {len(in_draft)} broken link(s) "
+             f"on its pages, the first: {b.target!r} on {b.page} ({b.reason})"
+             for b in in_draft[:1]]
     if broken:
         problems = link_problems(broken, site, specs)
         first = problems[0]
@@ -351,13 +476,22 @@ def verify_links(files: dict[str, bytes], site: pages.SiteModel, specs: list[pag
                          first.file, first.line,
                          "correct the link in the template or content page "
                          "('aimaq check' lists every one)")
+    return notes
 
 
-def warnings(site: pages.SiteModel) -> list[str]:
+def warnings(site: pages.SiteModel, *more: pages.SiteModel) -> list[str]:
     """What the build accepts but a reader may miss."""
     from .check import missing_translations
+    from .editions.lock import lock_path
 
-    out = [str(p) for p in missing_translations(site.content, site.config)]
+    out: list[str] = []
+    for s in (site, *more):
+        if s.inputs is not None:
+            out += s.inputs.notes
+        out += [str(p) for p in missing_translations(s.content, s.config)]
+        if s.status == "archived" and not lock_path(s.config, s.edition.id).is_file():
+            out.append(f"edition {s.edition.id} is archived but not frozen: run "
+                       f"'aimaq freeze {s.edition.id}' so its numbers cannot change silently")
     if not urls.is_absolute(site.config.base_url):
         out.append(f"base_url {site.config.base_url!r} is a path: sitemap.xml lists paths, "
                    "not full addresses; set base_url to the site's https:// address before "
@@ -376,28 +510,98 @@ def count_charts(site: pages.SiteModel) -> int:
 # -- build ----------------------------------------------------------------------------
 
 
+def select_editions(config: SiteConfig, edition_id: str | None = None,
+                    drafts: bool = False) -> list[Edition]:
+    """The editions a build renders, oldest first: all published ones (and drafts with
+    ``drafts``), or the one named."""
+    if edition_id is not None:
+        return [config.edition(edition_id)]
+    return config.built_editions(drafts)
+
+
+def model_editions(config: SiteConfig, built: list[Edition],
+                   stage: Stages | None = None) -> dict[str, pages.SiteModel]:
+    """Gather, compute and protect every edition built, plus the edition each one is
+    compared with; then relate them. Oldest first."""
+    drafts = any(e.draft for e in built)
+    wanted: list[str] = []
+    for e in built:
+        prev = config.previous(e.id, drafts=drafts)
+        for eid in ([prev.id] if prev else []) + [e.id]:
+            if eid not in wanted:
+                wanted.append(eid)
+    order = [e.id for e in config.editions]
+    wanted.sort(key=order.index)
+    models: dict[str, pages.SiteModel] = {}
+    for eid in wanted:
+        inputs = gather(config, eid, stage)
+        prefix = f"{eid}/"
+        site = make_model(inputs, stage, paths=urls.Paths(prefix, prefix))
+        site.inputs = inputs
+        protect(site, stage)
+        models[eid] = site
+    relate(models, stage)
+    return models
+
+
+def plan_trees(config: SiteConfig, models: dict[str, pages.SiteModel], built: list[str],
+               stage: Stages | None = None) -> list[Tree]:
+    """The pages of every edition built: its permalinks and, for the current edition, the
+    same pages at <lang>/…; then the links between editions."""
+    trees: list[Tree] = []
+    has_short = config.current_edition in built
+    for eid in built:
+        site = models[eid]
+        trees.append(Tree(site, plan(site, stage, not_found=not has_short and eid == built[-1])))
+        if eid == config.current_edition:
+            short = dataclasses.replace(site, urls=urls.Paths("", f"{eid}/"))
+            trees.append(Tree(short, plan(short, stage, not_found=True)))
+    links = EditionLinks(config, trees)
+    for tree in trees:
+        tree.site.editions = links
+    return trees
+
+
+def preview_trees(config: SiteConfig, edition_id: str | None,
+                  stage: Stages | None = None) -> tuple[dict, list[str], list[Tree]]:
+    """One edition alone at the site root, as ``aimaq serve`` shows it."""
+    inputs = gather(config, edition_id, stage)
+    site = make_model(inputs, stage)
+    site.inputs = inputs
+    protect(site, stage)
+    eid = inputs.edition.id
+    return {eid: site}, [eid], [Tree(site, plan(site, stage))]
+
+
 def build(config_path: Path | str = "site.yaml", output: Path | None = None,
-          edition_id: str | None = None, progress: ProgressFn | None = None) -> BuildReport:
+          edition_id: str | None = None, progress: ProgressFn | None = None,
+          drafts: bool = False, preview: bool = False) -> BuildReport:
+    """Build every published edition (and drafts with ``drafts``), or the one named.
+    ``preview``: one edition alone at the site root, as ``aimaq serve`` shows it."""
     config = load_config(config_path)
     out = Path(output) if output else config.output_path
     report = BuildReport(output=out)
     stage = Stages(report, progress)
 
-    inputs = gather(config, edition_id, stage)
-    site = make_model(inputs, stage)
-    specs = plan(site, stage)
-    files = render_site(site, specs, stage)
+    if preview:
+        models, built, trees = preview_trees(config, edition_id, stage)
+    else:
+        built = [e.id for e in select_editions(config, edition_id, drafts)]
+        models = model_editions(config, [config.edition(e) for e in built], stage)
+        trees = plan_trees(config, models, built, stage)
+    files = render_trees(trees, stage)
     files = finish(files, stage)
-    verify_links(files, site, specs, stage)
+    link_notes = verify_links(files, trees[0].site, [s for t in trees for s in t.specs], stage,
+                              drafts=[e for e in built if config.edition(e).draft])
     with stage("write"):
         write_site(files, out)
 
-    report.checks = len(inputs.checks)
-    report.pages = sum(1 for path in files if path.endswith(".html")
-                       and not path.startswith("pagefind/"))
-    report.charts = count_charts(site)
+    report.checks = sum(len(models[e].inputs.checks) for e in built)
+    report.pages = sum(len(t.specs) for t in trees)
+    report.charts = sum(count_charts(models[e]) for e in built)
     report.files = len(files)
-    report.warnings = warnings(site)
+    report.editions = built
+    report.warnings = warnings(*[models[e] for e in built]) + link_notes
     return report
 
 

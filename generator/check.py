@@ -184,32 +184,66 @@ def link_problems(broken, site, specs) -> list[Problem]:
     return out
 
 
+# -- frozen editions ------------------------------------------------------------------
+
+
+def _lock_problem(config, edition_id: str, change) -> Problem:
+    """A change to a frozen edition that no erratum records, at the changed file."""
+    from .editions.lock import LOCK_DIR
+
+    lock = f"{LOCK_DIR}/{edition_id}.lock.yaml"
+    if change.kind == "file":
+        file = change.name if change.how != "removed" else lock
+        what = f"{change.name} was {change.how} after edition {edition_id} was frozen"
+        entry = f"files: [{change.name}]"
+    else:
+        file = lock
+        what = (f"the computed values of index {change.name} {change.how} after edition "
+                f"{edition_id} was frozen (see {lock})")
+        entry = f"indices: [{change.name}]"
+    return Problem(file, 1, what,
+                   "undo it (git checkout), or record an erratum under the edition in "
+                   f"site.yaml: errata: [{{date: \"YYYY-MM-DD\", {entry}, what: {{…}}, "
+                   "why: {…}}]")
+
+
 # -- the check ------------------------------------------------------------------------
 
 
 def check(config_path: Path | str = "site.yaml", edition_id: str | None = None,
-          progress=None) -> CheckReport:
-    """Validate one edition (default: the current one) and its rendered pages."""
+          progress=None, drafts: bool = False) -> CheckReport:
+    """Validate every edition a build makes (or the one named) and its rendered pages;
+    a frozen edition must still match its lock."""
     from . import build as B
     from .config import load_config
+
+    report = CheckReport()
+    stage = B.Stages(None, progress)
+    try:
+        config = load_config(config_path)
+        editions = B.select_editions(config, edition_id, drafts)
+    except AimaqError as err:
+        report.problems.append(Problem.of(err, config_path))
+        report.skipped.append("everything after site.yaml")
+        return report
+    report.edition = ", ".join(e.id for e in editions)
+    for edition in editions:
+        _check_edition(config, edition, stage, report)
+    return report
+
+
+def _check_edition(config, edition, stage, report: CheckReport) -> None:
+    from . import build as B
     from .content.load import load_content
     from .data.checks import run_checks, unexpected
     from .data.load import load_dataset
+    from .editions.lock import differences
     from .site import render
     from .site.links import check_links
     from .site import urls
 
-    report = CheckReport()
     problems = report.problems
-    stage = B.Stages(None, progress)
-    try:
-        config = load_config(config_path)
-        edition = config.edition(edition_id)
-    except AimaqError as err:
-        problems.append(Problem.of(err, config_path))
-        report.skipped.append("everything after site.yaml")
-        return report
-    report.edition = edition.id
+    before = len(problems)
     base = config.root
     data_root = config.data_path / edition.id
 
@@ -233,7 +267,7 @@ def check(config_path: Path | str = "site.yaml", edition_id: str | None = None,
             except AimaqError as err:
                 problems.append(Problem.of(err, checks_file, base))
             else:
-                report.checks = len(checks)
+                report.checks += len(checks)
                 for result in checks:
                     err = unexpected([result], checks_file)
                     if err is not None:
@@ -261,8 +295,16 @@ def check(config_path: Path | str = "site.yaml", edition_id: str | None = None,
             except AimaqError as err:
                 problems.append(Problem.of(
                     err, B.display_path(data_root / "methodology.yaml", base), base))
+        with stage("protect"):
+            try:
+                changes = differences(config, edition.id, indices[0] if indices else None)
+            except AimaqError as err:
+                problems.append(Problem.of(err, None, base))
+            else:
+                problems.extend(_lock_problem(config, edition.id, c)
+                                for c in changes if not c.covered)
 
-    ready = (not problems and dataset is not None and content is not None
+    ready = (len(problems) == before and dataset is not None and content is not None
              and strings is not None and checks is not None and indices is not None)
     if ready:
         try:
@@ -270,15 +312,14 @@ def check(config_path: Path | str = "site.yaml", edition_id: str | None = None,
             site = B.make_model(inputs, stage, indices=indices)
             specs = B.plan(site, stage)
             files = B.finish(B.render_site(site, specs, stage), stage)
-            report.pages = len(specs)
+            report.pages += len(specs)
             with stage("links"):
                 broken = check_links(files, urls.base_path(config.base_url))
             problems.extend(link_problems(broken, site, specs))
         except AimaqError as err:
             problems.append(Problem.of(err, config.templates_path, base))
     else:
-        report.skipped.append("rendering the pages and checking their links "
-                              "(fix the problems above first)")
+        report.skipped.append(f"rendering the pages of edition {edition.id} and checking "
+                              "their links (fix the problems above first)")
     problems.extend(translations)
-    return report
 

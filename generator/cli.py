@@ -1,7 +1,9 @@
 """Command line: the only module that talks to the terminal.
 
-    aimaq build [--config site.yaml] [--edition E] [--out DIR]
-    aimaq check [--config site.yaml] [--edition E]          (writes nothing; exit 1 on problems)
+    aimaq build [--config site.yaml] [--edition E] [--drafts] [--out DIR]
+    aimaq check [--config site.yaml] [--edition E] [--drafts] (writes nothing; exit 1 on problems)
+    aimaq freeze E [--config site.yaml]                     (lock an edition's inputs and results)
+    aimaq new-edition ID [--from E] [--config site.yaml]    (scaffold the next edition, as a draft)
     aimaq compute [--config site.yaml] [--edition E] [--data DIR] --out DIR
     aimaq serve [--config site.yaml] [--port 8000] [--out DIR]
 
@@ -83,13 +85,14 @@ def _build(args: argparse.Namespace) -> int:
 
     with BuildDisplay() as display:
         report = build(args.config, Path(args.out) if args.out else None, args.edition,
-                       progress=display)
+                       progress=display, drafts=args.drafts)
     index = report.output / "index.html"
     for warning in report.warnings:
         print(f"warning: {warning}")
     print(f"Built {_plural(report.pages, 'page')} and {_plural(report.charts, 'chart')} "
           f"({report.files} files, {report.checks} data checks) in {report.seconds:.1f} s, "
-          f"{_plural(len(report.warnings), 'warning')}.")
+          f"{_plural(len(report.warnings), 'warning')}; "
+          f"{_plural(len(report.editions), 'edition')}: {', '.join(report.editions)}.")
     print(f"Open {index.resolve().as_uri()}")
     return 0
 
@@ -98,7 +101,7 @@ def _check(args: argparse.Namespace) -> int:
     from .check import check
 
     with BuildDisplay(lines=False) as display:
-        report = check(args.config, args.edition, progress=display)
+        report = check(args.config, args.edition, progress=display, drafts=args.drafts)
     for problem in report.problems:
         print(f"error: {problem}", file=sys.stderr)
     for skipped in report.skipped:
@@ -142,6 +145,51 @@ def _compute(args: argparse.Namespace) -> int:
     return 0
 
 
+def _freeze(args: argparse.Namespace) -> int:
+    from .build import compute_indices
+    from .config import load_config
+    from .data.load import load_dataset
+    from .editions.lock import freeze
+
+    config = load_config(args.config)
+    edition = config.edition(args.edition_id)
+    results = compute_indices(load_dataset(config.data_path, edition.id, base=config.root))
+    path, lock, changes = freeze(config, edition.id, results)
+    rel = path.relative_to(config.root)
+    sealed = f", sealing {_plural(len(changes), 'change')} recorded as errata" if changes else ""
+    print(f"Froze edition {edition.id}: {_plural(len(lock.files), 'input file')} and "
+          f"{_plural(len(lock.indices), 'index', )} locked in {rel}{sealed}. Commit it; "
+          "'aimaq check' and 'aimaq build' now stop if the edition changes without an "
+          "erratum.")
+    return 0
+
+
+def _new_edition(args: argparse.Namespace) -> int:
+    from .editions.scaffold import new_edition
+
+    made = new_edition(args.config, args.edition_id, args.source)
+    root = made.data.parent.parent
+    rel = lambda p: Path(p).relative_to(root) if Path(p).is_relative_to(root) else p  # noqa: E731
+    if made.froze:
+        print(f"Froze edition {made.source} first ({rel(made.froze)}), so its numbers stay "
+              "as published.")
+    print(f"Created draft edition {made.edition} from {made.source}:\n"
+          f"  {rel(made.content)}/   content, copied (narrative, recommendations, glossary, "
+          "charts)\n"
+          f"  {rel(made.data)}/   methodology, units, indicators, sources, checks copied; "
+          f"{_plural(len(made.tables), 'table')} with headers only\n"
+          f"  site.yaml        edition {made.edition} added with draft: true\n"
+          "Next steps:\n"
+          f"  1. Enter the new numbers in {rel(made.data)}/tables/*.csv (one row per unit, "
+          "indicator and year).\n"
+          f"  2. Update data_year, published and the texts under {rel(made.content)}/.\n"
+          f"  3. Preview: aimaq build --drafts  (or aimaq serve --edition {made.edition})\n"
+          f"  4. Check:   aimaq check --drafts\n"
+          f"  5. Publish: set draft: false for {made.edition} in site.yaml; it becomes the "
+          f"current edition and {made.source} is archived.")
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     from .serve import Preview
 
@@ -179,17 +227,33 @@ def parser() -> argparse.ArgumentParser:
 
     def common(sp):
         sp.add_argument("--config", default="site.yaml", help="path to site.yaml")
-        sp.add_argument("--edition", help="edition id (default: the current edition)")
+        sp.add_argument("--edition", help="edition id (default: every published edition; "
+                        "serve and compute: the current one)")
 
     b = sub.add_parser("build", help="build the site into the output folder")
     common(b)
     b.add_argument("--out", help="output folder (default: output_dir of site.yaml)")
+    b.add_argument("--drafts", action="store_true", help="also build draft editions")
     b.set_defaults(func=_build)
 
     c = sub.add_parser("check", help="validate config, data, content, methodology, links "
                        "and translations; write nothing")
     common(c)
+    c.add_argument("--drafts", action="store_true", help="also check draft editions")
     c.set_defaults(func=_check)
+
+    f = sub.add_parser("freeze", help="lock an edition: record the SHA-256 of its inputs "
+                       "and computed indices in editions/<E>.lock.yaml")
+    f.add_argument("edition_id", metavar="EDITION")
+    f.add_argument("--config", default="site.yaml", help="path to site.yaml")
+    f.set_defaults(func=_freeze)
+
+    n = sub.add_parser("new-edition", help="scaffold the next edition from the current one "
+                       "(as a draft)")
+    n.add_argument("edition_id", metavar="ID", help="the new edition's id, e.g. 2024")
+    n.add_argument("--from", dest="source", help="edition to start from (default: current)")
+    n.add_argument("--config", default="site.yaml", help="path to site.yaml")
+    n.set_defaults(func=_new_edition)
 
     m = sub.add_parser("compute", help="compute every index and its audit as CSV")
     common(m)

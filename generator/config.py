@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Literal
-
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import ConfigError
@@ -25,12 +23,45 @@ class _Strict(BaseModel):
 Text = dict[str, str]
 
 
+def _iso_date(v: str | None) -> str | None:
+    if v is not None and not re.match(r"^\d{4}-\d{2}-\d{2}$", str(v)):
+        raise ValueError("write the date as YYYY-MM-DD, in quotes")
+    return v
+
+
+class Erratum(_Strict):
+    """A correction to a frozen edition: it lets the named files and indices differ from
+    the edition's lock, and the site shows it on the pages made from them."""
+
+    date: str = Field(description="When the correction was made, YYYY-MM-DD.")
+    files: list[str] = Field(default_factory=list,
+                             description="Changed input files, relative to site.yaml.")
+    indices: list[str] = Field(default_factory=list,
+                               description="Indices whose computed values changed.")
+    what: Text = Field(description="What changed, per language.")
+    why: Text = Field(description="Why it changed, per language.")
+
+    @field_validator("date")
+    @classmethod
+    def _date(cls, v: str) -> str:
+        return _iso_date(v)
+
+    @model_validator(mode="after")
+    def _something(self) -> "Erratum":
+        if not self.files and not self.indices:
+            raise ValueError("an erratum names the changed 'files' or 'indices' (or both)")
+        return self
+
+
 class Edition(_Strict):
     id: str = Field(description="Edition id, used in URLs and folder names (e.g. '2023').")
     title: Text = Field(default_factory=dict)
     data_year: int | None = Field(default=None, description="Latest year of the edition's data.")
     published: str | None = Field(default=None, description="Publication date, YYYY-MM-DD.")
-    status: Literal["current", "archived", "draft"] = "current"
+    draft: bool = Field(default=False, description="A draft is built only with --drafts.")
+    basis: Text = Field(default_factory=dict,
+                        description="What the edition's numbers rest on, shown on its home.")
+    errata: list[Erratum] = Field(default_factory=list)
 
     @field_validator("id")
     @classmethod
@@ -42,9 +73,38 @@ class Edition(_Strict):
     @field_validator("published")
     @classmethod
     def _date(cls, v: str | None) -> str | None:
-        if v is not None and not re.match(r"^\d{4}-\d{2}-\d{2}$", str(v)):
-            raise ValueError("write the date as YYYY-MM-DD")
-        return v
+        return _iso_date(v)
+
+
+class Person(_Strict):
+    """An author for the "how to cite" block: a person (family, given) or a body (name)."""
+
+    family: str | None = None
+    given: str | None = None
+    name: str | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> "Person":
+        if not (self.name or self.family):
+            raise ValueError("give 'family' (and 'given') for a person or 'name' for a body")
+        return self
+
+
+class Reference(_Strict):
+    """The work the site is based on, cited next to the edition."""
+
+    type: str = "generic"
+    title: str
+    authors: list[Person]
+    year: int | None = None
+    institution: str | None = None
+    location: str | None = None
+
+
+class Citation(_Strict):
+    authors: list[Person]
+    license: str | None = None
+    based_on: Reference | None = None
 
 
 class SiteConfig(_Strict):
@@ -57,8 +117,9 @@ class SiteConfig(_Strict):
     content_dir: str = "content"
     templates_dir: str = "templates"
     output_dir: str = "output"
-    editions: list[Edition]
-    current_edition: str
+    editions: list[Edition] = Field(description="Oldest first; the last one that is not a "
+                                    "draft is the current edition, the others are archived.")
+    citation: Citation | None = None
 
     # Filled in by load_config, not from the file.
     root: Path = Field(default=Path("."), exclude=True)
@@ -93,8 +154,8 @@ class SiteConfig(_Strict):
         ids = [e.id for e in self.editions]
         if len(set(ids)) != len(ids):
             raise ValueError("an edition id is listed twice")
-        if self.current_edition not in ids:
-            raise ValueError(f"current_edition {self.current_edition!r} is not among editions {ids}")
+        if not any(not e.draft for e in self.editions):
+            raise ValueError("every edition is a draft: publish one (draft: false)")
         return self
 
     # -- paths -------------------------------------------------------------
@@ -116,6 +177,32 @@ class SiteConfig(_Strict):
     @property
     def output_path(self) -> Path:
         return self.path("output")
+
+    # -- editions ------------------------------------------------------------
+    @property
+    def current_edition(self) -> str:
+        """The newest published edition: its pages are also served at <lang>/…."""
+        return [e for e in self.editions if not e.draft][-1].id
+
+    def status(self, edition_id: str) -> str:
+        """'current', 'archived' (an older published edition) or 'draft'."""
+        e = self.edition(edition_id)
+        if e.draft:
+            return "draft"
+        return "current" if e.id == self.current_edition else "archived"
+
+    def built_editions(self, drafts: bool = False) -> list[Edition]:
+        """The editions a build makes, oldest first."""
+        return [e for e in self.editions if drafts or not e.draft]
+
+    def previous(self, edition_id: str, drafts: bool = False) -> Edition | None:
+        """The edition published before ``edition_id`` (what 'what changed' compares with)."""
+        built = [e for e in self.built_editions(drafts) if not e.draft or e.id == edition_id]
+        ids = [e.id for e in built]
+        if edition_id not in ids:
+            return None
+        i = ids.index(edition_id)
+        return built[i - 1] if i > 0 else None
 
     def edition(self, edition_id: str | None = None) -> Edition:
         wanted = edition_id or self.current_edition

@@ -33,7 +33,11 @@ def test_mini_build_pages(mini):
                      f"{lang}/search/index.html"}
     expected |= {f"downloads/2023/{name}" for name in (
         "tables/t1_firms.csv", "tables/t2_dynamics.csv", "units.csv", "indicators.csv",
-        "data.json", "csv-metadata.json")}
+        "data.json", "csv-metadata.json", "aimaq-2023.zip", "CITATION.cff")}
+    # Every page at its permalink too (the current edition is also at <lang>/…); the
+    # 404 page only once, at the root.
+    expected |= {f"2023/{p}" for p in expected if p.endswith("index.html")
+                 and p.split("/")[0] in ("kk", "en")}
     built = set(tree(out))
     search = {p for p in built if p.startswith("pagefind/")}
     assert {"pagefind/pagefind.js", "pagefind/pagefind-ui.js"} <= search
@@ -45,6 +49,10 @@ def test_mini_build_pages(mini):
     assert "Альфа қаласы туралы." in alpha            # the unit's narrative
     assert 'hreflang="en"' in alpha
     assert "30,0" in alpha                               # kk decimal comma
+    # The short address's canonical is the permalink; a single edition has no switcher.
+    assert 'rel="canonical" href="/2023/kk/units/alpha/"' in alpha
+    assert "edition-switch" not in alpha
+    assert (out / "2023/kk/units/alpha/index.html").read_bytes() != alpha.encode()
 
 
 def test_two_builds_are_byte_identical(mini, tmp_path):
@@ -182,9 +190,12 @@ def test_404_links_from_the_site_root_and_sitemap(mini):
     page = (out / "404.html").read_text()
     assert 'href="/aimaq/kk/index.html"' in page and 'href="/aimaq/assets/style.css"' in page
     sitemap = (out / "sitemap.xml").read_text()
-    assert "<loc>https://stat.example.kz/aimaq/kk/units/alpha/</loc>" in sitemap
-    assert 'hreflang="en" href="https://stat.example.kz/aimaq/en/units/alpha/"' in sitemap
+    # The sitemap lists permalinks (the canonical addresses), not the short ones.
+    assert "<loc>https://stat.example.kz/aimaq/2023/kk/units/alpha/</loc>" in sitemap
+    assert 'hreflang="en" href="https://stat.example.kz/aimaq/2023/en/units/alpha/"' in sitemap
+    assert "<loc>https://stat.example.kz/aimaq/kk/units/alpha/</loc>" not in sitemap
     assert "Sitemap: https://stat.example.kz/aimaq/sitemap.xml" in (out / "robots.txt").read_text()
     assert not [w for w in report.warnings if "base_url" in w]
     canonical = (out / "en/units/alpha/index.html").read_text()
-    assert '<link rel="canonical" href="https://stat.example.kz/aimaq/en/units/alpha/">' in canonical
+    assert '<link rel="canonical" href="https://stat.example.kz/aimaq/2023/en/units/alpha/">' \
+        in canonical

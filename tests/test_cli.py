@@ -21,7 +21,7 @@ def test_build_in_ci_prints_plain_stage_lines_and_a_summary(mini, capsys, monkey
     summary = [line for line in out.splitlines() if line.startswith("Built ")]
     assert len(summary) == 1
     assert " pages and 0 charts (" in summary[0] and " s, " in summary[0]
-    assert summary[0].endswith(" warnings.")
+    assert summary[0].endswith(" warnings; 1 edition: 2023.")
     # The mini site has pages in one language only: each is a warning, printed above.
     assert out.count("warning: content/2023/") == 2
 
@@ -32,7 +32,7 @@ def test_pipeline_reports_progress_through_the_callback_only(mini, capsys):
     out, err = capsys.readouterr()
     assert out == "" and err == ""                          # only the CLI prints
     render = [p for p in seen if p.stage == "render"]
-    pages = report.pages - 1                                # the root redirect is not rendered
+    pages = report.pages                                    # redirects are not rendered
     assert render[0] == Progress("render", 0, pages)
     assert render[-1] == Progress("render", pages, pages)
     assert [p.done for p in render] == list(range(pages + 1))

@@ -16,14 +16,13 @@ GOOD = """title: {kk: Атауы, en: Title}
 languages: [kk, en]
 editions:
   - id: "2023"
-current_edition: "2023"
 """
 
 
 def test_bundled_site_config_is_valid(root):
     config = load_config(root / "site.yaml")
     assert config.languages[0] == config.default_language == "kk"
-    assert config.edition().id == config.current_edition
+    assert config.edition().id == config.current_edition == "2023"
     assert config.base_url.endswith("/")
 
 
@@ -37,8 +36,8 @@ def test_unknown_key_names_key_and_line(tmp_path):
     p = write(tmp_path, GOOD + "colour: blue\n")
     with pytest.raises(ConfigError) as err:
         load_config(p)
-    assert err.value.line == 6
-    assert "colour" in str(err.value) and "site.yaml:6" in str(err.value)
+    assert err.value.line == 5
+    assert "colour" in str(err.value) and "site.yaml:5" in str(err.value)
 
 
 def test_wrong_type_names_key_and_line(tmp_path):
@@ -48,10 +47,30 @@ def test_wrong_type_names_key_and_line(tmp_path):
     assert err.value.line == 2 and "languages" in str(err.value)
 
 
-def test_current_edition_must_exist(tmp_path):
-    p = write(tmp_path, GOOD.replace('current_edition: "2023"', 'current_edition: "2030"'))
-    with pytest.raises(ConfigError, match="2030"):
+def test_current_edition_is_the_newest_published(tmp_path):
+    config = load_config(write(tmp_path, GOOD + '  - id: "2024"\n  - id: "2025"\n    draft: true\n'))
+    assert config.current_edition == "2024"
+    assert [config.status(e) for e in ("2023", "2024", "2025")] == ["archived", "current", "draft"]
+    assert [e.id for e in config.built_editions()] == ["2023", "2024"]
+    assert [e.id for e in config.built_editions(drafts=True)] == ["2023", "2024", "2025"]
+    assert config.previous("2024").id == "2023" and config.previous("2023") is None
+    assert config.previous("2025", drafts=True).id == "2024"
+
+
+def test_every_edition_a_draft_is_an_error(tmp_path):
+    p = write(tmp_path, GOOD.replace('  - id: "2023"', '  - id: "2023"\n    draft: true'))
+    with pytest.raises(ConfigError, match="draft"):
         load_config(p)
+
+
+def test_erratum_needs_files_or_indices_and_a_date(tmp_path):
+    bad = GOOD + ("    errata:\n      - {date: 2024-1-5, what: {en: x}, why: {en: y}, "
+                  "files: [data/2023/tables/t.csv]}\n")
+    with pytest.raises(ConfigError, match="YYYY-MM-DD"):
+        load_config(write(tmp_path, bad))
+    empty = GOOD + '    errata:\n      - {date: "2024-01-05", what: {en: x}, why: {en: y}}\n'
+    with pytest.raises(ConfigError, match="files"):
+        load_config(write(tmp_path, empty))
 
 
 def test_title_needs_every_language(tmp_path):

@@ -32,7 +32,7 @@ def touched(before: dict, after: dict) -> set[str]:
 def same_as_full_build(session: Session, tmp_path: Path) -> None:
     session.refresh_search()
     full = tmp_path / "full"
-    build(session.config_path, full)
+    build(session.config_path, full, edition_id=session.edition_id, preview=True)
     assert tree(session.output) == tree(full)
 
 

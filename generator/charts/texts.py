@@ -20,6 +20,8 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "alt": frozenset({"kind", "title", "subtitle"}),
     "reference_label": frozenset({"name", "value"}),
     "describe_ranking": frozenset({"top", "top_value", "bottom", "bottom_value", "count"}),
+    "describe_slope": frozenset({"before", "after", "up", "down", "same"}),
+    "describe_slope_most": frozenset({"unit", "places"}),
     "describe_reference": frozenset({"name", "value"}),
     "describe_highlight": frozenset({"unit", "rank", "count", "value"}),
     "describe_points": frozenset({"names"}),

@@ -67,6 +67,7 @@ class PageCharts(_Strict):
 
 class ChartsFile(_Strict):
     home_map: IndexRef | None = None
+    changes_slopes: list[IndexRef] = Field(default_factory=list)   # on "what changed"
     unit_map: IndexRef | None = None
     unit_profile: IndexRef | None = None
     index_rankings: bool = True
@@ -229,6 +230,24 @@ class _Planner:
                              x_decimals=xt[4] if xt[4] is not None else 3,
                              y_decimals=yt[4] if yt[4] is not None else 3)
 
+    def slope(self, cid: str, change, lang: str):
+        from ..charts import slope_chart
+
+        prev = self.site.previous_model
+        names = {**{u.id: text(u.name, lang) for u in prev.dataset.units},
+                 **self.unit_names(lang)}
+        frame = pd.DataFrame([{"unit": u.unit, "name": names.get(u.unit, u.unit),
+                               "rank_before": u.rank_before if u.rank_before else math.nan,
+                               "rank_after": u.rank_after if u.rank_after else math.nan}
+                              for u in change.units])
+        ref = IndexRef(index=change.index, part=change.part)
+        title, _, source, _, _ = self.index_texts(ref, lang)
+        before, after = prev.edition.id, self.site.edition.id
+        return slope_chart(frame, id=cid, lang=lang, strings=self.strings, title=title,
+                           before=before, after=after,
+                           subtitle=f"{self.s('rank', lang)}: {before} → {after}",
+                           source=source)
+
     def sensitivity(self, cid: str, sens, lang: str):
         from ..charts import sensitivity_chart
 
@@ -358,6 +377,14 @@ def plan_charts(site, strings, boundaries) -> ChartPlan:
             if h.index in site.indices.results.indices:
                 plan.add(("index", h.page or h.index), lang,
                          p.heatmap(f"heat-{h.index}", h.index, lang), idx)
+        if site.changes is not None:
+            wanted = [(r.index, r.part) for r in spec.changes_slopes] or [
+                (r.index, r.part) for r in [spec.home_map] if r is not None]
+            for change in site.changes.indices:
+                if (change.index, change.part) in wanted and change.ranked and \
+                        change.index in site.indices.results.indices:
+                    cid = f"slope-{change.index}" + (f"-{change.part}" if change.part else "")
+                    plan.add(("changes", "index"), lang, p.slope(cid, change, lang), idx)
         for sc in spec.scatters:
             if p.usable(sc.x) and p.usable(sc.y):
                 plan.add(("index", sc.page), lang,

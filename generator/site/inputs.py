@@ -46,6 +46,7 @@ SHOWS: dict[str, frozenset[str]] = {
     "page": frozenset(),
     "404": frozenset(),
     "search": frozenset(),                    # the index itself is made after rendering
+    "changes": frozenset({TABLES, INDICES}),  # and the previous edition (never edited)
 }
 
 

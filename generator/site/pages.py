@@ -47,11 +47,19 @@ class SiteModel:
     indices: Any = None             # index engine results, when computed
     key_figures: list = field(default_factory=list)
     structured: Any = None          # recommendations, glossary, groups (content/<edition>)
-    similar: Any = ({}, 0)          # nearest units by normalised indicators
+    similar: Any = None             # nearest units by normalised indicators: ({unit: …}, n)
     downloads: dict = field(default_factory=dict)   # {path: bytes} of the data downloads
     charts: Any = None              # ChartPlan: the charts of every page
     chart_files: Any = None         # {path: bytes} of the rendered charts, once made
     index_reads: set = field(default_factory=set)   # (indicator, table) the index engine read
+    urls: urls.Paths = field(default_factory=urls.Paths)   # where this tree's pages live
+    editions: Any = None            # EditionLinks: the same page in the other editions
+    results: Any = None             # the index engine's Results
+    lock_changes: list = field(default_factory=list)   # differences errata explain
+    changes: Any = None             # Comparison with the previous edition
+    previous_model: Any = None      # the previous edition's SiteModel
+    edition_views: list = field(default_factory=list)  # [(edition id, IndexView)], oldest first
+    inputs: Any = None              # the build's Inputs of the edition
 
     def group_members(self, group_id: str) -> list[str]:
         g = self.structured.groups.get(group_id)
@@ -68,16 +76,51 @@ class SiteModel:
             out.extend(u for u in members if u not in out)
         return out
 
+    def chart_dir(self, lang: str) -> str:
+        """Folder of the edition's chart files (shared by its permalink and short pages)."""
+        return f"charts/{self.edition.id}/{lang}"
+
+    @property
+    def status(self) -> str:
+        return self.config.status(self.edition.id)
+
+    def errata_for(self, spec: "PageSpec") -> list:
+        """The edition's errata that concern a page (every erratum on its home)."""
+        errata = self.edition.errata
+        if not errata or spec.key == ("home", "index"):
+            return list(errata)
+        root = self.config.root
+        methodology = str((self.dataset.root / "methodology.yaml").resolve())
+        out = []
+        for e in errata:
+            files = {str((root / f).resolve()) for f in e.files}
+            if spec.inputs is None or files & spec.inputs or (
+                    e.indices and (spec.key[0] == "index" and spec.key[1] in e.indices
+                                   or methodology in spec.inputs)):
+                out.append(e)
+        return out
+
+    def unit_history(self, unit_id: str) -> list:
+        """[(index id, part, points)]: the unit's values across editions (two or more)."""
+        from ..editions.compare import unit_history
+
+        return unit_history(self.edition_views, unit_id) if self.edition_views else []
+
     def s(self, key: str, lang: str) -> str:
         return text(self.strings.get(key), lang) or key
 
 
-def home_figures(site: SiteModel) -> list:
-    """The home page's key figures, as chosen in content/<edition>/home.yaml."""
+def home_figures(site: SiteModel, notes: list[str] | None = None) -> list:
+    """The home page's key figures, as chosen in content/<edition>/home.yaml. With
+    ``notes`` (a draft), a figure without its value yet is left out and noted."""
     out = []
     for i, ref in enumerate(site.content.home.key_figures):
         area = ref.unit or site.dataset.region
         found = site.figures.pick(area, ref.table, ref.indicator, ref.category, ref.year)
+        if not found and notes is not None:
+            notes.append(f"draft edition {site.edition.id}: key figure {ref.indicator!r} of "
+                         f"table {ref.table!r} has no value yet")
+            continue
         if len(found) != 1:
             what = "matches no value" if not found else f"matches {len(found)} values"
             raise ContentError(
@@ -95,7 +138,7 @@ def _home_pages(site: SiteModel, lang: str) -> PageSpec:
     title = page.meta.title if page else text(site.config.title, lang)
     region = ds.areas[ds.region]
     return PageSpec(
-        path=urls.home(lang), lang=lang, template="home.html", key=("home", "index"),
+        path=site.urls.home(lang), lang=lang, template="home.html", key=("home", "index"),
         title=title,
         description=(page.meta.description if page else "") or text(site.config.description, lang),
         context={"page_content": page, "region": region,
@@ -115,7 +158,7 @@ def _unit_pages(site: SiteModel, lang: str) -> list[PageSpec]:
         name = text(area.name, lang)
         type_label = site.s(f"unit_{area.type}", lang)
         out.append(PageSpec(
-            path=urls.unit(lang, area.id), lang=lang, template="unit.html",
+            path=site.urls.unit(lang, area.id), lang=lang, template="unit.html",
             key=("unit", area.id), title=name,
             description=(page.meta.description if page else "") or
             f"{name} ({type_label}): {site.s('key_figures', lang).lower()}",
@@ -126,32 +169,32 @@ def _unit_pages(site: SiteModel, lang: str) -> list[PageSpec]:
                      "similar": site.similar[0].get(area.id, []),
                      "similar_basis": site.similar[1],
                      "index_rows": site.indices.for_unit(area.id) if site.indices else []},
-            crumbs=[(site.s("home", lang), urls.home(lang)),
-                    (site.s("units", lang), urls.units(lang))]))
+            crumbs=[(site.s("home", lang), site.urls.home(lang)),
+                    (site.s("units", lang), site.urls.units(lang))]))
     return out
 
 
 def _region_page(site: SiteModel, lang: str) -> PageSpec:
     region = site.dataset.areas[site.dataset.region]
     return PageSpec(
-        path=urls.region(lang), lang=lang, template="region.html", key=("region", "index"),
+        path=site.urls.region(lang), lang=lang, template="region.html", key=("region", "index"),
         title=text(region.name, lang), context={"region": region,
                                                 "region_figures": site.figures.by_table(region.id)},
-        crumbs=[(site.s("home", lang), urls.home(lang))])
+        crumbs=[(site.s("home", lang), site.urls.home(lang))])
 
 
 def _units_list(site: SiteModel, lang: str) -> PageSpec:
     return PageSpec(
-        path=urls.units(lang), lang=lang, template="units.html", key=("units", "index"),
+        path=site.urls.units(lang), lang=lang, template="units.html", key=("units", "index"),
         title=site.s("units", lang), context={"units": site.dataset.units},
-        crumbs=[(site.s("home", lang), urls.home(lang))])
+        crumbs=[(site.s("home", lang), site.urls.home(lang))])
 
 
 def _content_pages(site: SiteModel, lang: str) -> list[PageSpec]:
-    return [PageSpec(path=urls.page(lang, p.slug), lang=lang, template="page.html",
+    return [PageSpec(path=site.urls.page(lang, p.slug), lang=lang, template="page.html",
                      key=("page", p.slug), title=p.meta.title,
                      description=p.meta.description, context={"page_content": p},
-                     crumbs=[(site.s("home", lang), urls.home(lang))])
+                     crumbs=[(site.s("home", lang), site.urls.home(lang))])
             for p in site.content.of_kind(lang, "page")]
 
 
@@ -162,14 +205,14 @@ def _index_pages(site: SiteModel, lang: str) -> list[PageSpec]:
     for res in site.indices.indices():
         meta = res.meta
         out.append(PageSpec(
-            path=urls.index(lang, meta.id), lang=lang, template="index_page.html",
+            path=site.urls.index(lang, meta.id), lang=lang, template="index_page.html",
             key=("index", meta.id), title=text(meta.name, lang),
             description=text(meta.measures, lang),
             context={"result": res, "rows": site.indices.rows[meta.id],
                      "audit_rows": site.indices.audit_rows(meta.id),
                      "status_counts": site.indices.status_counts(meta.id)},
-            crumbs=[(site.s("home", lang), urls.home(lang)),
-                    (site.s("indices", lang), urls.indices(lang))]))
+            crumbs=[(site.s("home", lang), site.urls.home(lang)),
+                    (site.s("indices", lang), site.urls.indices(lang))]))
     return out
 
 
@@ -180,9 +223,9 @@ def _indices_list(site: SiteModel, lang: str) -> list[PageSpec]:
     for res in site.indices.indices():
         families.setdefault(res.meta.family, []).append(res)
     return [PageSpec(
-        path=urls.indices(lang), lang=lang, template="indices.html", key=("indices", "index"),
+        path=site.urls.indices(lang), lang=lang, template="indices.html", key=("indices", "index"),
         title=site.s("indices", lang), context={"families": list(families.items())},
-        crumbs=[(site.s("home", lang), urls.home(lang))])]
+        crumbs=[(site.s("home", lang), site.urls.home(lang))])]
 
 
 def _display(path: Path, base: Path) -> Path:
@@ -198,12 +241,12 @@ def _recommendation_pages(site: SiteModel, lang: str) -> list[PageSpec]:
         return []
     targets = {r.id: site.targets_of(r) for r in st.recommendations}
     return [PageSpec(
-        path=urls.page(lang, "recommendations"), lang=lang, template="recommendations.html",
+        path=site.urls.page(lang, "recommendations"), lang=lang, template="recommendations.html",
         key=("recommendations", "index"), title=site.s("recommendations", lang),
         description=site.s("recommendations_description", lang),
         context={"areas": st.areas, "recommendations": st.recommendations,
                  "targets": targets, "groups": st.groups, "units": site.dataset.units},
-        crumbs=[(site.s("home", lang), urls.home(lang))])]
+        crumbs=[(site.s("home", lang), site.urls.home(lang))])]
 
 
 def _glossary_pages(site: SiteModel, lang: str) -> list[PageSpec]:
@@ -212,9 +255,9 @@ def _glossary_pages(site: SiteModel, lang: str) -> list[PageSpec]:
         return []
     terms = sorted(st.terms, key=lambda t: text(t.term, lang).casefold())
     return [PageSpec(
-        path=urls.page(lang, "glossary"), lang=lang, template="glossary.html",
+        path=site.urls.page(lang, "glossary"), lang=lang, template="glossary.html",
         key=("glossary", "index"), title=site.s("glossary", lang),
-        context={"terms": terms}, crumbs=[(site.s("home", lang), urls.home(lang))])]
+        context={"terms": terms}, crumbs=[(site.s("home", lang), site.urls.home(lang))])]
 
 
 def _data_page(site: SiteModel, lang: str) -> list[PageSpec]:
@@ -229,10 +272,10 @@ def _data_page(site: SiteModel, lang: str) -> list[PageSpec]:
                            "indicators.csv", "data.json", "csv-metadata.json")
               if prefix + name in site.downloads]
     return [PageSpec(
-        path=urls.page(lang, "data"), lang=lang, template="data.html", key=("data", "index"),
+        path=site.urls.page(lang, "data"), lang=lang, template="data.html", key=("data", "index"),
         title=site.s("data_downloads", lang), description=site.s("data_downloads_help", lang),
         context={"tables": tables, "others": others},
-        crumbs=[(site.s("home", lang), urls.home(lang))])]
+        crumbs=[(site.s("home", lang), site.urls.home(lang))])]
 
 
 def compare_table(site: SiteModel, lang: str, helpers) -> dict:
@@ -277,10 +320,10 @@ def compare_table(site: SiteModel, lang: str, helpers) -> dict:
 
 def _compare_page(site: SiteModel, lang: str) -> list[PageSpec]:
     return [PageSpec(
-        path=urls.page(lang, "compare"), lang=lang, template="compare.html",
+        path=site.urls.page(lang, "compare"), lang=lang, template="compare.html",
         key=("compare", "index"), title=site.s("compare", lang),
         description=site.s("compare_help", lang), context={"units": site.dataset.units},
-        crumbs=[(site.s("home", lang), urls.home(lang))])]
+        crumbs=[(site.s("home", lang), site.urls.home(lang))])]
 
 
 def _not_found(site: SiteModel) -> PageSpec:
@@ -293,20 +336,40 @@ def _not_found(site: SiteModel) -> PageSpec:
 
 def _search_page(site: SiteModel, lang: str) -> list[PageSpec]:
     return [PageSpec(
-        path=urls.page(lang, "search"), lang=lang, template="search.html",
+        path=site.urls.page(lang, "search"), lang=lang, template="search.html",
         key=("search", "index"), title=site.s("search", lang),
         description=site.s("search_help", lang),
-        crumbs=[(site.s("home", lang), urls.home(lang))])]
+        crumbs=[(site.s("home", lang), site.urls.home(lang))])]
 
 
-def plan(site: SiteModel) -> list[PageSpec]:
-    """All pages of one edition in every language, in a fixed order."""
+def ensure_structured(site: SiteModel) -> None:
+    """Recommendations, glossary and groups of the edition (read once)."""
     if site.structured is None:
         base = site.config.root
         site.structured = load_structured(
             site.config.content_path, site.edition.id, site.dataset.unit_ids(),
             set(site.dataset.documents), lambda p: _display(p, base))
-    site.similar = similar_units(site.dataset)
+
+
+def _changes_page(site: SiteModel, lang: str) -> list[PageSpec]:
+    if site.changes is None:
+        return []
+    prev = site.previous_model.edition
+    return [PageSpec(
+        path=site.urls.page(lang, "changes"), lang=lang, template="changes.html",
+        key=("changes", "index"),
+        title=site.s("changes_title", lang).format(edition=text(prev.title, lang) or prev.id),
+        description=site.s("changes_description", lang),
+        context={"changes": site.changes, "previous": site.previous_model},
+        crumbs=[(site.s("home", lang), site.urls.home(lang))])]
+
+
+def plan(site: SiteModel, not_found: bool = True) -> list[PageSpec]:
+    """All pages of one edition in every language, in a fixed order; ``not_found`` adds the
+    site's 404 page (made once, from the tree at the site root)."""
+    ensure_structured(site)
+    if site.similar is None:
+        site.similar = similar_units(site.dataset)
     specs: list[PageSpec] = []
     for lang in site.config.languages:
         specs.append(_home_pages(site, lang))
@@ -319,7 +382,9 @@ def plan(site: SiteModel) -> list[PageSpec]:
         specs.extend(_glossary_pages(site, lang))
         specs.extend(_data_page(site, lang))
         specs.extend(_compare_page(site, lang))
+        specs.extend(_changes_page(site, lang))
         specs.extend(_search_page(site, lang))
         specs.extend(_content_pages(site, lang))
-    specs.append(_not_found(site))
+    if not_found:
+        specs.append(_not_found(site))
     return specs

@@ -18,6 +18,7 @@ from ..yamlio import load_yaml
 from . import format as fmt
 from . import urls
 from .pages import PageSpec, SiteModel
+from .editions import MISSING
 from .social import og_image
 
 # 'wasm-unsafe-eval' lets the search run Pagefind's WebAssembly; it does not allow eval().
@@ -238,6 +239,70 @@ class PageHelpers:
                 names.append(name)
         return names
 
+    # -- editions -------------------------------------------------------------------
+    def _models(self):
+        prev = self.site.previous_model
+        return [self.site] + ([prev] if prev is not None else [])
+
+    def any_unit_name(self, unit_id: str) -> str:
+        """A unit's name from this edition, or from the previous one if it left."""
+        for m in self._models():
+            area = m.dataset.areas.get(unit_id)
+            if area:
+                return text(area.name, self.lang)
+        return unit_id
+
+    def any_index_name(self, index_id: str, part: str = "") -> str:
+        for m in self._models():
+            if m.indices is not None and index_id in m.indices.results.indices:
+                name = text(m.indices.results[index_id].meta.name, self.lang)
+                if part:
+                    name += ": " + m.indices.part_name(index_id, part, self.lang)
+                return name
+        return index_id
+
+    def any_indicator_name(self, indicator_id: str) -> str:
+        for m in self._models():
+            ind = m.dataset.indicators.get(indicator_id)
+            if ind is not None:
+                return text(ind.name, self.lang)
+        return indicator_id
+
+    def index_number(self, index_id: str, value) -> str:
+        """A value of an index, with the index's decimals (this edition's, else the
+        previous edition's)."""
+        for m in self._models():
+            if m.indices is not None and index_id in m.indices.results.indices:
+                return fmt.number(value, self.lang, m.indices.results[index_id].meta.decimals)
+        return fmt.number(value, self.lang)
+
+    def has_index(self, index_id: str) -> bool:
+        return self.site.indices is not None and index_id in self.site.indices.results.indices
+
+    def citation(self) -> str:
+        from ..editions.archive import citation_text
+
+        return citation_text(self.site.config, self.site.edition, self.lang)
+
+    def citation_cff(self) -> str:
+        from ..editions.archive import citation_cff
+
+        return citation_cff(self.site.config, self.site.edition)
+
+    def citation_file(self) -> str:
+        return f"downloads/{self.site.edition.id}/CITATION.cff"
+
+    def edition_archive(self) -> tuple[str, int] | None:
+        """(site path, size in bytes) of the edition's zip."""
+        from ..editions.archive import archive_name
+
+        path = f"downloads/{self.site.edition.id}/{archive_name(self.site.edition.id)}"
+        data = self.site.downloads.get(path)
+        return (path, len(data)) if data is not None else None
+
+    def edition_name(self, edition_id: str) -> str:
+        return text(self.site.config.edition(edition_id).title, self.lang) or edition_id
+
     def isnan(self, value: Any) -> bool:
         return isinstance(value, float) and math.isnan(value)
 
@@ -276,9 +341,10 @@ def render(site: SiteModel, specs: list[PageSpec], env: jinja2.Environment, *,
             page=spec, site=site, config=site.config, edition=site.edition, lang=spec.lang,
             h=helpers, link=helpers.link, t=helpers.t, tx=helpers.tx, num=helpers.num,
             csp=CSP, languages=site.config.languages, language_name=fmt.language_name,
-            alternates=alternates, urls=urls,
-            canonical=urls.absolute(site.config.base_url, spec.path),
-            og_image=urls.absolute(site.config.base_url, og_image(spec)),
+            alternates=alternates, urls=site.urls, missing_anchor=MISSING,
+            canonical=urls.absolute(site.config.base_url, site.urls.permalink(spec.path)),
+            og_image=urls.absolute(site.config.base_url,
+                                   og_image(spec, site.chart_dir(spec.lang))),
         )
         try:
             html = template.render(context)
@@ -292,18 +358,21 @@ def render(site: SiteModel, specs: list[PageSpec], env: jinja2.Environment, *,
     return files
 
 
-def redirect_page(site: SiteModel) -> bytes:
-    """output/index.html: send the reader to the default language."""
+def redirect_page(site: SiteModel, target: str, at: str = "index.html") -> bytes:
+    """A page at ``at`` (output/index.html, or <edition>/index.html) that sends the reader
+    to the home page ``target`` in the default language."""
     lang = site.config.default_language
-    target = urls.home(lang)
+    canonical = urls.absolute(site.config.base_url, site.urls.permalink(target))
+    icon = urls.relative(at, "assets/favicon.svg")
+    target = urls.relative(at, target)
     title = text(site.config.title, lang)
     html = (
         "<!DOCTYPE html>\n"
         f'<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
         f'<meta http-equiv="refresh" content="0; url={target}">\n'
-        f'<link rel="canonical" href="{urls.absolute(site.config.base_url, target)}">\n'
-        '<link rel="icon" href="assets/favicon.svg" type="image/svg+xml">\n'
+        f'<link rel="canonical" href="{canonical}">\n'
+        f'<link rel="icon" href="{icon}" type="image/svg+xml">\n'
         f"<title>{jinja2.utils.markupsafe.escape(title)}</title>\n</head>\n<body>\n"
         f"<h1>{jinja2.utils.markupsafe.escape(title)}</h1>\n"
         f'<p><a href="{target}">{jinja2.utils.markupsafe.escape(site.s("redirect_text", lang))}'
@@ -311,30 +380,35 @@ def redirect_page(site: SiteModel) -> bytes:
     return html.encode("utf-8")
 
 
-def crawler_files(site: SiteModel, specs: list[PageSpec]) -> dict[str, bytes]:
-    """sitemap.xml (with hreflang alternates) and robots.txt."""
+def crawler_files(trees: list[tuple[SiteModel, list[PageSpec]]]) -> dict[str, bytes]:
+    """sitemap.xml (with hreflang alternates) and robots.txt. The sitemap lists each page's
+    permanent address (its canonical), so the current edition's short addresses are left
+    out."""
     from xml.sax.saxutils import quoteattr
 
-    base = site.config.base_url
-    by_key: dict[tuple[str, str], dict[str, str]] = {}
-    for spec in specs:
-        if not spec.rooted:
-            by_key.setdefault(spec.key, {})[spec.lang] = spec.path
+    base = trees[0][0].config.base_url
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
              'xmlns:xhtml="http://www.w3.org/1999/xhtml">']
-    lastmod = site.edition.published
-    for spec in specs:
-        if spec.rooted:
+    for site, specs in trees:
+        if site.urls.prefix != site.urls.permalink_prefix:
             continue
-        lines.append("  <url>")
-        lines.append(f"    <loc>{urls.absolute(base, spec.path)}</loc>")
-        if lastmod:
-            lines.append(f"    <lastmod>{lastmod}</lastmod>")
-        for lang, path in sorted(by_key[spec.key].items()):
-            lines.append(f'    <xhtml:link rel="alternate" hreflang={quoteattr(lang)} '
-                         f'href={quoteattr(urls.absolute(base, path))}/>')
-        lines.append("  </url>")
+        by_key: dict[tuple[str, str], dict[str, str]] = {}
+        for spec in specs:
+            if not spec.rooted:
+                by_key.setdefault(spec.key, {})[spec.lang] = spec.path
+        lastmod = site.edition.published
+        for spec in specs:
+            if spec.rooted:
+                continue
+            lines.append("  <url>")
+            lines.append(f"    <loc>{urls.absolute(base, spec.path)}</loc>")
+            if lastmod:
+                lines.append(f"    <lastmod>{lastmod}</lastmod>")
+            for lang, path in sorted(by_key[spec.key].items()):
+                lines.append(f'    <xhtml:link rel="alternate" hreflang={quoteattr(lang)} '
+                             f'href={quoteattr(urls.absolute(base, path))}/>')
+            lines.append("  </url>")
     lines.append("</urlset>")
     robots = ["User-agent: *", "Allow: /"]
     if urls.is_absolute(base):

@@ -44,10 +44,10 @@ def og_cards(config) -> dict[str, bytes]:
         for lang in config.languages}
 
 
-def og_image(spec) -> str:
-    """Site path of the preview image of a planned page."""
+def og_image(spec, chart_dir: str) -> str:
+    """Site path of the preview image of a planned page (``chart_dir``: its charts' folder)."""
     charts = spec.context.get("charts") or []
     if charts:
         first = charts[0]
-        return first.file(f"charts/{spec.lang}", "png")
+        return first.file(chart_dir, "png")
     return f"assets/og/{spec.lang}.png"

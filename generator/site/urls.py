@@ -1,6 +1,7 @@
 """The URL scheme and relative links.
 
-Pages live at stable, pretty paths (``<lang>/units/<unit>/index.html``). Every internal link
+Pages live at stable, pretty paths (``<edition>/<lang>/units/<unit>/index.html``, the
+edition's permalink; the current edition also at ``<lang>/units/<unit>/index.html``). Every internal link
 is written relative to the page that contains it and ends in ``index.html``, so the same
 files work opened from disk (file://), at a domain root and under any sub-path. Only the
 canonical, hreflang and sitemap addresses are absolute, built from ``base_url``.
@@ -8,6 +9,7 @@ canonical, hreflang and sitemap addresses are absolute, built from ``base_url``.
 from __future__ import annotations
 
 import posixpath
+from dataclasses import dataclass
 
 
 def home(lang: str) -> str:
@@ -70,3 +72,46 @@ def rooted(base_url: str, path: str) -> str:
 
 def is_absolute(base_url: str) -> bool:
     return base_url.startswith(("http://", "https://"))
+
+
+@dataclass(frozen=True)
+class Paths:
+    """The page paths of one tree of the site: an edition's permalinks (``prefix`` =
+    '2023/') or the current edition's short addresses (``prefix`` = ''). Templates get it
+    as ``urls``; the module's path-independent functions are reachable through it too."""
+
+    prefix: str = ""
+    permalink_prefix: str = ""      # where the same pages live for good
+
+    def home(self, lang: str) -> str:
+        return self.prefix + home(lang)
+
+    def unit(self, lang: str, unit_id: str) -> str:
+        return self.prefix + unit(lang, unit_id)
+
+    def region(self, lang: str) -> str:
+        return self.prefix + region(lang)
+
+    def units(self, lang: str) -> str:
+        return self.prefix + units(lang)
+
+    def index(self, lang: str, index_id: str) -> str:
+        return self.prefix + index(lang, index_id)
+
+    def indices(self, lang: str) -> str:
+        return self.prefix + indices(lang)
+
+    def page(self, lang: str, slug: str) -> str:
+        return self.prefix + page(lang, slug)
+
+    def permalink(self, path: str) -> str:
+        """The permanent path of a page of this tree."""
+        if self.prefix and path.startswith(self.prefix):
+            path = path[len(self.prefix):]
+        return self.permalink_prefix + path
+
+    relative = staticmethod(relative)
+    absolute = staticmethod(absolute)
+    base_path = staticmethod(base_path)
+    rooted = staticmethod(rooted)
+    is_absolute = staticmethod(is_absolute)
