@@ -442,10 +442,19 @@ def render_trees(trees: list[Tree], stage: Stages | None = None) -> dict[str, by
     return files
 
 
-def finish(files: dict[str, bytes], stage: Stages | None = None) -> dict[str, bytes]:
-    """Add the files made from the rendered pages: the search index."""
+def finish(files: dict[str, bytes], stage: Stages | None = None,
+           trees: list[Tree] | None = None) -> dict[str, bytes]:
+    """Add the files made from the rendered pages: the search index, one per edition
+    (the current edition's at its short addresses)."""
     with _stages(stage)("search"):
-        files.update(search_bundle(files))
+        if trees is None:
+            files.update(search_bundle(files))
+            return files
+        for tree in trees:
+            links = tree.site.editions
+            if links is None or links.searchable(tree.site):
+                files.update(search_bundle(files, tree.site.urls.prefix,
+                                           {s.path for s in tree.specs}))
     return files
 
 
@@ -590,7 +599,7 @@ def build(config_path: Path | str = "site.yaml", output: Path | None = None,
         models = model_editions(config, [config.edition(e) for e in built], stage)
         trees = plan_trees(config, models, built, stage)
     files = render_trees(trees, stage)
-    files = finish(files, stage)
+    files = finish(files, stage, trees)
     link_notes = verify_links(files, trees[0].site, [s for t in trees for s in t.specs], stage,
                               drafts=[e for e in built if config.edition(e).draft])
     with stage("write"):

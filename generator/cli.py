@@ -158,7 +158,7 @@ def _freeze(args: argparse.Namespace) -> int:
     rel = path.relative_to(config.root)
     sealed = f", sealing {_plural(len(changes), 'change')} recorded as errata" if changes else ""
     print(f"Froze edition {edition.id}: {_plural(len(lock.files), 'input file')} and "
-          f"{_plural(len(lock.indices), 'index', )} locked in {rel}{sealed}. Commit it; "
+          f"{len(lock.indices)} {'index' if len(lock.indices) == 1 else 'indices'} locked in {rel}{sealed}. Commit it; "
           "'aimaq check' and 'aimaq build' now stop if the edition changes without an "
           "erratum.")
     return 0

@@ -301,3 +301,61 @@ def test_compare_page_switches_units(served, browser):
     assert "26.7" in row.inner_text() and "6.2" in row.inner_text()
     assert errors == [] and outside == []
     page.close()
+
+
+# -- editions (the invented two-edition fixture) ---------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def two_editions(tmp_path_factory, serve_folder):
+    """The two-edition test fixture, built and served: (base address, output folder)."""
+    from generator.build import build
+
+    fixture = Path(__file__).resolve().parent / "fixtures" / "editions"
+    dest = tmp_path_factory.mktemp("editions") / "site"
+    shutil.copytree(fixture, dest)
+    cfg = dest / "site.yaml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace(
+        "templates_dir: ../../../templates",
+        f"templates_dir: {Path(__file__).resolve().parents[1] / 'templates'}"),
+        encoding="utf-8")
+    build(cfg)
+    return serve_folder(dest / "output"), dest / "output"
+
+
+def test_edition_switcher_lands_on_the_same_page_or_the_home_with_a_note(two_editions,
+                                                                          browser):
+    base, _ = two_editions
+    page, errors, outside = visit(browser, base + "2023/en/units/highmoor/index.html", base)
+    banner = page.locator(".edition-banner")
+    assert "archived" in banner.inner_text()
+    page.locator(".edition-switch a", has_text="2024").click()
+    page.wait_for_load_state("load")
+    assert page.url == base + "en/units/highmoor/index.html"
+    assert page.locator("h1").inner_text() == "Highmoor"
+    assert page.locator(".edition-banner").count() == 0
+    # "What changed" exists only in 2024: switching lands on 2023's home, whose note shows.
+    page.goto(base + "en/changes/index.html")
+    page.locator(".edition-switch a", has_text="2023").click()
+    page.wait_for_load_state("load")
+    assert page.url == base + "2023/en/index.html#edition-page-missing"
+    assert page.locator("#edition-page-missing").is_visible()
+    page.goto(base + "2023/en/index.html")
+    assert not page.locator("#edition-page-missing").is_visible()
+    assert errors == [] and outside == []
+    page.close()
+
+
+@pytest.mark.parametrize("path", ["en/changes/index.html", "2023/kk/units/highmoor/index.html",
+                                  "kk/index.html"])
+def test_axe_on_edition_pages(two_editions, browser, path):
+    from axe_playwright_python.sync_playwright import Axe
+
+    base, _ = two_editions
+    page, errors, _ = visit(browser, base + path, base)
+    results = Axe().run(page)
+    bad = [f"{v['id']} ({v['impact']}): {v['help']}"
+           for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert bad == [], "\n".join(bad)
+    assert errors == []
+    page.close()

@@ -210,6 +210,8 @@ def _diff(path: list[str], a: Any, b: Any, index: str, out: list[SpecChange]) ->
             elif k not in ka:
                 out.append(SpecChange(index, "changed", " › ".join(path + [k]), "",
                                       _short(kb[k])))
+            elif _step_name(ka[k]) == k and _step_name(kb[k]) == k:
+                _diff(path + [k], ka[k][k], kb[k][k], index, out)   # {classify: {…}}
             else:
                 _diff(path + [k], ka[k], kb[k], index, out)
         if [k for k in ka if k in kb] != [k for k in kb if k in ka]:

@@ -279,6 +279,13 @@ class PageHelpers:
     def has_index(self, index_id: str) -> bool:
         return self.site.indices is not None and index_id in self.site.indices.results.indices
 
+    def search_bundle(self) -> str:
+        """Folder of the search index of this page's edition (each edition has its own)."""
+        links = self.site.editions
+        if links is None or links.searchable(self.site):
+            return self.site.urls.prefix + "pagefind/"
+        return "pagefind/"          # the current edition, indexed at its short addresses
+
     def citation(self) -> str:
         from ..editions.archive import citation_text
 

@@ -21,9 +21,14 @@ from ..errors import AimaqError
 BUNDLE = "pagefind"
 
 
-def search_bundle(files: dict[str, bytes]) -> dict[str, bytes]:
-    """The Pagefind bundle for the site's HTML pages, as {path: bytes} under pagefind/."""
-    pages = {p: b for p, b in files.items() if p.endswith(".html") and b"data-pagefind-body" in b}
+def search_bundle(files: dict[str, bytes], prefix: str = "",
+                  only: set[str] | None = None) -> dict[str, bytes]:
+    """The Pagefind bundle for the site's HTML pages, as {path: bytes} under
+    ``<prefix>pagefind/``. Each edition has its own bundle at its root (``prefix``
+    '2023/'), indexing only its pages (``only``), so results never mix editions."""
+    pages = {p[len(prefix):]: b for p, b in files.items()
+             if p.endswith(".html") and p.startswith(prefix)
+             and (only is None or p in only) and b"data-pagefind-body" in b}
     if not pages:
         return {}
     with tempfile.TemporaryDirectory(prefix="aimaq-search-") as tmp:
@@ -40,9 +45,9 @@ def search_bundle(files: dict[str, bytes]) -> dict[str, bytes]:
             raise AimaqError(f"the search index could not be built: "
                              f"{(proc.stderr or proc.stdout).strip()[:500]}", None, None,
                              "reinstall with 'make site' (it installs pagefind[extended])")
-        bundle = {f"{BUNDLE}/{p.relative_to(out).as_posix()}": p.read_bytes()
+        bundle = {f"{prefix}{BUNDLE}/{p.relative_to(out).as_posix()}": p.read_bytes()
                   for p in sorted(out.rglob("*")) if p.is_file()}
-    entry = f"{BUNDLE}/pagefind-entry.json"
+    entry = f"{prefix}{BUNDLE}/pagefind-entry.json"
     if entry in bundle:
         # Pagefind writes its languages in hash-map order; sort them so builds are identical.
         data = json.loads(bundle[entry])

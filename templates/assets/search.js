@@ -13,7 +13,7 @@
   // search works at a domain root and under a sub-path alike.
   var bundle = new URL(el.dataset.bundle, document.baseURI).pathname;
   /* global PagefindUI */
-  var ui = new PagefindUI({
+  new PagefindUI({
     element: "#search",
     bundlePath: bundle,
     baseUrl: bundle.replace(/pagefind\/$/, ""),
@@ -21,11 +21,4 @@
     showImages: false,
     translations: { placeholder: el.dataset.placeholder }
   });
-  // With several editions, results start limited to this page's edition; the reader can
-  // widen them with the edition filter.
-  if (el.dataset.filter && el.dataset.edition) {
-    var wanted = {};
-    wanted[el.dataset.filter] = [el.dataset.edition];
-    ui.triggerFilters(wanted);
-  }
 })();
