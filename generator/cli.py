@@ -93,8 +93,36 @@ def _build(args: argparse.Namespace) -> int:
           f"({report.files} files, {report.checks} data checks) in {report.seconds:.1f} s, "
           f"{_plural(len(report.warnings), 'warning')}; "
           f"{_plural(len(report.editions), 'edition')}: {', '.join(report.editions)}.")
+    if args.profile:
+        print_profile(report)
     print(f"Open {index.resolve().as_uri()}")
     return 0
+
+
+#: Pipeline stages, grouped as the benchmark reports them (generator.build's stage names).
+PROFILE_GROUPS = [("load", ("data", "checks", "content")), ("compute", ("compute", "protect",
+                  "compare")), ("plan", ("plan",)), ("charts", ("charts",)), ("svg", ("svg",)),
+                  ("render", ("render",)), ("search", ("search",)), ("links", ("links",)),
+                  ("write", ("write",))]
+
+
+def profile_rows(stages: dict[str, float]) -> list[tuple[str, float]]:
+    """Seconds per stage group; stages not in a group are listed under their own name."""
+    rows = [(name, sum(stages.get(s, 0.0) for s in members)) for name, members in
+            PROFILE_GROUPS]
+    known = {s for _, members in PROFILE_GROUPS for s in members}
+    rows += [(s, t) for s, t in stages.items() if s not in known]
+    return rows
+
+
+def print_profile(report) -> None:
+    total = report.seconds or 1.0
+    print(f"{'stage':<10}{'seconds':>9}{'share':>8}")
+    for name, seconds in profile_rows(report.stages):
+        print(f"{name:<10}{seconds:>9.2f}{seconds / total:>8.0%}")
+    print(f"{'total':<10}{report.seconds:>9.2f}"
+          f"   ({report.pages} pages: {1000 * report.seconds / max(report.pages, 1):.1f} ms "
+          "per page)")
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -234,6 +262,8 @@ def parser() -> argparse.ArgumentParser:
     common(b)
     b.add_argument("--out", help="output folder (default: output_dir of site.yaml)")
     b.add_argument("--drafts", action="store_true", help="also build draft editions")
+    b.add_argument("--profile", action="store_true",
+                   help="print the time each pipeline stage took")
     b.set_defaults(func=_build)
 
     c = sub.add_parser("check", help="validate config, data, content, methodology, links "

@@ -83,6 +83,18 @@ def citation_text(config: SiteConfig, edition: Edition, lang: str) -> str:
     return " ".join(p for p in parts if p)
 
 
+def based_on_text(config: SiteConfig) -> str:
+    """The work the site is based on, as a one-line reference."""
+    ref = config.citation.based_on if config.citation else None
+    if ref is None:
+        return ""
+    names = "; ".join(p.name or ", ".join(filter(None, [p.family, p.given]))
+                      for p in ref.authors)
+    where = ", ".join(filter(None, [ref.institution, ref.location]))
+    return " ".join(filter(None, [f"{names} ({ref.year})." if ref.year else f"{names}.",
+                                  f"{ref.title}.", f"{where}." if where else ""]))
+
+
 def _date_time(edition: Edition) -> tuple[int, int, int, int, int, int]:
     if edition.published:
         y, m, d = (int(x) for x in edition.published.split("-"))

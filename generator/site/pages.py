@@ -267,10 +267,14 @@ def _data_page(site: SiteModel, lang: str) -> list[PageSpec]:
     prefix = f"downloads/{ds.edition}/"
     tables = [(t, prefix + f"tables/{t.id}.csv", len(site.downloads[prefix + f"tables/{t.id}.csv"]))
               for t in ds.tables.values()]
-    others = [(name, prefix + name, len(site.downloads[prefix + name]))
-              for name in ("indices.csv", "audit.csv", "sensitivity.csv", "units.csv",
-                           "indicators.csv", "data.json", "csv-metadata.json")
-              if prefix + name in site.downloads]
+    from ..editions.archive import archive_name
+
+    names = [(archive_name(ds.edition), "file_archive"), ("CITATION.cff", "file_citation")] + [
+        (name, "file_" + name.replace(".", "_").replace("-", "_"))
+        for name in ("indices.csv", "audit.csv", "sensitivity.csv", "units.csv",
+                     "indicators.csv", "data.json", "csv-metadata.json")]
+    others = [(name, prefix + name, len(site.downloads[prefix + name]), key)
+              for name, key in names if prefix + name in site.downloads]
     return [PageSpec(
         path=site.urls.page(lang, "data"), lang=lang, template="data.html", key=("data", "index"),
         title=site.s("data_downloads", lang), description=site.s("data_downloads_help", lang),

@@ -7,6 +7,8 @@ builds a URL by hand.
 from __future__ import annotations
 
 import math
+import posixpath
+import re
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,10 @@ from . import urls
 from .pages import PageSpec, SiteModel
 from .editions import MISSING
 from .social import og_image
+
+Markup = jinja2.utils.markupsafe.Markup
+#: Folders shared by every edition, at the site root.
+SITE_WIDE = {"assets", "charts", "downloads", "pagefind"}
 
 # 'wasm-unsafe-eval' lets the search run Pagefind's WebAssembly; it does not allow eval().
 CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
@@ -239,6 +245,31 @@ class PageHelpers:
                 names.append(name)
         return names
 
+    def prose(self, page) -> Markup:
+        """A content page's HTML. Authors write links relative to the short address
+        (<lang>/…); on an edition's permanent pages (one folder deeper) the links that
+        reach the site-wide folders (assets/, charts/, downloads/, pagefind/) are moved
+        one level up, so they resolve the same from both addresses."""
+        html = page.html
+        prefix = self.site.urls.prefix
+        if not prefix:
+            return Markup(html)
+        short = self.spec.path[len(prefix):]
+        start = posixpath.dirname(short)
+
+        def fix(m: re.Match) -> str:
+            url = m.group(2)
+            if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^/|^#", url):
+                return m.group(0)
+            path, rest = re.match(r"([^?#]*)(.*)", url).groups()
+            target = posixpath.normpath(posixpath.join(start, path))
+            if target.split("/", 1)[0] not in SITE_WIDE:
+                return m.group(0)
+            moved = urls.relative(self.spec.path, target)
+            return f'{m.group(1)}="{moved}{rest}"'
+
+        return Markup(re.sub(r'\b(href|src)="([^"]*)"', fix, html))
+
     # -- editions -------------------------------------------------------------------
     def _models(self):
         prev = self.site.previous_model
@@ -290,6 +321,11 @@ class PageHelpers:
         from ..editions.archive import citation_text
 
         return citation_text(self.site.config, self.site.edition, self.lang)
+
+    def based_on(self) -> str:
+        from ..editions.archive import based_on_text
+
+        return based_on_text(self.site.config)
 
     def citation_cff(self) -> str:
         from ..editions.archive import citation_cff
@@ -349,7 +385,8 @@ def render(site: SiteModel, specs: list[PageSpec], env: jinja2.Environment, *,
             h=helpers, link=helpers.link, t=helpers.t, tx=helpers.tx, num=helpers.num,
             csp=CSP, languages=site.config.languages, language_name=fmt.language_name,
             alternates=alternates, urls=site.urls, missing_anchor=MISSING,
-            canonical=urls.absolute(site.config.base_url, site.urls.permalink(spec.path)),
+            canonical=urls.absolute(site.config.base_url, spec.path if spec.rooted
+                                    else site.urls.permalink(spec.path)),
             og_image=urls.absolute(site.config.base_url,
                                    og_image(spec, site.chart_dir(spec.lang))),
         )
