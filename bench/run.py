@@ -82,7 +82,6 @@ def one(kind: str, arg: str, work: Path) -> dict:
         _edit(md, "\n\n", "\n\nA sentence added for the benchmark.\n\n")
         return _build(cfg)
     if kind == "build-csv":
-        _edit(csv, "\n", "\n", 1)
         text = csv.read_text(encoding="utf-8").splitlines()
         head, *rows = text
         csv.write_text("\n".join([head, *rows[1:], rows[0]]) + "\n", encoding="utf-8")

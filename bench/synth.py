@@ -233,6 +233,8 @@ def make_content(template: Path, dst: Path, units: list[dict], n: int) -> None:
 
 def make_region(n: int, out: Path, seed: int = 1, template: Path = ROOT) -> Path:
     """Write a synthetic project of ``n`` units into ``out``; returns its site.yaml."""
+    if n < 2:
+        raise ValueError("a region needs at least two units (Aimaq compares units)")
     rng = np.random.default_rng(seed)
     out = Path(out)
     if out.exists():

@@ -136,10 +136,12 @@ def _check(args: argparse.Namespace) -> int:
         print(f"not checked: {skipped}", file=sys.stderr)
     if report.problems:
         print(f"aimaq check: {_plural(len(report.problems), 'problem')}"
-              + (f" in edition {report.edition}" if report.edition else "") + ".",
+              + (f" in edition{'s' if ',' in report.edition else ''} {report.edition}"
+                 if report.edition else "") + ".",
               file=sys.stderr)
         return 1
-    print(f"Edition {report.edition}: {report.checks} data checks, "
+    print(f"Edition{'s' if ',' in report.edition else ''} {report.edition}: "
+          f"{report.checks} data checks, "
           f"{_plural(report.pages, 'page')} rendered in memory, links and anchors resolve, "
           "every content page is translated. No problems found.")
     return 0

@@ -1,0 +1,90 @@
+"""The benchmark's synthetic regions are valid Aimaq projects for any number of units, and
+a warm build (every cache full) writes exactly the files of a cold one. (Timings live in
+bench/, never in tests.)"""
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.build import build, compute_indices
+from generator.config import load_config
+from generator.data.load import load_dataset
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+from synth import make_region  # noqa: E402
+
+
+def tree(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_synthetic_region_needs_two_units(tmp_path):
+    with pytest.raises(ValueError, match="two units"):
+        make_region(1, tmp_path / "site")
+
+
+@pytest.mark.parametrize("n", [2, 7, 40])
+def test_synthetic_region_is_valid_for_any_size(tmp_path, n):
+    cfg = make_region(n, tmp_path / "site", seed=n)
+    config = load_config(cfg)
+    ds = load_dataset(config.data_path, "2023", base=config.root)
+    assert len(ds.units) == n
+    assert ds.region == "east-kazakhstan"
+    # Every unit-level series of the bundled site exists for every synthetic unit.
+    real = load_dataset(ROOT / "data", "2023", base=ROOT)
+    real_units = set(real.unit_ids())
+    wanted = {(r.indicator, r.category, int(r.year)) for r in real.observations.itertuples()
+              if r.unit in real_units}
+    have = ds.observations[ds.observations["unit"].isin(ds.unit_ids())]
+    for key, rows in have.groupby(["indicator", "category", "year"]):
+        assert len(rows) == n, key
+    assert len({(i, c, int(y)) for i, c, y in
+                have[["indicator", "category", "year"]].itertuples(index=False)}) == len(wanted)
+    geo = json.loads((config.data_path / "2023/geo/synthetic.geojson").read_text())
+    assert len(geo["features"]) == n
+    for lang in ("kk", "ru", "en"):
+        assert len(list((config.content_path / f"2023/{lang}/units").glob("*.md"))) == n
+
+
+def test_synthetic_region_computes_its_indices(tmp_path):
+    cfg = make_region(23, tmp_path / "site")
+    config = load_config(cfg)
+    results = compute_indices(load_dataset(config.data_path, "2023", base=config.root))
+    assert len(results.indices) == len(compute_indices(
+        load_dataset(ROOT / "data", "2023", base=ROOT)).indices)
+
+
+def test_synthetic_region_is_reproducible(tmp_path):
+    a = make_region(9, tmp_path / "a", seed=3).parent
+    b = make_region(9, tmp_path / "b", seed=3).parent
+    c = make_region(9, tmp_path / "c", seed=4).parent
+
+    def data(root: Path) -> dict[str, str]:
+        return {k: v for k, v in tree(root).items() if not k.startswith("site.yaml")}
+
+    assert data(a) == data(b) and data(a) != data(c)
+
+
+def test_a_warm_build_writes_the_same_files_as_a_cold_one(mini, tmp_path):
+    build(mini / "site.yaml", tmp_path / "cold")
+    build(mini / "site.yaml", tmp_path / "warm")
+    assert tree(tmp_path / "cold") == tree(tmp_path / "warm")
+
+
+def test_a_warm_build_of_a_site_with_charts_matches_a_cold_one(tmp_path):
+    cfg = make_region(6, tmp_path / "site")
+    build(cfg, tmp_path / "cold")
+    assert any((cfg.parent / ".cache").rglob("*")), "the cold build filled the cache"
+    build(cfg, tmp_path / "warm")
+    assert tree(tmp_path / "cold") == tree(tmp_path / "warm")
+    shutil.rmtree(cfg.parent / ".cache")
+    build(cfg, tmp_path / "again")
+    assert tree(tmp_path / "again") == tree(tmp_path / "cold")
