@@ -29,6 +29,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from . import cache
 from .config import Edition, SiteConfig, load_config
 from .content.load import Content, load_content
 from .data.checks import CheckResult, run_checks, unexpected
@@ -72,6 +73,7 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)
     stages: dict[str, float] = field(default_factory=dict)
     editions: list[str] = field(default_factory=list)
+    up_to_date: bool = False        # nothing changed since the last build into ``output``
 
     @property
     def seconds(self) -> float:
@@ -194,19 +196,35 @@ class _ReadLog(Dataset):
         return object.__getattribute__(self, name)
 
 
-def compute_indices(dataset: Dataset, reads: set | None = None):
+def compute_indices(dataset: Dataset, reads: set | None = None,
+                    cache_dir: Path | None = None):
     """Every index of the edition's methodology.yaml; None when the edition has none.
 
-    ``reads`` collects the (indicator, table) queries the engine made."""
+    ``reads`` collects the (indicator, table) queries the engine made. With ``cache_dir``,
+    results are kept by the hash of the edition's data folder and the engine's code, so an
+    unchanged edition is never computed twice."""
+    from . import cache
     from .indices import compute
 
     if not (dataset.root / "methodology.yaml").is_file():
         return None
-    if reads is None:
-        return compute(dataset)
+    k = None
+    if cache_dir is not None:
+        k = cache.key(cache.digest_files([dataset.root], dataset.root),
+                      cache.code_digest("indices", "data"))
+        hit = cache.load(cache_dir, "indices", k)
+        if hit is not None:
+            results, seen = hit
+            if reads is not None:
+                reads |= seen
+            return results
     log = _ReadLog(**{f.name: getattr(dataset, f.name) for f in fields(dataset)})
-    log.reads = reads
-    return compute(log)
+    log.reads = set()
+    results = compute(log)
+    if reads is not None:
+        reads |= log.reads
+    cache.store(cache_dir, "indices", k, (results, log.reads)) if k else None
+    return results
 
 
 def make_model(inputs: Inputs, stage: Stages | None = None, *,
@@ -221,7 +239,7 @@ def make_model(inputs: Inputs, stage: Stages | None = None, *,
         if indices is None:
             reads: set = set()
             try:
-                results = compute_indices(dataset, reads)
+                results = compute_indices(dataset, reads, config.root / ".cache")
             except AimaqError as err:
                 if not inputs.edition.draft:
                     raise
@@ -592,6 +610,18 @@ def build(config_path: Path | str = "site.yaml", output: Path | None = None,
     report = BuildReport(output=out)
     stage = Stages(report, progress)
 
+    # A build of the same inputs into the same, complete output folder has nothing to do.
+    cache_dir = config.root / ".cache"
+    with stage("data"):
+        build_id = cache.build_key(config, {"edition": edition_id, "drafts": drafts,
+                                            "preview": preview})
+        previous = cache.output_is_current(cache_dir, out, build_id)
+    if previous is not None:
+        for name, value in previous["summary"].items():
+            setattr(report, name, value)
+        report.up_to_date = True
+        return report
+
     if preview:
         models, built, trees = preview_trees(config, edition_id, stage)
     else:
@@ -603,6 +633,7 @@ def build(config_path: Path | str = "site.yaml", output: Path | None = None,
     link_notes = verify_links(files, trees[0].site, [s for t in trees for s in t.specs], stage,
                               drafts=[e for e in built if config.edition(e).draft])
     with stage("write"):
+        cache.forget_output(cache_dir, out)
         write_site(files, out)
 
     report.checks = sum(len(models[e].inputs.checks) for e in built)
@@ -611,6 +642,9 @@ def build(config_path: Path | str = "site.yaml", output: Path | None = None,
     report.files = len(files)
     report.editions = built
     report.warnings = warnings(*[models[e] for e in built]) + link_notes
+    cache.record_output(cache_dir, out, build_id, files, {
+        "pages": report.pages, "charts": report.charts, "files": report.files,
+        "checks": report.checks, "editions": report.editions, "warnings": report.warnings})
     return report
 
 

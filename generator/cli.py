@@ -89,6 +89,13 @@ def _build(args: argparse.Namespace) -> int:
     index = report.output / "index.html"
     for warning in report.warnings:
         print(f"warning: {warning}")
+    if report.up_to_date:
+        print(f"Nothing changed since the last build: {report.output} is up to date "
+              f"({_plural(report.pages, 'page')}, {_plural(report.charts, 'chart')}, "
+              f"{_plural(len(report.editions), 'edition')}: {', '.join(report.editions)}; "
+              f"checked in {report.seconds:.2f} s).")
+        print(f"Open {index.resolve().as_uri()}")
+        return 0
     print(f"Built {_plural(report.pages, 'page')} and {_plural(report.charts, 'chart')} "
           f"({report.files} files, {report.checks} data checks) in {report.seconds:.1f} s, "
           f"{_plural(len(report.warnings), 'warning')}; "

@@ -57,8 +57,13 @@ class Chart:
 
     # -- spec --------------------------------------------------------------------------------
     def spec_json(self) -> str:
-        """The spec as deterministic JSON (the file and the page embed the same bytes)."""
-        return canonical_json(self.spec)
+        """The spec as deterministic JSON (the file and the page embed the same bytes);
+        made once per chart, however many pages and files show it."""
+        cached = self.__dict__.get("_spec_json")
+        if cached is None:
+            cached = canonical_json(self.spec)
+            self.__dict__["_spec_json"] = cached      # frozen: bypass __setattr__
+        return cached
 
     def spec_island(self) -> Markup:
         """The spec for ``<script type="application/json">`` (safe to place unescaped)."""

@@ -32,6 +32,7 @@ from ..config import SiteConfig, load_config
 from ..content.load import load_content
 from ..data.load import load_dataset
 from ..errors import AimaqError
+from ..cache import forget_output
 from ..output import sync_site, write_site
 from ..site import inputs as page_inputs
 from ..site import render
@@ -112,6 +113,7 @@ class Session:
                 state, result = self._full()
             else:
                 state, result = self._incremental(kind)
+            forget_output(self.config.root / ".cache", self.output)   # no longer a build's
             if self._on_disk is None:
                 write_site(state.files, self.output)
                 result.written = sorted(state.files)
