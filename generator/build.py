@@ -37,6 +37,7 @@ from .data.load import load_dataset
 from .data.model import Dataset
 from .errors import AimaqError
 from .output import check_path, write_site
+from .parallel import fork_map
 from .site import inputs as page_inputs
 from .site import pages, render, urls
 from .site.editions import EditionLinks
@@ -229,9 +230,11 @@ def compute_indices(dataset: Dataset, reads: set | None = None,
 
 def make_model(inputs: Inputs, stage: Stages | None = None, *,
                indices: tuple[Any, set] | None = None,
-               paths: urls.Paths | None = None) -> pages.SiteModel:
+               paths: urls.Paths | None = None, use_cache: bool = True) -> pages.SiteModel:
     """What the pages are made from. ``indices`` = (results, reads) reuses computed indices;
-    ``paths``: where the pages live (default: at the site root, as ``aimaq serve`` shows)."""
+    ``paths``: where the pages live (default: at the site root, as ``aimaq serve`` shows);
+    ``use_cache``: keep and reuse computed results under .cache/ (``aimaq check`` writes
+    nothing, so it does not)."""
     stage = _stages(stage)
     config, dataset = inputs.config, inputs.dataset
     with stage("compute"):
@@ -239,7 +242,8 @@ def make_model(inputs: Inputs, stage: Stages | None = None, *,
         if indices is None:
             reads: set = set()
             try:
-                results = compute_indices(dataset, reads, config.root / ".cache")
+                results = compute_indices(dataset, reads,
+                                          config.root / ".cache" if use_cache else None)
             except AimaqError as err:
                 if not inputs.edition.draft:
                     raise
@@ -254,6 +258,7 @@ def make_model(inputs: Inputs, stage: Stages | None = None, *,
             indices=IndexView(results, dataset) if results is not None else None,
             urls=paths or urls.Paths())
         site.results = results
+        site.cache_dir = config.root / ".cache" if use_cache else None
         site.index_reads = reads
         site.key_figures = pages.home_figures(site, inputs.notes if inputs.edition.draft
                                               else None)
@@ -371,14 +376,33 @@ def render_pages(site: pages.SiteModel, specs: list[pages.PageSpec],
 
 
 def plan_site_charts(site: pages.SiteModel):
-    """Every chart of the site (content/<edition>/charts.yaml), per page and language."""
+    """Every chart of the site (content/<edition>/charts.yaml), per page and language.
+
+    Charts show data and indices, never Markdown: the plan is cached by the hash of what
+    it is made from (the edition's data, and the previous edition's for "what changed",
+    charts.yaml, site.yaml, the interface words and the code), so editing text reuses it."""
     from .charts import find_boundary_file, load_boundaries, load_chart_strings
     from .site.chartplan import plan_charts
 
-    strings = load_chart_strings(site.config.templates_path, site.config.languages)
+    config = site.config
+    cache_dir = site.cache_dir
+    sources = [site.dataset.root, config.content_path / site.edition.id / "charts.yaml",
+               config.root / "site.yaml", config.templates_path / "strings.yaml",
+               config.templates_path / "chart_strings.yaml"]
+    if site.previous_model is not None:
+        sources.append(site.previous_model.dataset.root)
+    k = cache.key(cache.digest_files(sources, config.root),
+                  cache.code_digest("charts", "site", "indices", "data", "editions"),
+                  site.edition.id)
+    hit = cache.load(cache_dir, "chartplan", k)
+    if hit is not None:
+        return hit
+    strings = load_chart_strings(config.templates_path, config.languages)
     boundary_file = find_boundary_file(site.dataset.root)
     boundaries = load_boundaries(boundary_file) if boundary_file else None
-    return plan_charts(site, strings, boundaries)
+    planned = plan_charts(site, strings, boundaries)
+    cache.store(cache_dir, "chartplan", k, planned)
+    return planned
 
 
 def chart_files(site: pages.SiteModel, stage: Stages | None = None) -> dict[str, bytes]:
@@ -392,7 +416,7 @@ def chart_files(site: pages.SiteModel, stage: Stages | None = None) -> dict[str,
     charts = site.charts.all() if getattr(site, "charts", None) else []
     if not charts:
         return {}
-    use_render_cache(site.config.root / ".cache" / "charts")
+    use_render_cache(site.cache_dir / "charts" if site.cache_dir is not None else None)
     with _stages(stage)("svg", total=len(charts)):
         files = all_chart_files([(c, site.chart_dir(c.lang)) for c in charts],
                                 workers=os.cpu_count() or 1)
@@ -453,9 +477,19 @@ def render_trees(trees: list[Tree], stage: Stages | None = None) -> dict[str, by
     files: dict[str, bytes] = {}
     with _stages(stage)("render", total=sum(len(t.specs) for t in trees)) as advance:
         env = render.environment(trees[0].site.config.templates_path)
-        for tree in trees:
-            files.update(render.render(tree.site, tree.specs, env,
-                                       on_page=lambda _path: advance()))
+        alternates = [render.alternates_of(t.specs) for t in trees]
+        jobs = [(i, spec) for i, t in enumerate(trees) for spec in t.specs]
+
+        def page(job) -> bytes:
+            i, spec = job
+            return render.render_page(trees[i].site, spec, env, alternates[i][spec.key])
+
+        def done(n: int) -> None:
+            for _ in range(n):
+                advance()
+
+        for (_, spec), html in zip(jobs, fork_map(page, jobs, done)):
+            files[spec.path] = html
     files.update(shared_files(trees, stage))
     return files
 

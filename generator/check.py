@@ -309,7 +309,7 @@ def _check_edition(config, edition, stage, report: CheckReport) -> None:
     if ready:
         try:
             inputs = B.Inputs(config, edition, dataset, checks, content, strings)
-            site = B.make_model(inputs, stage, indices=indices)
+            site = B.make_model(inputs, stage, indices=indices, use_cache=False)
             specs = B.plan(site, stage)
             files = B.finish(B.render_site(site, specs, stage), stage)
             report.pages += len(specs)

@@ -37,21 +37,36 @@ class _Collector(HTMLParser):
                 self.links.append(d[attr])
 
 
-def _parse(html: bytes) -> _Collector:
+@dataclass(frozen=True)
+class _Page:
+    links: tuple[str, ...]
+    ids: frozenset[str]
+
+
+def _parse(html: bytes) -> _Page:
     c = _Collector()
     c.feed(html.decode("utf-8"))
-    return c
+    return _Page(tuple(c.links), frozenset(c.ids))
 
 
-def _parse_all(files: dict[str, bytes], cache: dict | None) -> dict[str, _Collector]:
-    parsed: dict[str, _Collector] = {}
+def _parse_all(files: dict[str, bytes], cache: dict | None) -> dict[str, _Page]:
+    from ..parallel import fork_map
+
+    parsed: dict[str, _Page] = {}
+    todo: list[str] = []
     for path, data in files.items():
         if not path.endswith(".html"):
             continue
         hit = cache.get(path) if cache is not None else None
-        parsed[path] = hit[1] if hit is not None and hit[0] == data else _parse(data)
-        if cache is not None:
-            cache[path] = (data, parsed[path])
+        if hit is not None and hit[0] == data:
+            parsed[path] = hit[1]
+        else:
+            todo.append(path)
+    for path, page in zip(todo, fork_map(lambda p: _parse(files[p]), todo)):
+        parsed[path] = page
+    if cache is not None:
+        for path, page in parsed.items():
+            cache[path] = (files[path], page)
     if cache is not None:
         for path in set(cache) - set(parsed):
             del cache[path]

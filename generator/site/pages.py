@@ -60,6 +60,7 @@ class SiteModel:
     previous_model: Any = None      # the previous edition's SiteModel
     edition_views: list = field(default_factory=list)  # [(edition id, IndexView)], oldest first
     inputs: Any = None              # the build's Inputs of the edition
+    cache_dir: Any = None           # .cache/ folder for computed results (None: no cache)
 
     def group_members(self, group_id: str) -> list[str]:
         g = self.structured.groups.get(group_id)

@@ -368,38 +368,43 @@ def render(site: SiteModel, specs: list[PageSpec], env: jinja2.Environment, *,
     for spec in specs:
         if only is not None and spec.path not in only:
             continue
-        alternates = by_key[spec.key]
-        helpers = PageHelpers(site, spec, alternates)
-        try:
-            template = env.get_template(spec.template)
-        except jinja2.TemplateNotFound:
-            raise AimaqError(f"template {spec.template!r} not found",
-                             site.config.templates_path, None,
-                             f"add {spec.template} to the templates folder") from None
-        except jinja2.TemplateSyntaxError as exc:
-            raise AimaqError(f"template error: {exc.message}", exc.filename or spec.template,
-                             exc.lineno, "correct the Jinja syntax") from None
-        context = dict(spec.context)
-        context.update(
-            page=spec, site=site, config=site.config, edition=site.edition, lang=spec.lang,
-            h=helpers, link=helpers.link, t=helpers.t, tx=helpers.tx, num=helpers.num,
-            csp=CSP, languages=site.config.languages, language_name=fmt.language_name,
-            alternates=alternates, urls=site.urls, missing_anchor=MISSING,
-            canonical=urls.absolute(site.config.base_url, spec.path if spec.rooted
-                                    else site.urls.permalink(spec.path)),
-            og_image=urls.absolute(site.config.base_url,
-                                   og_image(spec, site.chart_dir(spec.lang))),
-        )
-        try:
-            html = template.render(context)
-        except jinja2.UndefinedError as exc:
-            raise AimaqError(f"template {spec.template!r}: {exc.message}",
-                             site.config.templates_path / spec.template, None,
-                             "use only the variables the page provides") from None
-        files[spec.path] = html.encode("utf-8")
+        files[spec.path] = render_page(site, spec, env, by_key[spec.key])
         if on_page is not None:
             on_page(spec.path)
     return files
+
+
+def render_page(site: SiteModel, spec: PageSpec, env: jinja2.Environment,
+                alternates: dict[str, str]) -> bytes:
+    """One page's HTML; ``alternates``: {language: path} of the same page."""
+    helpers = PageHelpers(site, spec, alternates)
+    try:
+        template = env.get_template(spec.template)
+    except jinja2.TemplateNotFound:
+        raise AimaqError(f"template {spec.template!r} not found",
+                         site.config.templates_path, None,
+                         f"add {spec.template} to the templates folder") from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise AimaqError(f"template error: {exc.message}", exc.filename or spec.template,
+                         exc.lineno, "correct the Jinja syntax") from None
+    context = dict(spec.context)
+    context.update(
+        page=spec, site=site, config=site.config, edition=site.edition, lang=spec.lang,
+        h=helpers, link=helpers.link, t=helpers.t, tx=helpers.tx, num=helpers.num,
+        csp=CSP, languages=site.config.languages, language_name=fmt.language_name,
+        alternates=alternates, urls=site.urls, missing_anchor=MISSING,
+        canonical=urls.absolute(site.config.base_url, spec.path if spec.rooted
+                                else site.urls.permalink(spec.path)),
+        og_image=urls.absolute(site.config.base_url,
+                               og_image(spec, site.chart_dir(spec.lang))),
+    )
+    try:
+        html = template.render(context)
+    except jinja2.UndefinedError as exc:
+        raise AimaqError(f"template {spec.template!r}: {exc.message}",
+                         site.config.templates_path / spec.template, None,
+                         "use only the variables the page provides") from None
+    return html.encode("utf-8")
 
 
 def redirect_page(site: SiteModel, target: str, at: str = "index.html") -> bytes:
