@@ -9,7 +9,7 @@ TSTAMP := $(VENV)/.installed-test
 TOOLS  := .tools
 VNU    := $(TOOLS)/node_modules/vnu-jar/build/dist/vnu.jar
 
-.PHONY: site test serve check compute clean browser java tools
+.PHONY: site test serve check compute clean browser java tools bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,17 @@ browser:
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
+
+## Benchmarks (bench/run.py): the bundled site cold, warm and after one change, synthetic
+## regions of 100, 500 and 2,000 units, Hugo and MkDocs as yardsticks; writes
+## bench/RESULTS.md. Long: the 2,000-unit region alone takes a good while.
+BSTAMP := $(VENV)/.installed-bench
+$(BSTAMP): $(STAMP) pyproject.toml
+	$(BIN)/pip install --quiet -e '.[bench]'
+	touch $@
+
+bench: $(BSTAMP)
+	$(BIN)/python bench/run.py $(if $(SIZES),--sizes $(SIZES),)
 
 ## Build, serve on http://127.0.0.1:8000/, rebuild what a saved file affects and reload.
 serve: $(STAMP)

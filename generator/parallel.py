@@ -35,19 +35,20 @@ def _run(bounds: tuple[int, int]) -> list[Any]:
 
 
 def fork_map(fn: Callable[[Any], Any], items: Sequence[Any],
-             on_done: Callable[[int], None] | None = None) -> list[Any]:
-    """``[fn(x) for x in items]``, in parallel when it pays. ``on_done(n)`` reports
-    progress as chunks of ``n`` items finish."""
+             on_done: Callable[[int], None] | None = None,
+             min_items: int = MIN_ITEMS) -> list[Any]:
+    """``[fn(x) for x in items]``, in parallel when it pays (``min_items`` or more items).
+    ``on_done(n)`` reports progress as chunks of ``n`` items finish."""
     global _JOB
     n = workers()
-    if n <= 1 or len(items) < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
+    if n <= 1 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
         out = []
         for x in items:
             out.append(fn(x))
             if on_done is not None:
                 on_done(1)
         return out
-    size = max(8, len(items) // (n * 4))
+    size = max(1, min(32, len(items) // (n * 4)))
     chunks = [(i, min(i + size, len(items))) for i in range(0, len(items), size)]
     _JOB = (fn, items)
     try:
