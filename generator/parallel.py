@@ -2,7 +2,9 @@
 the machine's cores.
 
 Workers are forked, so they start with everything the parent has already built (the site
-model, the compiled templates) and only their results travel back. Where fork is not
+model, the compiled templates) and only their results travel back. Only pure-Python work
+goes here: the chart renderer runs its own threads, which a forked child does not have,
+so charts are drawn before the pages (every image the pages need is then in memory). Where fork is not
 available (Windows, macOS' default) or the work is small, it runs in this process; the
 results are the same either way, in the same order.
 """

@@ -206,12 +206,13 @@ def all_chart_files(charts: Iterable[tuple[Chart, str]], *, png_image: bool = Tr
     files: dict[str, bytes] = {}
     jobs = list(charts)
     if workers > 1:
-        # Processes, not threads: the renderer holds the GIL while it draws. Forked
-        # workers share the charts already built; their images also land in the disk cache.
-        from ..parallel import fork_map
+        # Threads, not forked processes: the renderer's runtime (its own threads) cannot
+        # survive a fork, and a forked child calling it would hang.
+        from concurrent.futures import ThreadPoolExecutor
 
-        results = fork_map(lambda job: chart_files(job[0], job[1], png_image=png_image),
-                           jobs, min_items=8)
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(lambda job: chart_files(job[0], job[1],
+                                                            png_image=png_image), jobs))
     else:
         results = [chart_files(c, p, png_image=png_image) for c, p in jobs]
     for produced in results:
