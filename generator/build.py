@@ -224,7 +224,8 @@ def compute_indices(dataset: Dataset, reads: set | None = None,
     results = compute(log)
     if reads is not None:
         reads |= log.reads
-    cache.store(cache_dir, "indices", k, (results, log.reads)) if k else None
+    if k is not None:
+        cache.store(cache_dir, "indices", k, (results, log.reads))
     return results
 
 

@@ -100,9 +100,9 @@ def new_edition(config_path: Path | str, edition_id: str, source_id: str | None 
     from .lock import freeze, lock_path
 
     config: SiteConfig = load_config(config_path)
-    site_yaml = config.root / "site.yaml" if Path(config_path).is_dir() or \
-        Path(config_path).name != "site.yaml" and not Path(config_path).is_file() \
-        else Path(config_path)
+    site_yaml = Path(config_path)
+    if site_yaml.is_dir():                      # as load_config reads it
+        site_yaml = site_yaml / "site.yaml"
     if not EDITION_RE.match(edition_id):
         raise AimaqError(f"{edition_id!r} is not a usable edition id", None, None,
                          "use letters, digits, '.', '_' or '-' (e.g. 2024)")
