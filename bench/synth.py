@@ -73,6 +73,8 @@ def make_units(template: dict, n: int, rng) -> tuple[dict, list[dict]]:
         unit = {"id": f"u{i:04d}", "kind": "unit",
                 "type": "city" if rng.random() < 0.2 else "district",
                 "name": unit_names(i)}
+        # Every unit has its square of the synthetic boundary file (make_geo).
+        unit["geo"] = {"shape": unit["name"]["en"], "point": None}
         border = borders[int(rng.integers(len(borders)))]
         if border:
             unit["border"] = border

@@ -37,7 +37,7 @@ from .data.load import load_dataset
 from .data.model import Dataset
 from .errors import AimaqError
 from .output import check_path, write_site
-from .parallel import fork_map
+from .parallel import fork_map, workers
 from .site import inputs as page_inputs
 from .site import pages, render, urls
 from .site.editions import EditionLinks
@@ -420,7 +420,7 @@ def chart_files(site: pages.SiteModel, stage: Stages | None = None) -> dict[str,
     use_render_cache(site.cache_dir / "charts" if site.cache_dir is not None else None)
     with _stages(stage)("svg", total=len(charts)):
         files = all_chart_files([(c, site.chart_dir(c.lang)) for c in charts],
-                                workers=os.cpu_count() or 1)
+                                workers=workers())
     files.update(chart_assets(site.config.languages))
     site.chart_files = files
     return files

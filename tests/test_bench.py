@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from generator.build import build, compute_indices
 from generator.config import load_config
@@ -88,3 +89,29 @@ def test_a_warm_build_of_a_site_with_charts_matches_a_cold_one(tmp_path):
     shutil.rmtree(cfg.parent / ".cache")
     build(cfg, tmp_path / "again")
     assert tree(tmp_path / "again") == tree(tmp_path / "cold")
+
+
+def _unit_maps(cfg: Path) -> dict[str, set[str]]:
+    from generator.build import model_editions, plan_site_charts, select_editions
+
+    config = load_config(cfg)
+    site = model_editions(config, select_editions(config))["2023"]
+    plan = plan_site_charts(site)
+    return {c.highlight: {f["properties"]["unit"] for f in c.spec["datasets"]["geo"]}
+            for c in plan.all() if c.id.startswith("unit-map-") and c.lang == "en"}
+
+
+def test_unit_maps_of_a_large_region_show_the_neighbourhood(tmp_path):
+    """Above charts.yaml's region_up_to, a profile's map draws the unit and its neighbours
+    only, so the size of each map does not grow with the region (no units × units)."""
+    cfg = make_region(48, tmp_path / "site", seed=3)
+    maps = _unit_maps(cfg)
+    assert len(maps) == 48
+    for unit, shown in maps.items():
+        assert unit in shown
+        assert 2 <= len(shown) <= 16, (unit, len(shown))
+    charts_yaml = tmp_path / "site/content/2023/charts.yaml"
+    charts = yaml.safe_load(charts_yaml.read_text(encoding="utf-8"))
+    charts["unit_map"]["extent"] = "region"
+    charts_yaml.write_text(yaml.safe_dump(charts, allow_unicode=True), encoding="utf-8")
+    assert all(len(shown) == 48 for shown in _unit_maps(cfg).values())

@@ -14,6 +14,7 @@ from charts_helpers import LANGS, UNITS, build_all, frame, invented_areas, parts
 
 from generator.charts import (TEMPLATES, canonical_json, format_locale, fresh_templates,
                               load_boundaries, load_chart_strings, map_chart, profile_chart,
+                              profile_summary,
                               ranking_chart, slug, value_text)
 from generator.charts import palette
 from generator.charts.geo import _signed_area
@@ -158,6 +159,32 @@ def test_unit_charts_of_one_kind_share_one_template(strings, boundaries, areas):
                       unit=unit, title="P")
     assert len(specs) == len(UNITS)          # the highlighted unit differs …
     assert TEMPLATES.builds == 3              # … but each kind was built and validated once
+
+
+def test_profile_from_a_summary_is_the_profile_from_all_units(strings):
+    """A site with many units gives each profile its own rows and the parts' summary
+    computed once: the chart is the same as from every unit's rows."""
+    everyone = parts_frame("en")
+    summary = profile_summary(everyone)
+    assert list(summary.columns) == ["part", "min", "median", "max"]
+    for unit, _, _ in UNITS:
+        full = profile_chart(everyone, id="p", lang="en", strings=strings, unit=unit,
+                             title="P")
+        own = profile_chart(everyone[everyone["unit"] == unit], id="p", lang="en",
+                            strings=strings, unit=unit, title="P", summary=summary)
+        assert own.spec_json() == full.spec_json()
+        assert own.description == full.description
+        assert own.data.equals(full.data)
+
+
+def test_map_projection_follows_the_mapped_extent(strings, boundaries, areas):
+    chart = map_chart(frame("en")[["unit", "value"]], id="m", lang="en", strings=strings,
+                      boundaries=boundaries, areas=areas, title="M")
+    lon0, lat0, lon1, lat1 = boundaries.extent(a for a in areas if a.kind == "unit")
+    projection = chart.spec["projection"]
+    assert projection["rotate"][0] == round(-(lon0 + lon1) / 2, 1)
+    low, high = projection["parallels"]
+    assert lat0 < low < high < lat1
 
 
 # -- the pieces ---------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ Public API::
 """
 from .assets import ASSETS_DIR, chart_assets, vega_bundle
 from .builders import (composition_chart, heatmap_chart, map_chart, map_units, profile_chart,
+                       profile_summary,
                        ranking_chart, scatter_chart, sensitivity_chart, short_name,
                        slope_chart,
                        time_series_chart)
@@ -32,7 +33,7 @@ from .texts import ChartStrings, load_chart_strings
 __all__ = [
     "Chart", "Column", "ChartStrings", "Boundaries", "load_chart_strings", "load_boundaries",
     "find_boundary_file", "map_units", "short_name", "ranking_chart", "map_chart",
-    "time_series_chart", "composition_chart", "profile_chart", "heatmap_chart",
+    "time_series_chart", "composition_chart", "profile_chart", "profile_summary", "heatmap_chart",
     "scatter_chart", "sensitivity_chart", "slope_chart", "chart_files", "all_chart_files", "chart_assets",
     "ASSETS_DIR", "vega_bundle", "static_svg", "standalone_svg", "png", "image_size",
     "use_render_cache", "format_locale", "value_text", "canonical_json", "fresh_templates",

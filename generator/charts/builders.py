@@ -24,7 +24,7 @@ from ..data.model import Area, text
 from . import labels as L
 from . import palette as P
 from .geo import Boundaries
-from .jsonspec import TEMPLATES
+from .jsonspec import TEMPLATES, normalise
 from .model import Chart, Column, slug
 from .numbers import value_text
 from .texts import ChartStrings
@@ -398,6 +398,7 @@ def map_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
     do not overlap.
     """
     frame = _frame(data, ["unit"], "map")
+    areas = list(areas)
     categorical = classes is not None
     if categorical and "class" not in frame.columns:
         raise ValueError("map chart with classes: data needs a 'class' column")
@@ -430,7 +431,8 @@ def map_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
                      "has": bool(has), "value_text": shown if has else no_data,
                      "hl": bool(r["hl"]), "point": bool(is_point), "lon": lon, "lat": lat,
                      "lx": lx, "ly": ly})
-    _place_map_labels(rows, frame, boundaries, label_names, width, height)
+    extent = boundaries.extent(a for a in areas if a.kind == "unit")
+    _place_map_labels(rows, frame, boundaries, label_names, extent, width, height)
     features = boundaries.features(a for a in areas if a.kind == "unit")
     words = {k: strings.get(k, lang) for k in ("unit", "value")}
     attribution = strings.get("map_attribution", lang)
@@ -486,8 +488,7 @@ def map_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
             layers += [halo, names]
         chart = alt.layer(*layers).properties(
             datasets=datasets, width=width, height=height,
-            projection=alt.Projection(type="conicEqualArea", parallels=[46, 52],
-                                      rotate=[-82, 0, 0]),
+            projection=alt.Projection(**projection(extent)),
             title=alt.TitleParams(text=attribution, orient="bottom", anchor="end",
                                   fontSize=10, color=P.MUTED, offset=6))
         return _configured(chart, description)
@@ -515,6 +516,8 @@ def map_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
                             subtitle=subtitle)
     spec = TEMPLATES.spec(key, build, datasets={"geo": features, "table": rows},
                           description=alt_words)
+    # The template is shared by maps of any extent: the projection is this map's own.
+    spec["projection"] = normalise(projection(extent))
     cols = ["unit", "name", "class"] if categorical else ["unit", "name", "value"]
     columns = [Column("unit", "id", html=False), Column("name", words["unit"]),
                Column(cols[2], value_label, numeric=not categorical, decimals=decimals)]
@@ -545,11 +548,22 @@ def short_name(name: str) -> str:
     return name
 
 
-def _project(boundaries: Boundaries, lonlat: list[tuple[float, float]], width: int,
-             height: int) -> list[tuple[float, float]]:
+def projection(extent: tuple[float, float, float, float]) -> dict[str, Any]:
+    """An equal-area conic projection for the mapped extent: centred on its middle
+    meridian, standard parallels at a sixth of its height from the top and the bottom
+    (the usual choice for a region; Vega then fits it to the shapes)."""
+    lon0, lat0, lon1, lat1 = extent
+    step = (lat1 - lat0) / 6 or 1.0
+    return {"type": "conicEqualArea",
+            "parallels": [round(lat0 + step, 1), round(lat1 - step, 1)],
+            "rotate": [round(-(lon0 + lon1) / 2, 1), 0, 0]}
+
+
+def _project(extent: tuple[float, float, float, float], lonlat: list[tuple[float, float]],
+             width: int, height: int) -> list[tuple[float, float]]:
     """Approximate pixel positions on the map (a local equirectangular fit of the extent;
     close enough to the conic projection of a region to keep labels apart)."""
-    lon0, lat0, lon1, lat1 = boundaries.bbox
+    lon0, lat0, lon1, lat1 = extent
     pts = [p for p in lonlat if not (math.isnan(p[0]) or math.isnan(p[1]))]
     if pts:
         lon0, lon1 = min(lon0, *(p[0] for p in pts)), max(lon1, *(p[0] for p in pts))
@@ -565,7 +579,8 @@ def _project(boundaries: Boundaries, lonlat: list[tuple[float, float]], width: i
 
 def _place_map_labels(rows: list[dict[str, Any]], frame: pd.DataFrame,
                       boundaries: Boundaries, label_names: Mapping[str, str] | None,
-                      width: int, height: int) -> None:
+                      extent: tuple[float, float, float, float], width: int, height: int
+                      ) -> None:
     """Give every map row a label text, an anchor (lx, ly) and align/dx/dy."""
     shapes = dict(zip(frame["unit"], frame["shape"]))
     options: list[list[tuple[float, float]]] = []
@@ -576,7 +591,7 @@ def _place_map_labels(rows: list[dict[str, Any]], frame: pd.DataFrame,
         else:
             options.append(boundaries.anchors.get(shapes[r["unit"]]) or [(r["lx"], r["ly"])])
     flat = [p for opts in options for p in opts]
-    pixels = iter(_project(boundaries, flat, width, height))
+    pixels = iter(_project(extent, flat, width, height))
     candidates: list[list[L.Candidate]] = []
     spots: list[list[tuple[float, float]]] = []
     for r, opts in zip(rows, options):
@@ -611,30 +626,41 @@ def _spread(n: int, size: int) -> list[int]:
 
 # == unit profile =============================================================================
 
+def profile_summary(data: pd.DataFrame) -> pd.DataFrame:
+    """Minimum, median and maximum of every part over all units (``part``, ``min``,
+    ``median``, ``max``, parts in the order they first appear in ``data``)."""
+    frame = _frame(data, ["part", "value"], "profile")
+    values = frame["value"].map(_num)
+    parts = list(dict.fromkeys(frame["part"]))
+    grouped = values.groupby(frame["part"], sort=False).agg(["min", "median", "max"])
+    return pd.DataFrame({"part": parts,
+                         **{k: [float(grouped.at[p, k]) for p in parts]
+                            for k in ("min", "median", "max")}})
+
+
 def profile_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
                   unit: str, title: str, subtitle: str = "", source: str = "",
                   value_title: str = "", measure: str = "", decimals: int | None = None,
-                  width: int = 420) -> Chart:
+                  summary: pd.DataFrame | None = None, width: int = 420) -> Chart:
     """A unit's partial indices against the minimum, median and maximum of all units.
 
     ``data``: columns ``unit`` (id), ``name`` (unit name in ``lang``), ``part`` (label in
     ``lang``, in display order) and ``value``, for every unit. ``unit``: the id profiled.
+    ``summary``: :func:`profile_summary` of all units, when ``data`` holds the profiled
+    unit's rows only (a site with many units computes it once, not once per unit).
     """
     frame = _frame(data, ["unit", "name", "part", "value"], "profile")
     frame["value"] = frame["value"].map(_num)
-    parts = list(dict.fromkeys(frame["part"]))
-    if unit not in set(frame["unit"]):
+    if summary is None:
+        summary = profile_summary(frame)
+    mine = frame[frame["unit"] == unit]
+    if mine.empty:
         raise ValueError(f"profile chart: unit {unit!r} is not in the data")
-    unit_name = frame.loc[frame["unit"] == unit, "name"].iloc[0]
-    stats = []
-    for i, part in enumerate(parts):
-        sub = frame[(frame["part"] == part) & frame["value"].notna()]
-        own = frame[(frame["part"] == part) & (frame["unit"] == unit)]["value"]
-        v = float(own.iloc[0]) if len(own) else math.nan
-        lo, med, hi = (float(sub["value"].min()), float(sub["value"].median()),
-                       float(sub["value"].max())) if len(sub) else (math.nan,) * 3
-        stats.append({"part": part, "order": i, "min": lo, "median": med, "max": hi,
-                      "value": v})
+    unit_name = mine["name"].iloc[0]
+    own = dict(zip(mine["part"], mine["value"]))
+    stats = [{"part": r.part, "order": i, "min": r.min, "median": r.median, "max": r.max,
+              "value": float(own.get(r.part, math.nan))}
+             for i, r in enumerate(summary.itertuples(index=False))]
     table = pd.DataFrame(stats, columns=["part", "order", "min", "median", "max", "value"])
     fmt = lambda v: value_text(v, lang, decimals, measure)  # noqa: E731
     range_rows = [dict(s, min_text=fmt(s["min"]), max_text=fmt(s["max"]),

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
@@ -36,6 +36,40 @@ class Boundaries:
     centroids: dict[str, tuple[float, float]]  # shapeName → (lon, lat) of the largest ring
     anchors: dict[str, list[tuple[float, float]]]  # shapeName → label positions, best first
     bbox: tuple[float, float, float, float]    # lon0, lat0, lon1, lat1 of all shapes
+    boxes: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)  # by shape
+
+    def extent(self, areas: Iterable[Area]) -> tuple[float, float, float, float]:
+        """lon0, lat0, lon1, lat1 of the areas' shapes and points (the whole file's
+        bbox when none has either)."""
+        boxes = [_area_box(self, a) for a in areas]
+        boxes = [b for b in boxes if b is not None]
+        if not boxes:
+            return self.bbox
+        return (min(b[0] for b in boxes), min(b[1] for b in boxes),
+                max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+    def neighbourhood(self, areas: Iterable[Area], centre: str, margin: float
+                      ) -> list[Area]:
+        """The areas near ``centre`` (an area id), in their order: those whose shape or
+        point falls within the centre's bbox grown on every side by ``margin`` times its
+        width and height. A centre without a shape (a city drawn as a point) is given the
+        median width and height of the shapes."""
+        areas = list(areas)
+        boxes = [_area_box(self, a) for a in areas]
+        own = next((b for a, b in zip(areas, boxes) if a.id == centre), None)
+        if own is None:
+            return areas
+        shaped = [b for b in boxes if b is not None and b[2] > b[0]]
+        width, height = own[2] - own[0], own[3] - own[1]
+        if not (width and height) and shaped:
+            width = sorted(b[2] - b[0] for b in shaped)[len(shaped) // 2]
+            height = sorted(b[3] - b[1] for b in shaped)[len(shaped) // 2]
+        # A shape must reach a hundredth of the unit's size into the grown box: one that
+        # only touches it (give or take rounded coordinates) is not near.
+        x0, x1 = own[0] - width * (margin - 0.01), own[2] + width * (margin - 0.01)
+        y0, y1 = own[1] - height * (margin - 0.01), own[3] + height * (margin - 0.01)
+        return [a for a, b in zip(areas, boxes) if a.id == centre or (
+            b is not None and b[0] < x1 and b[2] > x0 and b[1] < y1 and b[3] > y0)]
 
     def features(self, areas: Iterable[Area]) -> list[dict[str, Any]]:
         """One feature per area with a shape; ``properties.unit`` is the area id."""
@@ -49,6 +83,21 @@ class Boundaries:
                 out.append({"type": "Feature", "properties": {"unit": a.id},
                             "geometry": self.shapes[a.shape]})
         return out
+
+
+def _area_box(boundaries: Boundaries, area: Area
+              ) -> tuple[float, float, float, float] | None:
+    if area.shape and area.shape in boundaries.shapes:
+        return boundaries.boxes[area.shape]
+    if area.point:
+        return (area.point[0], area.point[1], area.point[0], area.point[1])
+    return None
+
+
+def _box(geometry: dict[str, Any]) -> tuple[float, float, float, float]:
+    pts = [p for ring in _outer_rings(geometry) for p in ring]
+    return (min(p[0] for p in pts), min(p[1] for p in pts),
+            max(p[0] for p in pts), max(p[1] for p in pts))
 
 
 def _round_ring(ring: list[list[float]]) -> list[list[float]]:
@@ -123,11 +172,12 @@ def load_boundaries(path: str | Path) -> Boundaries:
         largest = max(_outer_rings(geometry), key=lambda r: abs(_signed_area(r)))
         centroids[name] = _centroid(largest)
         anchors[name] = label_anchors(largest)
-    coords = [p for g in shapes.values() for ring in _outer_rings(g) for p in ring]
-    bbox = (min(p[0] for p in coords), min(p[1] for p in coords),
-            max(p[0] for p in coords), max(p[1] for p in coords)) if coords else (0, 0, 0, 0)
+    boxes = {name: _box(g) for name, g in shapes.items()}
+    bbox = (min(b[0] for b in boxes.values()), min(b[1] for b in boxes.values()),
+            max(b[2] for b in boxes.values()), max(b[3] for b in boxes.values())) \
+        if boxes else (0, 0, 0, 0)
     return Boundaries(path=str(path), shapes=shapes, centroids=centroids, anchors=anchors,
-                      bbox=bbox)
+                      bbox=bbox, boxes=boxes)
 
 
 def label_anchors(ring: list[list[float]], *, grid: int = 36, keep: int = 4

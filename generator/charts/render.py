@@ -173,16 +173,64 @@ def standalone_svg(chart: Chart) -> str:
             f'<g font-family="{escape(STATIC_FONT)}">{"".join(out)}</g>{nested}</svg>')
 
 
+def _png_key(chart: Chart) -> str:
+    return _key("png", chart, canonical_json([chart.title, chart.subtitle, chart.source,
+                                              chart.description, dict(chart.ui)]))
+
+
 def png(chart: Chart) -> bytes:
     """The download as PNG (from :func:`standalone_svg`, at :data:`PNG_SCALE`)."""
-    key = _key("png", chart, canonical_json([chart.title, chart.subtitle, chart.source,
-                                             chart.description, dict(chart.ui)]))
+    key = _png_key(chart)
     hit = _CACHE.get(key)
     if hit is not None:
         return hit
     data = vlc.svg_to_png(standalone_svg(chart), scale=PNG_SCALE)
     _CACHE.put(key, data)
     return data
+
+
+def _missing(chart: Chart, png_image: bool) -> bool:
+    """Whether an image of ``chart`` is in neither cache."""
+    keys = [_key("svg", chart)] + ([_png_key(chart)] if png_image else [])
+    return any(_CACHE.get(k) is None for k in keys)
+
+
+def _draw(job: tuple[Chart, bool]) -> dict[str, bytes]:
+    """In a worker: draw one chart's images; returns them by cache key."""
+    chart, png_image = job
+    out = {_key("svg", chart): static_svg(chart).encode("utf-8")}
+    if png_image:
+        out[_png_key(chart)] = png(chart)
+    return out
+
+
+def draw_images(charts: Iterable[Chart], *, png_image: bool = True, workers: int = 1,
+                min_pool: int = 16) -> int:
+    """Draw the images of ``charts`` missing from the cache, over ``workers`` processes
+    when ``min_pool`` or more are missing; returns how many charts were drawn.
+
+    vl-convert holds the GIL while it draws, so threads run one at a time; and a forked
+    child of a process whose renderer runtime has started hangs. So the workers are
+    *spawned* (fresh interpreters): each starts its own renderer, draws its share and
+    writes the images into the shared disk cache, and the parent keeps them in memory."""
+    todo = list({id(c): c for c in charts if _missing(c, png_image)}.values())
+    if workers <= 1 or len(todo) < min_pool:
+        for chart in todo:
+            _draw((chart, png_image))
+        return len(todo)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # Large charts first, so that no worker is left with a map at the end.
+    todo.sort(key=lambda c: -len(c.spec_json()))
+    with ProcessPoolExecutor(max_workers=workers,
+                             mp_context=multiprocessing.get_context("spawn"),
+                             initializer=use_render_cache,
+                             initargs=(_CACHE.directory,)) as pool:
+        for images in pool.map(_draw, [(c, png_image) for c in todo], chunksize=2):
+            with _CACHE.lock:
+                _CACHE.memory.update(images)
+    return len(todo)
 
 
 def chart_files(chart: Chart, prefix: str, *, png_image: bool = True) -> dict[str, bytes]:
@@ -205,16 +253,8 @@ def all_chart_files(charts: Iterable[tuple[Chart, str]], *, png_image: bool = Tr
     once. Raises if two different charts would write the same path."""
     files: dict[str, bytes] = {}
     jobs = list(charts)
-    if workers > 1:
-        # Threads, not forked processes: the renderer's runtime (its own threads) cannot
-        # survive a fork, and a forked child calling it would hang.
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(lambda job: chart_files(job[0], job[1],
-                                                            png_image=png_image), jobs))
-    else:
-        results = [chart_files(c, p, png_image=png_image) for c, p in jobs]
+    draw_images([c for c, _ in jobs], png_image=png_image, workers=workers)
+    results = [chart_files(c, p, png_image=png_image) for c, p in jobs]
     for produced in results:
         for path, data in produced.items():
             if path in files and files[path] != data:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -26,6 +26,20 @@ class _Strict(BaseModel):
 class IndexRef(_Strict):
     index: str
     part: str = ""
+
+
+class UnitMapRef(IndexRef):
+    """The map on each unit's profile. ``extent``: ``region`` draws every unit with this
+    one outlined; ``neighbours`` only the units near it (within ``margin`` times its size on
+    every side), so that a map's size does not grow with the region; ``auto`` is
+    ``region`` for regions of up to ``region_up_to`` units and ``neighbours`` above."""
+    extent: Literal["auto", "region", "neighbours"] = "auto"
+    region_up_to: int = Field(default=40, ge=1)
+    margin: float = Field(default=1.0, ge=0)
+
+    def neighbours_only(self, units: int) -> bool:
+        return self.extent == "neighbours" or (self.extent == "auto"
+                                               and units > self.region_up_to)
 
 
 class SeriesSpec(_Strict):
@@ -68,7 +82,7 @@ class PageCharts(_Strict):
 class ChartsFile(_Strict):
     home_map: IndexRef | None = None
     changes_slopes: list[IndexRef] = Field(default_factory=list)   # on "what changed"
-    unit_map: IndexRef | None = None
+    unit_map: UnitMapRef | None = None
     unit_profile: IndexRef | None = None
     index_rankings: bool = True
     sensitivity: bool = True
@@ -115,26 +129,48 @@ class _Planner:
         self.strings = strings
         self.boundaries = boundaries
         self.view = site.indices
+        self._names: dict[str, dict[str, str]] = {}
+        self._frames: dict[tuple[str, str], pd.DataFrame] = {}
+        self._usable: dict[tuple[str, str], bool] = {}
+        self._texts: dict[tuple[str, str, str], tuple] = {}
+        self._profiles: dict[tuple[str, str], tuple] = {}
 
     # -- helpers ----------------------------------------------------------------
     def s(self, key: str, lang: str) -> str:
         return self.site.s(key, lang)
 
+    # Per-unit charts ask for the same frames once per unit: each is made once per build,
+    # so planning grows with the units, not with units × units.
     def unit_names(self, lang: str) -> dict[str, str]:
-        return {u.id: text(u.name, lang) for u in self.ds.units}
+        if lang not in self._names:
+            self._names[lang] = {u.id: text(u.name, lang) for u in self.ds.units}
+        return self._names[lang]
 
     def index_frame(self, ref: IndexRef) -> pd.DataFrame:
-        rows = [r for r in self.view.rows.get(ref.index, []) if r.part == ref.part and not r.ref]
-        return pd.DataFrame([{"unit": r.unit, "value": r.value, "class": r.cls,
-                              "year": r.year} for r in rows])
+        key = (ref.index, ref.part)
+        if key not in self._frames:
+            rows = [r for r in self.view.rows.get(ref.index, [])
+                    if r.part == ref.part and not r.ref]
+            self._frames[key] = pd.DataFrame([{"unit": r.unit, "value": r.value,
+                                               "class": r.cls, "year": r.year} for r in rows])
+        return self._frames[key]
 
     def region_value(self, ref: IndexRef) -> float | None:
-        for r in self.view.rows.get(ref.index, []):
-            if r.part == ref.part and r.unit == self.ds.region and not math.isnan(r.value):
-                return r.value
-        return None
+        key = ("@region", ref.index, ref.part)
+        if key not in self._texts:
+            self._texts[key] = next(
+                (r.value for r in self.view.rows.get(ref.index, [])
+                 if r.part == ref.part and r.unit == self.ds.region
+                 and not math.isnan(r.value)), None)
+        return self._texts[key]
 
     def index_texts(self, ref: IndexRef, lang: str) -> tuple[str, str, str, str, int | None]:
+        key = (ref.index, ref.part, lang)
+        if key not in self._texts:
+            self._texts[key] = self._index_texts(ref, lang)
+        return self._texts[key]
+
+    def _index_texts(self, ref: IndexRef, lang: str) -> tuple[str, str, str, str, int | None]:
         res = self.view.results[ref.index]
         meta = res.meta
         title = text(meta.name, lang)
@@ -156,8 +192,11 @@ class _Planner:
     def usable(self, ref: IndexRef | None) -> bool:
         if ref is None or self.view is None or ref.index not in self.view.results.indices:
             return False
-        frame = self.index_frame(ref)
-        return len(frame) >= 2 and frame["value"].notna().sum() >= 2
+        key = (ref.index, ref.part)
+        if key not in self._usable:
+            frame = self.index_frame(ref)
+            self._usable[key] = len(frame) >= 2 and frame["value"].notna().sum() >= 2
+        return self._usable[key]
 
     # -- kinds --------------------------------------------------------------------
     def map(self, cid: str, ref: IndexRef, lang: str, highlight: str | None = None):
@@ -165,8 +204,12 @@ class _Planner:
 
         title, subtitle, source, measure, decimals = self.index_texts(ref, lang)
         frame = self.index_frame(ref)[["unit", "value"]]
+        areas = [a for a in self.ds.areas.values() if a.kind == "unit"]
+        if highlight and isinstance(ref, UnitMapRef) and ref.neighbours_only(len(areas)):
+            areas = self.boundaries.neighbourhood(areas, highlight, ref.margin)
+            frame = frame[frame["unit"].isin({a.id for a in areas})]
         return map_chart(frame, id=cid, lang=lang, strings=self.strings,
-                         boundaries=self.boundaries, areas=self.ds.areas.values(),
+                         boundaries=self.boundaries, areas=areas,
                          title=title, subtitle=subtitle, source=source, measure=measure,
                          decimals=decimals, highlight=highlight,
                          reference=self.region_value(ref),
@@ -188,17 +231,23 @@ class _Planner:
                              reference_id=self.ds.region)
 
     def profile(self, cid: str, index_id: str, unit: str, lang: str):
-        from ..charts import profile_chart
+        from ..charts import profile_chart, profile_summary
 
         res = self.view.results[index_id]
-        names = self.unit_names(lang)
-        rows = [{"unit": r.unit, "name": names.get(r.unit, r.unit),
-                 "part": self.view.part_name(index_id, r.part, lang), "value": r.value}
-                for r in self.view.rows[index_id] if not r.ref]
+        if (index_id, lang) not in self._profiles:
+            names = self.unit_names(lang)
+            everyone = pd.DataFrame(
+                [{"unit": r.unit, "name": names.get(r.unit, r.unit),
+                  "part": self.view.part_name(index_id, r.part, lang), "value": r.value}
+                 for r in self.view.rows[index_id] if not r.ref])
+            self._profiles[index_id, lang] = (
+                everyone, profile_summary(everyone),
+                {u: rows for u, rows in everyone.groupby("unit", sort=False)})
+        everyone, summary, by_unit = self._profiles[index_id, lang]
         title = text(res.meta.name, lang)
         _, subtitle, source, measure, decimals = self.index_texts(IndexRef(index=index_id), lang)
-        return profile_chart(pd.DataFrame(rows), id=cid, lang=lang, strings=self.strings,
-                             unit=unit, title=title, subtitle=subtitle, source=source,
+        return profile_chart(by_unit.get(unit, everyone), id=cid, summary=summary, lang=lang,
+                             strings=self.strings, unit=unit, title=title, subtitle=subtitle, source=source,
                              measure=measure, decimals=decimals)
 
     def heatmap(self, cid: str, index_id: str, lang: str):
