@@ -67,6 +67,12 @@ def _configured(chart: Any, description: str | None) -> Any:
     return chart
 
 
+#: Width (px) of the part names beside a profile: the parts' full names (those of the
+#: dissertation reach ~300 px) rather than the axes' default limit. A name cut to the limit
+#: loses its indicator code, and Vega measures it again and again to find the cut.
+PART_LABEL_LIMIT = 360
+
+
 def _frame(data: pd.DataFrame, required: Sequence[str], kind: str) -> pd.DataFrame:
     missing = [c for c in required if c not in data.columns]
     if missing:
@@ -678,7 +684,8 @@ def profile_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
 
     def build(datasets, params, description):
         unit_param = alt.param(name="unit_name", value=params["unit_name"])
-        y = alt.Y("part:N", title=None, sort=alt.EncodingSortField("order", op="min"))
+        y = alt.Y("part:N", title=None, sort=alt.EncodingSortField("order", op="min"),
+                  axis=alt.Axis(labelLimit=PART_LABEL_LIMIT))
         ranges = alt.Chart(alt.NamedData(name="ranges"))
         tooltip = [alt.Tooltip("part:N", title=words["part"]),
                    alt.Tooltip("min_text:N", title=words["minimum"]),
