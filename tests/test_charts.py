@@ -15,7 +15,8 @@ from charts_helpers import LANGS, UNITS, build_all, frame, invented_areas, parts
 from generator.charts import (TEMPLATES, canonical_json, format_locale, fresh_templates,
                               load_boundaries, load_chart_strings, map_chart, profile_chart,
                               profile_summary,
-                              ranking_chart, slug, value_text)
+                              heatmap_chart, ranking_chart, sensitivity_chart, slug,
+                              value_text)
 from generator.charts import palette
 from generator.charts.geo import _signed_area
 from generator.errors import AimaqError
@@ -185,6 +186,43 @@ def test_map_projection_follows_the_mapped_extent(strings, boundaries, areas):
     assert projection["rotate"][0] == round(-(lon0 + lon1) / 2, 1)
     low, high = projection["parallels"]
     assert lat0 < low < high < lat1
+
+
+def test_long_charts_draw_the_two_ends_and_keep_every_unit_in_the_table(strings):
+    """Above ``shown`` units a ranking draws the first and last ``shown // 2`` bars, a gap
+    row naming how many are left out, and the highlighted unit; its table keeps all."""
+    n = 100
+    df = pd.DataFrame({"unit": [f"u{i:03d}" for i in range(n)],
+                       "name": [f"Unit {i:03d}" for i in range(n)],
+                       "value": [float(i) for i in range(n)]})
+    chart = ranking_chart(df, id="r", lang="en", strings=strings, title="T", shown=10,
+                          highlight="u050")
+    rows = chart.spec["datasets"]["table"]
+    names = [r["name"] for r in rows]
+    assert names[:5] == [f"Unit {i:03d}" for i in (99, 98, 97, 96, 95)]
+    assert names[-5:] == [f"Unit {i:03d}" for i in (4, 3, 2, 1, 0)]
+    assert "Unit 050" in names
+    gaps = [r for r in rows if r["gap"]]
+    assert [g["name"].strip("\u00a0") for g in gaps] == ["… 44 more units …",
+                                                          "… 45 more units …"]
+    assert len(rows) == 13
+    assert len(chart.data) == n                       # the table: every unit, true ranks
+    assert chart.data.loc[chart.data["unit"] == "u000", "rank"].item() == n
+    assert "draws 11 of 100 units" in chart.description
+    full = ranking_chart(df, id="r", lang="en", strings=strings, title="T")
+    assert len(full.spec["datasets"]["table"]) == n and "draws" not in full.description
+
+    ranks = pd.DataFrame({"unit": df["unit"], "name": df["name"],
+                          "nominal_rank": range(1, n + 1), "rank_min": range(1, n + 1),
+                          "rank_max": range(1, n + 1)})
+    sens = sensitivity_chart(ranks, id="s", lang="en", strings=strings, title="S", shown=10)
+    assert len(sens.spec["datasets"]["table"]) == 11 and len(sens.data) == n
+    cells = pd.DataFrame([{"unit": u, "name": u, "column": c, "score": float(i)}
+                          for i, u in enumerate(df["unit"]) for c in ("a", "b")])
+    heat = heatmap_chart(cells, id="h", lang="en", strings=strings, title="H", shown=10)
+    drawn = {r["unit"] for r in heat.spec["datasets"]["table"]}
+    assert drawn == {f"u{i:03d}" for i in (*range(5), *range(95, 100))}
+    assert len(heat.data) == n and "draws 10 of 100 units" in heat.description
 
 
 # -- the pieces ---------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Callable, Any, Iterable, Mapping, Sequence
 
 import altair as alt
 import pandas as pd
@@ -121,6 +121,36 @@ def _ordered(frame: pd.DataFrame, value: str, label: str, descending: bool) -> p
             .drop(columns=["_k", "_n"]).reset_index(drop=True))
 
 
+def _ends(n: int, shown: int | None, keep: Iterable[int] = ()) -> list[int] | None:
+    """Which of ``n`` ordered rows a chart draws: all (``None``) up to ``shown`` rows,
+    above that the first and the last ``shown // 2`` and those in ``keep`` (the
+    highlighted unit). A chart of 2,000 bars is unreadable and slow to draw; the chart's
+    table and CSV keep every row."""
+    if not shown or n <= shown:
+        return None
+    k = max(1, shown // 2)
+    return sorted(set(range(k)) | set(range(n - k, n)) | {p for p in keep if 0 <= p < n})
+
+
+def _gapped(rows: list[dict[str, Any]], positions: list[int],
+            gap: Callable[[int], dict[str, Any]]) -> list[dict[str, Any]]:
+    """``rows`` at ``positions``, with ``gap(count)`` where ``count`` rows are left out."""
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    prev = -1
+    for p in positions + [len(rows)]:
+        if p - prev > 1:
+            row = gap(p - prev - 1)
+            while row["name"] in seen:          # two gaps of one size: keep names distinct
+                row["name"] += "\u00a0"
+            seen.add(row["name"])
+            out.append(row)
+        if p < len(rows):
+            out.append(rows[p])
+        prev = p
+    return out
+
+
 def _describe_extremes(strings: ChartStrings, lang: str, key: str, frame: pd.DataFrame,
                        label: str, decimals: int | None, measure: str) -> str:
     valid = frame[frame["value"].notna()]
@@ -142,13 +172,15 @@ def ranking_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
                   measure: str = "", decimals: int | None = None,
                   highlight: str | None = None, reference: float | None = None,
                   reference_name: str = "", reference_id: str = "",
-                  descending: bool = True, width: int = 420) -> Chart:
+                  descending: bool = True, shown: int | None = None,
+                  width: int = 420) -> Chart:
     """Units sorted by a value, one unit highlighted, the region's value as a rule.
 
     ``data``: columns ``unit`` (id), ``name`` (in ``lang``), ``value`` (NaN = no data).
     ``highlight``: the unit id to emphasise (dark bar, black outline, bold label and value:
     distinguishable in greyscale). ``reference``: the region's value, drawn as a dashed rule
     labelled ``reference_name``. ``measure``: unit of measure for tooltips and the table.
+    ``shown``: draw at most this many bars (see :func:`_ends`); the table keeps all units.
     """
     frame = _frame(data, ["unit", "name", "value"], "ranking")
     frame["value"] = frame["value"].map(_num)
@@ -159,8 +191,15 @@ def ranking_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
     rows = [{
         "unit": r.unit, "name": r.name, "value": r.value, "hl": bool(r.hl),
         "value_text": value_text(r.value, lang, decimals, measure),
-        "rank_text": "" if math.isnan(r.rank) else f"{int(r.rank)} / {count}",
+        "rank_text": "" if math.isnan(r.rank) else f"{int(r.rank)} / {count}", "gap": False,
     } for r in frame.itertuples(index=False)]
+    drawn = _ends(len(rows), shown, [i for i, r in enumerate(rows) if r["hl"]])
+    if drawn is not None:
+        rows = _gapped(rows, drawn, lambda n: {
+            "unit": "", "name": strings.get("gap_row", lang, count=n), "value": None,
+            "hl": False, "value_text": "", "rank_text": "", "gap": True})
+    for i, row in enumerate(rows):
+        row["order"] = i                    # the axis order, whichever layer has the row
     ref_rows = []
     has_ref = reference is not None and not math.isnan(_num(reference))
     if has_ref:
@@ -176,7 +215,7 @@ def ranking_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
     def build(datasets, params, description):
         hl = alt.param(name="hl", value=params["hl"])
         base = alt.Chart(alt.NamedData(name="table"))
-        y = alt.Y("name:N", sort=None, title=None,
+        y = alt.Y("name:N", sort=alt.EncodingSortField("order", op="min"), title=None,
                   axis=alt.Axis(labelFontWeight=alt.expr(
                       "datum.value === hl ? 'bold' : 'normal'"), labelPadding=4))
         tooltip = [alt.Tooltip("name:N", title=words["unit"]),
@@ -196,9 +235,12 @@ def ranking_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
                               **label_style).encode(y=y, x="value:Q", text="value_text:N")
         labels = base.mark_text(**label_style).encode(
             y=y, x="value:Q", text="value_text:N", tooltip=tooltip)
+        # Rows without a value: "no data", or the gap row of a long ranking (which must
+        # reach some layer to have its place on the axis).
         missing = base.transform_filter("!isValid(datum.value)").mark_text(
             align="left", dx=4, baseline="middle", fontSize=11, fontStyle="italic",
-            color=P.MUTED).encode(y=y, x=alt.datum(0), text=alt.value(words["no_data"]))
+            color=P.MUTED).encode(y=y, x=alt.datum(0), text=alt.when(alt.datum.gap).then(
+                alt.value("")).otherwise(alt.value(words["no_data"])))
         ref = alt.Chart(alt.NamedData(name="ref"))
         rule = ref.mark_rule(color=P.REFERENCE, strokeDash=[6, 3], strokeWidth=2).encode(
             x="value:Q", tooltip=[alt.Tooltip("name:N", title=words["unit"]),
@@ -215,6 +257,9 @@ def ranking_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
     if has_ref:
         description += " " + strings.get("describe_reference", lang, name=reference_name,
                                          value=ref_rows[0]["value_text"])
+    if drawn is not None:
+        description += " " + strings.get("describe_shown", lang, shown=len(drawn),
+                                         count=len(frame))
     if highlight and frame["hl"].any():
         row = frame[frame["hl"]].iloc[0]
         if not math.isnan(row["value"]):
@@ -752,12 +797,13 @@ def profile_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
 def heatmap_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
                   title: str, subtitle: str = "", source: str = "", score_title: str = "",
                   decimals: int | None = 2, highlight: str | None = None,
-                  cell_width: int = 56) -> Chart:
+                  shown: int | None = None, cell_width: int = 56) -> Chart:
     """Units × indicators of normalised scores.
 
     ``data``: columns ``unit`` (id), ``name`` (in ``lang``), ``column`` (indicator label in
     ``lang``) and ``score``. Rows keep the order of first appearance of the units, columns
-    that of the indicators.
+    that of the indicators. ``shown``: above this many units, draw the units of the
+    highest and lowest mean scores, by mean (see :func:`_ends`); the table keeps all.
     """
     frame = _frame(data, ["unit", "name", "column", "score"], "heatmap")
     frame["score"] = frame["score"].map(_num)
@@ -768,11 +814,19 @@ def heatmap_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
     lo, hi = frame["score"].min(), frame["score"].max()
     span = (hi - lo) if (hi - lo) > 0 else 1.0
     names = dict(zip(frame["unit"], frame["name"]))
+    drawn_frame = frame
+    by_mean = list(frame.groupby("unit", sort=False)["score"].mean()
+                   .sort_values(ascending=False, kind="mergesort").index)
+    drawn = _ends(len(row_order), shown, [by_mean.index(highlight)]
+                  if highlight in by_mean else [])
+    if drawn is not None:
+        rank = {by_mean[p]: i for i, p in enumerate(drawn)}
+        drawn_frame = frame[frame["unit"].isin(rank)].assign(row_i=frame["unit"].map(rank))
     rows = [{"unit": r.unit, "name": r.name, "column": r.column, "score": r.score,
              "rel": (r.score - lo) / span if not math.isnan(r.score) else None,
              "score_text": value_text(r.score, lang, decimals), "row_i": r.row_i,
              "col_i": r.col_i, "hl": bool(highlight and r.unit == highlight)}
-            for r in frame.itertuples(index=False)]
+            for r in drawn_frame.itertuples(index=False)]
     words = {k: strings.get(k, lang) for k in ("unit", "series", "value")}
     score_label = score_title or strings.get("value", lang)
     key = ["heatmap", lang, words, score_label, cell_width]
@@ -819,6 +873,9 @@ def heatmap_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
             max_value=value_text(top["score"], lang, decimals), min_unit=bottom["name"],
             min_column=bottom["column"], min_value=value_text(bottom["score"], lang, decimals),
             rows=len(row_order), columns=len(col_order))
+    if drawn is not None:
+        description += " " + strings.get("describe_shown", lang, shown=len(drawn),
+                                         count=len(row_order))
     alt_words = strings.get("alt", lang, kind=strings.get("kind_heatmap", lang), title=title,
                             subtitle=subtitle)
     spec = TEMPLATES.spec(key, build, datasets={"table": rows},
@@ -937,7 +994,8 @@ def scatter_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
 
 def sensitivity_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
                       title: str, subtitle: str = "", source: str = "", variants: int = 0,
-                      highlight: str | None = None, width: int = 420) -> Chart:
+                      highlight: str | None = None, shown: int | None = None,
+                      width: int = 420) -> Chart:
     """Each unit's rank range across methodological variants, the main rank as a dot.
 
     ``data``: columns ``unit`` (id), ``name`` (in ``lang``), ``nominal_rank``, ``rank_min``
@@ -961,6 +1019,14 @@ def sensitivity_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartS
              "nominal_text": rank_text(r.nominal_rank),
              "range_text": f"{rank_text(r.rank_min)}–{rank_text(r.rank_max)}"}
             for i, r in enumerate(frame.itertuples(index=False))]
+    drawn = _ends(len(rows), shown, [i for i, r in enumerate(rows) if r["hl"]])
+    if drawn is not None:
+        rows = _gapped(rows, drawn, lambda n: {
+            "unit": "", "name": strings.get("gap_row", lang, count=n), "nominal": None,
+            "min": None, "max": None, "order": 0, "hl": False, "nominal_text": "",
+            "range_text": ""})
+        for i, r in enumerate(rows):
+            r["order"] = i
     names = dict(zip(frame["unit"], frame["name"]))
     words = {k: strings.get(k, lang) for k in ("unit", "nominal_rank", "rank_range", "rank",
                                                "rank_min", "rank_max")}
@@ -1002,6 +1068,9 @@ def sensitivity_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartS
             stable=int((valid["rank_range"] == 0).sum()), count=len(valid),
             widest=widest["name"], widest_min=int(widest["rank_min"]),
             widest_max=int(widest["rank_max"]))
+    if drawn is not None:
+        description += " " + strings.get("describe_shown", lang, shown=len(drawn),
+                                         count=len(frame))
     alt_words = strings.get("alt", lang, kind=strings.get("kind_sensitivity", lang),
                             title=title, subtitle=subtitle)
     spec = TEMPLATES.spec(key, build, datasets={"table": rows},

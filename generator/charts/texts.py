@@ -26,6 +26,8 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "describe_highlight": frozenset({"unit", "rank", "count", "value"}),
     "describe_points": frozenset({"names"}),
     "describe_missing": frozenset({"names"}),
+    "describe_shown": frozenset({"shown", "count"}),
+    "gap_row": frozenset({"count"}),
     "describe_time_series": frozenset({"series", "first_year", "first_value", "last_year",
                                        "last_value", "max_year", "max_value"}),
     "describe_composition": frozenset({"top", "top_value", "bottom", "bottom_value",
@@ -47,6 +49,7 @@ REQUIRED = (
     "kind_heatmap", "kind_scatter", "kind_sensitivity", "unit", "value", "rank", "year",
     "series", "category", "part", "minimum", "median", "maximum", "nominal_rank", "rank_min",
     "rank_max", "rank_range", "no_data", "none", "and", "reference_label", "map_attribution",
+    "gap_row",
     *[k for k in PLACEHOLDERS if k.startswith("describe_")], "describe_empty",
 )
 

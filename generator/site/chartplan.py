@@ -85,6 +85,9 @@ class ChartsFile(_Strict):
     unit_map: UnitMapRef | None = None
     unit_profile: IndexRef | None = None
     index_rankings: bool = True
+    # Charts of all units (rankings, rank ranges, heatmaps) draw every unit up to this
+    # many; above, the two ends of the list (their tables keep every unit).
+    chart_rows: int = Field(default=40, ge=4)
     sensitivity: bool = True
     heatmaps: list[HeatmapSpec] = Field(default_factory=list)
     scatters: list[ScatterSpec] = Field(default_factory=list)
@@ -129,6 +132,7 @@ class _Planner:
         self.strings = strings
         self.boundaries = boundaries
         self.view = site.indices
+        self.rows: int | None = None            # charts.yaml: chart_rows
         self._names: dict[str, dict[str, str]] = {}
         self._frames: dict[tuple[str, str], pd.DataFrame] = {}
         self._usable: dict[tuple[str, str], bool] = {}
@@ -224,6 +228,7 @@ class _Planner:
         frame = pd.DataFrame({"unit": frame["unit"], "name": frame["unit"].map(names),
                               "value": frame["value"]})
         return ranking_chart(frame, id=cid, lang=lang, strings=self.strings, title=title,
+                             shown=self.rows,
                              subtitle=subtitle, source=source, measure=measure,
                              decimals=decimals, highlight=highlight,
                              reference=self.region_value(ref),
@@ -259,6 +264,7 @@ class _Planner:
                 for r in self.view.rows[index_id] if not r.ref]
         title, subtitle, source, _, decimals = self.index_texts(IndexRef(index=index_id), lang)
         return heatmap_chart(pd.DataFrame(rows), id=cid, lang=lang, strings=self.strings,
+                             shown=self.rows,
                              title=title, subtitle=subtitle, source=source,
                              decimals=decimals if decimals is not None else 2)
 
@@ -308,6 +314,7 @@ class _Planner:
                               "rank_min": summary["rank_min"], "rank_max": summary["rank_max"]})
         title = f"{self.s('sensitivity', lang)}: {text(self.view.results[sens.target].meta.name, lang)}"
         return sensitivity_chart(frame, id=cid, lang=lang, strings=self.strings, title=title,
+                                 shown=self.rows,
                                  subtitle=self.s("rank_range", lang),
                                  source="Aimaq", variants=int(sens.variants["variant"].nunique()))
 
@@ -383,6 +390,7 @@ def plan_charts(site, strings, boundaries) -> ChartPlan:
     if site.indices is None:
         return plan
     p = _Planner(site, strings, boundaries)
+    p.rows = spec.chart_rows
     idx = frozenset({INDICES})
     for lang in site.config.languages:
         if p.usable(spec.home_map) and boundaries is not None:
