@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 import threading
+import types
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 from xml.sax.saxutils import escape
 
 import altair as alt
@@ -223,14 +226,31 @@ def draw_images(charts: Iterable[Chart], *, png_image: bool = True, workers: int
 
     # Large charts first, so that no worker is left with a map at the end.
     todo.sort(key=lambda c: -len(c.spec_json()))
-    with ProcessPoolExecutor(max_workers=workers,
-                             mp_context=multiprocessing.get_context("spawn"),
-                             initializer=use_render_cache,
-                             initargs=(_CACHE.directory,)) as pool:
+    with _plain_main(), ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+            initializer=use_render_cache, initargs=(_CACHE.directory,)) as pool:
         for images in pool.map(_draw, [(c, png_image) for c in todo], chunksize=2):
             with _CACHE.lock:
                 _CACHE.memory.update(images)
     return len(todo)
+
+
+@contextmanager
+def _plain_main() -> Iterator[None]:
+    """Start spawned workers without re-running the caller's ``__main__``.
+
+    A spawned child imports the parent's main script first (as ``__mp_main__``); a script
+    that calls :func:`generator.build.build` at its top level, without the usual
+    ``if __name__ == "__main__":`` guard, would then build again in every worker. The
+    workers need nothing from ``__main__`` (the job is a function of this module), so the
+    parent shows them an empty one while the pool runs."""
+    saved = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if saved is not None:
+            sys.modules["__main__"] = saved
 
 
 def chart_files(chart: Chart, prefix: str, *, png_image: bool = True) -> dict[str, bytes]:
