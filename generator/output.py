@@ -39,9 +39,20 @@ def check_path(rel: str) -> str:
     return rel
 
 
-def _target(root: Path, rel: str) -> Path:
+def _target(root: Path, rel: str, folders: dict[str, Path] | None = None) -> Path:
+    """Where ``rel`` is written under ``root`` (resolved: a symbolic link inside the
+    output folder cannot lead outside it). ``folders`` memoises resolved folders, since
+    a site has far fewer folders than files."""
     check_path(rel)
-    target = (root / rel).resolve()
+    folder, _, name = rel.rpartition("/")
+    parent = folders.get(folder) if folders is not None else None
+    if parent is None:
+        parent = (root / folder).resolve() if folder else root
+        if folders is not None:
+            folders[folder] = parent
+    target = parent / name
+    if target.is_symlink():
+        target = target.resolve()
     if root not in target.parents:
         raise OutputPathError(f"refusing to write {rel!r} outside the output folder {root}",
                               None, None, "use plain relative file names")
@@ -96,7 +107,8 @@ def sync_site(files: dict[str, bytes], output: Path,
     """
     output = Path(output).resolve()
     output.mkdir(parents=True, exist_ok=True)
-    targets = {rel: _target(output, rel) for rel in files}
+    folders: dict[str, Path] = {}
+    targets = {rel: _target(output, rel, folders) for rel in files}
     written: list[str] = []
     for rel in sorted(files):
         data = files[rel]

@@ -11,6 +11,8 @@ removed, so an edited page can never inject script into the site.
 """
 from __future__ import annotations
 
+import functools
+
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -168,9 +170,17 @@ def load_page(file: Path, lang_dir: Path, lang: str, unit_ids: list[str] | None,
     except UnicodeDecodeError as exc:
         raise ContentError(f"the file is not UTF-8 text (byte {exc.start})", display, 1,
                            "save it as UTF-8") from None
+    meta, body, html = _parsed(text, file, display)
+    return Page(path=display, lang=lang, kind=kind, slug=slug, meta=meta.model_copy(),
+                html=html, source=body)
+
+
+@functools.lru_cache(maxsize=8192)
+def _parsed(text: str, file: Path, display: Path) -> tuple["FrontMatter", str, str]:
+    """Front matter, body and HTML of a page's text: ``aimaq serve`` re-reads the whole
+    edition after an edit, and only the edited file is parsed again."""
     meta, body, _ = parse_page(text, file, display)
-    return Page(path=display, lang=lang, kind=kind, slug=slug, meta=meta,
-                html=render_markdown(body), source=body)
+    return meta, body, render_markdown(body)
 
 
 def load_content(content_dir: Path, edition: str, languages: list[str],

@@ -6,6 +6,8 @@ builds a URL by hand.
 """
 from __future__ import annotations
 
+import functools
+
 import math
 import posixpath
 import re
@@ -50,7 +52,10 @@ def load_strings(templates_dir: Path, languages: list[str]) -> dict[str, dict[st
     return doc.data
 
 
+@functools.lru_cache(maxsize=8)
 def environment(templates_dir: Path) -> jinja2.Environment:
+    """The template environment of a templates folder, kept between builds (``aimaq
+    serve``): compiled templates are reused, and Jinja reloads any whose file changed."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default=True),

@@ -5,6 +5,8 @@ a card of the site's title in its language, rendered offline at build time.
 """
 from __future__ import annotations
 
+import functools
+
 import textwrap
 from xml.sax.saxutils import escape
 
@@ -35,13 +37,19 @@ def card_svg(title: str, subtitle: str, font: str) -> str:
 
 def og_cards(config) -> dict[str, bytes]:
     """One preview card per language: assets/og/<lang>.png."""
-    import vl_convert as vlc
-
     from ..charts.render import STATIC_FONT
 
-    return {f"assets/og/{lang}.png": vlc.svg_to_png(card_svg(
+    return {f"assets/og/{lang}.png": _png(card_svg(
         text(config.title, lang), text(config.description, lang), STATIC_FONT))
         for lang in config.languages}
+
+
+@functools.lru_cache(maxsize=64)
+def _png(svg: str) -> bytes:
+    """The card as PNG, drawn once per text (rebuilds of ``aimaq serve`` reuse it)."""
+    import vl_convert as vlc
+
+    return vlc.svg_to_png(svg)
 
 
 def og_image(spec, chart_dir: str) -> str:
