@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import parse_pattern
 
 
 @lru_cache(maxsize=None)
@@ -37,8 +37,24 @@ def number(value: float | None, lang: str, decimals: int | None = None) -> str:
         return "–"
     if decimals is None:
         decimals = decimals_of(float(value))
-    return format_decimal(round(float(value), decimals) + 0.0, format=_pattern(decimals),
-                          locale=lang)
+    return _formatted(round(float(value), decimals) + 0.0, lang, decimals)
+
+
+@lru_cache(maxsize=1 << 16)
+def _formatted(value: float, lang: str, decimals: int) -> str:
+    """babel's format_decimal with the parsed locale and pattern kept: pages format tens of
+    thousands of numbers, many of them twice (an edition's pages at two addresses)."""
+    return _number_pattern(decimals).apply(value, _locale(lang))
+
+
+@lru_cache(maxsize=None)
+def _locale(lang: str) -> Locale:
+    return Locale.parse(lang)
+
+
+@lru_cache(maxsize=None)
+def _number_pattern(decimals: int):
+    return parse_pattern(_pattern(decimals))
 
 
 def signed(value: float | None, lang: str, decimals: int | None = None) -> str:
