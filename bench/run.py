@@ -3,7 +3,8 @@ MkDocs as yardsticks, and check the targets of docs (bench/RESULTS.md).
 
     python bench/run.py [--sizes 100 500 2000] [--json bench/results.json] [--md bench/RESULTS.md]
 
-Each scenario runs in its own process (so peak memory is its own): the bundled site cold
+Each scenario runs in its own process (so peak memory is its own, counted over the process
+and the workers it starts, sampled from /proc): the bundled site cold
 (empty cache) and warm (nothing changed), one Markdown page and one CSV changed (the
 incremental rebuild of ``aimaq serve``, and a full ``aimaq build`` after the change), and
 synthetic regions of N units in three languages, built cold. Generated projects live in a
@@ -21,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -41,9 +43,56 @@ def _copy_bundled(dest: Path) -> Path:
 
 
 def _peak_mib() -> float:
+    """The largest of: this process's peak, any finished child's peak, and the sampled
+    sum over this process and its live workers (:class:`TreeMemory`)."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(own, kids) / 1024
+    return max(own / 1024, kids / 1024, TREE.peak_mib)
+
+
+class TreeMemory(threading.Thread):
+    """Samples the resident memory of this process and all its descendants (the chart
+    and page workers run beside it, so their memory adds up) from /proc."""
+
+    def __init__(self, every: float = 0.25) -> None:
+        super().__init__(daemon=True)
+        self.every = every
+        self.peak_mib = 0.0
+
+    @staticmethod
+    def _tree(pid: int) -> list[int]:
+        out, todo = [], [pid]
+        while todo:
+            p = todo.pop()
+            out.append(p)
+            for task in Path(f"/proc/{p}/task").glob("*/children"):
+                try:
+                    todo += [int(c) for c in task.read_text().split()]
+                except OSError:
+                    pass
+        return out
+
+    @staticmethod
+    def _rss_kib(pid: int) -> int:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        except OSError:
+            pass
+        return 0
+
+    def run(self) -> None:
+        if not Path("/proc/self/status").exists():
+            return
+        me = os.getpid()
+        while True:
+            total = sum(self._rss_kib(p) for p in self._tree(me))
+            self.peak_mib = max(self.peak_mib, total / 1024)
+            time.sleep(self.every)
+
+
+TREE = TreeMemory()
 
 
 def _build(cfg: Path) -> dict:
@@ -107,6 +156,7 @@ def one(kind: str, arg: str, work: Path) -> dict:
 
 
 def _child(kind: str, arg: str) -> None:
+    TREE.start()
     with tempfile.TemporaryDirectory(prefix="aimaq-bench-") as tmp:
         out = one(kind, arg, Path(tmp))
     out["peak_mib"] = _peak_mib()

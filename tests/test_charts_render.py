@@ -85,6 +85,59 @@ def test_downloads_have_title_and_source_and_png(strings):
     assert "charts/ru/rank-test.png" not in no_png
 
 
+def _fresh_memory(directory=None):
+    R._CACHE.memory.clear()
+    R.use_render_cache(directory)
+
+
+def test_worker_processes_draw_the_same_images(strings, tmp_path):
+    """Images drawn in spawned workers are byte for byte those drawn in this process, and
+    land in the disk cache the workers share."""
+    charts = [ranking(strings, lang=lang, id=f"r{i}", highlight=unit)
+              for i, (lang, unit) in enumerate(
+                  (lang, unit) for lang in LANGS for unit in ("a", "b", "c"))]
+    try:
+        _fresh_memory()
+        here = R.all_chart_files([(c, "charts") for c in charts], workers=1)
+        _fresh_memory(tmp_path / "cache")
+        assert R.draw_images(charts, workers=2, min_pool=1) == len(charts)
+        assert len(list((tmp_path / "cache").rglob("*"))) > len(charts)
+        _fresh_memory(tmp_path / "cache")           # the disk cache alone has them now
+        assert R.draw_images(charts, workers=2, min_pool=1) == 0
+        pooled = R.all_chart_files([(c, "charts") for c in charts], workers=2)
+    finally:
+        _fresh_memory()
+    assert pooled == here
+
+
+def test_a_script_without_a_main_guard_is_not_run_again_by_the_workers(tmp_path):
+    """Spawned workers import the parent's main script unless told otherwise: a script
+    that draws charts at its top level must not run again in each worker."""
+    marker = tmp_path / "runs.txt"
+    script = tmp_path / "script.py"
+    script.write_text(f"""
+import sys
+sys.path.insert(0, {str(ROOT / "tests")!r})
+from pathlib import Path
+with open({str(marker)!r}, "a") as f:
+    f.write("run\\n")
+from test_charts_render import ranking, LANGS, ROOT
+from generator.charts import load_chart_strings
+from generator.charts import render as R
+strings = load_chart_strings(ROOT / "templates", LANGS)
+charts = [ranking(strings, lang=l, id=l) for l in LANGS]
+print(R.draw_images(charts, workers=2, min_pool=1))
+""", encoding="utf-8")
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                         cwd=ROOT, timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert out.stdout.split() == ["3"]
+    assert marker.read_text().split() == ["run"]
+
+
 def test_map_renders_with_its_attribution(strings):
     boundaries = load_boundaries(ROOT / "data/2023/geo/east_kazakhstan_adm2_2017.geojson")
     areas = [Area(id="a", kind="unit", name={"en": "Abai"}, shape="Abayskiy"),
