@@ -48,8 +48,9 @@ class IndexView:
             base, part = _audit_key(r.index)
             year = int(r.year) if not pd.isna(r.year) else 0
             audit[(base, part, r.unit, year)] = r
-        self._audit = audit
         self.rows: dict[str, list[IndexRow]] = {}
+        self._by_unit: dict[str, list[IndexRow]] | None = None   # built on first use
+        self._audit_by_index: dict[str, list] | None = None
         units = set(dataset.unit_ids())
         for index_id, res in results.indices.items():
             rows = []
@@ -84,16 +85,24 @@ class IndexView:
         return list(self.results.indices.values())
 
     def for_unit(self, unit_id: str) -> list[IndexRow]:
-        out = []
-        for index_id in self.results.indices:
-            out.extend(r for r in self.rows[index_id] if r.unit == unit_id)
-        return out
+        """A unit's rows of every index, in the order of the indices (grouped once: every
+        profile asks)."""
+        if self._by_unit is None:
+            self._by_unit = {}
+            for index_id in self.results.indices:
+                for r in self.rows[index_id]:
+                    self._by_unit.setdefault(r.unit, []).append(r)
+        return list(self._by_unit.get(unit_id, []))
 
     def audit_rows(self, index_id: str) -> list:
         """Every audit row of an index (including values that could not be computed)."""
-        a = self.results.audit
-        base = a["index"].astype(str).str.split(":").str[0]
-        return list(a[base == index_id].itertuples(index=False))
+        if self._audit_by_index is None:
+            a = self.results.audit
+            base = a["index"].astype(str).str.split(":").str[0]
+            self._audit_by_index = {}
+            for key, row in zip(base, a.itertuples(index=False)):
+                self._audit_by_index.setdefault(key, []).append(row)
+        return list(self._audit_by_index.get(index_id, []))
 
     def status_counts(self, index_id: str) -> dict[str, int]:
         counts: dict[str, int] = {}

@@ -62,20 +62,38 @@ class SiteModel:
     inputs: Any = None              # the build's Inputs of the edition
     cache_dir: Any = None           # .cache/ folder for computed results (None: no cache)
 
+    # Groups and targets are asked for once per page (every unit's profile lists the
+    # recommendations that concern it): each is worked out once per model, so planning
+    # grows with the units, not with units × units.
     def group_members(self, group_id: str) -> list[str]:
-        g = self.structured.groups.get(group_id)
-        results = self.indices.results if self.indices else None
-        return group_members(g, self.dataset.areas.values(), results) if g else []
+        memo = self.__dict__.setdefault("_members", {})
+        if group_id not in memo:
+            g = self.structured.groups.get(group_id)
+            results = self.indices.results if self.indices else None
+            memo[group_id] = group_members(g, self.dataset.areas.values(), results) \
+                if g else []
+        return list(memo[group_id])
 
     def targets_of(self, rec) -> list[str]:
         """Unit ids a recommendation concerns (all units for 'all')."""
-        out: list[str] = []
+        out: dict[str, None] = {}
         for t in rec.targets:
             if t == "all":
                 return self.dataset.unit_ids()
             members = self.group_members(t) if t in self.structured.groups else [t]
-            out.extend(u for u in members if u not in out)
-        return out
+            out.update(dict.fromkeys(members))
+        return list(out)
+
+    def recommendations_for(self, unit_id: str) -> list:
+        """The recommendations that concern a unit, in their order."""
+        memo = self.__dict__.get("_by_unit")
+        if memo is None:
+            memo = {}
+            for r in self.structured.recommendations:
+                for u in self.targets_of(r):
+                    memo.setdefault(u, []).append(r)
+            self.__dict__["_by_unit"] = memo
+        return list(memo.get(unit_id, []))
 
     def chart_dir(self, lang: str) -> str:
         """Folder of the edition's chart files (shared by its permalink and short pages)."""
@@ -164,8 +182,7 @@ def _unit_pages(site: SiteModel, lang: str) -> list[PageSpec]:
             description=(page.meta.description if page else "") or
             f"{name} ({type_label}): {site.s('key_figures', lang).lower()}",
             context={"unit": area, "page_content": page,
-                     "recommendations": [r for r in site.structured.recommendations
-                                         if area.id in site.targets_of(r)],
+                     "recommendations": site.recommendations_for(area.id),
                      "unit_figures": site.figures.by_table(area.id),
                      "similar": site.similar[0].get(area.id, []),
                      "similar_basis": site.similar[1],
