@@ -208,6 +208,7 @@ def audit_ordering(a: AuditSpec, comp: Computed, dataset: Dataset) -> list[dict[
         misplaced = set(M.misplaced_in_order(have["value"].to_numpy(dtype=float),
                                              [level[c] for c in have["class"]]))
         ranges = have.groupby("class")["value"].agg(["min", "max"])
+        position = {u: i for i, u in reversed(list(enumerate(have["unit"])))}
         for i, r in v.iterrows():
             if r["class"] not in level:
                 st, why = _decide(a, "not-reproducible", "", r["unit"], part,
@@ -215,7 +216,7 @@ def audit_ordering(a: AuditSpec, comp: Computed, dataset: Dataset) -> list[dict[
                 rows.append(_row(comp.spec.id, part, r["unit"], int(r["year"]), "", "",
                                  st, why))
                 continue
-            pos = int(have.index[have["unit"] == r["unit"]][0])
+            pos = position[r["unit"]]
             if pos in misplaced:
                 inside = [c for c in order if c != r["class"] and c in ranges.index
                           and ranges.loc[c, "min"] <= r["value"] <= ranges.loc[c, "max"]]

@@ -275,8 +275,7 @@ def normalise(frame: Frame, spec: NormaliseSpec, ctx: StepContext) -> tuple[Fram
                 new.append(r)
             continue
         # methods over time, one unit at a time
-        for unit in dict.fromkeys(rows["unit"]):
-            r = rows[rows["unit"] == unit]
+        for unit, r in rows.groupby("unit", sort=False):
             series = dict(zip(r["year"].astype(int), r["value"].astype(float)))
             base = r.iloc[0].to_dict()
             try:
@@ -484,8 +483,7 @@ def count(frame: Frame, spec: CountSpec, ctx: StepContext) -> tuple[Frame, str]:
     keys = frame.keys()
     records, notes = [], []
     policy = ctx.index.missing
-    for unit in dict.fromkeys(df["unit"]):
-        sub = df[df["unit"] == unit]
+    for unit, sub in df.groupby("unit", sort=False):
         labels = dict(zip(zip(sub["input"], sub["part"]), sub["label"]))
         present = [k for k in keys if labels.get(k)]
         absent = [_label(k) for k in keys if not labels.get(k)]
