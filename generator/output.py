@@ -25,6 +25,42 @@ class OutputPathError(AimaqError):
     """A page or file would be written outside the output folder."""
 
 
+class Stored:
+    """A file of the site whose bytes stay on disk until it is written: a chart image in
+    the content-addressed render cache. A large site has thousands of images; holding them
+    all in memory until the write would make memory grow with units × charts.
+
+    Equal to a Stored of the same file, or to any bytes or Stored of equal content."""
+    __slots__ = ("path",)
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+
+    def read(self) -> bytes:
+        return self.path.read_bytes()
+
+    def __len__(self) -> int:
+        return self.path.stat().st_size
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Stored):
+            return self.path == other.path or self.read() == other.read()
+        if isinstance(other, (bytes, bytearray)):
+            return self.read() == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.path)
+
+    def __repr__(self) -> str:
+        return f"Stored({str(self.path)!r})"
+
+
+def content(data: "bytes | Stored") -> bytes:
+    """The bytes of a site file, read from disk when it is :class:`Stored`."""
+    return data.read() if isinstance(data, Stored) else data
+
+
 def check_path(rel: str) -> str:
     """``rel`` if it is a safe relative path inside the output folder, else an error."""
     bad = (not rel or "\\" in rel or "\x00" in rel or rel.startswith("/")
@@ -70,7 +106,11 @@ def write_site(files: dict[str, bytes], output: Path) -> None:
         for rel in sorted(files):
             target = _target(staging, rel)
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(files[rel])
+            data = files[rel]
+            if isinstance(data, Stored):
+                shutil.copyfile(data.path, target)
+            else:
+                target.write_bytes(data)
         os.chmod(staging, 0o755)
         old = None
         if output.exists():
@@ -115,6 +155,7 @@ def sync_site(files: dict[str, bytes], output: Path,
         target = targets[rel]
         if previous is not None and previous.get(rel) == data and target.is_file():
             continue
+        data = content(data)
         if target.is_file() and target.read_bytes() == data:
             continue
         _write_atomic(target, data)

@@ -17,6 +17,7 @@ from generator.charts import (chart_assets, chart_files, load_boundaries, load_c
 from generator.charts import render as R
 from generator.charts.assets import ASSETS_DIR
 from generator.data.model import Area
+from generator.output import content
 from generator.site import format as fmt
 from generator.site import urls
 from generator.site.render import CSP, environment
@@ -77,7 +78,7 @@ def test_downloads_have_title_and_source_and_png(strings):
     files = chart_files(chart, "charts/ru")
     assert sorted(files) == sorted(f"charts/ru/rank-test.{e}" for e in
                                    ("json", "csv", "static.svg", "svg", "png"))
-    assert files["charts/ru/rank-test.png"][:8] == b"\x89PNG\r\n\x1a\n"
+    assert content(files["charts/ru/rank-test.png"])[:8] == b"\x89PNG\r\n\x1a\n"
     assert json.loads(files["charts/ru/rank-test.json"]) == chart.spec
     assert files["charts/ru/rank-test.csv"].startswith("\ufeff".encode("utf-8"))
     assert R.image_size(chart)[0] > 100

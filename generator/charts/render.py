@@ -57,20 +57,28 @@ class _Cache:
         self.directory: Path | None = None
         self.lock = threading.Lock()
 
+    def path(self, key: str) -> Path | None:
+        """The disk cache's file for ``key``, if it holds one."""
+        if self.directory is None:
+            return None
+        path = self.directory / key[:2] / key
+        return path if path.is_file() else None
+
     def get(self, key: str) -> bytes | None:
         with self.lock:
             hit = self.memory.get(key)
-        if hit is None and self.directory is not None:
-            path = self.directory / key[:2] / key
-            if path.is_file():
+        if hit is None:
+            path = self.path(key)
+            if path is not None:
                 hit = path.read_bytes()
-                with self.lock:
-                    self.memory[key] = hit
         return hit
 
     def put(self, key: str, data: bytes) -> None:
-        with self.lock:
-            self.memory[key] = data
+        # With a disk cache the images stay on disk only: a site of thousands of units
+        # would otherwise hold every image in memory.
+        if self.directory is None:
+            with self.lock:
+                self.memory[key] = data
         if self.directory is not None:
             path = self.directory / key[:2] / key
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -121,9 +129,16 @@ def svg_size(svg: str) -> tuple[int, int]:
     return (round(float(m.group(1))), round(float(m.group(2))))
 
 
+#: (width, height) of each static image by its cache key, noted when its files are made.
+_SIZES: dict[str, tuple[int, int]] = {}
+
+
 def image_size(chart: Chart) -> tuple[int, int]:
     """(width, height) of the static image in CSS pixels."""
-    return svg_size(static_svg(chart))
+    key = _key("svg", chart)
+    if key not in _SIZES:
+        _SIZES[key] = svg_size(static_svg(chart))
+    return _SIZES[key]
 
 
 def _wrap(text: str, width_px: float, size: float) -> list[str]:
@@ -143,9 +158,10 @@ def _wrap(text: str, width_px: float, size: float) -> list[str]:
     return lines
 
 
-def standalone_svg(chart: Chart) -> str:
-    """The download: title and subtitle above the chart, the source line below it."""
-    inner = static_svg(chart)
+def standalone_svg(chart: Chart, inner: str | None = None) -> str:
+    """The download: title and subtitle above the chart, the source line below it
+    (``inner``: the chart's :func:`static_svg`, when the caller has it)."""
+    inner = static_svg(chart) if inner is None else inner
     w, h = svg_size(inner)
     pad = 12
     width = max(w, 360) + 2 * pad
@@ -199,12 +215,13 @@ def _missing(chart: Chart, png_image: bool) -> bool:
 
 
 def _draw(job: tuple[Chart, bool]) -> dict[str, bytes]:
-    """In a worker: draw one chart's images; returns them by cache key."""
+    """In a worker: draw one chart's images. With a disk cache they are written there and
+    nothing travels back; without one they are returned by cache key."""
     chart, png_image = job
     out = {_key("svg", chart): static_svg(chart).encode("utf-8")}
     if png_image:
         out[_png_key(chart)] = png(chart)
-    return out
+    return {} if _CACHE.directory is not None else out
 
 
 def draw_images(charts: Iterable[Chart], *, png_image: bool = True, workers: int = 1,
@@ -256,14 +273,26 @@ def _plain_main() -> Iterator[None]:
 def chart_files(chart: Chart, prefix: str, *, png_image: bool = True) -> dict[str, bytes]:
     """Every file the chart's figure links to, by site path under ``prefix``:
     ``<id>.json``, ``<id>.csv``, ``<id>.static.svg``, ``<id>.svg`` and ``<id>.png``."""
+    from ..output import Stored
+
+    svg_key = _key("svg", chart)
+    inner = static_svg(chart)
+    _SIZES[svg_key] = svg_size(inner)
+    on_disk = _CACHE.path(svg_key)
     files = {
         chart.file(prefix, "json"): chart.spec_json().encode("utf-8"),
         chart.file(prefix, "csv"): chart.csv(),
-        chart.file(prefix, "static.svg"): static_svg(chart).encode("utf-8"),
-        chart.file(prefix, "svg"): standalone_svg(chart).encode("utf-8"),
+        chart.file(prefix, "static.svg"): Stored(on_disk) if on_disk is not None
+        else inner.encode("utf-8"),
+        chart.file(prefix, "svg"): standalone_svg(chart, inner).encode("utf-8"),
     }
     if png_image:
-        files[chart.file(prefix, "png")] = png(chart)
+        png_key = _png_key(chart)
+        on_disk = _CACHE.path(png_key)
+        if on_disk is None:
+            image = png(chart)                  # drawn now: in no cache yet
+            on_disk = _CACHE.path(png_key)
+        files[chart.file(prefix, "png")] = Stored(on_disk) if on_disk is not None else image
     return files
 
 
