@@ -51,8 +51,8 @@ def _peak_mib() -> float:
 
 
 class TreeMemory(threading.Thread):
-    """Samples the resident memory of this process and all its descendants (the chart
-    and page workers run beside it, so their memory adds up) from /proc."""
+    """Samples the memory of this process and all its descendants (the chart and page
+    workers run beside it, so their memory adds up) from /proc."""
 
     def __init__(self, every: float = 0.25) -> None:
         super().__init__(daemon=True)
@@ -74,12 +74,16 @@ class TreeMemory(threading.Thread):
 
     @staticmethod
     def _rss_kib(pid: int) -> int:
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-        except OSError:
-            pass
+        """Proportional set size: memory shared by forked workers counts once in all
+        (their plain RSS would count it once per worker)."""
+        for name, field in ((f"/proc/{pid}/smaps_rollup", "Pss:"),
+                            (f"/proc/{pid}/status", "VmRSS:")):
+            try:
+                for line in Path(name).read_text().splitlines():
+                    if line.startswith(field):
+                        return int(line.split()[1])
+            except OSError:
+                continue
         return 0
 
     def run(self) -> None:

@@ -383,6 +383,7 @@ class _Planner:
 
 def plan_charts(site, strings, boundaries) -> ChartPlan:
     """Every chart of the site, per page and language."""
+    from ..parallel import fork_map
     from .inputs import INDICES
 
     spec, _ = load_charts_file(site)
@@ -401,14 +402,23 @@ def plan_charts(site, strings, boundaries) -> ChartPlan:
         for c in spec.compositions:
             plan.add(("region", "index"), lang, p.composition(c, lang),
                      idx if c.index else frozenset({f"@table:{c.table}"}))
-        for unit in site.dataset.unit_ids():
+        units = site.dataset.unit_ids()
+
+        def unit_charts(unit: str, lang: str = lang) -> list:
+            out = []
             if p.usable(spec.unit_map) and boundaries is not None:
-                plan.add(("unit", unit), lang, p.map(f"unit-map-{unit}", spec.unit_map, lang,
-                                                    highlight=unit), idx)
+                out.append(p.map(f"unit-map-{unit}", spec.unit_map, lang, highlight=unit))
             if spec.unit_profile and spec.unit_profile.index in site.indices.results.indices:
-                plan.add(("unit", unit), lang,
-                         p.profile(f"unit-profile-{unit}", spec.unit_profile.index, unit, lang),
-                         idx)
+                out.append(p.profile(f"unit-profile-{unit}", spec.unit_profile.index, unit,
+                                     lang))
+            return out
+
+        # The first unit here (it fills the planner's shared frames and the chart
+        # templates), the others spread over the cores: they are most of a large site.
+        done = [unit_charts(u) for u in units[:1]] + fork_map(unit_charts, units[1:])
+        for unit, charts in zip(units, done):
+            for chart in charts:
+                plan.add(("unit", unit), lang, chart, idx)
         for res in site.indices.indices():
             iid = res.meta.id
             if spec.index_rankings:
