@@ -4,8 +4,8 @@ the machine's cores.
 Workers are forked, so they start with everything the parent has already built (the site
 model, the compiled templates) and only their results travel back. Only pure-Python work
 goes here: the chart renderer runs its own threads, which a forked child does not have,
-so charts are drawn before the pages (every image the pages need is then in memory). Where fork is not
-available (Windows, macOS' default) or the work is small, it runs in this process; the
+so chart images are drawn beforehand, in spawned workers (generator.charts.render). Where
+fork is not available (Windows, macOS' default) or the work is small, it runs in this process; the
 results are the same either way, in the same order.
 """
 from __future__ import annotations
@@ -37,13 +37,12 @@ def _run(bounds: tuple[int, int]) -> list[Any]:
 
 
 def fork_map(fn: Callable[[Any], Any], items: Sequence[Any],
-             on_done: Callable[[int], None] | None = None,
-             min_items: int = MIN_ITEMS) -> list[Any]:
-    """``[fn(x) for x in items]``, in parallel when it pays (``min_items`` or more items).
+             on_done: Callable[[int], None] | None = None) -> list[Any]:
+    """``[fn(x) for x in items]``, in parallel when it pays (:data:`MIN_ITEMS` or more).
     ``on_done(n)`` reports progress as chunks of ``n`` items finish."""
     global _JOB
     n = workers()
-    if n <= 1 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
+    if n <= 1 or len(items) < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
         out = []
         for x in items:
             out.append(fn(x))

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Callable, Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import altair as alt
 import pandas as pd

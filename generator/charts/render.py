@@ -25,6 +25,7 @@ from xml.sax.saxutils import escape
 import altair as alt
 import vl_convert as vlc
 
+from ..output import Stored
 from .jsonspec import canonical_json
 from .model import Chart
 from .numbers import format_locale
@@ -64,6 +65,12 @@ class _Cache:
         path = self.directory / key[:2] / key
         return path if path.is_file() else None
 
+    def has(self, key: str) -> bool:
+        with self.lock:
+            if key in self.memory:
+                return True
+        return self.path(key) is not None
+
     def get(self, key: str) -> bytes | None:
         with self.lock:
             hit = self.memory.get(key)
@@ -79,7 +86,7 @@ class _Cache:
         if self.directory is None:
             with self.lock:
                 self.memory[key] = data
-        if self.directory is not None:
+        else:
             path = self.directory / key[:2] / key
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(".tmp")
@@ -211,17 +218,18 @@ def png(chart: Chart) -> bytes:
 def _missing(chart: Chart, png_image: bool) -> bool:
     """Whether an image of ``chart`` is in neither cache."""
     keys = [_key("svg", chart)] + ([_png_key(chart)] if png_image else [])
-    return any(_CACHE.get(k) is None for k in keys)
+    return not all(_CACHE.has(k) for k in keys)
 
 
 def _draw(job: tuple[Chart, bool]) -> dict[str, bytes]:
     """In a worker: draw one chart's images. With a disk cache they are written there and
     nothing travels back; without one they are returned by cache key."""
     chart, png_image = job
-    out = {_key("svg", chart): static_svg(chart).encode("utf-8")}
-    if png_image:
-        out[_png_key(chart)] = png(chart)
-    return {} if _CACHE.directory is not None else out
+    svg = static_svg(chart).encode("utf-8")
+    image = png(chart) if png_image else None
+    if _CACHE.directory is not None:
+        return {}
+    return {_key("svg", chart): svg, **({_png_key(chart): image} if png_image else {})}
 
 
 def draw_images(charts: Iterable[Chart], *, png_image: bool = True, workers: int = 1,
@@ -231,8 +239,8 @@ def draw_images(charts: Iterable[Chart], *, png_image: bool = True, workers: int
 
     vl-convert holds the GIL while it draws, so threads run one at a time; and a forked
     child of a process whose renderer runtime has started hangs. So the workers are
-    *spawned* (fresh interpreters): each starts its own renderer, draws its share and
-    writes the images into the shared disk cache, and the parent keeps them in memory."""
+    *spawned* (fresh interpreters): each starts its own renderer and draws its share into
+    the shared disk cache (without one, the images come back to this process's memory)."""
     todo = list({id(c): c for c in charts if _missing(c, png_image)}.values())
     if workers <= 1 or len(todo) < min_pool:
         for chart in todo:
@@ -273,8 +281,6 @@ def _plain_main() -> Iterator[None]:
 def chart_files(chart: Chart, prefix: str, *, png_image: bool = True) -> dict[str, bytes]:
     """Every file the chart's figure links to, by site path under ``prefix``:
     ``<id>.json``, ``<id>.csv``, ``<id>.static.svg``, ``<id>.svg`` and ``<id>.png``."""
-    from ..output import Stored
-
     svg_key = _key("svg", chart)
     inner = static_svg(chart)
     _SIZES[svg_key] = svg_size(inner)

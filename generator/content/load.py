@@ -12,7 +12,6 @@ removed, so an edited page can never inject script into the site.
 from __future__ import annotations
 
 import functools
-
 import re
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -126,13 +126,13 @@ def load_charts_file(site) -> tuple[ChartsFile, Any]:
 
 
 class _Planner:
-    def __init__(self, site, strings, boundaries):
+    def __init__(self, site, strings, boundaries, rows: int | None = None):
         self.site = site
         self.ds = site.dataset
         self.strings = strings
         self.boundaries = boundaries
         self.view = site.indices
-        self.rows: int | None = None            # charts.yaml: chart_rows
+        self.rows = rows                        # charts.yaml: chart_rows
         self._names: dict[str, dict[str, str]] = {}
         self._frames: dict[tuple[str, str], pd.DataFrame] = {}
         self._usable: dict[tuple[str, str], bool] = {}
@@ -252,8 +252,8 @@ class _Planner:
         title = text(res.meta.name, lang)
         _, subtitle, source, measure, decimals = self.index_texts(IndexRef(index=index_id), lang)
         return profile_chart(by_unit.get(unit, everyone), id=cid, summary=summary, lang=lang,
-                             strings=self.strings, unit=unit, title=title, subtitle=subtitle, source=source,
-                             measure=measure, decimals=decimals)
+                             strings=self.strings, unit=unit, title=title, subtitle=subtitle,
+                             source=source, measure=measure, decimals=decimals)
 
     def heatmap(self, cid: str, index_id: str, lang: str):
         from ..charts import heatmap_chart
@@ -390,8 +390,7 @@ def plan_charts(site, strings, boundaries) -> ChartPlan:
     plan = ChartPlan()
     if site.indices is None:
         return plan
-    p = _Planner(site, strings, boundaries)
-    p.rows = spec.chart_rows
+    p = _Planner(site, strings, boundaries, spec.chart_rows)
     idx = frozenset({INDICES})
     for lang in site.config.languages:
         if p.usable(spec.home_map) and boundaries is not None:

@@ -7,7 +7,6 @@ builds a URL by hand.
 from __future__ import annotations
 
 import functools
-
 import math
 import posixpath
 import re

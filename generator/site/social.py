@@ -6,7 +6,6 @@ a card of the site's title in its language, rendered offline at build time.
 from __future__ import annotations
 
 import functools
-
 import textwrap
 from xml.sax.saxutils import escape
 
