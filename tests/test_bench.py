@@ -74,6 +74,26 @@ def test_synthetic_region_is_reproducible(tmp_path):
     assert data(a) == data(b) and data(a) != data(c)
 
 
+def test_the_plain_page_yardstick_builds_every_page_and_nothing_else(tmp_path):
+    """Aimaq's own yardstick site: the same Markdown pages Hugo and MkDocs get, as plain
+    pages of a one-language project without charts or indices."""
+    from run import _plain_site
+
+    src = tmp_path / "src"
+    src.mkdir()
+    pages = []
+    for i in range(3):
+        pages.append(src / f"u{i}.md")
+        pages[-1].write_text(f"---\ntitle: Unit {i}\n---\nText of unit {i}.\n")
+    root = _plain_site(tmp_path / "aimaq", pages)
+    report = build(root / "site.yaml", tmp_path / "out")
+    assert report.charts == 0
+    for i in range(3):
+        html = (tmp_path / f"out/2023/en/u{i}/index.html").read_text()
+        assert f"Text of unit {i}." in html
+    assert not list((tmp_path / "out").rglob("kk")) and not list((tmp_path / "out").rglob("ru"))
+
+
 def test_a_warm_build_writes_the_same_files_as_a_cold_one(mini, tmp_path):
     build(mini / "site.yaml", tmp_path / "cold")
     build(mini / "site.yaml", tmp_path / "warm")
