@@ -120,6 +120,10 @@ class SiteConfig(_Strict):
     editions: list[Edition] = Field(description="Oldest first; the last one that is not a "
                                     "draft is the current edition, the others are archived.")
     citation: Citation | None = None
+    footer_pages: int = Field(12, ge=0, description=(
+        "How many of the pages in content/<edition>/<lang>/pages/ the footer of every page "
+        "lists (by 'order', then file name). With more pages than this, the footer ends with a "
+        "link to a list of all of them, so a page's size never grows with the number of pages."))
 
     # Filled in by load_config, not from the file.
     root: Path = Field(default=Path("."), exclude=True)

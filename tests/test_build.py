@@ -200,3 +200,37 @@ def test_404_links_from_the_site_root_and_sitemap(mini):
     canonical = (out / "en/units/alpha/index.html").read_text()
     assert '<link rel="canonical" href="https://stat.example.kz/aimaq/2023/en/units/alpha/">' \
         in canonical
+
+
+def test_footer_lists_the_first_pages_and_links_to_all_of_them(mini):
+    """A page's size never grows with the number of content pages: past ``footer_pages``
+    the footer links to one list of all of them."""
+    pages = mini / "content/2023/en/pages"
+    for i, title in enumerate(["Zeta", "Eta", "Theta"]):
+        (pages / f"p{i}.md").write_text(f"---\ntitle: {title}\norder: {i + 1}\n"
+                                        f"description: About {title}\n---\nText {i}.\n")
+    cfg = mini / "site.yaml"
+    cfg.write_text(cfg.read_text() + "footer_pages: 2\n")
+    build(cfg)
+    out = mini / "output/2023/en"
+    footer = (out / "units/alpha/index.html").read_text().split('class="footer-nav"')[1]
+    footer = footer.split("</ul>")[0]
+    # 'about' (order 0) and p0 (order 1) are shown; p1, p2 only on the list.
+    assert '<a href="../../about/index.html">About</a>' in footer
+    assert '<a href="../../p0/index.html">Zeta</a>' in footer
+    assert "Eta" not in footer and "Theta" not in footer
+    assert '<a href="../../pages/index.html">All pages (4)</a>' in footer
+    listing = (out / "pages/index.html").read_text()
+    for slug, title in [("about", "About"), ("p0", "Zeta"), ("p1", "Eta"), ("p2", "Theta")]:
+        assert f'<a href="../{slug}/index.html">{title}</a>' in listing
+    assert "About Theta" in listing
+    # Kazakh has no content pages: no footer list and no list page.
+    assert not (mini / "output/2023/kk/pages").exists()
+    assert 'class="footer-nav"' not in (mini / "output/2023/kk/index.html").read_text()
+
+
+def test_footer_without_a_cap_has_no_list_page(mini):
+    build(mini / "site.yaml")
+    assert not (mini / "output/2023/en/pages").exists()
+    footer = (mini / "output/2023/en/index.html").read_text().split('class="footer-nav"')[1]
+    assert "about/index.html" in footer and "pages/index.html" not in footer

@@ -87,15 +87,25 @@ class Content:
     home_file: Path | None = None
     home_lines: dict = field(default_factory=dict)
 
+    # Every page asks for its footer pages and each profile for its narrative: both are
+    # looked up in tables made once, so a site with many pages renders in time linear in
+    # their number. (``pages`` is complete when the Content is made and never changed.)
     def get(self, lang: str, kind: str, slug: str) -> Page | None:
-        for p in self.pages:
-            if p.lang == lang and p.kind == kind and p.slug == slug:
-                return p
-        return None
+        by_key = self.__dict__.get("_by_key")
+        if by_key is None:
+            by_key = self.__dict__["_by_key"] = {}
+            for p in self.pages:
+                by_key.setdefault((p.lang, p.kind, p.slug), p)
+        return by_key.get((lang, kind, slug))
 
     def of_kind(self, lang: str, kind: str) -> list[Page]:
-        return sorted((p for p in self.pages if p.lang == lang and p.kind == kind),
-                      key=lambda p: (p.meta.order, p.slug))
+        """The pages of a kind in one language, by ``order`` and then slug."""
+        memo = self.__dict__.setdefault("_of_kind", {})
+        if (lang, kind) not in memo:
+            memo[(lang, kind)] = sorted(
+                (p for p in self.pages if p.lang == lang and p.kind == kind),
+                key=lambda p: (p.meta.order, p.slug))
+        return list(memo[(lang, kind)])
 
 
 _md = markdown.Markdown(extensions=MD_EXTENSIONS, output_format="html")

@@ -44,6 +44,7 @@ SHOWS: dict[str, frozenset[str]] = {
     "data": frozenset({TABLES, INDICES}),     # every download, with its size
     "compare": frozenset({TABLES, INDICES}),  # every value of every unit
     "page": frozenset(),
+    "pages": frozenset(),                     # titles only: front matter rebuilds them
     "404": frozenset(),
     "search": frozenset(),                    # the index itself is made after rendering
     "changes": frozenset({TABLES, INDICES}),  # and the previous edition (never edited)

@@ -34,6 +34,13 @@ class PageSpec:
                                           # set by the pipeline (generator.site.inputs)
 
 
+@dataclass(frozen=True)
+class FooterPages:
+    shown: list            # content Pages, in order
+    total: int
+    more: bool             # the footer links to the list of all content pages
+
+
 @dataclass
 class SiteModel:
     """Everything the pages are made from, gathered before rendering."""
@@ -94,6 +101,13 @@ class SiteModel:
                     memo.setdefault(u, []).append(r)
             self.__dict__["_by_unit"] = memo
         return list(memo.get(unit_id, []))
+
+    def footer_pages(self, lang: str) -> "FooterPages":
+        """The content pages the footer lists: the first ``footer_pages`` of site.yaml, and
+        whether a link to the list of all of them follows."""
+        pages = self.content.of_kind(lang, "page")
+        limit = self.config.footer_pages
+        return FooterPages(shown=pages[:limit], total=len(pages), more=len(pages) > limit)
 
     def chart_dir(self, lang: str) -> str:
         """Folder of the edition's chart files (shared by its permalink and short pages)."""
@@ -214,6 +228,20 @@ def _content_pages(site: SiteModel, lang: str) -> list[PageSpec]:
                      description=p.meta.description, context={"page_content": p},
                      crumbs=[(site.s("home", lang), site.urls.home(lang))])
             for p in site.content.of_kind(lang, "page")]
+
+
+def _pages_list(site: SiteModel, lang: str) -> list[PageSpec]:
+    """The list of every content page, made only when the footer cannot show them all.
+    It holds their titles, not the pages: a change of a page's text leaves it alone (a
+    change of front matter rebuilds the whole language anyway)."""
+    if not site.footer_pages(lang).more:
+        return []
+    listed = [(p.slug, p.meta.title, p.meta.description)
+              for p in site.content.of_kind(lang, "page")]
+    return [PageSpec(path=site.urls.page(lang, "pages"), lang=lang, template="pages.html",
+                     key=("pages", "index"), title=site.s("more_pages", lang),
+                     context={"listed": listed},
+                     crumbs=[(site.s("home", lang), site.urls.home(lang))])]
 
 
 def _index_pages(site: SiteModel, lang: str) -> list[PageSpec]:
@@ -407,6 +435,7 @@ def plan(site: SiteModel, not_found: bool = True) -> list[PageSpec]:
         specs.extend(_changes_page(site, lang))
         specs.extend(_search_page(site, lang))
         specs.extend(_content_pages(site, lang))
+        specs.extend(_pages_list(site, lang))
     if not_found:
         specs.append(_not_found(site))
     return specs

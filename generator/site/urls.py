@@ -8,6 +8,7 @@ canonical, hreflang and sitemap addresses are absolute, built from ``base_url``.
 """
 from __future__ import annotations
 
+import functools
 import posixpath
 from dataclasses import dataclass
 
@@ -40,6 +41,9 @@ def page(lang: str, slug: str) -> str:
     return f"{lang}/{slug}/index.html"
 
 
+# Pages of one folder link to the same targets over and over (navigation, footer, charts):
+# posixpath.relpath costs more than the rest of a link, so its answers are kept.
+@functools.lru_cache(maxsize=1 << 16)
 def relative(from_path: str, to_path: str) -> str:
     """Link from the page at ``from_path`` to ``to_path`` (both relative to the site root)."""
     to_path, _, fragment = to_path.partition("#")
