@@ -30,3 +30,12 @@ def test_links_anchors_and_what_is_broken():
         ("../../up.png", "leaves the site root"),
         ("../c/index.html?x=1&y=2", "no such file"),
     }
+
+
+def test_root_relative_links_resolve_under_the_site_path():
+    files = {"404.html": b'<a href="/sub/b/index.html#sec">ok</a> <a href="/other/">out</a> '
+                         b'<a href="/sub/c/">missing</a> <a href="mailto:a@b.kz#x">mail</a>',
+             "b/index.html": b'<p id="sec">x</p>'}
+    broken = {(b.page, b.target, b.reason) for b in check_links(files, "/sub/")}
+    assert broken == {("404.html", "/other/", "not under the site's path /sub/"),
+                      ("404.html", "/sub/c/", "no such file")}

@@ -5,6 +5,7 @@ instead of reaching readers.
 """
 from __future__ import annotations
 
+import functools
 import posixpath
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
@@ -77,34 +78,46 @@ def check_links(files: dict[str, bytes], base_path: str = "/",
     parsed = _parse_all(files, cache)
     broken: list[BrokenLink] = []
     for page, info in sorted(parsed.items()):
+        folder = posixpath.dirname(page)
         for href in info.links:
-            parts = urlsplit(href)
-            if parts.scheme or parts.netloc:
-                if parts.scheme in ("mailto",):
-                    continue
-                broken.append(BrokenLink(page, href, "points outside the site"))
+            target, fragment, reason = _resolve(folder, href, base_path)
+            if target is None:                      # mailto:
                 continue
-            path = unquote(parts.path)
-            if path.startswith("/"):
-                if not path.startswith(base_path):
-                    broken.append(BrokenLink(page, href, f"not under the site's path {base_path}"))
-                    continue
-                # Root-relative: make it relative to the page for the checks below.
-                path = posixpath.relpath(path[len(base_path):] or ".",
-                                         posixpath.dirname(page) or ".")
-            if path:
-                target = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
-                if target.startswith("../") or target == "..":
-                    broken.append(BrokenLink(page, href, "leaves the site root"))
-                    continue
-                if path.endswith("/"):
-                    target = posixpath.join(target, "index.html")
-            else:
-                target = page
-            if target not in files:
-                broken.append(BrokenLink(page, href, "no such file"))
-                continue
-            if parts.fragment and target in parsed:
-                if unquote(parts.fragment) not in parsed[target].ids:
-                    broken.append(BrokenLink(page, href, f"no anchor #{parts.fragment}"))
+            if reason is None:
+                target = target or page
+                if target not in files:
+                    reason = "no such file"
+                elif (fragment and target in parsed
+                      and unquote(fragment) not in parsed[target].ids):
+                    reason = f"no anchor #{fragment}"
+            if reason is not None:
+                broken.append(BrokenLink(page, href, reason))
     return broken
+
+
+# Pages of one folder share most of their links (navigation, footer, assets): each
+# (folder, link) is resolved once.
+@functools.lru_cache(maxsize=1 << 16)
+def _resolve(folder: str, href: str, base_path: str) -> tuple[str | None, str, str | None]:
+    """(the target file: "" for the page itself, None for a link not to check (mailto:);
+    the #fragment as written; why the link is broken whatever files exist, or None)."""
+    parts = urlsplit(href)
+    fragment = parts.fragment
+    if parts.scheme == "mailto":
+        return None, "", None
+    if parts.scheme or parts.netloc:
+        return "", fragment, "points outside the site"
+    path = unquote(parts.path)
+    if path.startswith("/"):
+        if not path.startswith(base_path):
+            return "", fragment, f"not under the site's path {base_path}"
+        # Root-relative: make it relative to the page for the checks below.
+        path = posixpath.relpath(path[len(base_path):] or ".", folder or ".")
+    if not path:
+        return "", fragment, None
+    target = posixpath.normpath(posixpath.join(folder, path))
+    if target.startswith("../") or target == "..":
+        return "", fragment, "leaves the site root"
+    if path.endswith("/"):
+        target = posixpath.join(target, "index.html")
+    return target, fragment, None
