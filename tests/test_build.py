@@ -234,3 +234,31 @@ def test_footer_without_a_cap_has_no_list_page(mini):
     assert not (mini / "output/2023/en/pages").exists()
     footer = (mini / "output/2023/en/index.html").read_text().split('class="footer-nav"')[1]
     assert "about/index.html" in footer and "pages/index.html" not in footer
+
+
+def _search_texts(out) -> dict[str, str]:
+    """{page URL: the text Pagefind indexed} from the site's search fragments."""
+    import gzip
+    import json
+
+    texts = {}
+    for f in (out / "pagefind/fragment").iterdir():
+        data = gzip.decompress(f.read_bytes())
+        assert data.startswith(b"pagefind_dcd")
+        doc = json.loads(data[len(b"pagefind_dcd"):])
+        texts[doc["url"]] = doc["content"]
+    return texts
+
+
+def test_search_indexes_words_not_table_rows_or_repeated_lists(mini):
+    """Rows of data tables and a profile's list of recommendations stay out of the search
+    index (they made it grow with units × recommendations); headings, prose and names
+    stay in, and each recommendation is found on its own page."""
+    build(mini / "site.yaml")
+    texts = _search_texts(mini / "output")
+    alpha = next(t for url, t in texts.items() if url.endswith("/en/units/alpha/"))
+    assert "Alpha" in alpha and "Alfa" in alpha             # name and other names
+    assert "Train staff" not in alpha                        # its recommendations list
+    assert "Innovating enterprises" not in alpha             # a row of its figures table
+    recs = next(t for url, t in texts.items() if url.endswith("/en/recommendations/"))
+    assert "Train staff" in recs
