@@ -4,11 +4,13 @@ Pagefind indexes each language separately (from ``<html lang>``) and writes a sm
 bundle (index fragments, WebAssembly, UI script and styles) that the site serves itself:
 no external request. Only pages whose ``<main>`` carries ``data-pagefind-body`` are
 indexed, so menus, footers, the search page itself and the 404 page do not match. Inside
-it, the templates mark the rows of data tables and a profile's list of recommendations
-``data-pagefind-ignore``: they are numbers, or the same text on every profile, and they made
-the index (and Pagefind's memory while building it) grow with units × recommendations. On a
-500-unit region this took Pagefind from 2.9 GB to 0.3 GB and the bundle from 35 to 8 MB;
-headings, captions, prose and names stay searchable, each recommendation on its own page.
+it, the templates mark the rows of the tables of values (a unit's figures and index
+results, an index's values and rank ranges per unit, chart data) and a profile's list of
+recommendations ``data-pagefind-ignore``: they are numbers, or the same text on every
+profile, and they made the index (and Pagefind's memory while building it) grow with
+units × recommendations. On a 500-unit region this took Pagefind from 2.9 GB to 0.3 GB and
+the bundle from 35 to 8 MB. Headings, captions, prose, names, an index's inputs and the
+data catalogue stay searchable, and each recommendation is found on its own page.
 
 The Pagefind binary ships inside the ``pagefind[extended]`` wheel; it runs on a temporary
 copy of the pages (its Python API, which pipes every page through JSON, is ~30× slower).
