@@ -36,7 +36,7 @@ from .data.checks import CheckResult, run_checks, unexpected
 from .data.load import load_dataset
 from .data.model import Dataset
 from .errors import AimaqError
-from .output import check_path, write_site
+from .output import check_path, guard_output, write_site
 from .parallel import fork_map, workers
 from .site import inputs as page_inputs
 from .site import pages, render, urls
@@ -635,13 +635,23 @@ def preview_trees(config: SiteConfig, edition_id: str | None,
     return {eid: site}, [eid], [Tree(site, plan(site, stage))]
 
 
+def output_folder(config: SiteConfig, output: Path | str | None = None) -> Path:
+    """The folder a build replaces (``output`` or output_dir), once it is known to be
+    Aimaq's alone: never the project, an input folder, ``/`` or the home folder."""
+    out = Path(output) if output else config.output_path
+    recorded = cache.manifest_path(config.root / ".cache", out.resolve()).is_file()
+    return guard_output(out, config.root, [config.data_path, config.content_path,
+                                           config.templates_path],
+                        config.root / "site.yaml", recorded)
+
+
 def build(config_path: Path | str = "site.yaml", output: Path | None = None,
           edition_id: str | None = None, progress: ProgressFn | None = None,
           drafts: bool = False, preview: bool = False) -> BuildReport:
     """Build every published edition (and drafts with ``drafts``), or the one named.
     ``preview``: one edition alone at the site root, as ``aimaq serve`` shows it."""
     config = load_config(config_path)
-    out = Path(output) if output else config.output_path
+    out = output_folder(config, output)
     report = BuildReport(output=out)
     stage = Stages(report, progress)
 
@@ -668,8 +678,9 @@ def build(config_path: Path | str = "site.yaml", output: Path | None = None,
     link_notes = verify_links(files, trees[0].site, [s for t in trees for s in t.specs], stage,
                               drafts=[e for e in built if config.edition(e).draft])
     with stage("write"):
+        recorded = cache.manifest_path(cache_dir, out).is_file()
         cache.forget_output(cache_dir, out)
-        write_site(files, out)
+        write_site(files, out, recorded)
 
     report.checks = sum(len(models[e].inputs.checks) for e in built)
     report.pages = sum(len(t.specs) for t in trees)

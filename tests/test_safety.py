@@ -7,7 +7,8 @@ import pytest
 
 from generator.build import build
 from generator.errors import AimaqError
-from generator.output import OutputPathError, check_path, sync_site, write_site
+from generator.output import (MARKER, OutputPathError, check_path, exchange, sync_site,
+                              write_site)
 
 PROBE = ('<script>alert("xss")</script><img src=x onerror=alert(2)>'
          '<a href="javascript:alert(3)">j</a>')
@@ -161,3 +162,61 @@ def test_a_content_file_name_cannot_become_a_path(mini):
         build(mini / "site.yaml")
     assert "content/2023/en/pages/...md:1" in str(err.value)
     assert "not a valid page file name" in str(err.value)
+
+
+# -- the output folder is Aimaq's alone ------------------------------------------------
+
+def _project_files(root):
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*"))
+
+
+@pytest.mark.parametrize("out", [".", "..", "data", "data/2023/x", "content", "templates"])
+def test_an_output_folder_holding_or_inside_the_project_is_refused(mini, out):
+    before = _project_files(mini.parent)
+    with pytest.raises(AimaqError) as err:
+        build(mini / "site.yaml", mini / out)
+    assert "refusing to build into" in str(err.value) and "Fix:" in str(err.value)
+    assert _project_files(mini.parent) == before
+
+
+def test_output_dir_dotdot_in_site_yaml_is_refused(mini):
+    cfg = mini / "site.yaml"
+    cfg.write_text(cfg.read_text() + "\noutput_dir: ..\n")
+    before = _project_files(mini.parent)
+    with pytest.raises(AimaqError, match="contains the project folder"):
+        build(cfg)
+    assert _project_files(mini.parent) == before
+
+
+def test_a_folder_of_the_users_own_files_is_not_replaced(mini, tmp_path):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "thesis.docx").write_bytes(b"precious")
+    with pytest.raises(AimaqError, match="no Aimaq build wrote"):
+        build(mini / "site.yaml", mine)
+    assert (mine / "thesis.docx").read_bytes() == b"precious"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    build(mini / "site.yaml", empty)          # an empty folder is fine, and marked
+    assert (empty / MARKER).is_file()
+    build(mini / "site.yaml", empty, drafts=True)   # and the next build may replace it
+
+
+def test_the_swap_leaves_no_staging_and_clears_what_a_killed_build_left(tmp_path):
+    out = tmp_path / "output"
+    (tmp_path / ".output.new-abc123").mkdir()      # left by a killed build of an old version
+    (tmp_path / ".output.staging").mkdir()
+    (tmp_path / ".output.staging" / "half.html").write_bytes(b"<")
+    write_site({"index.html": b"one"}, out)
+    write_site({"index.html": b"two", "a/b.html": b"b"}, out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["output"]
+    assert (out / "index.html").read_bytes() == b"two" and (out / "a/b.html").is_file()
+
+
+def test_the_swap_is_one_exchange_where_the_system_has_it(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir(), b.mkdir()
+    (a / "x").write_text("a"), (b / "x").write_text("b")
+    if not exchange(a, b):
+        pytest.skip("no renameat2 exchange on this system")
+    assert (a / "x").read_text() == "b" and (b / "x").read_text() == "a"

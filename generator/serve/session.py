@@ -75,7 +75,7 @@ class Session:
                  edition_id: str | None = None, progress: B.ProgressFn | None = None):
         self.config_path = Path(config_path)
         self.config: SiteConfig = load_config(self.config_path)
-        self.output = Path(output) if output else self.config.output_path
+        self.output = B.output_folder(self.config, output)
         self.edition_id = edition_id
         self.progress = progress
         self.state: _State | None = None
