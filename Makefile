@@ -9,16 +9,22 @@ TSTAMP := $(VENV)/.installed-test
 TOOLS  := .tools
 VNU    := $(TOOLS)/node_modules/vnu-jar/build/dist/vnu.jar
 
-.PHONY: site test serve check compute clean browser java tools bench
+.PHONY: site test serve check compute clean browser java tools bench lock
 
-$(STAMP): pyproject.toml
+# Libraries come from the lock files in requirements/ (exact versions with their hashes),
+# so an archived edition rebuilds next year with the libraries it was built with;
+# 'make lock' renews them from the bounds in pyproject.toml.
+LOCK := requirements
+
+$(STAMP): pyproject.toml $(LOCK)/site.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)/site.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-$(TSTAMP): $(STAMP) pyproject.toml
-	$(BIN)/pip install --quiet -e '.[test]'
+$(TSTAMP): $(STAMP) pyproject.toml $(LOCK)/test.lock
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)/test.lock
 	touch $@
 
 ## Build the bundled East Kazakhstan site into output/.
@@ -58,9 +64,19 @@ browser:
 ## regions of 100, 500 and 2,000 units, Hugo and MkDocs as yardsticks; writes
 ## bench/RESULTS.md. Long: the 2,000-unit region alone takes a good while.
 BSTAMP := $(VENV)/.installed-bench
-$(BSTAMP): $(STAMP) pyproject.toml
-	$(BIN)/pip install --quiet -e '.[bench]'
+$(BSTAMP): $(STAMP) pyproject.toml $(LOCK)/bench.lock
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)/bench.lock
 	touch $@
+
+## Renew the lock files from pyproject.toml (newest versions within its bounds, for
+## Python 3.10 and later on every platform).
+lock: $(STAMP)
+	$(BIN)/pip install --quiet uv
+	for extra in site test bench; do \
+	  case $$extra in site) x="";; test) x="--extra test";; bench) x="--extra test --extra bench";; esac; \
+	  $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.10 --generate-hashes \
+	    --quiet $$x -o $(LOCK)/$$extra.lock; \
+	done
 
 bench: $(BSTAMP)
 	$(BIN)/python bench/run.py $(if $(SIZES),--sizes $(SIZES),)
