@@ -212,7 +212,7 @@ def compute_indices(dataset: Dataset, reads: set | None = None,
     k = None
     if cache_dir is not None:
         k = cache.key(cache.digest_files([dataset.root], dataset.root),
-                      cache.code_digest("indices", "data"))
+                      cache.code_digest())
         hit = cache.load(cache_dir, "indices", k)
         if hit is not None:
             results, seen = hit
@@ -393,7 +393,7 @@ def plan_site_charts(site: pages.SiteModel):
     if site.previous_model is not None:
         sources.append(site.previous_model.dataset.root)
     k = cache.key(cache.digest_files(sources, config.root),
-                  cache.code_digest("charts", "site", "indices", "data", "editions"),
+                  cache.code_digest(),
                   site.edition.id)
     hit = cache.load(cache_dir, "chartplan", k)
     if hit is not None:

@@ -14,6 +14,7 @@ is simply recomputed. Deleting ``.cache/`` is always safe.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -42,9 +43,29 @@ def digest_files(paths: Iterable[Path], base: Path | None = None) -> str:
     return h.hexdigest()
 
 
-def code_digest(*packages: str) -> str:
-    """SHA-256 of the source of sub-packages of ``generator`` (e.g. 'indices', 'data')."""
-    return digest_files([PACKAGE / p for p in packages], PACKAGE)
+@functools.lru_cache(maxsize=1)
+def code_digest() -> str:
+    """SHA-256 of the whole package's code and data files, and of the versions of the
+    libraries that shape results.
+
+    Every cached result is keyed by all of it, not by a hand-picked list of sub-packages:
+    a result can depend on any module that its code reaches (YAML reading, config, number
+    formatting…), and a list kept by hand goes stale the day someone adds an import. The
+    package is small, so hashing it all costs a few milliseconds, once per process."""
+    from importlib import metadata
+
+    versions = []
+    for dist in LIBRARIES:
+        try:
+            versions.append(f"{dist}={metadata.version(dist)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{dist}=-")
+    return key(digest_files([PACKAGE], PACKAGE), ",".join(versions))
+
+
+#: Libraries whose version can change a computed result or a built file.
+LIBRARIES = ("altair", "vl-convert-python", "pagefind", "jinja2", "markdown", "babel", "nh3",
+             "pandas", "numpy", "latex2mathml", "pyyaml", "pydantic")
 
 
 def key(*parts: str) -> str:
@@ -84,20 +105,10 @@ def store(cache_dir: Path | None, kind: str, k: str, value: Any) -> None:
 def build_key(config, options: dict) -> str:
     """Everything a build reads: site.yaml, data, content, templates, edition locks, the
     generator's own code and the installed libraries that shape the output."""
-    from importlib import metadata
-
     root = config.root
     inputs = [root / "site.yaml", config.data_path, config.content_path,
               config.templates_path, root / "editions"]
-    versions = []
-    for dist in ("altair", "vl-convert-python", "pagefind", "jinja2", "markdown", "babel",
-                 "nh3", "pandas", "latex2mathml"):
-        try:
-            versions.append(f"{dist}={metadata.version(dist)}")
-        except metadata.PackageNotFoundError:
-            versions.append(f"{dist}=-")
-    return key(digest_files(inputs, root), code_digest("."), ",".join(versions),
-               json.dumps(options, sort_keys=True))
+    return key(digest_files(inputs, root), code_digest(), json.dumps(options, sort_keys=True))
 
 
 def manifest_path(cache_dir: Path, out: Path) -> Path:

@@ -1,0 +1,37 @@
+"""Cached results are keyed by everything they depend on: the whole package's code, so no
+module can change without invalidating them (a hand-picked list of sub-packages went stale
+once a result came to depend on yamlio, config and content)."""
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator import cache
+
+
+@pytest.fixture
+def package_copy(tmp_path, monkeypatch):
+    copy = tmp_path / "generator"
+    shutil.copytree(cache.PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache, "PACKAGE", copy)
+    cache.code_digest.cache_clear()
+    yield copy
+    cache.code_digest.cache_clear()
+
+
+@pytest.mark.parametrize("module", sorted(
+    p.relative_to(cache.PACKAGE).as_posix() for p in cache.PACKAGE.rglob("*.py")
+    if "__pycache__" not in p.parts))
+def test_changing_any_module_changes_the_cache_key(package_copy, module):
+    before = cache.code_digest()
+    path = package_copy / module
+    path.write_text(path.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    cache.code_digest.cache_clear()
+    assert cache.code_digest() != before
+
+
+def test_a_library_version_is_part_of_the_key(package_copy, monkeypatch):
+    before = cache.code_digest()
+    monkeypatch.setattr(cache, "LIBRARIES", cache.LIBRARIES + ("no-such-library",))
+    cache.code_digest.cache_clear()
+    assert cache.code_digest() != before
