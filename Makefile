@@ -9,7 +9,7 @@ TSTAMP := $(VENV)/.installed-test
 TOOLS  := .tools
 VNU    := $(TOOLS)/node_modules/vnu-jar/build/dist/vnu.jar
 
-.PHONY: site test serve check compute clean browser java tools bench lock
+.PHONY: site test test-fast serve check compute clean browser java tools bench lock
 
 # Libraries come from the lock files in requirements/ (exact versions with their hashes),
 # so an archived edition rebuilds next year with the libraries it was built with;
@@ -35,6 +35,11 @@ site: $(STAMP)
 ## whole suite: unit tests, the real-browser tests and the HTML/CSS/link validators.
 test: $(TSTAMP) browser tools
 	$(BIN)/python -m pytest
+
+## The fast tests alone (no browser, no build of the bundled site): seconds, for every
+## edit and for the publishing workflow.
+test-fast: $(TSTAMP)
+	$(BIN)/python -m pytest -m "not slow" -q
 
 ## The HTML/CSS validator: vnu.jar from npm (its download of a Java runtime is skipped:
 ## Debian's Java runs it).

@@ -7,6 +7,22 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+#: Fixtures that build a site or start a browser: a test using one is marked ``slow``, so
+#: ``pytest -m "not slow"`` (make test-fast) runs the rest in seconds.
+SLOW_FIXTURES = {"mini", "bundled_site", "built", "validator", "charts"}
+#: Test modules that are slow as a whole: benchmarks run small builds, serve starts servers,
+#: editions build several, the bundled indices take seconds with their sensitivity runs.
+SLOW_MODULES = {"test_bench", "test_browser", "test_serve", "test_editions",
+                "test_charts_render", "test_indices_2023"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        module = item.module.__name__.rpartition(".")[2] if item.module else ""
+        if module in SLOW_MODULES or SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture
 def mini(tmp_path: Path) -> Path:
     """A writable copy of the invented 3-unit fixture site, with the real templates."""
