@@ -1,6 +1,6 @@
-"""The build pipeline, in the order it runs.
+"""The build pipeline, in the order it runs (``run``), for every command.
 
-    load_config → gather → make_model → protect → relate → plan → render_site → finish
+    load_config → gather → make_model → protect → relate → plan → render → finish
                 → verify_links → write
 
 gather        read and validate each edition's data, data checks, content and interface words
@@ -10,13 +10,15 @@ relate        what changed since the previous edition, each unit's values across
 plan          every page of every edition, each with the input files it is made from: the
               edition's permalinks (<edition>/<lang>/…) and, for the current edition, the
               same pages at <lang>/…
-render_site   every page and file of the site as {path: bytes}, in memory
+render        every page and file of the site as {path: bytes}, in memory
 finish        files made from the rendered pages (the search index)
 verify_links  every internal link and #anchor resolves
 write         the output folder is replaced in one step, only when all of the above succeeded
 
-``aimaq check`` (generator.check) runs the same stages without writing; ``aimaq serve``
-(generator.serve) re-runs them for what changed. Progress goes to an optional callback;
+``aimaq build`` runs them all and stops at the first mistake. ``aimaq check``
+(generator.check) runs the same stages with a ``Stages`` that collects every mistake and
+writes nothing. ``aimaq serve`` (generator.serve) runs them for one edition at the site
+root, then re-runs single stages for what changed. Progress goes to an optional callback;
 nothing here prints.
 """
 from __future__ import annotations
@@ -27,7 +29,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from . import cache
 from .config import Edition, SiteConfig, load_config
@@ -35,7 +37,9 @@ from .content.load import Content, load_content
 from .data.checks import CheckResult, run_checks, unexpected
 from .data.load import load_dataset
 from .data.model import Dataset
-from .errors import AimaqError
+from .content.translations import missing_translations
+from .editions.lock import change_error, differences, lock_path, verify
+from .errors import AimaqError, Problem
 from .output import check_path, guard_output, write_site
 from .parallel import fork_map, workers
 from .site import inputs as page_inputs
@@ -45,6 +49,7 @@ from .site.downloads import download_files
 from .site.figures import FigureIndex
 from .site.indexview import IndexView
 from .site.links import check_links
+from .site.problems import link_problems
 from .site.search import search_bundle
 from .site.social import og_cards
 
@@ -82,11 +87,48 @@ class BuildReport:
 
 
 class Stages:
-    """Times each stage into ``report.stages`` and passes progress to the callback."""
+    """Runs the stages: times each into ``report.stages``, passes progress to the callback,
+    and decides what a mistake does.
 
-    def __init__(self, report: BuildReport | None = None, progress: ProgressFn | None = None):
+    A build stops at the first mistake (the error is raised). ``aimaq check`` runs the same
+    stages with ``problems`` set: a mistake is recorded there and the stage goes on where it
+    can, so one run lists every problem; ``writes`` is then False (no cache, no output)."""
+
+    def __init__(self, report: BuildReport | None = None, progress: ProgressFn | None = None,
+                 problems: list[Problem] | None = None, base: Path | None = None):
         self.times: dict[str, float] = report.stages if report is not None else {}
         self.progress = progress
+        self.problems = problems
+        self.base = base
+        self.counts: dict[str, int] = {}      # what was done: data checks run, pages rendered
+
+    @property
+    def collecting(self) -> bool:
+        return self.problems is not None
+
+    @property
+    def writes(self) -> bool:
+        return self.problems is None
+
+    def report(self, err: AimaqError, default_file: Path | str | None = None) -> None:
+        """A mistake: raised in a build, recorded (at ``default_file`` when it names no
+        file of its own) in a check."""
+        if self.problems is None:
+            raise err
+        self.problems.append(Problem.of(err, default_file, self.base))
+
+    def attempt(self, make: Callable[[], Any], default_file: Path | str | None = None) -> Any:
+        """``make()``; in a check, a mistake is recorded and the result is None."""
+        if self.problems is None:
+            return make()
+        try:
+            return make()
+        except AimaqError as err:
+            self.report(err, default_file)
+            return None
+
+    def count(self, what: str, n: int) -> None:
+        self.counts[what] = self.counts.get(what, 0) + n
 
     def _emit(self, stage: str, done: int, total: int) -> None:
         if self.progress is not None:
@@ -139,36 +181,62 @@ def display_path(path: Path, base: Path) -> Path:
         return Path(path)
 
 
-def run_data_checks(dataset: Dataset, base: Path) -> list[CheckResult]:
-    """checks.yaml; a check that contradicts its declaration stops the build."""
-    results = run_checks(dataset)
-    problem = unexpected(results, display_path(dataset.root / "checks.yaml", base))
-    if problem:
-        raise problem
+def run_data_checks(dataset: Dataset, base: Path, stage: Stages | None = None,
+                    draft: bool = False, notes: list[str] | None = None
+                    ) -> list[CheckResult] | None:
+    """checks.yaml; a check that contradicts its declaration is a mistake (every one of
+    them in a check). A new draft has tables without numbers yet: its checks wait, with a
+    note saying so. None when the checks could not run."""
+    stage = _stages(stage)
+    file = display_path(dataset.root / "checks.yaml", base)
+    try:
+        results = run_checks(dataset)
+        problem = unexpected(results, file)
+        if problem is not None and not stage.collecting:
+            raise problem
+    except AimaqError as err:
+        if draft and not stage.collecting and notes is not None:
+            notes.append(f"draft edition {dataset.edition}: data checks not run yet: {err}")
+            return []
+        stage.report(err, file)
+        return None
+    stage.count("checks", len(results))
+    for result in results:
+        err = unexpected([result], file)
+        if err is not None:
+            stage.report(err)
     return results
 
 
 def gather(config: SiteConfig, edition_id: str | None = None,
-           stage: Stages | None = None) -> Inputs:
-    """Load and validate everything one edition needs; write nothing."""
+           stage: Stages | None = None) -> Inputs | None:
+    """Load and validate everything one edition needs; write nothing. None (in a check)
+    when a mistake was found, each one recorded."""
     stage = _stages(stage)
     edition = config.edition(edition_id)
+    before = len(stage.problems or ())
     with stage("data"):
-        dataset = load_dataset(config.data_path, edition.id, base=config.root)
+        dataset = stage.attempt(
+            lambda: load_dataset(config.data_path, edition.id, base=config.root),
+            display_path(config.data_path / edition.id, config.root))
     notes: list[str] = []
-    with stage("checks"):
-        try:
-            checks = run_data_checks(dataset, config.root)
-        except AimaqError as err:
-            if not edition.draft:
-                raise
-            # A new draft has tables without numbers yet: preview it, and say what waits.
-            checks = []
-            notes.append(f"draft edition {edition.id}: data checks not run yet: {err}")
+    checks = None
+    if dataset is not None:
+        with stage("checks"):
+            checks = run_data_checks(dataset, config.root, stage, edition.draft, notes)
     with stage("content"):
-        content = load_content(config.content_path, edition.id, config.languages,
-                               dataset.unit_ids(), base=config.root)
-        strings = render.load_strings(config.templates_path, config.languages)
+        found: list[AimaqError] | None = [] if stage.collecting else None
+        content = stage.attempt(lambda: load_content(
+            config.content_path, edition.id, config.languages,
+            dataset.unit_ids() if dataset is not None else None, base=config.root,
+            problems=found), config.content_path)
+        for err in found or ():
+            stage.report(err, config.content_path)
+        strings = stage.attempt(lambda: render.load_strings(config.templates_path,
+                                                            config.languages),
+                                config.templates_path / "strings.yaml")
+    if len(stage.problems or ()) > before or None in (dataset, checks, content, strings):
+        return None
     return Inputs(config, edition, dataset, checks, content, strings, notes)
 
 
@@ -231,11 +299,11 @@ def compute_indices(dataset: Dataset, reads: set | None = None,
 
 def make_model(inputs: Inputs, stage: Stages | None = None, *,
                indices: tuple[Any, set] | None = None,
-               paths: urls.Paths | None = None, use_cache: bool = True) -> pages.SiteModel:
+               paths: urls.Paths | None = None) -> pages.SiteModel | None:
     """What the pages are made from. ``indices`` = (results, reads) reuses computed indices;
-    ``paths``: where the pages live (default: at the site root, as ``aimaq serve`` shows);
-    ``use_cache``: keep and reuse computed results under .cache/ (``aimaq check`` writes
-    nothing, so it does not)."""
+    ``paths``: where the pages live (default: at the site root, as ``aimaq serve`` shows).
+    Computed results are kept and reused under .cache/ unless the stages write nothing
+    (``aimaq check``). None (in a check) when the indices cannot be computed."""
     stage = _stages(stage)
     config, dataset = inputs.config, inputs.dataset
     with stage("compute"):
@@ -244,10 +312,12 @@ def make_model(inputs: Inputs, stage: Stages | None = None, *,
             reads: set = set()
             try:
                 results = compute_indices(dataset, reads,
-                                          config.root / ".cache" if use_cache else None)
+                                          config.root / ".cache" if stage.writes else None)
             except AimaqError as err:
-                if not inputs.edition.draft:
-                    raise
+                if stage.collecting or not inputs.edition.draft:
+                    stage.report(err, display_path(dataset.root / "methodology.yaml",
+                                                   config.root))
+                    return None
                 results = None
                 inputs.notes.append(f"draft edition {inputs.edition.id}: indices not "
                                     f"computed yet: {err}")
@@ -258,8 +328,9 @@ def make_model(inputs: Inputs, stage: Stages | None = None, *,
             figures=figures, strings=inputs.strings,
             indices=IndexView(results, dataset) if results is not None else None,
             urls=paths or urls.Paths())
+        site.inputs = inputs
         site.results = results
-        site.cache_dir = config.root / ".cache" if use_cache else None
+        site.cache_dir = config.root / ".cache" if stage.writes else None
         site.index_reads = reads
         site.key_figures = pages.home_figures(site, inputs.notes if inputs.edition.draft
                                               else None)
@@ -284,11 +355,19 @@ def edition_downloads(config: SiteConfig, edition: Edition,
 
 
 def protect(site: pages.SiteModel, stage: Stages | None = None) -> None:
-    """Stop when a frozen edition changed silently; keep the errata that explain changes."""
-    from .editions.lock import verify
-
-    with _stages(stage)("protect"):
-        site.lock_changes = verify(site.config, site.edition.id, site.results)
+    """A frozen edition's inputs and results still match its lock, or an erratum explains
+    each change: a build stops at a silent change, a check lists every one."""
+    stage = _stages(stage)
+    with stage("protect"):
+        config, eid = site.config, site.edition.id
+        if stage.collecting:
+            changes = stage.attempt(lambda: differences(config, eid, site.results))
+            for change in changes or ():
+                if not change.covered:
+                    stage.report(change_error(config, eid, change))
+            site.lock_changes = [c for c in changes or () if c.covered]
+        else:
+            site.lock_changes = verify(config, eid, site.results)
 
 
 def relate(models: dict[str, pages.SiteModel], stage: Stages | None = None) -> None:
@@ -462,11 +541,6 @@ def shared_files(trees: list[Tree], stage: Stages | None = None) -> dict[str, by
     return files
 
 
-def render_site(site: pages.SiteModel, specs: list[pages.PageSpec],
-                stage: Stages | None = None) -> dict[str, bytes]:
-    return render_trees([Tree(site, specs)], stage)
-
-
 def render_trees(trees: list[Tree], stage: Stages | None = None) -> dict[str, bytes]:
     rendered: dict[str, dict[str, bytes]] = {}
     for tree in trees:                  # images first: the pages read their sizes
@@ -513,39 +587,42 @@ def finish(files: dict[str, bytes], stage: Stages | None = None,
 
 def verify_links(files: dict[str, bytes], site: pages.SiteModel, specs: list[pages.PageSpec],
                  stage: Stages | None = None, cache: dict | None = None,
-                 drafts: list[str] = ()) -> list[str]:
-    """Stop on any internal link or #anchor that does not resolve, naming its source.
+                 drafts: Iterable[str] = ()) -> list[str]:
+    """Every internal link and #anchor resolves, or a mistake naming its source (a build
+    stops at the first; a check lists every one).
 
     Links broken on the pages of a draft edition (listed in ``drafts``: a new edition
     without its numbers has no index pages yet) are returned as warnings instead:
     ``aimaq check --drafts`` reports them as problems."""
-    from .check import link_problems
-
-    with _stages(stage)("links"):
+    stage = _stages(stage)
+    drafts = list(drafts)
+    with stage("links"):
         broken = check_links(files, urls.base_path(site.config.base_url), cache=cache)
-    in_draft = [b for b in broken if any(b.page.startswith(f"{d}/") for d in drafts)]
+    in_draft = [b for b in broken if any(b.page.startswith(f"{d}/") for d in drafts)] \
+        if not stage.collecting else []
     broken = [b for b in broken if b not in in_draft]
     notes = [f"draft edition {b.page.split('/', 1)[0]}: {len(in_draft)} broken link(s) "
              f"on its pages, the first: {b.target!r} on {b.page} ({b.reason})"
              for b in in_draft[:1]]
-    if broken:
-        problems = link_problems(broken, site, specs)
-        first = problems[0]
-        others = ", ".join(f"{p.file}:{p.line}" for p in problems[1:5])
-        more = f" and {len(problems) - 5} more" if len(problems) > 5 else ""
-        raise AimaqError(f"{len(broken)} broken internal link(s), the first: {first.message}"
-                         + (f"; others at {others}{more}" if others else ""),
-                         first.file, first.line,
-                         "correct the link in the template or content page "
-                         "('aimaq check' lists every one)")
-    return notes
+    if not broken:
+        return notes
+    problems = link_problems(broken, site, specs)
+    if stage.collecting:
+        assert stage.problems is not None
+        stage.problems.extend(problems)
+        return notes
+    first = problems[0]
+    others = ", ".join(f"{p.file}:{p.line}" for p in problems[1:5])
+    more = f" and {len(problems) - 5} more" if len(problems) > 5 else ""
+    raise AimaqError(f"{len(broken)} broken internal link(s), the first: {first.message}"
+                     + (f"; others at {others}{more}" if others else ""),
+                     first.file, first.line,
+                     "correct the link in the template or content page "
+                     "('aimaq check' lists every one)")
 
 
 def warnings(site: pages.SiteModel, *more: pages.SiteModel) -> list[str]:
     """What the build accepts but a reader may miss."""
-    from .check import missing_translations
-    from .editions.lock import lock_path
-
     out: list[str] = []
     for s in (site, *more):
         if s.inputs is not None:
@@ -569,7 +646,7 @@ def count_charts(site: pages.SiteModel) -> int:
     return len(charts.all() if hasattr(charts, "all") else charts)
 
 
-# -- build ----------------------------------------------------------------------------
+# -- the pipeline ---------------------------------------------------------------------
 
 
 def select_editions(config: SiteConfig, edition_id: str | None = None,
@@ -581,35 +658,50 @@ def select_editions(config: SiteConfig, edition_id: str | None = None,
     return config.built_editions(drafts)
 
 
-def model_editions(config: SiteConfig, built: list[Edition],
-                   stage: Stages | None = None) -> dict[str, pages.SiteModel]:
+def model_editions(config: SiteConfig, built: list[Edition], stage: Stages | None = None,
+                   at_root: bool = False) -> dict[str, pages.SiteModel] | None:
     """Gather, compute and protect every edition built, plus the edition each one is
-    compared with; then relate them. Oldest first."""
-    drafts = any(e.draft for e in built)
-    wanted: list[str] = []
-    for e in built:
-        prev = config.previous(e.id, drafts=drafts)
-        for eid in ([prev.id] if prev else []) + [e.id]:
-            if eid not in wanted:
-                wanted.append(eid)
-    order = [e.id for e in config.editions]
-    wanted.sort(key=order.index)
+    compared with; then relate them. Oldest first. ``at_root``: one edition alone at the
+    site root, as ``aimaq serve`` shows it. None (in a check) when an edition has a mistake."""
+    stage = _stages(stage)
+    if at_root:
+        wanted = [built[0].id]
+    else:
+        drafts = any(e.draft for e in built)
+        wanted = []
+        for e in built:
+            prev = config.previous(e.id, drafts=drafts)
+            for eid in ([prev.id] if prev else []) + [e.id]:
+                if eid not in wanted:
+                    wanted.append(eid)
+        order = [e.id for e in config.editions]
+        wanted.sort(key=order.index)
     models: dict[str, pages.SiteModel] = {}
     for eid in wanted:
         inputs = gather(config, eid, stage)
-        prefix = f"{eid}/"
-        site = make_model(inputs, stage, paths=urls.Paths(prefix, prefix))
-        site.inputs = inputs
+        if stage.collecting and inputs is not None:
+            assert stage.problems is not None
+            stage.problems.extend(missing_translations(inputs.content, config))
+        site = make_model(inputs, stage, paths=None if at_root else
+                          urls.Paths(f"{eid}/", f"{eid}/")) if inputs is not None else None
+        if site is None:
+            continue
         protect(site, stage)
         models[eid] = site
+    if len(models) < len(wanted) or (stage.collecting and stage.problems):
+        return None
     relate(models, stage)
     return models
 
 
 def plan_trees(config: SiteConfig, models: dict[str, pages.SiteModel], built: list[str],
-               stage: Stages | None = None) -> list[Tree]:
+               stage: Stages | None = None, at_root: bool = False) -> list[Tree]:
     """The pages of every edition built: its permalinks and, for the current edition, the
-    same pages at <lang>/…; then the links between editions."""
+    same pages at <lang>/…; then the links between editions. ``at_root``: the one edition
+    at the site root."""
+    if at_root:
+        site = models[built[0]]
+        return [Tree(site, plan(site, stage))]
     trees: list[Tree] = []
     has_short = config.current_edition in built
     for eid in built:
@@ -624,15 +716,45 @@ def plan_trees(config: SiteConfig, models: dict[str, pages.SiteModel], built: li
     return trees
 
 
-def preview_trees(config: SiteConfig, edition_id: str | None,
-                  stage: Stages | None = None) -> tuple[dict, list[str], list[Tree]]:
-    """One edition alone at the site root, as ``aimaq serve`` shows it."""
-    inputs = gather(config, edition_id, stage)
-    site = make_model(inputs, stage)
-    site.inputs = inputs
-    protect(site, stage)
-    eid = inputs.edition.id
-    return {eid: site}, [eid], [Tree(site, plan(site, stage))]
+@dataclass
+class Made:
+    """What one run of the stages made."""
+
+    built: list[str]                        # the editions rendered, oldest first
+    models: dict[str, pages.SiteModel]      # …and the editions they are compared with
+    trees: list[Tree]
+    files: dict[str, bytes]
+    link_notes: list[str]
+
+
+def run(config: SiteConfig, stage: Stages, edition_id: str | None = None,
+        drafts: bool = False, at_root: bool = False,
+        link_cache: dict | None = None) -> Made | None:
+    """The stages, in order, for ``aimaq build``, ``aimaq check`` and ``aimaq serve``:
+
+        gather → make_model → protect → relate → plan → render → finish → verify_links
+
+    ``at_root``: one edition alone at the site root (``aimaq serve``, which also keeps
+    ``link_cache`` between runs). In a check (``stage``
+    collecting problems) a mistake is recorded and the stages go on where they can; pages
+    are rendered only when everything before them is right. None when they were not."""
+    editions = [config.edition(edition_id)] if at_root else \
+        select_editions(config, edition_id, drafts)
+    built = [e.id for e in editions]
+    models = model_editions(config, editions, stage, at_root=at_root)
+    if models is None:
+        return None
+
+    def render_all() -> Made:
+        trees = plan_trees(config, models, built, stage, at_root=at_root)
+        files = finish(render_trees(trees, stage), stage, trees)
+        stage.count("pages", sum(len(t.specs) for t in trees))
+        notes = verify_links(files, trees[0].site, [s for t in trees for s in t.specs], stage,
+                             cache=link_cache,
+                             drafts=[e for e in built if config.edition(e).draft])
+        return Made(built, models, trees, files, notes)
+
+    return stage.attempt(render_all, config.templates_path)
 
 
 def output_folder(config: SiteConfig, output: Path | str | None = None) -> Path:
@@ -667,28 +789,21 @@ def build(config_path: Path | str = "site.yaml", output: Path | None = None,
         report.up_to_date = True
         return report
 
-    if preview:
-        models, built, trees = preview_trees(config, edition_id, stage)
-    else:
-        built = [e.id for e in select_editions(config, edition_id, drafts)]
-        models = model_editions(config, [config.edition(e) for e in built], stage)
-        trees = plan_trees(config, models, built, stage)
-    files = render_trees(trees, stage)
-    files = finish(files, stage, trees)
-    link_notes = verify_links(files, trees[0].site, [s for t in trees for s in t.specs], stage,
-                              drafts=[e for e in built if config.edition(e).draft])
+    made = run(config, stage, edition_id, drafts, at_root=preview)
+    assert made is not None                 # a build raises its first mistake
     with stage("write"):
         recorded = cache.manifest_path(cache_dir, out).is_file()
         cache.forget_output(cache_dir, out)
-        write_site(files, out, recorded)
+        write_site(made.files, out, recorded)
 
-    report.checks = sum(len(models[e].inputs.checks) for e in built)
-    report.pages = sum(len(t.specs) for t in trees)
-    report.charts = sum(count_charts(models[e]) for e in built)
-    report.files = len(files)
+    built = made.built
+    report.checks = sum(len(made.models[e].inputs.checks) for e in built)
+    report.pages = stage.counts.get("pages", 0)
+    report.charts = sum(count_charts(made.models[e]) for e in built)
+    report.files = len(made.files)
     report.editions = built
-    report.warnings = warnings(*[models[e] for e in built]) + link_notes
-    cache.record_output(cache_dir, out, build_id, files, {
+    report.warnings = warnings(*[made.models[e] for e in built]) + made.link_notes
+    cache.record_output(cache_dir, out, build_id, made.files, {
         "pages": report.pages, "charts": report.charts, "files": report.files,
         "checks": report.checks, "editions": report.editions, "warnings": report.warnings})
     return report

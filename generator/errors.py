@@ -60,3 +60,30 @@ class MethodologyError(AimaqError):
 
 class ComputeError(AimaqError):
     """An index cannot be computed (division by zero, missing values)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing to fix, at ``file:line``: what ``aimaq check`` lists, one per mistake."""
+
+    file: str
+    line: int
+    message: str
+    fix: str | None = None
+
+    @classmethod
+    def of(cls, err: AimaqError, default_file: Path | str | None = None,
+           base: Path | None = None) -> "Problem":
+        """``err`` at its own file, or at ``default_file`` when it names none; a file inside
+        ``base`` (the project) is shown relative to it."""
+        file = err.file if err.file is not None else default_file
+        if file is not None and base is not None and Path(file).is_absolute():
+            try:
+                file = Path(file).resolve().relative_to(base)
+            except ValueError:
+                pass
+        return cls(str(file) if file is not None else "site.yaml", err.line or 1,
+                   err.message, err.fix)
+
+    def __str__(self) -> str:
+        return str(AimaqError(self.message, self.file, self.line, self.fix))

@@ -23,6 +23,7 @@ from generator.check import check
 from generator.cli import main
 from generator.config import load_config
 from generator.errors import AimaqError
+from generator.serve.session import Session
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "editions"
@@ -192,6 +193,10 @@ def test_changing_a_number_of_a_frozen_edition_fails_check_and_build(site):
     with pytest.raises(AimaqError, match="data/2023/tables/t1_enterprises.csv"):
         build(site / "site.yaml")
     assert main(["check", "--config", str(site / "site.yaml")]) == 1
+    # The preview runs the same stages: it shows the mistake instead of the changed numbers.
+    preview = Session(site / "site.yaml", output=site / "preview", edition_id="2023")
+    result = preview.build()
+    assert result.error is not None and "t1_enterprises.csv" in str(result.error)
 
 
 def test_an_erratum_lets_the_change_pass_and_is_shown(site, capsys):

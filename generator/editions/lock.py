@@ -139,6 +139,24 @@ def differences(config: SiteConfig, edition_id: str, results) -> list[Change]:
     return out
 
 
+def change_error(config: SiteConfig, edition_id: str, change: Change) -> AimaqError:
+    """A change to a frozen edition that no erratum records, at the changed file."""
+    lock = f"{LOCK_DIR}/{edition_id}.lock.yaml"
+    if change.kind == "file":
+        file = change.name if change.how != "removed" else lock
+        what = f"{change.name} was {change.how} after edition {edition_id} was frozen"
+        entry = f"files: [{change.name}]"
+    else:
+        file = lock
+        what = (f"the computed values of index {change.name} {change.how} after edition "
+                f"{edition_id} was frozen (see {lock})")
+        entry = f"indices: [{change.name}]"
+    return AimaqError(what, file, 1,
+                      "undo it (git checkout), or record an erratum under the edition in "
+                      f"site.yaml: errata: [{{date: \"YYYY-MM-DD\", {entry}, what: {{…}}, "
+                      "why: {…}}]")
+
+
 def verify(config: SiteConfig, edition_id: str, results) -> list[Change]:
     """Raise when the edition differs from its lock in a way no erratum records; return
     the differences errata cover."""

@@ -140,17 +140,13 @@ class Session:
 
     def _full(self) -> tuple[_State, Rebuild]:
         self.config = config = load_config(self.config_path)
-        stage = self._stages()
-        inputs = B.gather(config, self.edition_id, stage)
-        reads: set = set()
-        with stage("compute"):
-            results = B.compute_indices(inputs.dataset, reads)
-        site = B.make_model(inputs, stage, indices=(results, reads))
-        specs = B.plan(site, stage)
-        files = B.finish(B.render_site(site, specs, stage), stage)
-        B.verify_links(files, site, specs, stage, cache=self._links)
-        state = _State(inputs, site, specs, files, results, reads,
-                       page_inputs.index_tables(inputs.dataset, reads))
+        made = B.run(config, self._stages(), self.edition_id, at_root=True,
+                     link_cache=self._links)
+        assert made is not None             # a build's stages raise their first mistake
+        site = made.models[made.built[0]]
+        specs = made.trees[0].specs
+        state = _State(site.inputs, site, specs, made.files, site.results, site.index_reads,
+                       page_inputs.index_tables(site.dataset, site.index_reads))
         self.search_stale = False
         return state, Rebuild(full=True, rendered=[s.path for s in specs], indices=True)
 

@@ -95,6 +95,13 @@ def of_spec(spec, root: Path) -> frozenset[str] | None:
     return frozenset(found)
 
 
+def markdown_files(context: Any, root: Path) -> list[str]:
+    """The Markdown files whose text a page's context holds, sorted."""
+    found: set[str] = set()
+    _walk(context, root, found)
+    return sorted(f for f in found if f.endswith(".md"))
+
+
 def index_tables(dataset, queries: Iterable[tuple[str | None, str | None]]) -> set[str]:
     """Tables that can answer the index engine's queries (indicator, table) on ``dataset``."""
     obs = dataset.observations
