@@ -24,7 +24,6 @@ nothing here prints.
 from __future__ import annotations
 
 import dataclasses
-import os
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
@@ -32,27 +31,38 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from . import cache
+from .charts import (
+    all_chart_files,
+    chart_assets,
+    find_boundary_file,
+    load_boundaries,
+    load_chart_strings,
+    use_render_cache,
+)
 from .config import Edition, SiteConfig, load_config
 from .content.load import Content, load_content
+from .content.translations import missing_translations
 from .data.checks import CheckResult, run_checks, unexpected
 from .data.load import load_dataset
 from .data.model import Dataset
-from .content.translations import missing_translations
+from .editions.archive import archive_name, citation_cff, edition_archive
+from .editions.compare import compare
 from .editions.lock import change_error, differences, lock_path, verify
 from .errors import AimaqError, Problem
+from .indices import compute
 from .output import check_path, guard_output, write_site
 from .parallel import fork_map, workers
 from .site import inputs as page_inputs
 from .site import pages, render, urls
-from .site.editions import EditionLinks
+from .site.chartplan import plan_charts
 from .site.downloads import download_files
+from .site.editions import EditionLinks
 from .site.figures import FigureIndex
 from .site.indexview import IndexView
 from .site.links import check_links
 from .site.problems import link_problems
 from .site.search import search_bundle
 from .site.social import og_cards
-
 
 # -- progress -------------------------------------------------------------------------
 
@@ -272,9 +282,6 @@ def compute_indices(dataset: Dataset, reads: set | None = None,
     ``reads`` collects the (indicator, table) queries the engine made. With ``cache_dir``,
     results are kept by the hash of the edition's data folder and the engine's code, so an
     unchanged edition is never computed twice."""
-    from . import cache
-    from .indices import compute
-
     if not (dataset.root / "methodology.yaml").is_file():
         return None
     k = None
@@ -342,8 +349,6 @@ def make_model(inputs: Inputs, stage: Stages | None = None, *,
 def edition_downloads(config: SiteConfig, edition: Edition,
                       downloads: dict[str, bytes]) -> dict[str, bytes]:
     """The edition's archive (data, methodology, computed indices) and CITATION.cff."""
-    from .editions.archive import archive_name, citation_cff, edition_archive
-
     base = f"downloads/{edition.id}/"
     computed = {name: downloads[base + name] for name in
                 ("indices.csv", "audit.csv", "sensitivity.csv") if base + name in downloads}
@@ -372,8 +377,6 @@ def protect(site: pages.SiteModel, stage: Stages | None = None) -> None:
 
 def relate(models: dict[str, pages.SiteModel], stage: Stages | None = None) -> None:
     """What changed since the previous edition, and each unit's values across editions."""
-    from .editions.compare import compare
-
     with _stages(stage)("compare"):
         ids = list(models)
         views = [(i, models[i].indices) for i in ids]
@@ -461,9 +464,6 @@ def plan_site_charts(site: pages.SiteModel):
     Charts show data and indices, never Markdown: the plan is cached by the hash of what
     it is made from (the edition's data, and the previous edition's for "what changed",
     charts.yaml, site.yaml, the interface words and the code), so editing text reuses it."""
-    from .charts import find_boundary_file, load_boundaries, load_chart_strings
-    from .site.chartplan import plan_charts
-
     config = site.config
     cache_dir = site.cache_dir
     sources = [site.dataset.root, config.content_path / site.edition.id / "charts.yaml",
@@ -488,8 +488,6 @@ def plan_site_charts(site: pages.SiteModel):
 def chart_files(site: pages.SiteModel, stage: Stages | None = None) -> dict[str, bytes]:
     """Each chart's spec, data (CSV), static SVG and SVG/PNG downloads, plus the chart
     scripts. Images are rendered offline and cached by content under .cache/charts."""
-    from .charts import all_chart_files, chart_assets, use_render_cache
-
     memo = getattr(site, "chart_files", None)
     if memo is not None:
         return memo

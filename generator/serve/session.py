@@ -28,11 +28,11 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .. import build as B
+from ..cache import forget_output
 from ..config import SiteConfig, load_config
 from ..content.load import load_content
 from ..data.load import load_dataset
 from ..errors import AimaqError
-from ..cache import forget_output
 from ..output import sync_site, write_site
 from ..site import inputs as page_inputs
 from ..site import render
