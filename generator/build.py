@@ -154,7 +154,8 @@ def gather(config: SiteConfig, edition_id: str | None = None,
     stage = _stages(stage)
     edition = config.edition(edition_id)
     with stage("data"):
-        dataset = load_dataset(config.data_path, edition.id, base=config.root)
+        dataset = load_dataset(config.data_path, edition.id, base=config.root,
+                               languages=config.languages)
     notes: list[str] = []
     with stage("checks"):
         try:

@@ -255,7 +255,8 @@ def _check_edition(config, edition, stage, report: CheckReport) -> None:
             problems.append(Problem.of(err, config.templates_path / "strings.yaml", base))
     with stage("data"):
         try:
-            dataset = load_dataset(config.data_path, edition.id, base=base)
+            dataset = load_dataset(config.data_path, edition.id, base=base,
+                                   languages=config.languages)
         except AimaqError as err:
             problems.append(Problem.of(err, B.display_path(data_root, base), base))
     checks = None

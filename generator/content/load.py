@@ -20,6 +20,7 @@ import markdown
 import nh3
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from ..confine import refuse_outside_links
 from ..errors import ContentError
 from ..yamlio import load_yaml, parse_yaml, validation_error
 
@@ -203,6 +204,7 @@ def load_content(content_dir: Path, edition: str, languages: list[str],
     if not root.is_dir():
         raise ContentError(f"no content folder for edition {edition!r}", _display(root, base),
                            None, f"create {root}/<lang>/index.md")
+    refuse_outside_links(root, base, error=ContentError)
     for lang_dir in sorted(p for p in root.iterdir() if p.is_dir()):
         if lang_dir.name not in languages:
             raise ContentError(f"folder {lang_dir.name!r} is not a language of the site",
