@@ -136,6 +136,12 @@ def parse_yaml(text: str, path: Path) -> YamlDoc:
         node = loader.get_single_node()
         lines: dict[KeyPath, int] = {}
         data = _Walk(loader, path, lines)(node, ()) if node is not None else None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, max(exc.position, 0)) + 1
+        char = exc.character if isinstance(exc.character, int) else ord(exc.character or "\0")
+        raise AimaqError(f"this is not valid YAML (a control character, #x{char:04x}, that "
+                         "YAML does not allow)", path, line,
+                         "delete the invisible character on this line (retype the line)") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

@@ -21,7 +21,7 @@ import nh3
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..confine import refuse_outside_links
-from ..errors import ContentError
+from ..errors import AimaqError, ContentError
 from ..yamlio import load_yaml, parse_yaml, validation_error
 
 FRONT = "---"
@@ -130,7 +130,11 @@ def parse_page(text: str, path: Path, display: Path) -> tuple[FrontMatter, str, 
     except StopIteration:
         raise ContentError("the front matter is not closed", display, 1,
                            "add a line with '---' after the front matter keys") from None
-    doc = parse_yaml("\n".join(lines[1:end]) + "\n", display)
+    try:
+        doc = parse_yaml("\n".join(lines[1:end]) + "\n", display)
+    except AimaqError as err:           # the YAML starts on line 2 of the file
+        raise ContentError(err.message, display, err.line + 1 if err.line else 2,
+                           err.fix) from None
     # The YAML starts on line 2 of the file.
     doc.lines = {k: v + 1 for k, v in doc.lines.items()}
     if not isinstance(doc.data, dict):
