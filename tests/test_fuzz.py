@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from generator.build import build
 from generator.content.load import load_page
+from generator.data.checks import run_checks
 from generator.data.load import load_dataset, read_table
 from generator.errors import AimaqError
 from generator.yamlio import parse_yaml
@@ -101,6 +102,20 @@ def test_damaged_data_yaml_loads_or_is_refused(copy, name, edits):
             load_dataset(copy / "data", "2023", base=copy, languages=["kk", "en"])
         except AimaqError as err:
             assert err.file is not None
+
+
+@FAST
+@given(edits=EDITS, piece=st.sampled_from(["1e400", "abc", "[[2020]]", "{a: b}", "'*'", "-1",
+                                           ".inf", "[]", "~", "99999999999999999999"]),
+       key=st.sampled_from(["year", "unit", "indicator", "tolerance", "scale", "table"]))
+def test_damaged_checks_run_or_are_refused(copy, good, edits, piece, key):
+    text = (FIXTURE / "data/2023/checks.yaml").read_text(encoding="utf-8")
+    text = damage(text.replace("    year: 2020", f"    {key}: {piece}", 1), edits)
+    with Damaged(copy, "data/2023/checks.yaml", text):
+        try:
+            run_checks(good)
+        except AimaqError as err:
+            assert_clear(err, "checks.yaml")
 
 
 # -- CSV ------------------------------------------------------------------------------

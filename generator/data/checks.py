@@ -28,7 +28,7 @@ SELECTOR_KEYS = ("table", "unit", "indicator", "category", "year")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class Selector(_Strict):
@@ -183,7 +183,15 @@ class _Runner:
             if key == "unit" and v == "units":
                 v = self.ds.unit_ids()
             values = _as_list(v)
+            if any(isinstance(x, (list, tuple, dict, set)) or x is None for x in values):
+                raise self.fail(i, f"the {key} {v!r} is not a value or a list of values",
+                                f"write one {key} or a flat list, e.g. [a, b]")
             if key == "year":
+                if not all(isinstance(y, int) and not isinstance(y, bool)
+                           or (isinstance(y, str) and y.isascii() and y.isdigit()) for y in values):
+                    raise self.fail(i, f"the year {v!r} is not a year or a list of years",
+                                    "write a four-digit year such as 2020, a list of them, "
+                                    "or '*'")
                 values = [int(y) for y in values]
             if key == "table":
                 for t in values:
