@@ -193,3 +193,21 @@ def test_a_failing_check_names_the_csv_rows_that_feed_it(mini):
     err = unexpected(run_checks(ds), Path("data/2023/checks.yaml"))
     assert err is not None and "firms-sum" in str(err)
     assert f"{TABLE} rows 2, 5, 8, 11" in str(err)
+
+
+def test_a_declared_failure_that_passes_names_the_rows_it_reads(mini):
+    edit(mini, "data/2023/checks.yaml", "    total: {unit: mini}",
+         "    total: {unit: mini}\n    expected: fails\n    note: {en: x, kk: x}")
+    err = unexpected(run_checks(load(mini)), Path("data/2023/checks.yaml"))
+    assert err is not None and "now passes" in str(err)
+    assert f"{TABLE} rows 2, 5, 8, 11" in str(err)
+
+
+def test_the_bundled_checks_all_run_as_declared(root):
+    config = load_config(root / "site.yaml")
+    ds = load_dataset(config.data_path, "2023", base=config.root, languages=config.languages)
+    results = run_checks(ds)
+    assert len(results) > 100
+    assert unexpected(results, Path("checks.yaml")) is None
+    rows = [c.rows for r in results for c in r.comparisons if not c.missing_parts]
+    assert rows and all(rows)            # every comparison knows the CSV rows it reads

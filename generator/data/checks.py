@@ -13,6 +13,7 @@ header and no rows, are errors (a draft edition's build shows them as notes).
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -187,7 +188,7 @@ class _Runner:
                 raise self.fail(i, f"the {key} {v!r} is not a value or a list of values",
                                 f"write one {key} or a flat list, e.g. [a, b]")
             if key == "year":
-                if not all(isinstance(y, int) and not isinstance(y, bool)
+                if not all(isinstance(y, numbers.Integral) and not isinstance(y, bool)
                            or (isinstance(y, str) and y.isascii() and y.isdigit()) for y in values):
                     raise self.fail(i, f"the year {v!r} is not a year or a list of years",
                                     "write a four-digit year such as 2020, a list of them, "
@@ -217,7 +218,8 @@ class _Runner:
             raise self.fail(i, f"the {what} selector {self.show(sel)} matches no value",
                             "correct the selector's table, unit, indicator, category or year")
         if len(rows) > 1:
-            raise self.fail(i, f"the {what} selector {self.show(sel)} matches {len(rows)} values",
+            raise self.fail(i, f"the {what} selector {self.show(sel)} matches {len(rows)} "
+                            f"values ({where(_rows_of(rows), limit=6)})",
                             "narrow it (add unit, year, category or table)")
         r = rows.iloc[0]
         return float(r["value"]), r["flag"], (str(r["file"]), int(r["row"]))
@@ -419,6 +421,8 @@ def unexpected(results: list[CheckResult], path: Path) -> DataError | None:
                    if more else ""), path, r.line,
                 "correct the transcription in those rows if it differs from the source; if "
                 "the source itself is inconsistent, add 'expected: fails' and a note saying so")
-        return DataError(f"check {r.id!r} is declared 'expected: fails' but now passes", path,
-                         r.line, "remove 'expected: fails' and its note")
+        rows = sorted({row for c in r.comparisons for row in c.rows})
+        read = f" (it reads {where(rows)})" if rows else ""
+        return DataError(f"check {r.id!r} is declared 'expected: fails' but now passes{read}",
+                         path, r.line, "remove 'expected: fails' and its note")
     return None
