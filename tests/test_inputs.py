@@ -211,3 +211,16 @@ def test_the_bundled_checks_all_run_as_declared(root):
     assert unexpected(results, Path("checks.yaml")) is None
     rows = [c.rows for r in results for c in r.comparisons if not c.missing_parts]
     assert rows and all(rows)            # every comparison knows the CSV rows it reads
+
+
+@pytest.mark.parametrize("rel, old, new", [
+    ("content/2023/glossary.yaml", "en: Enterprise}", "kks: x, en: Enterprise}"),
+    ("data/2023/checks.yaml", "    scale: 100", "    scale: 100\n    note: {kk: a, kks: b}"),
+])
+def test_a_language_typo_in_any_text_is_an_error(mini, rel, old, new):
+    text = (mini / rel).read_text(encoding="utf-8")
+    assert old in text
+    (mini / rel).write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(AimaqError, match="'kks'") as err:
+        build(mini / "site.yaml", mini / "output")
+    assert str(err.value).startswith(rel + ":")

@@ -21,6 +21,7 @@ import nh3
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..confine import refuse_outside_links
+from ..data.load import check_languages
 from ..errors import AimaqError, ContentError
 from ..yamlio import load_yaml, parse_yaml, validation_error
 
@@ -209,6 +210,8 @@ def load_content(content_dir: Path, edition: str, languages: list[str],
         raise ContentError(f"no content folder for edition {edition!r}", _display(root, base),
                            None, f"create {root}/<lang>/index.md")
     refuse_outside_links(root, base, error=ContentError)
+    for texts in sorted(root.glob("*.yaml")):    # glossary, recommendations, charts, …
+        check_languages(load_yaml(texts), _display(texts, base), languages, ContentError)
     for lang_dir in sorted(p for p in root.iterdir() if p.is_dir()):
         if lang_dir.name not in languages:
             raise ContentError(f"folder {lang_dir.name!r} is not a language of the site",

@@ -73,34 +73,41 @@ def alias_key(name: str) -> str:
     return re.sub(r"[\s.]+", "", s)
 
 
+def _is_language(key: Any, languages: list[str]) -> bool:
+    return key in languages or (isinstance(key, str) and bool(LANG_RE.match(key))
+                                and localedata.exists(key))
+
+
 def check_languages(doc: YamlDoc, path: Path, languages: list[str] | None,
-                    extra: tuple[str, ...] = ()) -> None:
-    """Every per-language text of ``doc`` is keyed by a language: a typo (``kks``) would
-    otherwise leave the text unused without a word. Data may carry languages the site does
-    not publish (a region's files in kk, ru and en, a site in kk and en), so a key is a
-    site language or one that CLDR knows. ``extra``: top-level keys whose every entry is a
-    text per language (indicators.yaml's measures)."""
+                    error: type[AimaqError] = DataError) -> None:
+    """Every text per language in ``doc`` is keyed by a language: a typo (``kks``) would
+    otherwise leave the text unused without a word.
+
+    A text per language is a mapping of texts with at least one of the site's languages
+    among its keys; each of its other keys must be a language too. Data may carry
+    languages the site does not publish (a region's files in kk, ru and en, a site in kk
+    and en), so a key is a site language or one that CLDR knows."""
     if languages is None:
         return
-    for keys, line in doc.lines.items():
-        if len(keys) < 2 or not isinstance(keys[-1], str):
-            continue
-        text_key = keys[-2] in TEXT_KEYS or (len(keys) == 3 and keys[0] in extra)
-        if not text_key:
-            continue
-        parent = doc.data
-        for k in keys[:-1]:
-            parent = parent[k]
-        lang = keys[-1]
-        if isinstance(parent, dict) and lang not in languages and not (
-                LANG_RE.match(lang) and localedata.exists(lang)):
-            raise DataError(f"{lang!r} under {keys[-2]!r} is not a language code (the site's "
-                            f"languages are {', '.join(languages)})", path, line,
-                            "correct the language code (see 'languages' in site.yaml)")
 
+    def walk(node: Any, keys: tuple) -> None:
+        if isinstance(node, dict):
+            texts = all(isinstance(v, str) or v is None for v in node.values())
+            if texts and any(k in languages for k in node):
+                for k in node:
+                    if not _is_language(k, languages):
+                        under = f" under {keys[-1]!r}" if keys else ""
+                        raise error(f"{k!r}{under} is not a language code (the site's "
+                                        f"languages are {', '.join(languages)})", path,
+                                        doc.line(*keys, k), "correct the language code "
+                                        "(see 'languages' in site.yaml)")
+            for k, v in node.items():
+                walk(v, keys + (k,))
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(v, keys + (i,))
 
-#: Keys of the data files whose value is a text per language.
-TEXT_KEYS = frozenset({"name", "notes", "title", "short"})
+    walk(doc.data, ())
 
 
 # -- YAML files ----------------------------------------------------------------
@@ -153,7 +160,7 @@ def load_indicators(path: Path, documents: dict[str, Document] | None = None,
                     ) -> tuple[dict[str, dict[str, str]], dict[str, Indicator]]:
     doc = load_yaml(path)
     spec: IndicatorsFile = _validated(IndicatorsFile, doc)
-    check_languages(doc, path, languages, extra=("measures",))
+    check_languages(doc, path, languages)
     indicators: dict[str, Indicator] = {}
     _refuse_formulas(doc, path, [(("measures", m, k), v) for m, names in spec.measures.items()
                                  for k, v in names.items()])
@@ -416,6 +423,10 @@ def load_dataset(data_dir: Path | str, edition: str, *, base: Path | None = None
         documents, tables = load_sources(root / "sources.yaml", tables_dir, languages)
         measures, indicators = load_indicators(root / "indicators.yaml", documents,
                                                languages)
+        if languages is not None:
+            for other in sorted(root.glob("*.yaml")):
+                if other.name not in ("units.yaml", "sources.yaml", "indicators.yaml"):
+                    check_languages(load_yaml(other), other, languages)
         records: list[dict[str, Any]] = []
         for meta in tables.values():
             rows = read_table(meta, indicators, lookup, _display(Path(meta.file), base))
