@@ -78,7 +78,7 @@ def _spawned_workers(seen: dict) -> bool:
     return sum("spawn_main" in cmd for _, cmd in seen.values()) >= 2
 
 
-@pytest.mark.parametrize("signum, code", [(signal.SIGTERM, 143)])
+@pytest.mark.parametrize("signum, code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
 def test_a_signal_mid_chart_drawing_stops_everything(bundled_copy, signum, code):
     proc = _start(["-m", "generator", "build"], bundled_copy)
     seen: dict = {}
