@@ -75,3 +75,14 @@ def test_the_c_loader_gives_the_same_data_and_lines_as_the_pure_python_one(monke
     for f in files:
         pure = load_yaml(f)
         assert (pure.data, pure.lines) == (fast[f].data, fast[f].lines), f
+
+
+def test_a_huge_page_is_refused(mini, monkeypatch):
+    from generator.content import load as content_load
+    from generator.build import build
+
+    monkeypatch.setattr(content_load, "MAX_PAGE_BYTES", 1000)
+    (mini / "content/2023/en/pages/about.md").write_text("---\ntitle: x\n---\n" + "x" * 2000)
+    with pytest.raises(AimaqError, match="pages are read up to 1,000 bytes") as err:
+        build(mini / "site.yaml", mini / "output")
+    assert str(err.value).startswith("content/2023/en/pages/about.md:1:")

@@ -142,7 +142,7 @@ def test_a_damaged_table_is_read_or_refused_at_its_row(copy, good, edits):
             rows = read_table(good.tables["t1_firms"], good.indicators, lookup, Path(TABLE))
         except AimaqError as err:
             assert_clear(err, TABLE)
-            assert err.line is None or 1 <= err.line <= text.count("\n") + 2
+            assert err.line is not None and 1 <= err.line <= text.count("\n") + 2
         else:
             for row in rows:
                 assert abs(row["value"]) <= 1e15 or row["value"] != row["value"]

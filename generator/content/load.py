@@ -157,6 +157,8 @@ def _display(path: Path, base: Path) -> Path:
 
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+#: Largest Markdown page read (bytes): a long chapter is a few hundred kilobytes.
+MAX_PAGE_BYTES = 2_000_000
 
 
 def load_page(file: Path, lang_dir: Path, lang: str, unit_ids: list[str] | None,
@@ -180,6 +182,11 @@ def load_page(file: Path, lang_dir: Path, lang: str, unit_ids: list[str] | None,
     else:
         raise ContentError("unexpected content file", display, 1,
                            "put pages in index.md, units/<unit>.md or pages/<slug>.md")
+    size = file.stat().st_size
+    if size > MAX_PAGE_BYTES:
+        raise ContentError(f"the page is {size:,} bytes; pages are read up to "
+                           f"{MAX_PAGE_BYTES:,} bytes", display, 1,
+                           "split it into several pages")
     try:
         text = file.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:

@@ -258,21 +258,24 @@ def read_table(meta: TableMeta, indicators: dict[str, Indicator], lookup: dict[s
                             f"{MAX_TABLE_BYTES:,} bytes", display, None,
                             "split it into several tables, or check that it is the file "
                             "you meant")
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DataError(f"the file is not UTF-8 text (byte {exc.start})", display, None,
-                        "save it as UTF-8 CSV") from None
+        raw = path.read_bytes()
     except OSError as exc:
         raise DataError(f"cannot read the table ({exc.strerror or exc})", display, None,
                         "check that it is a readable file") from None
-    if "\x00" in text:
-        raise DataError("the file holds NUL bytes: it is not a CSV text file", display, None,
-                        "save it as UTF-8 CSV")
     try:
-        rows = list(csv.reader(text.splitlines()))
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError(f"the file is not UTF-8 text (byte {exc.start})", display,
+                        raw.count(b"\n", 0, exc.start) + 1, "save it as UTF-8 CSV") from None
+    if "\x00" in text:
+        raise DataError("the file holds a NUL byte: it is not a CSV text file", display,
+                        text.count("\n", 0, text.index("\x00")) + 1, "save it as UTF-8 CSV")
+    reader = csv.reader(text.splitlines())
+    try:
+        rows = list(reader)
     except csv.Error as exc:               # e.g. a field larger than csv's limit
-        raise DataError(f"the file is not a readable CSV ({exc})", display, None,
-                        "save it as UTF-8 CSV") from None
+        raise DataError(f"the file is not a readable CSV ({exc})", display,
+                        reader.line_num or None, "save it as UTF-8 CSV") from None
     if len(rows) > MAX_TABLE_ROWS + 1:
         raise DataError(f"the table has {len(rows) - 1:,} rows; a table may have up to "
                         f"{MAX_TABLE_ROWS:,}", display, MAX_TABLE_ROWS + 2,
