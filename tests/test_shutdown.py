@@ -159,3 +159,22 @@ def test_an_interrupted_write_leaves_output_and_no_staging(tmp_path, monkeypatch
     assert not staging_path(out).exists()
     assert (out / "index.html").read_bytes() == b"previous"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["output"]
+
+
+def test_a_signal_while_the_previous_build_is_removed_still_removes_it(tmp_path, monkeypatch):
+    out = tmp_path / "output"
+    write_site({"index.html": b"previous"}, out)
+    real_rmtree = shutil.rmtree
+    calls = []
+
+    def interrupted_rmtree(path, *args, **kwargs):
+        calls.append(path)
+        if Path(path) == staging_path(out) and len(calls) == 1:
+            raise KeyboardInterrupt         # the signal, while the old build is removed
+        return real_rmtree(path, *args, **kwargs)
+
+    monkeypatch.setattr(output_module.shutil, "rmtree", interrupted_rmtree)
+    with pytest.raises(KeyboardInterrupt):
+        write_site({"index.html": b"new"}, out)
+    assert (out / "index.html").read_bytes() == b"new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["output"]
