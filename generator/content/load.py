@@ -205,6 +205,14 @@ def _parsed(text: str, file: Path, display: Path) -> tuple["FrontMatter", str, s
     return meta, body, render_markdown(body)
 
 
+@functools.lru_cache(maxsize=64)
+def _check_texts(path: Path, display: Path, stamp: tuple[int, int],
+                 languages: tuple[str, ...]) -> None:
+    """Language keys of one YAML file of texts, checked once per version of the file
+    (``aimaq serve`` reloads the content after every edit of a page)."""
+    check_languages(load_yaml(path), display, list(languages), ContentError)
+
+
 def load_content(content_dir: Path, edition: str, languages: list[str],
                  unit_ids: list[str] | None, base: Path | None = None,
                  problems: list | None = None) -> Content:
@@ -218,7 +226,9 @@ def load_content(content_dir: Path, edition: str, languages: list[str],
                            None, f"create {root}/<lang>/index.md")
     refuse_outside_links(root, base, error=ContentError)
     for texts in sorted(root.glob("*.yaml")):    # glossary, recommendations, charts, …
-        check_languages(load_yaml(texts), _display(texts, base), languages, ContentError)
+        st = texts.stat()
+        _check_texts(texts, _display(texts, base), (st.st_mtime_ns, st.st_size),
+                     tuple(languages))
     for lang_dir in sorted(p for p in root.iterdir() if p.is_dir()):
         if lang_dir.name not in languages:
             raise ContentError(f"folder {lang_dir.name!r} is not a language of the site",
