@@ -315,6 +315,17 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _shown(err: AimaqError) -> AimaqError:
+    """``err`` with its file relative to the current folder when it lies inside it, as
+    the user typed it (``data/2023/checks.yaml``, not ``/home/…/data/2023/checks.yaml``)."""
+    if err.file is not None and Path(err.file).is_absolute():
+        try:
+            err.file = Path(err.file).relative_to(Path.cwd())
+        except ValueError:
+            pass
+    return err
+
+
 class Interrupted(KeyboardInterrupt):
     """SIGTERM or SIGINT arrived: unwinds the command like Ctrl+C, remembering which."""
 
@@ -349,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except AimaqError as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(f"error: {_shown(err)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt as stop:
         signum = getattr(stop, "signum", signal.SIGINT)
