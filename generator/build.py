@@ -227,7 +227,8 @@ def gather(config: SiteConfig, edition_id: str | None = None,
     before = len(stage.problems or ())
     with stage("data"):
         dataset = stage.attempt(
-            lambda: load_dataset(config.data_path, edition.id, base=config.root),
+            lambda: load_dataset(config.data_path, edition.id, base=config.root,
+                                 languages=config.languages),
             display_path(config.data_path / edition.id, config.root))
     notes: list[str] = []
     checks = None

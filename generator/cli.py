@@ -11,11 +11,18 @@ Only this module prints: the pipeline reports progress through a callback.
 
 A user's mistake prints one paragraph naming the file, the line or row and the fix, and
 exits with status 1; a bug in Aimaq itself still shows its traceback.
+
+SIGTERM and SIGINT (Ctrl+C) stop a command cleanly: the signal is raised as
+:class:`Interrupted` where the command is, so its pools are stopped and its staging folder
+removed on the way out (``output/`` keeps the previous build); it prints one line,
+"aimaq: interrupted", and exits with 128 + the signal's number (130, 143), as shells do.
+A second signal during that clean-up is ignored, so the clean-up is not cut short.
 """
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -190,7 +197,8 @@ def _freeze(args: argparse.Namespace) -> int:
 
     config = load_config(args.config)
     edition = config.edition(args.edition_id)
-    results = compute_indices(load_dataset(config.data_path, edition.id, base=config.root))
+    results = compute_indices(load_dataset(config.data_path, edition.id, base=config.root,
+                                           languages=config.languages))
     path, lock, changes = freeze(config, edition.id, results)
     rel = path.relative_to(config.root)
     sealed = f", sealing {_plural(len(changes), 'change')} recorded as errata" if changes else ""
@@ -308,13 +316,60 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _shown(err: AimaqError) -> AimaqError:
+    """``err`` with its file relative to the current folder when it lies inside it, as
+    the user typed it (``data/2023/checks.yaml``, not ``/home/…/data/2023/checks.yaml``)."""
+    if err.file is not None and Path(err.file).is_absolute():
+        try:
+            err.file = Path(err.file).relative_to(Path.cwd())
+        except ValueError:
+            pass
+    return err
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM or SIGINT arrived: unwinds the command like Ctrl+C, remembering which."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def _on_signal(signum: int, frame) -> None:
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, signal.SIG_IGN)       # the clean-up runs to its end
+    raise Interrupted(signum)
+
+
+def _handle_signals() -> dict:
+    """Route SIGTERM and SIGINT to :func:`_on_signal`; returns the handlers it replaced.
+    Only the main thread may set handlers (a test calling main() from a thread keeps
+    Python's default)."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    return {sig: signal.signal(sig, _on_signal) for sig in STOP_SIGNALS}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    previous = _handle_signals()
     try:
         return args.func(args)
     except AimaqError as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(f"error: {_shown(err)}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt as stop:
+        signum = getattr(stop, "signum", signal.SIGINT)
+        print("aimaq: interrupted", file=sys.stderr, flush=True)
+        return 128 + int(signum)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 if __name__ == "__main__":  # pragma: no cover

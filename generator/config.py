@@ -17,7 +17,7 @@ EDITION_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 Text = dict[str, str]
@@ -230,4 +230,30 @@ def load_config(path: Path | str = "site.yaml") -> SiteConfig:
     except ValidationError as exc:
         err = validation_error(exc, doc)
         raise ConfigError(err.message, err.file, err.line, err.fix) from None
+    _check_languages(config, doc)
     return config.model_copy(update={"root": path.parent.resolve()})
+
+
+def _texts(config: SiteConfig):
+    """(key path, text per language) of every per-language text in site.yaml."""
+    yield ("title",), config.title
+    yield ("description",), config.description
+    for i, e in enumerate(config.editions):
+        yield ("editions", i, "title"), e.title
+        yield ("editions", i, "basis"), e.basis
+        for j, erratum in enumerate(e.errata):
+            yield ("editions", i, "errata", j, "what"), erratum.what
+            yield ("editions", i, "errata", j, "why"), erratum.why
+
+
+def _check_languages(config: SiteConfig, doc) -> None:
+    """A text keyed by a language the site does not have (a typo such as ``kks``) would
+    never be shown: an error at its line."""
+    for keys, texts in _texts(config):
+        for lang in texts:
+            if lang not in config.languages:
+                where = ".".join(str(k) for k in keys)
+                raise ConfigError(f"{lang!r} under '{where}' is not one of the site's "
+                                  f"languages {config.languages}", doc.path,
+                                  doc.line(*keys, lang),
+                                  "correct the language code, or add it to 'languages'")

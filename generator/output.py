@@ -263,7 +263,17 @@ def write_site(files: dict[str, bytes], output: Path, recorded: bool = False) ->
             staging.rename(output)
     finally:
         # After the exchange the staging folder holds the previous build.
-        shutil.rmtree(staging, ignore_errors=True)
+        _remove(staging)
+
+
+def _remove(folder: Path) -> None:
+    """Remove ``folder``, even when a signal (raised as KeyboardInterrupt) cuts the first
+    attempt short: the command's handler ignores further signals, so the second ends."""
+    try:
+        shutil.rmtree(folder, ignore_errors=True)
+    except KeyboardInterrupt:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
 
 
 def _write_atomic(target: Path, data: bytes) -> None:

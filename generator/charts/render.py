@@ -13,6 +13,7 @@ locale (:func:`~generator.charts.numbers.format_locale`).
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import sys
 import threading
@@ -26,6 +27,7 @@ import altair as alt
 import vl_convert as vlc
 
 from ..output import Stored
+from ..parallel import worker_init
 from .jsonspec import canonical_json
 from .model import Chart
 from .numbers import format_locale
@@ -251,13 +253,33 @@ def draw_images(charts: Iterable[Chart], *, png_image: bool = True, workers: int
 
     # Large charts first, so that no worker is left with a map at the end.
     todo.sort(key=lambda c: -len(c.spec_json()))
-    with _plain_main(), ProcessPoolExecutor(
+    with _plain_main():
+        pool = ProcessPoolExecutor(
             max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-            initializer=use_render_cache, initargs=(_CACHE.directory,)) as pool:
-        for images in pool.map(_draw, [(c, png_image) for c in todo], chunksize=2):
-            with _CACHE.lock:
-                _CACHE.memory.update(images)
+            initializer=worker_init, initargs=(os.getpid(), use_render_cache,
+                                               _CACHE.directory))
+        try:
+            for images in pool.map(_draw, [(c, png_image) for c in todo], chunksize=2):
+                with _CACHE.lock:
+                    _CACHE.memory.update(images)
+        except BaseException:
+            _stop(pool)          # interrupted or failed: no worker draws on for nothing
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
     return len(todo)
+
+
+def _stop(pool) -> None:
+    """End a process pool's workers now: its queued work is dropped, a chart being drawn
+    is not finished (shutdown alone would wait for every queued chart)."""
+    kill = getattr(pool, "kill_workers", None)          # Python 3.14+
+    if kill is not None:
+        kill()
+        return
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        if process.is_alive():
+            process.kill()
 
 
 @contextmanager

@@ -20,7 +20,9 @@ import markdown
 import nh3
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from ..errors import ContentError
+from ..confine import refuse_outside_links
+from ..data.load import check_languages
+from ..errors import AimaqError, ContentError
 from ..yamlio import load_yaml, parse_yaml, validation_error
 
 FRONT = "---"
@@ -129,7 +131,11 @@ def parse_page(text: str, path: Path, display: Path) -> tuple[FrontMatter, str, 
     except StopIteration:
         raise ContentError("the front matter is not closed", display, 1,
                            "add a line with '---' after the front matter keys") from None
-    doc = parse_yaml("\n".join(lines[1:end]) + "\n", display)
+    try:
+        doc = parse_yaml("\n".join(lines[1:end]) + "\n", display)
+    except AimaqError as err:           # the YAML starts on line 2 of the file
+        raise ContentError(err.message, display, err.line + 1 if err.line else 2,
+                           err.fix) from None
     # The YAML starts on line 2 of the file.
     doc.lines = {k: v + 1 for k, v in doc.lines.items()}
     if not isinstance(doc.data, dict):
@@ -151,6 +157,8 @@ def _display(path: Path, base: Path) -> Path:
 
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+#: Largest Markdown page read (bytes): a long chapter is a few hundred kilobytes.
+MAX_PAGE_BYTES = 2_000_000
 
 
 def load_page(file: Path, lang_dir: Path, lang: str, unit_ids: list[str] | None,
@@ -174,6 +182,11 @@ def load_page(file: Path, lang_dir: Path, lang: str, unit_ids: list[str] | None,
     else:
         raise ContentError("unexpected content file", display, 1,
                            "put pages in index.md, units/<unit>.md or pages/<slug>.md")
+    size = file.stat().st_size
+    if size > MAX_PAGE_BYTES:
+        raise ContentError(f"the page is {size:,} bytes; pages are read up to "
+                           f"{MAX_PAGE_BYTES:,} bytes", display, 1,
+                           "split it into several pages")
     try:
         text = file.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
@@ -192,6 +205,14 @@ def _parsed(text: str, file: Path, display: Path) -> tuple["FrontMatter", str, s
     return meta, body, render_markdown(body)
 
 
+@functools.lru_cache(maxsize=64)
+def _check_texts(path: Path, display: Path, stamp: tuple[int, int],
+                 languages: tuple[str, ...]) -> None:
+    """Language keys of one YAML file of texts, checked once per version of the file
+    (``aimaq serve`` reloads the content after every edit of a page)."""
+    check_languages(load_yaml(path), display, list(languages), ContentError)
+
+
 def load_content(content_dir: Path, edition: str, languages: list[str],
                  unit_ids: list[str] | None, base: Path | None = None,
                  problems: list | None = None) -> Content:
@@ -203,6 +224,11 @@ def load_content(content_dir: Path, edition: str, languages: list[str],
     if not root.is_dir():
         raise ContentError(f"no content folder for edition {edition!r}", _display(root, base),
                            None, f"create {root}/<lang>/index.md")
+    refuse_outside_links(root, base, error=ContentError)
+    for texts in sorted(root.glob("*.yaml")):    # glossary, recommendations, charts, …
+        st = texts.stat()
+        _check_texts(texts, _display(texts, base), (st.st_mtime_ns, st.st_size),
+                     tuple(languages))
     for lang_dir in sorted(p for p in root.iterdir() if p.is_dir()):
         if lang_dir.name not in languages:
             raise ContentError(f"folder {lang_dir.name!r} is not a language of the site",

@@ -4,11 +4,16 @@ A check compares what the source prints with what its own parts imply: a total w
 of its parts, a printed ratio or growth rate with the one computed from levels, or the same
 observation printed in two places. The results become data notes on the site; a check that
 fails without being declared ``expected: fails`` stops the build, and so does a declared
-failure that no longer fails, so notes never go stale.
+failure that no longer fails, so notes never go stale. A failing check names the CSV rows
+that feed it, so the mistake is found where it was typed.
+
+Nothing is switched off silently: a checks.yaml that lists no checks, and a table with a
+header and no rows, are errors (a draft edition's build shows them as notes).
 """
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -24,7 +29,7 @@ SELECTOR_KEYS = ("table", "unit", "indicator", "category", "year")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class Selector(_Strict):
@@ -78,6 +83,8 @@ class Comparison:
     computed: float
     ok: bool
     missing_parts: list[str] = field(default_factory=list)
+    #: The CSV rows the comparison reads: printed value first, then its parts.
+    rows: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def difference(self) -> float:
@@ -104,6 +111,32 @@ class CheckResult:
     @property
     def failures(self) -> list[Comparison]:
         return [c for c in self.comparisons if not c.ok and not c.missing_parts]
+
+
+def _rows_of(frame: pd.DataFrame) -> list[tuple[str, int]]:
+    return list(zip(frame["file"].tolist(), (int(r) for r in frame["row"].tolist())))
+
+
+def where(rows: list[tuple[str, int]], limit: int = 12) -> str:
+    """``rows`` as 'file rows 3, 5-8; other.csv row 2' (runs of rows joined)."""
+    by_file: dict[str, list[int]] = {}
+    for file, row in rows:
+        by_file.setdefault(file, [])
+        if row not in by_file[file]:
+            by_file[file].append(row)
+    parts = []
+    for file, numbers in by_file.items():
+        numbers.sort()
+        runs: list[list[int]] = []
+        for n in numbers:
+            if runs and n == runs[-1][-1] + 1:
+                runs[-1].append(n)
+            else:
+                runs.append([n])
+        shown = [f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs[:limit]]
+        more = f" and {len(runs) - limit} more" if len(runs) > limit else ""
+        parts.append(f"{file} row{'s' if len(numbers) > 1 else ''} {', '.join(shown)}{more}")
+    return "; ".join(parts)
 
 
 def _as_list(v: Any) -> list[Any] | None:
@@ -151,7 +184,15 @@ class _Runner:
             if key == "unit" and v == "units":
                 v = self.ds.unit_ids()
             values = _as_list(v)
+            if any(isinstance(x, (list, tuple, dict, set)) or x is None for x in values):
+                raise self.fail(i, f"the {key} {v!r} is not a value or a list of values",
+                                f"write one {key} or a flat list, e.g. [a, b]")
             if key == "year":
+                if not all(isinstance(y, numbers.Integral) and not isinstance(y, bool)
+                           or (isinstance(y, str) and y.isascii() and y.isdigit()) for y in values):
+                    raise self.fail(i, f"the year {v!r} is not a year or a list of years",
+                                    "write a four-digit year such as 2020, a list of them, "
+                                    "or '*'")
                 values = [int(y) for y in values]
             if key == "table":
                 for t in values:
@@ -166,15 +207,22 @@ class _Runner:
         return obs[mask]
 
     def single(self, i: int, sel: dict[str, Any], what: str) -> tuple[float, str]:
+        value, flag, _ = self.single_row(i, sel, what)
+        return value, flag
+
+    def single_row(self, i: int, sel: dict[str, Any], what: str
+                   ) -> tuple[float, str, tuple[str, int]]:
+        """The one value ``sel`` selects, its flag and its (file, row)."""
         rows = self.rows(i, sel)
         if rows.empty:
             raise self.fail(i, f"the {what} selector {self.show(sel)} matches no value",
                             "correct the selector's table, unit, indicator, category or year")
         if len(rows) > 1:
-            raise self.fail(i, f"the {what} selector {self.show(sel)} matches {len(rows)} values",
+            raise self.fail(i, f"the {what} selector {self.show(sel)} matches {len(rows)} "
+                            f"values ({where(_rows_of(rows), limit=6)})",
                             "narrow it (add unit, year, category or table)")
         r = rows.iloc[0]
-        return float(r["value"]), r["flag"]
+        return float(r["value"]), r["flag"], (str(r["file"]), int(r["row"]))
 
     @staticmethod
     def show(sel: dict[str, Any]) -> str:
@@ -224,7 +272,7 @@ class _Runner:
         for key in self.keys_for_each(i, check, base_total):
             total_sel = self.bind(base_total, check.for_each, key)
             parts_sel = self.bind(base_parts, check.for_each, key)
-            printed, _ = self.single(i, total_sel, "total")
+            printed, _, at = self.single_row(i, total_sel, "total")
             parts = self.rows(i, parts_sel)
             if parts.empty:
                 raise self.fail(i, f"the parts selector {self.show(parts_sel)} matches nothing",
@@ -241,7 +289,8 @@ class _Runner:
                 out.append(Comparison(label, printed, computed, True, missing))
             else:
                 out.append(Comparison(label, printed, computed,
-                                      abs(computed - printed) <= check.tolerance + 1e-9))
+                                      abs(computed - printed) <= check.tolerance + 1e-9,
+                                      rows=[at, *_rows_of(parts)]))
         return out
 
     def run_ratio(self, i: int, check: CheckSpec) -> list[Comparison]:
@@ -254,9 +303,9 @@ class _Runner:
         pr_b = self.resolve(check, check.printed)
         for key in self.keys_for_each(i, check, pr_b):
             sels = [self.bind(b, check.for_each, key) for b in (num_b, den_b, pr_b)]
-            printed, pflag = self.single(i, sels[2], "printed")
-            num, _ = self.single(i, sels[0], "numerator")
-            den, _ = self.single(i, sels[1], "denominator")
+            printed, pflag, at_p = self.single_row(i, sels[2], "printed")
+            num, _, at_n = self.single_row(i, sels[0], "numerator")
+            den, _, at_d = self.single_row(i, sels[1], "denominator")
             label = self.show({k: v for k, v in sels[2].items() if k != "table"})
             if any(math.isnan(x) for x in (printed, num, den)):
                 out.append(Comparison(label, printed, math.nan, True, ["flagged value"]))
@@ -266,7 +315,8 @@ class _Runner:
                                 "check the value or the selector")
             computed = num / den * check.scale
             out.append(Comparison(label, printed, computed,
-                                  abs(computed - printed) <= check.tolerance + 1e-9))
+                                  abs(computed - printed) <= check.tolerance + 1e-9,
+                                  rows=[at_p, at_n, at_d]))
         return out
 
     def run_growth(self, i: int, check: CheckSpec) -> list[Comparison]:
@@ -284,8 +334,8 @@ class _Runner:
             sel = dict(lev_b, unit=r.unit, _explicit=())
             if r.category:
                 sel["category"] = r.category
-            cur, _ = self.single(i, dict(sel, year=r.year), "level")
-            prev, _ = self.single(i, dict(sel, year=r.year - 1), "level")
+            cur, _, at_c = self.single_row(i, dict(sel, year=r.year), "level")
+            prev, _, at_p = self.single_row(i, dict(sel, year=r.year - 1), "level")
             label = f"{r.unit} {r.indicator} {r.category or ''} {r.year - 1}→{r.year}".replace("  ", " ")
             if math.isnan(r.value) or math.isnan(cur) or math.isnan(prev):
                 out.append(Comparison(label, r.value, math.nan, True, ["flagged value"]))
@@ -295,7 +345,8 @@ class _Runner:
                                 "check the value")
             computed = cur / prev * check.scale
             out.append(Comparison(label, float(r.value), computed,
-                                  abs(computed - r.value) <= check.tolerance + 1e-9))
+                                  abs(computed - r.value) <= check.tolerance + 1e-9,
+                                  rows=[(str(r.file), int(r.row)), at_c, at_p]))
         return out
 
     def run_equal(self, i: int, check: CheckSpec) -> list[Comparison]:
@@ -311,19 +362,34 @@ class _Runner:
             right_rows = self.rows(i, rs)
             if right_rows.empty:
                 continue
-            lv, _ = self.single(i, ls, "left")
-            rv, _ = self.single(i, rs, "right")
+            lv, _, at_l = self.single_row(i, ls, "left")
+            rv, _, at_r = self.single_row(i, rs, "right")
             label = self.show({k: v for k, v in ls.items() if k != "table"})
-            out.append(Comparison(label, lv, rv, abs(lv - rv) <= check.tolerance + 1e-9))
+            out.append(Comparison(label, lv, rv, abs(lv - rv) <= check.tolerance + 1e-9,
+                                  rows=[at_l, at_r]))
         return out
 
 
 def run_checks(ds: Dataset, path: Path | None = None) -> list[CheckResult]:
-    """Run ``checks.yaml`` of the dataset's edition (no file → no checks)."""
+    """Run ``checks.yaml`` of the dataset's edition (no file → no checks; a file that
+    lists none, or a table without rows, is an error)."""
     path = path or ds.root / "checks.yaml"
+    if ds.empty_tables:
+        first, more = ds.empty_tables[0], len(ds.empty_tables) - 1
+        raise DataError("the table has a header and no rows" + (
+            f" (and {more} more table{'s' if more > 1 else ''}: "
+            f"{', '.join(ds.empty_tables[1:4])}{', …' if more > 3 else ''})" if more else ""),
+            first, 2, "enter its rows (one per unit, indicator and year), or remove the table: "
+            "its file and its entry in sources.yaml")
     if not path.is_file():
         return []
     doc = load_yaml(path)
+    if doc.data is None or doc.data == {} or (isinstance(doc.data, dict)
+                                              and doc.data.get("checks") in (None, [])):
+        raise DataError("the file lists no checks: every data check of the edition would be "
+                        "off without a word", path, doc.line("checks") or 1,
+                        "list the checks under 'checks:' (see docs/data-format.md), or delete "
+                        "the file if the edition has none")
     try:
         spec = ChecksFile.model_validate(doc.data or {})
     except ValidationError as exc:
@@ -346,11 +412,17 @@ def unexpected(results: list[CheckResult], path: Path) -> DataError | None:
             continue
         if r.expected == "passes":
             f = r.failures[0]
+            more = len(r.failures) - 1
+            rows = f"; the values are read from {where(f.rows)}" if f.rows else ""
             return DataError(
                 f"check {r.id!r} fails: {f.label} is printed {f.printed:g} but its parts give "
-                f"{f.computed:.6g} (difference {f.difference:+.6g})", path, r.line,
-                "correct the transcription if it differs from the source; if the source itself "
-                "is inconsistent, add 'expected: fails' and a note saying so")
-        return DataError(f"check {r.id!r} is declared 'expected: fails' but now passes", path,
-                         r.line, "remove 'expected: fails' and its note")
+                f"{f.computed:.6g} (difference {f.difference:+.6g}){rows}"
+                + (f"; {more} more comparison{'s' if more > 1 else ''} of this check fail"
+                   if more else ""), path, r.line,
+                "correct the transcription in those rows if it differs from the source; if "
+                "the source itself is inconsistent, add 'expected: fails' and a note saying so")
+        rows = sorted({row for c in r.comparisons for row in c.rows})
+        read = f" (it reads {where(rows)})" if rows else ""
+        return DataError(f"check {r.id!r} is declared 'expected: fails' but now passes{read}",
+                         path, r.line, "remove 'expected: fails' and its note")
     return None

@@ -2,6 +2,11 @@
 
 Every problem is reported with the file and line (YAML) or row (CSV), what was expected
 and how to fix it. Nothing is written; the caller decides what to do with the dataset.
+
+Inputs are bounded: a table larger than :data:`MAX_TABLE_BYTES` or with more than
+:data:`MAX_TABLE_ROWS` rows, a value beyond :data:`MAX_MAGNITUDE` and a source line beyond
+:data:`MAX_LINE` are errors at their row, never an overflow deeper in. A symbolic link that
+leads outside the project and a name a spreadsheet would run as a formula are refused.
 """
 from __future__ import annotations
 
@@ -12,8 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from babel import localedata
 from pydantic import BaseModel, ValidationError
 
+from ..confine import FORMULA_STARTS, looks_like_formula, refuse_outside_links
 from ..errors import AimaqError, DataError
 from ..yamlio import YamlDoc, load_yaml, validation_error
 from .model import (OBSERVATION_COLUMNS, Area, ClassDef, Dataset, Document, Indicator,
@@ -23,7 +30,17 @@ from .schema import IndicatorsFile, SourcesFile, UnitsFile
 REQUIRED_COLUMNS = ("unit", "indicator", "year", "value")
 OPTIONAL_COLUMNS = ("category", "flag", "line", "note")
 FLAGS = ("confidential", "nil", "missing")
+LANG_RE = re.compile(r"^[a-z]{2,3}$")
 NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+#: A table file larger than this is not a hand-transcribed table (bytes).
+MAX_TABLE_BYTES = 200_000_000
+#: Rows of one table (a 2,000-unit region with 100 indicators over 5 years is 1,000,000).
+MAX_TABLE_ROWS = 2_000_000
+#: Largest magnitude of a value: beyond it sums and ratios lose every digit (float64
+#: keeps 15-16); no regional statistic comes near it.
+MAX_MAGNITUDE = 1e15
+#: Largest source line number.
+MAX_LINE = 100_000_000
 
 
 def _validated(model: type[BaseModel], doc: YamlDoc) -> Any:
@@ -37,6 +54,18 @@ def _validated(model: type[BaseModel], doc: YamlDoc) -> Any:
         raise DataError(err.message, err.file, err.line, err.fix) from None
 
 
+def _refuse_formulas(doc: YamlDoc, path: Path, names: list[tuple[tuple, str]]) -> None:
+    """A name that a spreadsheet would run as a formula would end up in the CSV
+    downloads (units.csv, indicators.csv): refused where it is written."""
+    for keys, name in names:
+        if looks_like_formula(name):
+            raise DataError(f"the name {name!r} starts with {name[:1]!r}, which a "
+                            "spreadsheet runs as a formula when it opens the downloads",
+                            path, doc.line(*keys),
+                            "start the name with a letter or a digit (not "
+                            f"{', '.join(repr(c) for c in FORMULA_STARTS)})")
+
+
 def alias_key(name: str) -> str:
     """How area names are compared: case, 'ё', dots, dashes and spaces do not matter."""
     s = str(name).casefold().replace("ё", "е")
@@ -44,16 +73,57 @@ def alias_key(name: str) -> str:
     return re.sub(r"[\s.]+", "", s)
 
 
+def _is_language(key: Any, languages: list[str]) -> bool:
+    return key in languages or (isinstance(key, str) and bool(LANG_RE.match(key))
+                                and localedata.exists(key))
+
+
+def check_languages(doc: YamlDoc, path: Path, languages: list[str] | None,
+                    error: type[AimaqError] = DataError) -> None:
+    """Every text per language in ``doc`` is keyed by a language: a typo (``kks``) would
+    otherwise leave the text unused without a word.
+
+    A text per language is a mapping of texts with at least one of the site's languages
+    among its keys; each of its other keys must be a language too. Data may carry
+    languages the site does not publish (a region's files in kk, ru and en, a site in kk
+    and en), so a key is a site language or one that CLDR knows."""
+    if languages is None:
+        return
+
+    def walk(node: Any, keys: tuple) -> None:
+        if isinstance(node, dict):
+            texts = all(isinstance(v, str) or v is None for v in node.values())
+            if texts and any(k in languages for k in node):
+                for k in node:
+                    if not _is_language(k, languages):
+                        under = f" under {keys[-1]!r}" if keys else ""
+                        raise error(f"{k!r}{under} is not a language code (the site's "
+                                        f"languages are {', '.join(languages)})", path,
+                                        doc.line(*keys, k), "correct the language code "
+                                        "(see 'languages' in site.yaml)")
+            for k, v in node.items():
+                walk(v, keys + (k,))
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(v, keys + (i,))
+
+    walk(doc.data, ())
+
+
 # -- YAML files ----------------------------------------------------------------
 
 
-def load_areas(path: Path) -> tuple[str, dict[str, Area], dict[str, str]]:
+def load_areas(path: Path, languages: list[str] | None = None
+               ) -> tuple[str, dict[str, Area], dict[str, str]]:
     doc = load_yaml(path)
     spec: UnitsFile = _validated(UnitsFile, doc)
+    check_languages(doc, path, languages)
     areas: dict[str, Area] = {}
     lookup: dict[str, str] = {}
     for i, a in enumerate(spec.areas):
         line = doc.line("areas", i)
+        _refuse_formulas(doc, path, [(("areas", i, "name", k), v) for k, v in a.name.items()]
+                         + [(("areas", i, "aliases", j), v) for j, v in enumerate(a.aliases)])
         if a.id in areas:
             raise DataError(f"area id {a.id!r} is used twice", path, line,
                             "give every area its own id")
@@ -85,13 +155,22 @@ def _classes(items) -> tuple[ClassDef, ...]:
     return tuple(ClassDef(id=c.id, name=dict(c.name)) for c in items)
 
 
-def load_indicators(path: Path, documents: dict[str, Document] | None = None
+def load_indicators(path: Path, documents: dict[str, Document] | None = None,
+                    languages: list[str] | None = None
                     ) -> tuple[dict[str, dict[str, str]], dict[str, Indicator]]:
     doc = load_yaml(path)
     spec: IndicatorsFile = _validated(IndicatorsFile, doc)
+    check_languages(doc, path, languages)
     indicators: dict[str, Indicator] = {}
+    _refuse_formulas(doc, path, [(("measures", m, k), v) for m, names in spec.measures.items()
+                                 for k, v in names.items()])
     for i, ind in enumerate(spec.indicators):
         line = doc.line("indicators", i)
+        _refuse_formulas(doc, path, [(("indicators", i, "name", k), v)
+                                     for k, v in ind.name.items()]
+                         + [(("indicators", i, group, j, "name", k), v)
+                            for group in ("classes", "categories")
+                            for j, c in enumerate(getattr(ind, group)) for k, v in c.name.items()])
         if ind.id in indicators:
             raise DataError(f"indicator id {ind.id!r} is used twice", path, line,
                             "give every indicator its own id")
@@ -116,10 +195,11 @@ def load_indicators(path: Path, documents: dict[str, Document] | None = None
     return {k: dict(v) for k, v in spec.measures.items()}, indicators
 
 
-def load_sources(path: Path, tables_dir: Path
+def load_sources(path: Path, tables_dir: Path, languages: list[str] | None = None
                  ) -> tuple[dict[str, Document], dict[str, TableMeta]]:
     doc = load_yaml(path)
     spec: SourcesFile = _validated(SourcesFile, doc)
+    check_languages(doc, path, languages)
     documents: dict[str, Document] = {}
     for i, d in enumerate(spec.documents):
         if d.id in documents:
@@ -160,8 +240,11 @@ def _parse_number(raw: str) -> float | None:
     s = raw.strip()
     if not NUMBER_RE.match(s):
         return None
-    v = float(s)
-    return v if math.isfinite(v) else None
+    try:
+        v = float(s)
+    except OverflowError:          # pragma: no cover - float() gives inf rather than raise
+        return math.inf
+    return v
 
 
 def read_table(meta: TableMeta, indicators: dict[str, Indicator], lookup: dict[str, str],
@@ -169,11 +252,34 @@ def read_table(meta: TableMeta, indicators: dict[str, Indicator], lookup: dict[s
     """Read one tidy CSV into observation records, validating every row."""
     path = Path(meta.file)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        size = path.stat().st_size
+        if size > MAX_TABLE_BYTES:
+            raise DataError(f"the table is {size:,} bytes; tables are read up to "
+                            f"{MAX_TABLE_BYTES:,} bytes", display, None,
+                            "split it into several tables, or check that it is the file "
+                            "you meant")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DataError(f"cannot read the table ({exc.strerror or exc})", display, None,
+                        "check that it is a readable file") from None
+    try:
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DataError(f"the file is not UTF-8 text (byte {exc.start})", display, None,
-                        "save it as UTF-8 CSV") from None
-    rows = list(csv.reader(text.splitlines()))
+        raise DataError(f"the file is not UTF-8 text (byte {exc.start})", display,
+                        raw.count(b"\n", 0, exc.start) + 1, "save it as UTF-8 CSV") from None
+    if "\x00" in text:
+        raise DataError("the file holds a NUL byte: it is not a CSV text file", display,
+                        text.count("\n", 0, text.index("\x00")) + 1, "save it as UTF-8 CSV")
+    reader = csv.reader(text.splitlines())
+    try:
+        rows = list(reader)
+    except csv.Error as exc:               # e.g. a field larger than csv's limit
+        raise DataError(f"the file is not a readable CSV ({exc})", display,
+                        reader.line_num or None, "save it as UTF-8 CSV") from None
+    if len(rows) > MAX_TABLE_ROWS + 1:
+        raise DataError(f"the table has {len(rows) - 1:,} rows; a table may have up to "
+                        f"{MAX_TABLE_ROWS:,}", display, MAX_TABLE_ROWS + 2,
+                        "split it into several tables")
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise DataError("the file is empty; expected a header row", display, 1,
                         f"start with the header {','.join(REQUIRED_COLUMNS)}")
@@ -240,6 +346,12 @@ def read_table(meta: TableMeta, indicators: dict[str, Indicator], lookup: dict[s
         label = ""
         if raw == "":
             if not flag:
+                if "flag" not in col:
+                    raise DataError(f"row {n}: the value is empty and the table has no "
+                                    "'flag' column to say why", display, n,
+                                    "write the value, or add the flag column (header "
+                                    f"{','.join(header)},flag) and set it to confidential, "
+                                    "nil or missing")
                 raise DataError(f"row {n}: the value is empty", display, n,
                                 "write the value, or set flag to confidential (printed 'x'), "
                                 "nil (printed '-') or missing")
@@ -255,11 +367,22 @@ def read_table(meta: TableMeta, indicators: dict[str, Indicator], lookup: dict[s
                 raise DataError(f"row {n}: value {raw!r} is not a number", display, n,
                                 "write digits with a decimal point and no thousands separator "
                                 "(e.g. 1234.5), or leave it empty and set a flag")
+            if not abs(number) <= MAX_MAGNITUDE:
+                shown = raw if len(raw) <= 24 else f"{raw[:12]}…{raw[-6:]} ({len(raw)} characters)"
+                raise DataError(f"row {n}: value {shown} is out of range (larger than "
+                                f"{MAX_MAGNITUDE:g} in magnitude)", display, n,
+                                "check the number against the source: a digit too many, or "
+                                "a missing decimal point")
             value = number
         line_raw = cell("line")
-        if line_raw and not line_raw.isdigit():
-            raise DataError(f"row {n}: line {line_raw!r} is not a line number", display, n,
-                            "write the source line as a whole number or leave it empty")
+        if line_raw and not (line_raw.isascii() and line_raw.isdigit()):
+            raise DataError(f"row {n}: line {line_raw[:40]!r} is not a line number", display,
+                            n, "write the source line as a whole number or leave it empty")
+        if line_raw and (len(line_raw) > 9 or int(line_raw) > MAX_LINE):
+            shown = line_raw if len(line_raw) <= 24 else f"{line_raw[:12]}… ({len(line_raw)} digits)"
+            raise DataError(f"row {n}: line {shown} is out of range (the largest is "
+                            f"{MAX_LINE:,})", display, n,
+                            "write the line of the source document the value was read from")
         key = (unit, ind_id, category, year)
         if key in seen:
             raise DataError(f"row {n} repeats row {seen[key]} ({unit}, {ind_id}, "
@@ -285,8 +408,10 @@ def _display(path: Path, base: Path) -> Path:
         return path
 
 
-def load_dataset(data_dir: Path | str, edition: str, *, base: Path | None = None) -> Dataset:
-    """Load ``data_dir/edition`` and validate everything in it."""
+def load_dataset(data_dir: Path | str, edition: str, *, base: Path | None = None,
+                 languages: list[str] | None = None) -> Dataset:
+    """Load ``data_dir/edition`` and validate everything in it (with ``languages``, also
+    that every per-language text uses one of them)."""
     root = Path(data_dir) / edition
     base = (base or Path.cwd()).resolve()
     if not root.is_dir():
@@ -294,14 +419,23 @@ def load_dataset(data_dir: Path | str, edition: str, *, base: Path | None = None
                         f"create {root} with units.yaml, indicators.yaml, sources.yaml "
                         f"and tables/")
     tables_dir = root / "tables"
+    empty: list[str] = []
     try:
-        region, areas, lookup = load_areas(root / "units.yaml")
-        documents, tables = load_sources(root / "sources.yaml", tables_dir)
-        measures, indicators = load_indicators(root / "indicators.yaml", documents)
+        refuse_outside_links(root, base, error=DataError)
+        region, areas, lookup = load_areas(root / "units.yaml", languages)
+        documents, tables = load_sources(root / "sources.yaml", tables_dir, languages)
+        measures, indicators = load_indicators(root / "indicators.yaml", documents,
+                                               languages)
+        if languages is not None:
+            for other in sorted(root.glob("*.yaml")):
+                if other.name not in ("units.yaml", "sources.yaml", "indicators.yaml"):
+                    check_languages(load_yaml(other), other, languages)
         records: list[dict[str, Any]] = []
         for meta in tables.values():
-            records.extend(read_table(meta, indicators, lookup,
-                                      _display(Path(meta.file), base)))
+            rows = read_table(meta, indicators, lookup, _display(Path(meta.file), base))
+            if not rows:
+                empty.append(str(_display(Path(meta.file), base)))
+            records.extend(rows)
     except AimaqError as err:
         if isinstance(err.file, Path):
             err.file = _display(err.file, base)
@@ -310,4 +444,4 @@ def load_dataset(data_dir: Path | str, edition: str, *, base: Path | None = None
     obs = obs.astype({"year": "int64", "value": "float64", "line": "int64", "row": "int64"})
     return Dataset(edition=edition, root=root, region=region, areas=areas, measures=measures,
                    indicators=indicators, documents=documents, tables=tables,
-                   observations=obs)
+                   observations=obs, empty_tables=tuple(empty))

@@ -121,6 +121,9 @@ class Dataset:
     documents: dict[str, Document]
     tables: dict[str, TableMeta]
     observations: pd.DataFrame
+    #: Tables with a header and no rows (a new edition's, before its numbers are entered):
+    #: the data checks refuse them, so a published edition never has one.
+    empty_tables: tuple[str, ...] = ()
 
     # -- areas -----------------------------------------------------------
     def unit_ids(self) -> list[str]:

@@ -14,6 +14,7 @@ import yaml
 
 from ..config import Edition, Person, SiteConfig
 from ..data.model import text
+from ..site.downloads import table_download
 from . import lock
 
 
@@ -113,7 +114,8 @@ def edition_archive(config: SiteConfig, edition: Edition, computed: dict[str, by
             rel = Path(path).resolve().relative_to(data_dir.resolve())
         except ValueError:
             continue                        # content (narrative) is on the pages
-        entries[f"{root}/data/{rel.as_posix()}"] = Path(path).read_bytes()
+        entries[f"{root}/data/{rel.as_posix()}"] = (
+            table_download(path) if rel.suffix == ".csv" else Path(path).read_bytes())
     for name, data in computed.items():
         entries[f"{root}/computed/{name}"] = data
     entries[f"{root}/CITATION.cff"] = citation_cff(config, edition).encode("utf-8")

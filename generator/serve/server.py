@@ -6,7 +6,10 @@ adds, only to the HTML it sends (never to the files), one script tag for
 origin, so the pages' Content-Security-Policy (scripts from 'self' only) allows it. It polls
 ``/__aimaq/status`` and reloads the page after a rebuild, or shows the build error on top of
 the page (and on any page requested while the build is broken). The server listens on
-127.0.0.1 only and keeps running through errors.
+127.0.0.1 only and keeps running through errors. It answers only requests addressed to
+it by name (``Host: 127.0.0.1:PORT``, ``localhost:PORT`` or ``[::1]:PORT``): a page on
+another site that points its own name at 127.0.0.1 ("DNS rebinding") gets 421, not the
+preview.
 
 Changes are found by polling the modification times of the input files (a few hundred
 files), which works the same on every system and inside containers.
@@ -76,6 +79,15 @@ class Watcher:
         return changed
 
 
+def own_hosts(port: int) -> frozenset[str]:
+    """The Host headers that name this server (lower case)."""
+    names = ("127.0.0.1", "localhost", "[::1]")
+    hosts = {f"{name}:{port}" for name in names}
+    if port == 80:
+        hosts |= set(names)
+    return frozenset(hosts)
+
+
 # -- the live state the browser polls ---------------------------------------------------
 
 
@@ -142,7 +154,19 @@ def handler_class(root: Path, live: Live, base_path: str = "/"):
         def do_HEAD(self):
             self.do_GET()
 
+        def _addressed_to_us(self) -> bool:
+            host = (self.headers.get("Host") or "").strip().lower()
+            if host in own_hosts(self.server.server_address[1]):
+                return True
+            status = 400 if not host else 421
+            self._send(status, b"aimaq serve answers only requests to its own address "
+                       b"(127.0.0.1, localhost or [::1] with its port)\n",
+                       "text/plain; charset=utf-8")
+            return False
+
         def do_GET(self):
+            if not self._addressed_to_us():
+                return None
             path = unquote(urlsplit(self.path).path)
             if path.startswith(PREFIX):
                 return self._internal(path[len(PREFIX):])

@@ -194,6 +194,7 @@ class Session:
         if csv:
             with stage("data"):
                 inputs.dataset = load_dataset(config.data_path, inputs.edition.id,
+                                              languages=config.languages,
                                               base=config.root)
             with stage("checks"):
                 inputs.checks = B.run_data_checks(inputs.dataset, config.root)

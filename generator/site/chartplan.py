@@ -117,6 +117,9 @@ def load_charts_file(site) -> tuple[ChartsFile, Any]:
     if not path.is_file():
         return ChartsFile(index_rankings=True), None
     doc = load_yaml(path)
+    if not doc.data:        # an emptied file would switch every declared chart off silently
+        raise ContentError("the file declares no charts", path, 1, "declare the charts "
+                           "(see docs), or delete the file to get the default index rankings")
     try:
         spec = ChartsFile.model_validate(doc.data or {})
     except ValidationError as exc:

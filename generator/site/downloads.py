@@ -1,8 +1,12 @@
 """The edition's data as downloads: every source table, the computed indices, and a data
 dictionary published as CSVW metadata (``csv-metadata.json``), as statistical offices do.
 
-Source tables are copied byte for byte from data/<edition>/tables, so a download is exactly
-the file the site was built from.
+Source tables are published as the files the site was built from, with two changes a
+reader never wants: the text is UTF-8 without a byte-order mark and with LF line ends (so a
+BOM or CRLF in the repository never changes the site), and a text cell that a spreadsheet
+would run as a formula (``=HYPERLINK(…)``) is prefixed with a single quote, as OWASP
+advises for CSV downloads; numbers, negative ones included, are left alone. The same goes
+for every CSV made here.
 """
 from __future__ import annotations
 
@@ -11,6 +15,8 @@ import io
 import json
 from pathlib import Path
 
+from ..confine import looks_like_formula, neutralise_cell
+from ..data.load import NUMBER_RE
 from ..data.model import Dataset, text
 
 #: Column descriptions of the tidy table files (data-format.md), for the CSVW dictionary.
@@ -44,12 +50,33 @@ AUDIT_COLUMNS = [
 ]
 
 
+def _runs(cell: str) -> bool:
+    return looks_like_formula(cell) and not NUMBER_RE.match(cell.strip())
+
+
+def safe_csv(data: bytes) -> bytes:
+    """A CSV as published: no BOM, LF line ends, formula-like text cells neutralised."""
+    lines = data.decode("utf-8-sig").splitlines()
+    rows = list(csv.reader(lines))
+    if not any(_runs(cell) for row in rows for cell in row):
+        return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(
+        [[neutralise_cell(c) if _runs(c) else c for c in row] for row in rows])
+    return buf.getvalue().encode("utf-8")
+
+
+def table_download(path: Path | str) -> bytes:
+    """A source table's file as the site publishes it (:func:`safe_csv`)."""
+    return safe_csv(Path(path).read_bytes())
+
+
 def _csv(rows: list[list], header: list[str]) -> bytes:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(header)
     w.writerows(rows)
-    return buf.getvalue().encode("utf-8")
+    return safe_csv(buf.getvalue().encode("utf-8"))
 
 
 def _schema(columns, header: list[str] | None = None) -> dict:
@@ -64,7 +91,7 @@ def download_files(ds: Dataset, results, languages: list[str], title: dict[str, 
     files: dict[str, bytes] = {}
     tables = []
     for table in ds.tables.values():
-        raw = Path(table.file).read_bytes()
+        raw = table_download(table.file)
         name = f"tables/{table.id}.csv"
         files[f"{base}/{name}"] = raw
         header = raw.decode("utf-8-sig").splitlines()[0].split(",")
@@ -100,9 +127,10 @@ def download_files(ds: Dataset, results, languages: list[str], title: dict[str, 
     if results is not None:
         from ..indices import export
 
-        files[f"{base}/indices.csv"] = export.indices_csv(results).encode("utf-8")
-        files[f"{base}/audit.csv"] = export.audit_csv(results).encode("utf-8")
-        files[f"{base}/sensitivity.csv"] = export.sensitivity_csv(results).encode("utf-8")
+        files[f"{base}/indices.csv"] = safe_csv(export.indices_csv(results).encode("utf-8"))
+        files[f"{base}/audit.csv"] = safe_csv(export.audit_csv(results).encode("utf-8"))
+        files[f"{base}/sensitivity.csv"] = safe_csv(
+            export.sensitivity_csv(results).encode("utf-8"))
         meta_tables += [
             {"url": "indices.csv", "dc:title": "Every index computed by Aimaq",
              "tableSchema": _schema(INDEX_COLUMNS)},
