@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 
 from generator import yamlio
+from generator.build import build
+from generator.content import load as content_load
 from generator.errors import AimaqError
 from generator.yamlio import load_yaml, parse_yaml
 
@@ -78,9 +80,6 @@ def test_the_c_loader_gives_the_same_data_and_lines_as_the_pure_python_one(monke
 
 
 def test_a_huge_page_is_refused(mini, monkeypatch):
-    from generator.content import load as content_load
-    from generator.build import build
-
     monkeypatch.setattr(content_load, "MAX_PAGE_BYTES", 1000)
     (mini / "content/2023/en/pages/about.md").write_text("---\ntitle: x\n---\n" + "x" * 2000)
     with pytest.raises(AimaqError, match="pages are read up to 1,000 bytes") as err:

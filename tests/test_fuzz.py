@@ -9,12 +9,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from generator.build import build
 from generator.content.load import load_page
 from generator.data.checks import run_checks
-from generator.data.load import load_dataset, read_table
+from generator.data.load import alias_key, load_dataset, read_table
 from generator.errors import AimaqError
 from generator.yamlio import parse_yaml
 
@@ -133,7 +134,6 @@ def good(copy):
 def test_a_damaged_table_is_read_or_refused_at_its_row(copy, good, edits):
     text = damage((FIXTURE / TABLE).read_text(encoding="utf-8"), edits)
     lookup = {}
-    from generator.data.load import alias_key
     for area in good.areas.values():
         for name in [area.id, *area.name.values(), *area.aliases]:
             lookup[alias_key(name)] = area.id

@@ -2,6 +2,7 @@
 the project, files emptied or cut down, and language-code typos are clear errors naming
 the file and line; BOM and CRLF never change the site; downloads never carry a formula."""
 import io
+import shutil
 import zipfile
 from pathlib import Path
 from types import SimpleNamespace
@@ -117,7 +118,6 @@ def test_a_link_leading_outside_the_project_is_refused(mini, tmp_path, rel):
     (secret / "passwords.md").write_text("---\ntitle: x\n---\nsecret\n")
     link = mini / rel
     if link.exists():
-        import shutil
         shutil.rmtree(link)
     link.symlink_to(secret if rel.endswith("pages") else secret / "passwords.md")
     with pytest.raises(AimaqError) as err:

@@ -136,7 +136,7 @@ def test_fork_pool_workers_stop_with_a_sigterm_to_the_build(tmp_path):
     _wait_for(proc, seen, lambda s: sum("pool.py" in c for _, c in s.values()) >= 2, 60)
     time.sleep(0.5)
     proc.send_signal(signal.SIGTERM)
-    out, err = proc.communicate(timeout=30)
+    _, err = proc.communicate(timeout=30)
     assert _alive(seen) == []
     assert "BrokenPipeError" not in err
 

@@ -125,17 +125,17 @@ def where(rows: list[tuple[str, int]], limit: int = 12) -> str:
         if row not in by_file[file]:
             by_file[file].append(row)
     parts = []
-    for file, numbers in by_file.items():
-        numbers.sort()
+    for file, lines in by_file.items():
+        lines.sort()
         runs: list[list[int]] = []
-        for n in numbers:
+        for n in lines:
             if runs and n == runs[-1][-1] + 1:
                 runs[-1].append(n)
             else:
                 runs.append([n])
         shown = [f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs[:limit]]
         more = f" and {len(runs) - limit} more" if len(runs) > limit else ""
-        parts.append(f"{file} row{'s' if len(numbers) > 1 else ''} {', '.join(shown)}{more}")
+        parts.append(f"{file} row{'s' if len(lines) > 1 else ''} {', '.join(shown)}{more}")
     return "; ".join(parts)
 
 
@@ -303,7 +303,7 @@ class _Runner:
         pr_b = self.resolve(check, check.printed)
         for key in self.keys_for_each(i, check, pr_b):
             sels = [self.bind(b, check.for_each, key) for b in (num_b, den_b, pr_b)]
-            printed, pflag, at_p = self.single_row(i, sels[2], "printed")
+            printed, _, at_p = self.single_row(i, sels[2], "printed")
             num, _, at_n = self.single_row(i, sels[0], "numerator")
             den, _, at_d = self.single_row(i, sels[1], "denominator")
             label = self.show({k: v for k, v in sels[2].items() if k != "table"})

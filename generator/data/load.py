@@ -98,9 +98,9 @@ def check_languages(doc: YamlDoc, path: Path, languages: list[str] | None,
                     if not _is_language(k, languages):
                         under = f" under {keys[-1]!r}" if keys else ""
                         raise error(f"{k!r}{under} is not a language code (the site's "
-                                        f"languages are {', '.join(languages)})", path,
-                                        doc.line(*keys, k), "correct the language code "
-                                        "(see 'languages' in site.yaml)")
+                                    f"languages are {', '.join(languages)})", path,
+                                    doc.line(*keys, k), "correct the language code "
+                                    "(see 'languages' in site.yaml)")
             for k, v in node.items():
                 walk(v, keys + (k,))
         elif isinstance(node, list):
