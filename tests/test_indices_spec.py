@@ -60,7 +60,7 @@ def test_unknown_indicator(tmp_path):
 
 
 def test_unknown_method(tmp_path):
-    _error(tmp_path, GOOD.replace("method: minmax", "method: zscore"), "zscore", "minmax")
+    _error(tmp_path, GOOD.replace("method: minmax", "method: zscroe"), "zscroe", "minmax")
 
 
 def test_weights_not_summing_to_one(tmp_path):
@@ -86,7 +86,7 @@ def test_window_outside_the_data(tmp_path):
 
 def test_window_required(tmp_path):
     _error(tmp_path, GOOD.replace("{method: minmax}", "{method: window_mean}"),
-           "window_mean", "needs a window")
+           "window_mean", "normalise.window")
 
 
 def test_unknown_index_and_cycle(tmp_path):

@@ -14,10 +14,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..errors import MethodologyError
 from ..yamlio import YamlDoc, load_yaml, validation_error
+from .registry import NormaliseSpec
 
 Text = dict[str, str]
 Status = Literal["match", "differs", "not-reproducible", "reconstruction"]
-STEP_KINDS = ("denominate", "normalise", "aggregate", "count", "classify", "rank")
+STEP_KINDS = ("denominate", "impute", "treat", "normalise", "aggregate", "count", "classify",
+              "rank")
 
 
 class _Strict(BaseModel):
@@ -47,8 +49,17 @@ class SourceSpec(_Strict):
 
 
 class MissingSpec(_Strict):
+    """``fail``: any missing input stops. ``skip``: a unit's aggregate uses the inputs it
+    has when at least ``min_share`` of them are there (default 1.0: all, so any gap leaves
+    the aggregate blank, with a warning naming the unit and the missing inputs)."""
     policy: Literal["fail", "skip"] = "fail"
     min_share: float = Field(default=1.0, gt=0, le=1)
+
+    @model_validator(mode="after")
+    def _share_needs_skip(self):
+        if "min_share" in self.model_fields_set and self.policy == "fail":
+            raise ValueError("'min_share' is used only with policy: skip")
+        return self
 
 
 class InputSpec(_Strict):
@@ -84,32 +95,80 @@ class DenominateSpec(_Strict):
     parts: list[str] | None = None
 
 
-class NormaliseSpec(_Strict):
-    method: Literal["minmax", "ratio_to_region", "chain_growth", "average_growth",
-                    "window_mean", "window_minmax"]
-    direction: Literal["auto", "higher", "lower"] = "auto"
-    window: tuple[int, int] | None = None
-    mean: Literal["arithmetic", "geometric"] = "arithmetic"
-    scale: float = 1.0
-    parts: list[str] | None = None
+#: How many units a reference set needs before a rank means anything.
+MIN_RANKED_UNITS = 2
 
-    _w = field_validator("window", mode="before")(classmethod(lambda cls, v: _years(v)))
+#: Keys of ``aggregate`` that only some methods use.
+AGGREGATE_METHOD_KEYS = {"epsilon": ("geometric", "harmonic", "power"),
+                         "power": ("power",)}
 
-    @model_validator(mode="after")
-    def _window(self):
-        needs = self.method in ("average_growth", "window_mean", "window_minmax")
-        if needs and self.window is None:
-            raise ValueError(f"method {self.method} needs a window: [first, last]")
-        if not needs and self.window is not None:
-            raise ValueError(f"method {self.method} takes no window")
-        return self
+
+class WeightsSpec(_Strict):
+    """Raw weights rescaled to sum to 1: ``{normalise: true}`` (the inputs' ``weight``)
+    or ``{normalise: true, values: {x1: 2, x2: 1}}``."""
+    normalise: bool
+    values: dict[str, float] | None = None
+
+    @field_validator("values")
+    @classmethod
+    def _positive(cls, v):
+        if v is not None and any(w < 0 for w in v.values()):
+            raise ValueError("weights are non-negative")
+        return v
 
 
 class AggregateSpec(_Strict):
-    method: Literal["arithmetic", "geometric"] = "arithmetic"
-    weights: Literal["equal", "inputs"] | dict[str, float] = "inputs"
+    method: Literal["arithmetic", "geometric", "harmonic", "power", "copeland"] = "arithmetic"
+    weights: Literal["equal", "inputs"] | WeightsSpec | dict[str, float] = "inputs"
     epsilon: float | None = Field(default=None, gt=0)
+    power: float | None = None
     per: Literal["unit", "part"] = "unit"
+
+    @field_validator("weights", mode="before")
+    @classmethod
+    def _weights(cls, v):
+        if isinstance(v, dict) and "normalise" in v:
+            return WeightsSpec.model_validate(v)
+        return v
+
+    @model_validator(mode="after")
+    def _keys_of_method(self):
+        for key, methods in AGGREGATE_METHOD_KEYS.items():
+            if key in self.model_fields_set and getattr(self, key) is not None \
+                    and self.method not in methods:
+                raise ValueError(f"'{key}' is not used by the {self.method} mean (only by "
+                                 f"{', '.join(methods)}); remove it")
+        if self.method == "power" and self.power is None:
+            raise ValueError("method power needs 'power' (the exponent p: 1 arithmetic, "
+                             "0 geometric, −1 harmonic)")
+        if self.method == "copeland" and self.per == "part":
+            raise ValueError("Copeland compares units over all inputs; per: part does not apply")
+        return self
+
+
+class TreatSpec(_Strict):
+    """Outliers: winsorise while |skew| > skew and kurtosis > kurtosis, else a log."""
+    skew: float = Field(default=2.0, gt=0)
+    kurtosis: float = 3.5
+    max_points: int = Field(default=5, ge=0)
+    otherwise: Literal["log", "none"] = "log"
+    parts: list[str] | None = None
+
+
+class ImputeSpec(_Strict):
+    """Missing values replaced by the mean or median of all units or of the unit's group."""
+    method: Literal["none", "mean", "median"]
+    group: str | None = None        # 'type' (from units.yaml) or a class indicator id
+    table: str | None = None        # the table of the group indicator, when it has several
+    parts: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _group(self):
+        if self.method == "none" and (self.group or self.table):
+            raise ValueError("method none imputes nothing; 'group' and 'table' do not apply")
+        if self.table and not self.group:
+            raise ValueError("'table' belongs to a group indicator; give 'group'")
+        return self
 
 
 class CountSpec(_Strict):
@@ -165,6 +224,8 @@ class StepSpec(_Strict):
     name: str | None = None
     note: str | None = None
     denominate: DenominateSpec | None = None
+    impute: ImputeSpec | None = None
+    treat: TreatSpec | None = None
     normalise: NormaliseSpec | None = None
     aggregate: AggregateSpec | None = None
     count: CountSpec | None = None
@@ -365,9 +426,31 @@ def parse_methodology(doc: YamlDoc) -> Methodology:
     try:
         spec = MethodologyFile.model_validate(doc.data)
     except ValidationError as exc:
+        unused = _key_unused_by_method(exc, doc)
+        if unused is not None:
+            raise unused from None
         err = validation_error(exc, doc)
         raise MethodologyError(err.message, err.file, err.line, err.fix) from None
     return Methodology(spec, doc)
+
+
+def _key_unused_by_method(exc: ValidationError, doc: YamlDoc) -> MethodologyError | None:
+    """A key the chosen normalisation method does not use, said in those words."""
+    from .registry import keys_of
+    for e in exc.errors():
+        loc = e.get("loc", ())
+        tags = [x for x in loc if isinstance(x, str) and x.startswith("method[")]
+        if e.get("type") != "extra_forbidden" or not tags:
+            continue
+        method = tags[-1][len("method["):-1]
+        path = tuple(x for x in loc if x not in tags)
+        key = path[-1]
+        usable = sorted(keys_of(method) - {"method"})
+        return MethodologyError(
+            f"normalise method {method} does not use the key {key!r} (its keys: "
+            f"{', '.join(usable)})", doc.path, doc.line(*path),
+            f"remove {key!r}, or choose a method that uses it (see docs/methodology.md)")
+    return None
 
 
 def load_methodology_file(path: Path | str) -> Methodology:

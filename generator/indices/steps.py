@@ -16,9 +16,10 @@ import pandas as pd
 from ..data.model import Dataset
 from ..errors import ComputeError, MethodologyError
 from . import methods as M
-from .frame import Column, Frame, make_frame, reference_mask
+from .frame import Column as FrameColumn, Frame, make_frame, reference_mask
+from .registry import NORMALISATIONS, Column, is_directed
 from .spec import (AggregateSpec, ClassifySpec, CountSpec, DenominateSpec, IndexSpec,
-                   Methodology, NormaliseSpec, RankSpec)
+                   Methodology, RankSpec)
 
 
 #: What ``denominate: {by: …}`` accepts besides an input id (input ids may not use these).
@@ -231,15 +232,18 @@ def _order(df: pd.DataFrame, frame: Frame) -> pd.DataFrame:
 # -- normalise ---------------------------------------------------------------------------
 
 
-def normalise(frame: Frame, spec: NormaliseSpec, ctx: StepContext) -> tuple[Frame, str]:
+def normalise(frame: Frame, spec, ctx: StepContext) -> tuple[Frame, str]:
+    """Any method of the registry: across the units year by year, or over time per unit."""
     df = frame.df
     keys = _select_keys(frame, spec.parts)
-    region = ctx.dataset.region
+    method = NORMALISATIONS[spec.method]
     refmask = reference_mask(df, ctx.dataset)
     new = []
     inverted = []
 
     def invert_for(key) -> bool:
+        if not is_directed(spec):
+            return False
         if spec.direction == "auto":
             col = frame.columns.get(key)
             return bool(col and col.direction == "lower")
@@ -251,21 +255,17 @@ def normalise(frame: Frame, spec: NormaliseSpec, ctx: StepContext) -> tuple[Fram
         inv = invert_for(key)
         if inv:
             inverted.append(_label(key))
-        if spec.method in ("minmax", "ratio_to_region"):
+        if method.over == "units":
             for year in sorted(rows["year"].unique()):
                 my = m & (df["year"] == year).to_numpy()
                 r = df[my].copy()
+                by_unit = dict(zip(r["unit"], r["value"].astype(float)))
+                column = Column(r["value"].to_numpy(dtype=float),
+                                df[my & refmask]["value"].to_numpy(dtype=float),
+                                lambda u, b=by_unit, y=year: _value_of(b, u, key, y, ctx))
                 try:
-                    if spec.method == "minmax":
-                        r["value"] = M.minmax(r["value"].to_numpy(),
-                                              df[my & refmask]["value"].to_numpy(), inv)
-                    else:
-                        base = df[my & (df["unit"] == region).to_numpy()]["value"]
-                        if base.empty or math.isnan(float(base.iloc[0])):
-                            raise ctx.fail(f"ratio to the region: {region!r} has no value "
-                                           f"of {_label(key)} in {year}",
-                                           "add the region's value or use minmax")
-                        r["value"] = M.ratio_to(r["value"].to_numpy(), float(base.iloc[0]), inv)
+                    r["value"] = (method.apply(column, spec, inv) if method.apply
+                                  else _ratio_to_region(column, ctx, inv))
                 except M.MethodError as e:
                     units = [r["unit"].iloc[i] for i in e.positions]
                     raise ctx.fail(f"{spec.method} of {_label(key)} in {year}: {e}"
@@ -288,11 +288,22 @@ def normalise(frame: Frame, spec: NormaliseSpec, ctx: StepContext) -> tuple[Fram
     kept = df[[k not in keys for k in zip(df["input"], df["part"])]]
     out = frame.copy()
     out.df = _order(pd.concat([kept] + new, ignore_index=True), frame)
-    desc = _normalise_text(spec, inverted)
-    return out, desc
+    return out, _normalise_text(spec, inverted)
 
 
-def _over_time(series: dict[int, float], spec: NormaliseSpec, ctx: StepContext,
+def _value_of(by_unit: dict[str, float], unit: str, key, year, ctx: StepContext) -> float:
+    """The value of one area (the region, a reference unit) in the column being normalised."""
+    if unit not in by_unit or math.isnan(by_unit[unit]):
+        raise ctx.fail(f"{unit!r} has no value of {_label(key)} in {year} to normalise by",
+                       "add the value, or choose another reference")
+    return by_unit[unit]
+
+
+def _ratio_to_region(column: Column, ctx: StepContext, inv: bool) -> np.ndarray:
+    return M.ratio_to(column.values, column.value_of(ctx.dataset.region), inv)
+
+
+def _over_time(series: dict[int, float], spec, ctx: StepContext,
                key: tuple[str, str], unit: str) -> dict[int, float]:
     if spec.method == "chain_growth":
         return M.chain_growth(list(series), list(series.values()), spec.scale)
@@ -321,23 +332,15 @@ def _over_time(series: dict[int, float], spec: NormaliseSpec, ctx: StepContext,
     return {b: (series[b] / first) ** (1.0 / n) * spec.scale}
 
 
-def _normalise_text(spec: NormaliseSpec, inverted: list[str]) -> str:
-    w = f" {spec.window[0]}–{spec.window[1]}" if spec.window else ""
-    scale = f" × {spec.scale:g}" if spec.scale != 1 else ""
-    text = {
-        "minmax": "min–max over the units: (x − min) / (max − min)",
-        "ratio_to_region": "ratio to the region's value: x / x_region",
-        "chain_growth": f"chain growth rate x_t / x_(t−1){scale}",
-        "average_growth": f"average growth rate over{w}: (x_last / x_before)^(1/n){scale}"
-                          " (geometric mean of the chain rates)",
-        "window_mean": f"{spec.mean} mean over{w}{scale}",
-        "window_minmax": f"min–max within the window{w}: ({spec.mean} mean − min) / "
-                         "(max − min) of the annual values",
-    }[spec.method]
+def _normalise_text(spec, inverted: list[str]) -> str:
+    """The step in words: the registry's description with this step's numbers."""
+    p = spec.model_dump(exclude={"method", "parts", "direction"}, exclude_defaults=True)
+    extra = ", ".join(f"{k} {v}" for k, v in p.items())
+    text = f"{spec.method}: {NORMALISATIONS[spec.method].description}"
+    if extra:
+        text += f" ({extra})"
     if inverted:
-        how = ("1 − (x − min) / (max − min)" if spec.method == "minmax"
-               else "x_region / x" if spec.method == "ratio_to_region" else "inverted")
-        text += f"; lower is better for {', '.join(inverted)}, so {how}"
+        text += f"; lower is better for {', '.join(inverted)}, so the order is reversed"
     return text
 
 
@@ -461,7 +464,7 @@ def aggregate(frame: Frame, spec: AggregateSpec, ctx: StepContext) -> tuple[Fram
                             "value": float(v), "label": "", "ref": bool(r)})
     out = Frame(make_frame(records), {}, list(frame.notes))
     for part, _ in groups:
-        out.columns[(index.id, part)] = Column(index.id, part, index=index.id)
+        out.columns[(index.id, part)] = FrameColumn(index.id, part, index=index.id)
     wtxt = ", ".join(f"{_label(k)} {weights[k]:.4g}" for k in keys)
     how = ("weighted arithmetic mean Σ wᵢxᵢ" if spec.method == "arithmetic"
            else "weighted geometric mean Π xᵢ^wᵢ")
@@ -505,7 +508,7 @@ def count(frame: Frame, spec: CountSpec, ctx: StepContext) -> tuple[Frame, str]:
         records.append({"unit": unit, "input": ctx.index.id, "part": "",
                         "year": int(sub["year"].max()), "value": value, "label": "",
                         "ref": is_ref})
-    out = Frame(make_frame(records), {(ctx.index.id, ""): Column(ctx.index.id, "")},
+    out = Frame(make_frame(records), {(ctx.index.id, ""): FrameColumn(ctx.index.id, "")},
                 list(frame.notes) + notes)
     desc = (f"counted, for each unit, the inputs in which it is in class {spec.class_!r} "
             f"(of {', '.join(_label(k) for k in keys)})")

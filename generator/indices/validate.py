@@ -13,7 +13,9 @@ from pydantic import ValidationError
 
 from ..data.model import Dataset
 from ..errors import MethodologyError
-from .spec import STEP_KINDS, AggregateSpec, IndexSpec, Methodology, StepSpec
+from .registry import NORMALISATIONS, keys_of
+from .spec import (AGGREGATE_METHOD_KEYS, STEP_KINDS, AggregateSpec, IndexSpec, Methodology,
+                   StepSpec)
 from .steps import SPECIAL_BY
 
 
@@ -168,7 +170,7 @@ class _Validator:
                                    self.line(ix, "steps", n, "denominate", "by"),
                                    "name an input id"
                                    + _hint(by, input_ids + list(SPECIAL_BY)))
-            if kind == "normalise" and p.window is not None:
+            if kind == "normalise" and getattr(p, "window", None) is not None:
                 a, b = p.window
                 first = a - 1 if p.method == "average_growth" else a
                 for inp_id, ys in years.items():
@@ -332,10 +334,20 @@ def find_step(ix: IndexSpec, step: str) -> int | None:
 
 
 def patched_step(ix: IndexSpec, n: int, fields: dict[str, Any]) -> StepSpec:
+    """The step with ``fields`` set. A variant that changes the method keeps only the keys
+    the new method uses (ε of a geometric mean means nothing to an arithmetic one)."""
     st = ix.steps[n]
-    data = st.model_dump(by_alias=True, exclude_none=True)
+    data = st.model_dump(by_alias=True, exclude_none=True, exclude_unset=True)
     kind = st.kind
-    data[kind] = {**data[kind], **fields}
+    old = dict(data.get(kind) or {})
+    new_method = fields.get("method")
+    if new_method is not None and new_method != old.get("method"):
+        if kind == "normalise" and new_method in NORMALISATIONS:
+            old = {k: v for k, v in old.items() if k in keys_of(new_method)}
+        elif kind == "aggregate":
+            old = {k: v for k, v in old.items()
+                   if new_method in AGGREGATE_METHOD_KEYS.get(k, (new_method,))}
+    data[kind] = {**old, **fields}
     return StepSpec.model_validate(data)
 
 
