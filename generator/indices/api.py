@@ -16,7 +16,7 @@ from ..yamlio import load_yaml
 from . import audit as A
 from . import export
 from .engine import compute_all
-from .results import AUDIT_COLUMNS, ComputeSummary, IndexResult, Results
+from .results import AUDIT_COLUMNS, ComputeSummary, IndexResult, Results, warning_text
 from .sensitivity import run as run_sensitivity
 from .spec import Methodology, parse_methodology
 from .validate import validate
@@ -71,9 +71,10 @@ def compute(dataset: Dataset, methodology: Path | str | Methodology | None = Non
             res = run_sensitivity(s, pos, dataset, m, computed)
             sens.append(res)
             indices[s.target].sensitivity.append(res)
+    warnings = [w for index_id in m.indices for w in computed[index_id].warnings]
     return Results(edition=dataset.edition, region=dataset.region, indices=indices,
                    audit=audit, sensitivity=sens, methodology_file=str(m.path),
-                   notes=dict(m.spec.notes))
+                   notes=dict(m.spec.notes), warnings=warnings)
 
 
 def compute_edition(data_dir: Path | str, edition: str) -> Results:
@@ -88,4 +89,5 @@ def compute_to_dir(data_dir: Path | str, edition: str, out: Path | str) -> Compu
     values = export.values_table(results)
     return ComputeSummary(edition=edition, indices=len(results.indices), values=len(values),
                           audit_rows=len(results.audit),
-                          audit_status=A.status_counts(results.audit), files=files)
+                          audit_status=A.status_counts(results.audit), files=files,
+                          warnings=[warning_text(w) for w in results.warnings])

@@ -7,7 +7,7 @@ an index may aggregate other indices to any depth.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -18,7 +18,11 @@ from ..errors import ComputeError
 from .frame import Column, Frame, make_frame, select_indicator
 from .results import ClassInfo, IndexMeta, InputInfo, StepRecord
 from .spec import IndexSpec, Methodology
-from .steps import RUNNERS, StepContext
+from .prepare import impute, treat
+from .steps import RUNNERS as _STEP_RUNNERS, StepContext
+
+#: Step kind → function; every kind of spec.STEP_KINDS has one.
+RUNNERS = {**_STEP_RUNNERS, "impute": impute, "treat": treat}
 
 
 @dataclass
@@ -28,6 +32,7 @@ class Computed:
     frame: Frame
     steps: list[StepRecord]
     meta: IndexMeta
+    warnings: list[dict[str, Any]] = field(default_factory=list)
 
     def values(self) -> pd.DataFrame:
         """unit, part, year, value, rank, class, ref of the final frame (a copy)."""
@@ -251,8 +256,9 @@ def compute_index(spec: IndexSpec, dataset: Dataset, methodology: Methodology,
             if i.indicator else f"{i.id} = index {i.index}" for i in spec.inputs),
         params={}, table=frame.wide() if record else pd.DataFrame(),
         notes=list(frame.notes))]
+    warnings: list[dict[str, Any]] = []
     for n, step in enumerate(spec.steps):
-        ctx = StepContext(dataset, methodology, spec, n)
+        ctx = StepContext(dataset, methodology, spec, n, warnings)
         before = len(frame.notes)
         frame, desc = RUNNERS[step.kind](frame, step.params, ctx)
         records.append(StepRecord(
@@ -262,7 +268,7 @@ def compute_index(spec: IndexSpec, dataset: Dataset, methodology: Methodology,
             notes=frame.notes[before:] + ([step.note] if step.note else [])))
     if "rank" not in frame.df:
         frame.df["rank"] = math.nan
-    return Computed(spec, frame, records, _meta(spec, dataset, computed))
+    return Computed(spec, frame, records, _meta(spec, dataset, computed), warnings)
 
 
 def compute_all(dataset: Dataset, methodology: Methodology, wanted: set[str] | None = None,

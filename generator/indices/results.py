@@ -140,6 +140,7 @@ class Results:
     sensitivity: list[SensitivityResult]
     methodology_file: str
     notes: dict[str, str] = field(default_factory=dict)
+    warnings: list[dict[str, Any]] = field(default_factory=list)   # see warning_text
 
     def __getitem__(self, index_id: str) -> IndexResult:
         return self.indices[index_id]
@@ -158,9 +159,22 @@ class ComputeSummary:
     audit_rows: int
     audit_status: dict[str, int]
     files: list[str]
+    warnings: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         counts = ", ".join(f"{n} {s}" for s, n in self.audit_status.items() if n)
-        return (f"Edition {self.edition}: computed {self.indices} indices ({self.values} "
+        text = (f"Edition {self.edition}: computed {self.indices} indices ({self.values} "
                 f"values); audit of {self.audit_rows} printed values: {counts or 'none'}. "
                 f"Wrote {', '.join(self.files)}.")
+        return "\n".join([text] + [f"warning: {w}" for w in self.warnings])
+
+
+def warning_text(w: dict[str, Any]) -> str:
+    """One warning as a line naming the file, line, index and unit."""
+    where = f"{w['file']}:{w['line']}: " if w.get("line") else f"{w.get('file', '')}: "
+    if w["code"] == "blank_aggregate":
+        return (f"{where}index {w['index']!r}: unit {w['unit']!r} left blank, "
+                f"{w['share']:.0%} of its inputs available, below min_share "
+                f"{w['min_share']:g}; missing: {w['missing']}. Fix: complete the data or "
+                f"lower 'missing: {{min_share: …}}'")
+    return f"{where}index {w['index']!r}: {w['code']}"

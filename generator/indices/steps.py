@@ -7,7 +7,7 @@ in the user's data (division by zero, a missing value the spec does not allow) b
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
@@ -18,8 +18,8 @@ from ..errors import ComputeError, MethodologyError
 from . import methods as M
 from .frame import Column as FrameColumn, Frame, make_frame, reference_mask
 from .registry import NORMALISATIONS, Column, is_directed
-from .spec import (AggregateSpec, ClassifySpec, CountSpec, DenominateSpec, IndexSpec,
-                   Methodology, RankSpec)
+from .spec import (MIN_RANKED_UNITS, AggregateSpec, ClassifySpec, CountSpec, DenominateSpec,
+                   ImputeSpec, IndexSpec, Methodology, RankSpec, TreatSpec, WeightsSpec)
 
 
 #: What ``denominate: {by: …}`` accepts besides an input id (input ids may not use these).
@@ -32,6 +32,12 @@ class StepContext:
     methodology: Methodology
     index: IndexSpec
     step_no: int               # position in index.steps (for the line)
+    warnings: list = field(default_factory=list)
+
+    def warn(self, code: str, **args) -> None:
+        """Something the user should see although the computation goes on."""
+        self.warnings.append({"code": code, "index": self.index.id, "line": self.line,
+                              "file": str(self.methodology.path), **args})
 
     @property
     def line(self) -> int | None:
@@ -354,27 +360,46 @@ def aggregation_weights(frame: Frame, keys: list[tuple[str, str]], spec: Aggrega
     for k in keys:
         by_input.setdefault(k[0], []).append(k)
     w: dict[tuple[str, str], float] = {}
-    if spec.weights == "equal":
+    given = spec.weights
+    rescale = isinstance(given, WeightsSpec)
+    if rescale:
+        given = given.values if given.values is not None else "inputs"
+    if given == "equal":
         return {k: 1.0 / len(keys) for k in keys}
-    if spec.weights == "inputs":
+    if given == "inputs":
         declared = {i.id: i.weight for i in index.inputs}
         if all(declared.get(inp) is None for inp in by_input):
             return {k: 1.0 / len(keys) for k in keys}
         for inp, ks in by_input.items():
             for k in ks:
                 w[k] = (declared.get(inp) or 0.0) / len(ks)
-        return w
-    for inp, ks in by_input.items():
-        for k in ks:
-            if f"{k[0]}.{k[1]}" in spec.weights:
-                w[k] = spec.weights[f"{k[0]}.{k[1]}"]
-            elif k[1] and k[1] in spec.weights:
-                w[k] = spec.weights[k[1]]
-            elif inp in spec.weights:
-                w[k] = spec.weights[inp] / len(ks)
-            else:
-                w[k] = 0.0
+    else:
+        for inp, ks in by_input.items():
+            for k in ks:
+                if f"{k[0]}.{k[1]}" in given:
+                    w[k] = given[f"{k[0]}.{k[1]}"]
+                elif k[1] and k[1] in given:
+                    w[k] = given[k[1]]
+                elif inp in given:
+                    w[k] = given[inp] / len(ks)
+                else:
+                    w[k] = 0.0
+    if rescale:
+        total = sum(w.values())
+        w = {k: v / total for k, v in w.items()} if total > 0 else w
     return w
+
+
+def _row_method(spec: AggregateSpec) -> str:
+    """The mean applied row by row (Copeland first checks availability the arithmetic way)."""
+    return "arithmetic" if spec.method == "copeland" else spec.method
+
+
+def _copeland(matrix: np.ndarray, weights: np.ndarray, available: np.ndarray, rows
+              ) -> np.ndarray:
+    """Copeland scores among the units whose inputs pass the missing-value rule."""
+    take = ~np.isnan(available)
+    return M.copeland(matrix, weights, take)
 
 
 def aggregate(frame: Frame, spec: AggregateSpec, ctx: StepContext) -> tuple[Frame, str]:
@@ -382,10 +407,12 @@ def aggregate(frame: Frame, spec: AggregateSpec, ctx: StepContext) -> tuple[Fram
     frame, note = align_years(frame, keys)
     df = frame.df
     index = ctx.index
-    if isinstance(spec.weights, dict):
+    named = (spec.weights if isinstance(spec.weights, dict) else
+             spec.weights.values if isinstance(spec.weights, WeightsSpec) else None)
+    if named:
         known = {k[0] for k in keys} | {k[1] for k in keys if k[1]} | \
             {f"{k[0]}.{k[1]}" for k in keys if k[1]}
-        unknown = sorted(set(spec.weights) - known)
+        unknown = sorted(set(named) - known)
         if unknown:
             raise ctx.spec_error(f"weights name {', '.join(map(repr, unknown))}, which is neither "
                            f"an input nor a part (parts: "
@@ -395,7 +422,8 @@ def aggregate(frame: Frame, spec: AggregateSpec, ctx: StepContext) -> tuple[Fram
     total = sum(weights.values())
     if abs(total - 1.0) > 1e-6:
         raise ctx.spec_error(f"the aggregation weights sum to {total:g}, not 1",
-                       "correct the weights so that they sum to 1")
+                       "correct the weights so that they sum to 1, or write "
+                       "'weights: {normalise: true, values: {...}}' to rescale them")
     groups: list[tuple[str, list[tuple[str, str]]]]
     if spec.per == "part":
         parts = list(dict.fromkeys(k[1] for k in keys))
@@ -429,20 +457,24 @@ def aggregate(frame: Frame, spec: AggregateSpec, ctx: StepContext) -> tuple[Fram
                                + (f" and {len(cells) - 12} more" if len(cells) > 12 else ""),
                                "complete the data, or declare 'missing: {policy: skip, "
                                "min_share: …}' for this index")
+        power = spec.power if spec.power is not None else 1.0
         try:
-            vals, share = M.aggregate(matrix[~is_ref], gw, spec.method, spec.epsilon,
-                                      min_share if min_share is not None else None)
+            vals, share = M.aggregate(matrix[~is_ref], gw, _row_method(spec), spec.epsilon,
+                                      min_share if min_share is not None else None, power)
         except M.MethodError as e:
             rows = [table.index[~is_ref][i][0] for i in e.positions]
             raise ctx.fail(f"{spec.method} mean for unit(s) {', '.join(rows)}: {e}",
-                           "declare 'epsilon' for zeros in a geometric mean, or use the "
-                           "arithmetic mean") from None
-        if is_ref.any():
+                           "declare 'epsilon' for zeros in a geometric or harmonic mean, "
+                           "or use the arithmetic mean") from None
+        if spec.method == "copeland":
+            vals = _copeland(matrix[~is_ref], gw, vals, table.index[~is_ref])
+        rvals = np.full(int(is_ref.sum()), math.nan)
+        if is_ref.any() and spec.method != "copeland":
             try:
                 rvals, _ = M.aggregate(matrix[is_ref], gw, spec.method, spec.epsilon,
-                                       min_share)
+                                       min_share, power)
             except M.MethodError:
-                rvals = np.full(int(is_ref.sum()), math.nan)
+                pass
         full = np.full(len(table), math.nan)
         full[~is_ref] = vals
         if is_ref.any():
@@ -453,8 +485,13 @@ def aggregate(frame: Frame, spec: AggregateSpec, ctx: StepContext) -> tuple[Fram
             if not r and sh < 1 and not math.isnan(v):
                 notes.append(f"{unit}: {sh:.0%} of the inputs available; the others skipped")
             elif not r and sh < 1:
+                row = matrix[list(table.index).index((unit, year))]
+                absent = [_label(gkeys[j]) for j in np.where(np.isnan(row))[0]]
                 notes.append(f"{unit}: only {sh:.0%} of the inputs available; not computed")
-            if spec.method == "geometric" and spec.epsilon and not r:
+                ctx.warn("blank_aggregate", unit=unit, year=int(year),
+                         missing=", ".join(absent), share=sh,
+                         min_share=policy.min_share if policy.policy == "skip" else 1.0)
+            if spec.epsilon and not r:
                 row = matrix[list(table.index).index((unit, year))]
                 zeros = [_label(gkeys[j]) for j in np.where(row == 0)[0]]
                 if zeros:
@@ -466,10 +503,15 @@ def aggregate(frame: Frame, spec: AggregateSpec, ctx: StepContext) -> tuple[Fram
     for part, _ in groups:
         out.columns[(index.id, part)] = FrameColumn(index.id, part, index=index.id)
     wtxt = ", ".join(f"{_label(k)} {weights[k]:.4g}" for k in keys)
-    how = ("weighted arithmetic mean Σ wᵢxᵢ" if spec.method == "arithmetic"
-           else "weighted geometric mean Π xᵢ^wᵢ")
-    eps = (f"; zeros replaced by ε = {spec.epsilon:g}"
-           if spec.method == "geometric" and spec.epsilon else "")
+    how = {"arithmetic": "weighted arithmetic mean Σ wᵢxᵢ",
+           "geometric": "weighted geometric mean Π xᵢ^wᵢ",
+           "harmonic": "weighted harmonic mean 1 / Σ (wᵢ / xᵢ)",
+           "power": f"weighted power mean (Σ wᵢxᵢ^p)^(1/p), p = {power:g}",
+           "copeland": "Copeland score: units beaten minus units lost to in the weighted "
+                       "outranking matrix"}[spec.method]
+    if isinstance(spec.weights, WeightsSpec):
+        how += " (weights rescaled to sum to 1)"
+    eps = f"; zeros replaced by ε = {spec.epsilon:g}" if spec.epsilon else ""
     per = " for each part across the inputs" if spec.per == "part" else ""
     miss = (f"; missing inputs skipped when at least {policy.min_share:.0%} are available"
             if policy.policy == "skip" else "")
@@ -500,6 +542,8 @@ def count(frame: Frame, spec: CountSpec, ctx: StepContext) -> tuple[Frame, str]:
                                "skip, min_share: …}' for this index")
             if share < policy.min_share:
                 value = math.nan
+                ctx.warn("blank_aggregate", unit=unit, year=int(sub["year"].max()),
+                         missing=", ".join(absent), share=share, min_share=policy.min_share)
                 notes.append(f"{unit}: classes available in {len(present)} of {len(keys)} "
                              f"inputs; not counted")
             else:

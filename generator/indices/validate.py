@@ -15,7 +15,7 @@ from ..data.model import Dataset
 from ..errors import MethodologyError
 from .registry import NORMALISATIONS, keys_of
 from .spec import (AGGREGATE_METHOD_KEYS, STEP_KINDS, AggregateSpec, IndexSpec, Methodology,
-                   StepSpec)
+                   StepSpec, WeightsSpec)
 from .steps import SPECIAL_BY
 
 
@@ -190,10 +190,23 @@ class _Validator:
                 self.weights(ix, n, p)
             if kind == "classify":
                 self.classify(ix, n, p)
+            if kind == "impute" and p.group not in (None, "type"):
+                ind = self.ds.indicators.get(p.group)
+                if ind is None or ind.kind != "class":
+                    raise self.err(f"index {ix.id!r}: impute group {p.group!r} is neither "
+                                   "'type' nor a class indicator",
+                                   self.line(ix, "steps", n, "impute", "group"),
+                                   "use 'type' (city or district, from units.yaml) or an "
+                                   "indicator with 'kind: class'"
+                                   + _hint(p.group, self.ds.indicators))
 
     def weights(self, ix: IndexSpec, n: int, p: AggregateSpec) -> None:
         line = self.line(ix, "steps", n, "aggregate", "weights")
-        if isinstance(p.weights, dict):
+        if isinstance(p.weights, WeightsSpec):
+            if p.weights.values is not None and sum(p.weights.values.values()) <= 0:
+                raise self.err(f"index {ix.id!r}: the raw weights sum to zero", line,
+                               "give at least one input a positive weight")
+        elif isinstance(p.weights, dict):
             total = sum(p.weights.values())
             if abs(total - 1) > 1e-6:
                 raise self.err(f"index {ix.id!r}: the weights sum to {total:g}, not 1", line,
@@ -213,7 +226,7 @@ class _Validator:
                     raise self.err(f"index {ix.id!r}: the input weights sum to {total:g}, "
                                    "not 1", self.line(ix, "inputs"),
                                    "correct the weights so that they sum to 1")
-        if p.method == "geometric" and p.epsilon is not None and p.epsilon >= 1:
+        if p.epsilon is not None and p.epsilon >= 1:
             raise self.err(f"index {ix.id!r}: epsilon {p.epsilon:g} is not small",
                            self.line(ix, "steps", n, "aggregate", "epsilon"),
                            "epsilon replaces zeros; use a small number such as 1e-5")
