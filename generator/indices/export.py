@@ -1,7 +1,7 @@
 """Write results as tidy CSV: ``indices.csv`` and ``audit.csv``.
 
-Rows are sorted and numbers formatted with a fixed rule, so the same data and methodology
-always give byte-identical files.
+Rows are sorted and numbers written in full precision (each reads back as exactly the
+float computed), so the same data and methodology always give byte-identical files.
 """
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from .results import AUDIT_COLUMNS, VALUE_COLUMNS, Results
 
 
 def fmt_number(x: Any) -> str:
-    """Up to 10 significant digits, no exponent for ordinary magnitudes, '' for NaN."""
+    """The shortest text that reads back as exactly the same float (Python's repr), '' for
+    NaN; whole numbers without '.0'. Rounding happens only on pages."""
     if x is None or x == "":
         return ""
     if isinstance(x, str):
@@ -25,14 +26,9 @@ def fmt_number(x: Any) -> str:
     x = float(x)
     if math.isnan(x):
         return ""
-    if x == 0:
-        return "0"
-    s = f"{x:.10g}"
-    if "e" in s:
-        mant, exp = s.split("e")
-        if -7 <= int(exp) < 16:
-            s = f"{x:.{max(0, 9 - int(exp))}f}".rstrip("0").rstrip(".")
-    return s
+    if x.is_integer() and abs(x) < 1e16:
+        return str(int(x))
+    return repr(x)
 
 
 def fmt_int(x: Any) -> str:
@@ -92,7 +88,8 @@ def audit_csv(results: Results) -> str:
 
 def sensitivity_csv(results: Results) -> str:
     header = ["sensitivity", "index", "unit", "nominal_value", "nominal_rank", "rank_min",
-              "rank_max", "value_min", "value_max", "flag", "flag_share", "flag_status"]
+              "rank_max", "value_min", "value_max", "flag", "flag_share", "flag_status",
+              "class_shares"]
     rows = []
     for s in results.sensitivity:
         flag = f"{s.flag['index']}={s.flag['class']}" if s.flag else ""
@@ -101,7 +98,9 @@ def sensitivity_csv(results: Results) -> str:
                          fmt_int(r["nominal_rank"]), fmt_int(r["rank_min"]),
                          fmt_int(r["rank_max"]), fmt_number(r["value_min"]),
                          fmt_number(r["value_max"]), flag,
-                         fmt_number(r.get("flag_share", "")), r.get("flag_status", "")])
+                         fmt_number(r.get("flag_share", "")), r.get("flag_status", ""),
+                         ";".join(f"{c}={fmt_number(x)}"
+                                  for c, x in (r.get("class_shares") or {}).items())])
     return _csv(rows, header)
 
 

@@ -87,6 +87,7 @@ class SensitivityResult:
     variants: pd.DataFrame                 # variant, label, unit, value, rank, flagged
     summary: pd.DataFrame                  # unit, nominal_value, nominal_rank, rank_min,
                                            # rank_max, rank_range, value_min, value_max,
+                                           # class_shares ({class: share of variants}),
                                            # flag_share, flag_status
     flag: dict[str, str] | None = None     # {index, class}
     notes: dict[str, str] = field(default_factory=dict)

@@ -624,13 +624,21 @@ def rank(frame: Frame, spec: RankSpec, ctx: StepContext) -> tuple[Frame, str]:
     df = out.df
     refmask = reference_mask(df, ctx.dataset)
     ranks = np.full(len(df), math.nan)
+    unranked = []
     for key in out.keys():
         km = ((df["input"] == key[0]) & (df["part"] == key[1])).to_numpy()
         for year in sorted(df.loc[km, "year"].unique()):
             my = km & (df["year"] == year).to_numpy() & refmask
-            ranks[np.where(my)[0]] = M.rank(df.loc[my, "value"].to_numpy(dtype=float),
-                                            spec.order == "descending")
+            vals = df.loc[my, "value"].to_numpy(dtype=float)
+            if np.sum(~np.isnan(vals)) < MIN_RANKED_UNITS:
+                # a rank among fewer than two units ("1 of 1") says nothing
+                unranked.append(f"{_label(key)} {year}")
+                continue
+            ranks[np.where(my)[0]] = M.rank(vals, spec.order == "descending")
     df["rank"] = ranks
+    if unranked:
+        out.notes.append(f"not ranked (fewer than {MIN_RANKED_UNITS} units with a value): "
+                         + ", ".join(unranked))
     first = "highest" if spec.order == "descending" else "lowest"
     return out, f"ranked the units, 1 = {first} value (ties share the better rank)"
 
