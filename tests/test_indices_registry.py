@@ -163,7 +163,7 @@ def test_winsorisation_follows_the_skew_and_kurtosis_rule():
     s2, k2 = _excel_skew_kurt(expect)
     assert not (abs(s2) > 2 and k2 > 3.5)
     desc = res.steps[1].description
-    assert "u10 60 → 9" in desc and f"skew {skew:.3g}" in desc
+    assert "u10: 60 → 9" in desc and f"skewness {round(skew, 3):g}" in desc
 
 
 def test_outliers_beyond_the_point_budget_are_log_transformed():
@@ -184,7 +184,7 @@ def test_imputation_by_mean_median_and_group():
     res, v = _one("- impute: {method: median}\n", missing="    missing: {policy: skip}\n",
                   ds=ds)
     assert _col(v)[2] == np.median(others)
-    assert "u03 a 2020 = 6" in res.steps[1].description
+    assert "u03, a, 2020: 6" in res.steps[1].description
     _, v = _one("- impute: {method: mean, group: type}\n",
                 missing="    missing: {policy: skip}\n", ds=ds)
     same = [x for u, x, t in zip(UNITS, A, ["city", "district"] * 5)

@@ -64,7 +64,7 @@ def compute(dataset: Dataset, methodology: Path | str | Methodology | None = Non
     audits.append(A.audit_unreproducible(m, dataset))
     audits = [a for a in audits if not a.empty]
     audit = (pd.concat(audits, ignore_index=True) if audits
-             else pd.DataFrame(columns=AUDIT_COLUMNS))
+             else pd.DataFrame(columns=AUDIT_COLUMNS + ["said"]))
     sens = []
     if sensitivity:
         for pos, s in enumerate(m.spec.sensitivity):

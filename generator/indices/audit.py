@@ -16,6 +16,7 @@ import pandas as pd
 from ..data.model import Dataset
 from . import methods as M
 from .engine import Computed
+from .phrases import Phrase, Ref, render, say, text_note
 from .results import AUDIT_COLUMNS
 from .spec import AuditSpec, Erratum, Methodology, PrintedSpec
 
@@ -68,35 +69,40 @@ def _index_label(index_id: str, part: str) -> str:
 
 
 def compare_number(printed: float, computed: float, decimals: int, rounding: str
-                   ) -> tuple[str, str]:
-    """('match' | 'differs', note) for one printed and one computed number."""
+                   ) -> tuple[str, list[Phrase]]:
+    """('match' | 'differs', notes) for one printed and one computed number."""
     if computed is None or math.isnan(computed):
-        return "not-reproducible", ""
+        return "not-reproducible", []
     if abs(computed - printed) <= tolerance(decimals, printed):
-        return "match", ""
+        return "match", []
     if rounding == "either" and _truncates_to(computed, printed, decimals):
-        return "match", "the source truncates instead of rounding"
-    return "differs", ""
+        return "match", [say("audit.truncated")]
+    return "differs", []
 
 
-def _row(index_id, part, unit, year, printed, computed, status, reason) -> dict[str, Any]:
+def _row(index_id, part, unit, year, printed, computed, status, said: list[Phrase]
+         ) -> dict[str, Any]:
+    """One audit row; ``reason`` is the English text of ``said`` (for audit.csv)."""
     diff = (computed - printed if isinstance(printed, float) and isinstance(computed, float)
             and not (math.isnan(printed) or math.isnan(computed)) else math.nan)
     return {"index": _index_label(index_id, part), "unit": unit, "year": year,
             "printed": printed, "computed": computed, "difference": diff,
-            "status": status, "reason": reason}
+            "status": status, "reason": render(said, "en"), "said": list(said)}
 
 
-def _decide(a: AuditSpec, base_status: str, note: str, unit: str, part: str,
-            default_reason: str = "", year: int | None = None) -> tuple[str, str]:
+def _decide(a: AuditSpec, base_status: str, note: list[Phrase], unit: str, part: str,
+            default_reason: list[Phrase] | None = None, year: int | None = None
+            ) -> tuple[str, list[Phrase]]:
     e = _erratum(a.errata, unit, part, year)
     if base_status == "match":
-        return "match", "; ".join(x for x in (note, e.reason if e else "") if x)
+        return "match", list(note) + ([text_note(e.reason)] if e else [])
     if e is not None:
-        return e.status, e.reason
+        return e.status, [text_note(e.reason)]
     if base_status == "not-reproducible":
-        return "not-reproducible", a.reason or default_reason or "no computed value"
-    return a.differs, a.reason or default_reason or "differs; no known erratum explains it"
+        return "not-reproducible", ([text_note(a.reason)] if a.reason else
+                                    default_reason or [say("audit.no_value")])
+    return a.differs, ([text_note(a.reason)] if a.reason else
+                       default_reason or [say("audit.unexplained")])
 
 
 def _computed_lookup(values: pd.DataFrame) -> dict[tuple[str, str], dict[int, tuple]]:
@@ -154,11 +160,11 @@ def audit_printed(a: AuditSpec, comp: Computed, dataset: Dataset) -> list[dict[s
                     continue
                 comp_class = got[1] if got else ""
                 if not comp_class:
-                    st, why = _decide(a, "not-reproducible", "", unit, part,
-                                      "no class computed for this unit", int(year))
+                    st, why = _decide(a, "not-reproducible", [], unit, part,
+                                      [say("audit.no_class")], int(year))
                 else:
                     st = "match" if comp_class == label else "differs"
-                    st, why = _decide(a, st, "", unit, part, year=int(year))
+                    st, why = _decide(a, st, [], unit, part, year=int(year))
                 rows.append(_row(comp.spec.id, part, unit, int(year), label, comp_class or "",
                                  st, why))
                 continue
@@ -167,9 +173,9 @@ def audit_printed(a: AuditSpec, comp: Computed, dataset: Dataset) -> list[dict[s
             computed = got[0] if got else math.nan
             d = decimals_default if decimals_default is not None else printed_decimals(value)
             st, note = compare_number(float(value), computed, d, a.rounding)
-            missing = ""
+            missing = []
             if st == "not-reproducible":
-                missing = "no computed value (an input is missing)"
+                missing = [say("audit.no_value_input_missing")]
             st, why = _decide(a, st, note, unit, part, missing, int(year))
             rows.append(_row(comp.spec.id, part, unit, int(year), float(value),
                              float(computed), st, why))
@@ -185,11 +191,12 @@ def audit_values(a: AuditSpec, comp: Computed) -> list[dict[str, Any]]:
         d = pv.decimals if pv.decimals is not None else (
             a.decimals if a.decimals is not None else printed_decimals(pv.value))
         st, note = compare_number(pv.value, computed, d, a.rounding)
-        where = f"printed in the text, line {pv.line}" if pv.line else "printed in the text"
-        note = "; ".join(x for x in (where, pv.note or "", note) if x)
+        where = (say("audit.printed_in_text", line=str(pv.line)) if pv.line
+                 else say("audit.printed_in_text_noline"))
+        note = [where] + ([text_note(pv.note)] if pv.note else []) + note
         st, why = _decide(a, st, note, pv.unit, pv.part, year=y)
         if st != "match":
-            why = "; ".join(x for x in (where, why) if x)
+            why = [where] + why
         rows.append(_row(comp.spec.id, pv.part, pv.unit, y, float(pv.value), float(computed),
                          st, why))
     return rows
@@ -211,8 +218,8 @@ def audit_ordering(a: AuditSpec, comp: Computed, dataset: Dataset) -> list[dict[
         position = {u: i for i, u in reversed(list(enumerate(have["unit"])))}
         for i, r in v.iterrows():
             if r["class"] not in level:
-                st, why = _decide(a, "not-reproducible", "", r["unit"], part,
-                                  "the unit is absent from the class table", int(r["year"]))
+                st, why = _decide(a, "not-reproducible", [], r["unit"], part,
+                                  [say("audit.absent_from_class_table")], int(r["year"]))
                 rows.append(_row(comp.spec.id, part, r["unit"], int(r["year"]), "", "",
                                  st, why))
                 continue
@@ -220,19 +227,19 @@ def audit_ordering(a: AuditSpec, comp: Computed, dataset: Dataset) -> list[dict[
             if pos in misplaced:
                 inside = [c for c in order if c != r["class"] and c in ranges.index
                           and ranges.loc[c, "min"] <= r["value"] <= ranges.loc[c, "max"]]
-                auto = (f"value {_num(r['value'])} lies inside the range of class "
-                        f"{', '.join(inside)}" if inside else
-                        f"value {_num(r['value'])} is out of order with class {r['class']}")
-                st, why = _decide(a, "differs", "", r["unit"], part, auto, int(r["year"]))
-                if why != auto and st != "match":
-                    why = f"{why} ({auto})"
+                cls = lambda c: Ref("class", c, comp.spec.id)     # noqa: E731
+                auto = (say("audit.inside_class_range", value=float(r["value"]),
+                            classes=[cls(c) for c in inside]) if inside else
+                        say("audit.out_of_order", value=float(r["value"]), cls=cls(r["class"])))
+                st, why = _decide(a, "differs", [], r["unit"], part, [auto], int(r["year"]))
+                if why != [auto] and st != "match":
+                    why = why + [auto]
                 rows.append(_row(comp.spec.id, part, r["unit"], int(r["year"]), r["class"],
                                  "", st, why))
             else:
-                st, why = _decide(a, "match", "", r["unit"], part, year=int(r["year"]))
+                st, why = _decide(a, "match", [], r["unit"], part, year=int(r["year"]))
                 rows.append(_row(comp.spec.id, part, r["unit"], int(r["year"]), r["class"],
-                                 r["class"], st, why or "consistent with the order of the "
-                                 "values"))
+                                 r["class"], st, why or [say("audit.consistent_order")]))
     return rows
 
 
@@ -280,7 +287,7 @@ def audit_index(comp: Computed, dataset: Dataset, methodology: Methodology | Non
             entry = audit_ordering(a, comp, dataset)
         _check_entry(a, n, entry, comp, methodology)
         rows.extend(entry)
-    return pd.DataFrame(rows, columns=AUDIT_COLUMNS)
+    return pd.DataFrame(rows, columns=AUDIT_COLUMNS + ["said"])
 
 
 def audit_unreproducible(methodology: Methodology, dataset: Dataset) -> pd.DataFrame:
@@ -308,8 +315,8 @@ def audit_unreproducible(methodology: Methodology, dataset: Dataset) -> pd.DataF
                     continue
                 part = f"{ind}.{cat}" if cat else ind
                 rows.append(_row(u.id, part, unit, int(year), printed, math.nan,
-                                 "not-reproducible", u.reason))
-    return pd.DataFrame(rows, columns=AUDIT_COLUMNS)
+                                 "not-reproducible", [text_note(u.reason)]))
+    return pd.DataFrame(rows, columns=AUDIT_COLUMNS + ["said"])
 
 
 def compare_classes(comp: Computed, other: Computed, reason: str | None) -> pd.DataFrame:

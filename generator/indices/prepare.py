@@ -13,7 +13,8 @@ import numpy as np
 from . import methods as M
 from .frame import Frame, reference_mask
 from .spec import ImputeSpec, TreatSpec
-from .steps import StepContext, _label, _select_keys
+from .phrases import Phrase, Ref, say
+from .steps import StepContext, _label, _ref, _select_keys
 
 
 def _columns(frame: Frame, parts, ctx: StepContext):
@@ -42,10 +43,10 @@ def _groups(spec: ImputeSpec, units: list[str], ctx: StepContext) -> list[str] |
     return [given[u] for u in units]
 
 
-def impute(frame: Frame, spec: ImputeSpec, ctx: StepContext) -> tuple[Frame, str]:
+def impute(frame: Frame, spec: ImputeSpec, ctx: StepContext) -> tuple[Frame, list[Phrase]]:
     out = frame.copy()
     df = out.df
-    filled: list[str] = []
+    filled: list[Phrase] = []
     if spec.method != "none":
         for key, year, rows in _columns(frame, spec.parts, ctx):
             vals = df["value"].to_numpy(dtype=float)[rows]
@@ -60,19 +61,21 @@ def impute(frame: Frame, spec: ImputeSpec, ctx: StepContext) -> tuple[Frame, str
                                "impute over all units, or complete the data") from None
             for i in np.where(np.isnan(vals))[0]:
                 df.iloc[rows[i], df.columns.get_loc("value")] = new[i]
-                filled.append(f"{units[i]} {_label(key)} {year} = {new[i]:.6g}")
+                filled.append(say("imputed", unit=Ref("unit", units[i]),
+                                  input=_ref(key, ctx), year=str(year), value=float(new[i])))
     if spec.method == "none":
-        return out, "no imputation: missing values stay missing"
-    pool = f"units of the same {spec.group}" if spec.group else "all units"
-    desc = (f"missing values replaced by the {spec.method} of {pool} with a value: "
-            + ("; ".join(filled) if filled else "none was missing"))
-    return out, desc
+        return out, [say("step.impute.none")]
+    pool = "group" if spec.group else "all"
+    group = (say("group.type") if spec.group == "type"
+             else Ref("indicator", spec.group) if spec.group else "")
+    said = [say(f"step.impute.{spec.method}.{pool}", group=group)]
+    return out, said + (filled or [say("step.impute.nothing")])
 
 
-def treat(frame: Frame, spec: TreatSpec, ctx: StepContext) -> tuple[Frame, str]:
+def treat(frame: Frame, spec: TreatSpec, ctx: StepContext) -> tuple[Frame, list[Phrase]]:
     out = frame.copy()
     df = out.df
-    said: list[str] = []
+    said: list[Phrase] = []
     for key, year, rows in _columns(frame, spec.parts, ctx):
         vals = df["value"].to_numpy(dtype=float)[rows]
         skew, kurt = M.skew_kurtosis(vals)
@@ -80,21 +83,21 @@ def treat(frame: Frame, spec: TreatSpec, ctx: StepContext) -> tuple[Frame, str]:
             continue
         units = list(df["unit"].iloc[rows])
         new, changed, fixed = M.winsorise(vals, spec.skew, spec.kurtosis, spec.max_points)
-        head = f"{_label(key)} {year} (skew {skew:.3g}, kurtosis {kurt:.3g})"
+        head = dict(input=_ref(key, ctx), year=str(year), skew=round(skew, 3),
+                    kurtosis=round(kurt, 3), points=spec.max_points)
         if not fixed and spec.otherwise == "log":
             new = M.log_for_skew(vals)
-            said.append(f"{head}: still outlying after {spec.max_points} points, so "
-                        "log-transformed ln(x − min + (max − min)/100)")
+            said.append(say("step.treat.logged", **head))
         elif not fixed:
             new = vals
-            said.append(f"{head}: still outlying after {spec.max_points} points; left as is")
+            said.append(say("step.treat.left", **head))
         else:
-            said.append(f"{head}: winsorised " + ", ".join(
-                f"{units[i]} {vals[i]:.6g} → {new[i]:.6g}" for i in changed))
+            said.append(say("step.treat.winsorised", **head, changes=[
+                say("changed", unit=Ref("unit", units[i]), old=float(vals[i]),
+                    new=float(new[i])) for i in changed]))
         for i, pos in enumerate(rows):
             if not math.isnan(new[i]):
                 df.iloc[pos, df.columns.get_loc("value")] = new[i]
-    rule = (f"outliers where |skew| > {spec.skew:g} and kurtosis > {spec.kurtosis:g}: "
-            f"winsorised up to {spec.max_points} points"
-            + (", else log-transformed" if spec.otherwise == "log" else ""))
-    return out, rule + ": " + ("; ".join(said) if said else "no column is outlying")
+    rule = say(f"step.treat.rule.{spec.otherwise}", skew=spec.skew, kurtosis=spec.kurtosis,
+               points=spec.max_points)
+    return out, [rule] + (said or [say("step.treat.none")])

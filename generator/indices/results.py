@@ -36,10 +36,11 @@ class StepRecord:
     """One step the engine applied, with the table it produced."""
     kind: str                              # input | denominate | normalise | ... | rank
     name: str
-    description: str                       # what was done, in words, with the parameters
+    description: str                       # what was done, in English (CLI, logs, tests)
     params: dict[str, Any]
     table: pd.DataFrame                    # units × parts after the step
     notes: list[str] = field(default_factory=list)
+    said: list = field(default_factory=list)   # the same as phrases.Phrase, for pages
 
 
 @dataclass

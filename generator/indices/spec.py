@@ -17,6 +17,9 @@ from ..yamlio import YamlDoc, load_yaml, validation_error
 from .registry import NormaliseSpec
 
 Text = dict[str, str]
+#: A reason written in the file: English text, or {kk, ru, en} so that pages in every
+#: language show it (see templates/reasons.yaml for the reasons the engine writes itself).
+Reason = Union[str, Text]
 Status = Literal["match", "differs", "not-reproducible", "reconstruction"]
 STEP_KINDS = ("denominate", "impute", "treat", "normalise", "aggregate", "count", "classify",
               "rank")
@@ -272,7 +275,7 @@ class PrintedValue(_Strict):
     year: int | None = None
     decimals: int | None = None
     line: int | None = None
-    note: str | None = None
+    note: Reason | None = None
 
 
 class Erratum(_Strict):
@@ -280,7 +283,7 @@ class Erratum(_Strict):
     part: str | list[str] | None = None
     year: int | list[int] | None = None
     status: Status = "differs"
-    reason: str
+    reason: Reason
 
 
 class AuditSpec(_Strict):
@@ -291,7 +294,7 @@ class AuditSpec(_Strict):
     decimals: int | None = Field(default=None, ge=0)
     rounding: Literal["nearest", "either"] = "nearest"
     differs: Status = "differs"
-    reason: str | None = None
+    reason: Reason | None = None
     errata: list[Erratum] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -348,7 +351,7 @@ class UnreproducibleSpec(_Strict):
     year: int | None = None
     category: str | None = None
     units: str | list[str] = "all"
-    reason: str
+    reason: Reason
 
 
 class Patch(BaseModel):

@@ -16,6 +16,7 @@ import pandas as pd
 from ..data.model import Dataset
 from ..errors import ComputeError, MethodologyError
 from . import methods as M
+from .phrases import Phrase, Ref, say
 from .frame import Column as FrameColumn, Frame, make_frame, reference_mask
 from .registry import NORMALISATIONS, Column, is_directed
 from .spec import (MIN_RANKED_UNITS, AggregateSpec, ClassifySpec, CountSpec, DenominateSpec,
@@ -66,6 +67,18 @@ def _label(key: tuple[str, str]) -> str:
     return inp if not part else f"{inp}[{part}]"
 
 
+def _ref(key: tuple[str, str], ctx: "StepContext") -> Ref | Phrase:
+    """An (input, part) column as something the site can name."""
+    inp = Ref("input", key[0], ctx.index.id)
+    if not key[1]:
+        return inp
+    return say("part_of", input=inp, part=Ref("part", key[1], ctx.index.id))
+
+
+def _scale(scale: float) -> list[Phrase]:
+    return [say("step.scale", scale=scale)] if scale != 1 else []
+
+
 def _select_keys(frame: Frame, parts: list[str] | None, exclude: set = frozenset()
                  ) -> list[tuple[str, str]]:
     keys = [k for k in frame.keys() if k[0] not in exclude]
@@ -75,7 +88,7 @@ def _select_keys(frame: Frame, parts: list[str] | None, exclude: set = frozenset
             or f"{k[0]}.{k[1]}" in parts]
 
 
-def align_years(frame: Frame, keys: list[tuple[str, str]]) -> tuple[Frame, str | None]:
+def align_years(frame: Frame, keys: list[tuple[str, str]]) -> tuple[Frame, Phrase | None]:
     """When each column holds a single year and the years differ, use the latest."""
     df = frame.df
     sub = df[[k in keys for k in zip(df["input"], df["part"])]]
@@ -86,19 +99,20 @@ def align_years(frame: Frame, keys: list[tuple[str, str]]) -> tuple[Frame, str |
     out = frame.copy()
     mask = [k in keys for k in zip(out.df["input"], out.df["part"])]
     out.df.loc[mask, "year"] = int(max(years))
-    return out, f"inputs of different years {years} are combined; the result is dated {max(years)}"
+    return out, say("note.years_combined", years=[str(int(y)) for y in years],
+                    year=str(int(max(years))))
 
 
 # -- denominate -------------------------------------------------------------------------
 
 
-def denominate(frame: Frame, spec: DenominateSpec, ctx: StepContext) -> tuple[Frame, str]:
+def denominate(frame: Frame, spec: DenominateSpec, ctx: StepContext
+               ) -> tuple[Frame, list[Phrase]]:
     df = frame.df
     region = ctx.dataset.region
     by = spec.by
     out = frame.copy()
     notes = []
-    scale_txt = f" × {spec.scale:g}" if spec.scale != 1 else ""
     if isinstance(by, dict):
         return _denominate_pairs(frame, spec, ctx)
     if by in SPECIAL_BY or by.startswith("part:"):
@@ -146,12 +160,12 @@ def denominate(frame: Frame, spec: DenominateSpec, ctx: StepContext) -> tuple[Fr
         if by.startswith("part:"):
             kept = kept[kept["part"] != by[5:]]
         out.df = pd.concat([kept] + new, ignore_index=True) if new else kept
-        what = {"region": "the region's value of the same indicator",
-                "units_sum": "the sum over units", "parts_sum": "the sum of its parts"}.get(
-                    by, f"part {by[5:]!r} of the same input")
-        desc = f"divided {', '.join(_label(k) for k in keys)} by {what}{scale_txt}"
+        parts = [_ref(k, ctx) for k in keys]
+        code = "step.denominate.part" if by.startswith("part:") else f"step.denominate.{by}"
+        said = [say(code, inputs=parts, part=Ref("part", by[5:], ctx.index.id))
+                if by.startswith("part:") else say(code, inputs=parts)]
         out.df = _order(out.df, frame)
-        return out, desc
+        return out, said + _scale(spec.scale)
     # by another input
     den_keys = [k for k in frame.keys() if k[0] == by]
     if not den_keys:
@@ -171,9 +185,9 @@ def denominate(frame: Frame, spec: DenominateSpec, ctx: StepContext) -> tuple[Fr
     out.df = _order(pd.concat([kept] + new, ignore_index=True), frame)
     for k in den_keys:
         out.columns.pop(k, None)
-    desc = (f"divided {', '.join(_label(k) for k in keys)} by {by}{scale_txt}"
-            + (f" ({'; '.join(notes)})" if notes else ""))
-    return out, desc
+    said = [say("step.denominate.input", inputs=[_ref(k, ctx) for k in keys],
+                by=Ref("input", by, ctx.index.id))]
+    return out, said + _scale(spec.scale) + notes
 
 
 def _divide(df: pd.DataFrame, key: tuple, dkey: tuple, scale: float,
@@ -197,7 +211,7 @@ def _divide(df: pd.DataFrame, key: tuple, dkey: tuple, scale: float,
 
 
 def _denominate_pairs(frame: Frame, spec: DenominateSpec, ctx: StepContext
-                      ) -> tuple[Frame, str]:
+                      ) -> tuple[Frame, list[Phrase]]:
     """Each numerator input divided by its own denominator input: {num: den, ...}."""
     keys = frame.keys()
     ids = {k[0] for k in keys}
@@ -219,9 +233,10 @@ def _denominate_pairs(frame: Frame, spec: DenominateSpec, ctx: StepContext
     for k in keys:
         if k[0] in dens:
             out.columns.pop(k, None)
-    scale_txt = f" × {spec.scale:g}" if spec.scale != 1 else ""
-    pairs = ", ".join(f"{a} / {b}" for a, b in spec.by.items())
-    return out, f"divided {pairs}{scale_txt}" + (f" ({note})" if note else "")
+    pairs = [say("ratio", num=Ref("input", a, ctx.index.id), den=Ref("input", b, ctx.index.id))
+             for a, b in spec.by.items()]
+    return out, ([say("step.denominate.pairs", pairs=pairs)] + _scale(spec.scale)
+                 + ([note] if note else []))
 
 
 def _order(df: pd.DataFrame, frame: Frame) -> pd.DataFrame:
@@ -238,7 +253,7 @@ def _order(df: pd.DataFrame, frame: Frame) -> pd.DataFrame:
 # -- normalise ---------------------------------------------------------------------------
 
 
-def normalise(frame: Frame, spec, ctx: StepContext) -> tuple[Frame, str]:
+def normalise(frame: Frame, spec, ctx: StepContext) -> tuple[Frame, list[Phrase]]:
     """Any method of the registry: across the units year by year, or over time per unit."""
     df = frame.df
     keys = _select_keys(frame, spec.parts)
@@ -260,7 +275,7 @@ def normalise(frame: Frame, spec, ctx: StepContext) -> tuple[Frame, str]:
         rows = df[m]
         inv = invert_for(key)
         if inv:
-            inverted.append(_label(key))
+            inverted.append(_ref(key, ctx))
         if method.over == "units":
             for year in sorted(rows["year"].unique()):
                 my = m & (df["year"] == year).to_numpy()
@@ -338,16 +353,34 @@ def _over_time(series: dict[int, float], spec, ctx: StepContext,
     return {b: (series[b] / first) ** (1.0 / n) * spec.scale}
 
 
-def _normalise_text(spec, inverted: list[str]) -> str:
-    """The step in words: the registry's description with this step's numbers."""
-    p = spec.model_dump(exclude={"method", "parts", "direction"}, exclude_defaults=True)
-    extra = ", ".join(f"{k} {v}" for k, v in p.items())
-    text = f"{spec.method}: {NORMALISATIONS[spec.method].description}"
-    if extra:
-        text += f" ({extra})"
+def _normalise_text(spec, inverted: list) -> list[Phrase]:
+    """The method's code with this step's numbers (every key the method's schema has)."""
+    args = spec.model_dump(exclude={"method", "parts", "direction"})
+    if args.get("rescale"):
+        args.update(mean=args["rescale"]["mean"], sd=args["rescale"]["sd"])
+    if "range" in args:
+        args.update(lower=args["range"][0], upper=args["range"][1])
+    if "window" in args:
+        args.update(first=args["window"][0], last=args["window"][1])
+    if args.get("unit"):
+        args["unit"] = Ref("unit", args["unit"])
+    code = f"step.normalise.{spec.method}"
+    variant = ""
+    if spec.method == "zscore" and spec.rescale:
+        variant = "rescaled"
+    elif spec.method == "distance":
+        variant = f"{spec.to}_{spec.form}"
+    elif spec.method == "goalposts" and spec.log:
+        variant = "log"
+    elif spec.method in ("window_mean", "window_minmax"):
+        variant = spec.mean
+    said = [say(code + (f".{variant}" if variant else ""), **args)]
+    said += _scale(getattr(spec, "scale", 1.0))
+    if getattr(spec, "clip", False):
+        said.append(say("step.clipped"))
     if inverted:
-        text += f"; lower is better for {', '.join(inverted)}, so the order is reversed"
-    return text
+        said.append(say("step.inverted", inputs=inverted))
+    return said
 
 
 # -- aggregate ---------------------------------------------------------------------------
@@ -402,7 +435,8 @@ def _copeland(matrix: np.ndarray, weights: np.ndarray, available: np.ndarray, ro
     return M.copeland(matrix, weights, take)
 
 
-def aggregate(frame: Frame, spec: AggregateSpec, ctx: StepContext) -> tuple[Frame, str]:
+def aggregate(frame: Frame, spec: AggregateSpec, ctx: StepContext
+              ) -> tuple[Frame, list[Phrase]]:
     keys = frame.keys()
     frame, note = align_years(frame, keys)
     df = frame.df
@@ -433,7 +467,7 @@ def aggregate(frame: Frame, spec: AggregateSpec, ctx: StepContext) -> tuple[Fram
     policy = index.missing
     min_share = policy.min_share if policy.policy == "skip" else None
     records = []
-    notes = [note] if note else []
+    notes = [str(note)] if note else []
     units = list(dict.fromkeys(df["unit"]))
     ref_units = set(df.loc[df["ref"], "unit"])
     for part, gkeys in groups:
@@ -502,28 +536,26 @@ def aggregate(frame: Frame, spec: AggregateSpec, ctx: StepContext) -> tuple[Fram
     out = Frame(make_frame(records), {}, list(frame.notes))
     for part, _ in groups:
         out.columns[(index.id, part)] = FrameColumn(index.id, part, index=index.id)
-    wtxt = ", ".join(f"{_label(k)} {weights[k]:.4g}" for k in keys)
-    how = {"arithmetic": "weighted arithmetic mean Σ wᵢxᵢ",
-           "geometric": "weighted geometric mean Π xᵢ^wᵢ",
-           "harmonic": "weighted harmonic mean 1 / Σ (wᵢ / xᵢ)",
-           "power": f"weighted power mean (Σ wᵢxᵢ^p)^(1/p), p = {power:g}",
-           "copeland": "Copeland score: units beaten minus units lost to in the weighted "
-                       "outranking matrix"}[spec.method]
+    said = [say(f"step.aggregate.{spec.method}", power=power,
+                weights=[say("weight", input=_ref(k, ctx), weight=weights[k]) for k in keys])]
     if isinstance(spec.weights, WeightsSpec):
-        how += " (weights rescaled to sum to 1)"
-    eps = f"; zeros replaced by ε = {spec.epsilon:g}" if spec.epsilon else ""
-    per = " for each part across the inputs" if spec.per == "part" else ""
-    miss = (f"; missing inputs skipped when at least {policy.min_share:.0%} are available"
-            if policy.policy == "skip" else "")
-    desc = f"{how}{per} with weights {wtxt}{eps}{miss}"
+        said.append(say("step.weights_rescaled"))
+    if spec.epsilon:
+        said.append(say("step.epsilon", epsilon=spec.epsilon))
+    if spec.per == "part":
+        said.append(say("step.per_part"))
+    if policy.policy == "skip":
+        said.append(say("step.skip_missing", share=policy.min_share * 100))
+    if note:
+        said.append(note)
     out.notes.extend(notes)
-    return out, desc
+    return out, said
 
 
 # -- count -------------------------------------------------------------------------------
 
 
-def count(frame: Frame, spec: CountSpec, ctx: StepContext) -> tuple[Frame, str]:
+def count(frame: Frame, spec: CountSpec, ctx: StepContext) -> tuple[Frame, list[Phrase]]:
     df = frame.df
     keys = frame.keys()
     records, notes = [], []
@@ -554,15 +586,16 @@ def count(frame: Frame, spec: CountSpec, ctx: StepContext) -> tuple[Frame, str]:
                         "ref": is_ref})
     out = Frame(make_frame(records), {(ctx.index.id, ""): FrameColumn(ctx.index.id, "")},
                 list(frame.notes) + notes)
-    desc = (f"counted, for each unit, the inputs in which it is in class {spec.class_!r} "
-            f"(of {', '.join(_label(k) for k in keys)})")
+    desc = [say("step.count", cls=Ref("class", spec.class_, ctx.index.id),
+                inputs=[_ref(k, ctx) for k in keys])]
     return out, desc
 
 
 # -- classify and rank -------------------------------------------------------------------
 
 
-def classify(frame: Frame, spec: ClassifySpec, ctx: StepContext) -> tuple[Frame, str]:
+def classify(frame: Frame, spec: ClassifySpec, ctx: StepContext
+             ) -> tuple[Frame, list[Phrase]]:
     out = frame.copy()
     df = out.df
     refmask = reference_mask(df, ctx.dataset)
@@ -577,14 +610,21 @@ def classify(frame: Frame, spec: ClassifySpec, ctx: StepContext) -> tuple[Frame,
                          if not r and not lab})
         if absent:
             out.notes.append(f"no class given for {', '.join(absent)}")
-        where = f" (table {spec.table})" if spec.table else ""
-        return out, f"classes as given by {spec.indicator}{where}, not computed"
+        if spec.table:
+            return out, [say("step.classify.given.table",
+                             indicator=Ref("indicator", spec.indicator),
+                             table=Ref("table", spec.table))]
+        return out, [say("step.classify.given", indicator=Ref("indicator", spec.indicator))]
     if m == "map":
         df["label"] = [spec.map.get(lab, spec.default if spec.default is not None else lab)
                        if lab else "" for lab in df["label"]]
-        pairs = ", ".join(f"{a} → {b}" for a, b in spec.map.items())
-        rest = f"; other classes → {spec.default}" if spec.default else ""
-        return out, f"classes mapped from the input's classes: {pairs}{rest}"
+        pairs = [say("maps_to", a=Ref("class", a, ctx.index.id), b=Ref("class", b, ctx.index.id))
+                 for a, b in spec.map.items()]
+        said = [say("step.classify.map", pairs=pairs)]
+        if spec.default:
+            said.append(say("step.classify.map_default",
+                            cls=Ref("class", spec.default, ctx.index.id)))
+        return out, said
     labels = [""] * len(df)
     for key in out.keys():
         km = ((df["input"] == key[0]) & (df["part"] == key[1])).to_numpy()
@@ -608,18 +648,12 @@ def classify(frame: Frame, spec: ClassifySpec, ctx: StepContext) -> tuple[Frame,
                 if c >= 0 and not df["ref"].iloc[pos]:
                     labels[pos] = ids[c]
     df["label"] = labels
-    desc = {
-        "thresholds": "fixed thresholds " + ", ".join(f"{b:g}" for b in spec.breaks or []),
-        "quantiles": f"{spec.k} quantile classes (equal numbers of units by rank)",
-        "natural_breaks": f"natural breaks (Jenks) into {spec.k} classes, computed exactly "
-                          "(minimum within-class sum of squares)",
-        "kmeans": f"one-dimensional k-means into {spec.k} classes, exact and deterministic "
-                  "(dynamic programming, Ckmeans.1d.dp)",
-    }[m]
-    return out, f"{desc}; classes from lowest values: {', '.join(ids)}"
+    said = [say(f"step.classify.{m}", k=spec.k or 0, breaks=list(spec.breaks or [])),
+            say("step.classes_order", classes=[Ref("class", c, ctx.index.id) for c in ids])]
+    return out, said
 
 
-def rank(frame: Frame, spec: RankSpec, ctx: StepContext) -> tuple[Frame, str]:
+def rank(frame: Frame, spec: RankSpec, ctx: StepContext) -> tuple[Frame, list[Phrase]]:
     out = frame.copy()
     df = out.df
     refmask = reference_mask(df, ctx.dataset)
@@ -639,11 +673,13 @@ def rank(frame: Frame, spec: RankSpec, ctx: StepContext) -> tuple[Frame, str]:
     if unranked:
         out.notes.append(f"not ranked (fewer than {MIN_RANKED_UNITS} units with a value): "
                          + ", ".join(unranked))
-    first = "highest" if spec.order == "descending" else "lowest"
-    return out, f"ranked the units, 1 = {first} value (ties share the better rank)"
+    said = [say(f"step.rank.{spec.order}")]
+    if unranked:
+        said.append(say("step.rank.too_few", least=MIN_RANKED_UNITS))
+    return out, said
 
 
-RUNNERS: dict[str, Callable[..., tuple[Frame, str]]] = {
+RUNNERS: dict[str, Callable[..., tuple[Frame, list[Phrase]]]] = {
     "denominate": denominate, "normalise": normalise, "aggregate": aggregate,
     "count": count, "classify": classify, "rank": rank,
 }
