@@ -537,7 +537,8 @@ def aggregate(frame: Frame, spec: AggregateSpec, ctx: StepContext
     for part, _ in groups:
         out.columns[(index.id, part)] = FrameColumn(index.id, part, index=index.id)
     said = [say(f"step.aggregate.{spec.method}", power=power,
-                weights=[say("weight", input=_ref(k, ctx), weight=weights[k]) for k in keys])]
+                weights=[say("weight", input=_ref(k, ctx), weight=round(weights[k], 4))
+                         for k in keys])]
     if isinstance(spec.weights, WeightsSpec):
         said.append(say("step.weights_rescaled"))
     if spec.epsilon:
