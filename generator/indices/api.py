@@ -54,7 +54,7 @@ def compute(dataset: Dataset, methodology: Path | str | Methodology | None = Non
     audits = []
     for index_id in m.indices:                      # file order
         comp = computed[index_id]
-        audit = A.audit_index(comp, dataset, m)
+        audit = A.audit_index(comp, dataset, m, computed)
         audits.append(audit)
         comparisons = [A.compare_classes(comp, computed[c.index], c.reason)
                        for c in comp.spec.compare]

@@ -90,14 +90,28 @@ def _row(index_id, part, unit, year, printed, computed, status, said: list[Phras
             "status": status, "reason": render(said, "en"), "said": list(said)}
 
 
+def _explain(e: Erratum, numbers: dict[str, Any], others: dict[str, Computed], unit: str,
+             part: str, year: int | None) -> Phrase:
+    """The erratum's reason: its text, or its code filled with the computed numbers."""
+    if e.code is None:
+        return text_note(e.reason)
+    args = {k: v for k, v in numbers.items() if isinstance(v, float) and not math.isnan(v)}
+    if e.against is not None:
+        found = _computed_lookup(others[e.against].values()).get((unit, part), {})
+        args["other"] = found.get(year, (math.nan, ""))[0] if year is not None else math.nan
+    return say(e.code, **args)
+
+
 def _decide(a: AuditSpec, base_status: str, note: list[Phrase], unit: str, part: str,
-            default_reason: list[Phrase] | None = None, year: int | None = None
+            default_reason: list[Phrase] | None = None, year: int | None = None,
+            numbers: dict[str, Any] | None = None, others: dict[str, Computed] | None = None
             ) -> tuple[str, list[Phrase]]:
     e = _erratum(a.errata, unit, part, year)
+    why = [_explain(e, numbers or {}, others or {}, unit, part, year)] if e else []
     if base_status == "match":
-        return "match", list(note) + ([text_note(e.reason)] if e else [])
+        return "match", list(note) + why
     if e is not None:
-        return e.status, [text_note(e.reason)]
+        return e.status, why
     if base_status == "not-reproducible":
         return "not-reproducible", ([text_note(a.reason)] if a.reason else
                                     default_reason or [say("audit.no_value")])
@@ -134,7 +148,8 @@ def _selector(base: PrintedSpec | None, override: PrintedSpec | None, category: 
     return PrintedSpec(**data)
 
 
-def audit_printed(a: AuditSpec, comp: Computed, dataset: Dataset) -> list[dict[str, Any]]:
+def audit_printed(a: AuditSpec, comp: Computed, dataset: Dataset,
+                  others: dict[str, Computed] | None = None) -> list[dict[str, Any]]:
     values = comp.values()
     lookup = _computed_lookup(values)
     parts = list(dict.fromkeys(values["part"]))
@@ -176,13 +191,15 @@ def audit_printed(a: AuditSpec, comp: Computed, dataset: Dataset) -> list[dict[s
             missing = []
             if st == "not-reproducible":
                 missing = [say("audit.no_value_input_missing")]
-            st, why = _decide(a, st, note, unit, part, missing, int(year))
+            st, why = _decide(a, st, note, unit, part, missing, int(year),
+                              {"printed": float(value), "computed": float(computed)}, others)
             rows.append(_row(comp.spec.id, part, unit, int(year), float(value),
                              float(computed), st, why))
     return rows
 
 
-def audit_values(a: AuditSpec, comp: Computed) -> list[dict[str, Any]]:
+def audit_values(a: AuditSpec, comp: Computed, others: dict[str, Computed] | None = None
+                 ) -> list[dict[str, Any]]:
     lookup = _computed_lookup(comp.values())
     rows = []
     for pv in a.values or []:
@@ -194,7 +211,9 @@ def audit_values(a: AuditSpec, comp: Computed) -> list[dict[str, Any]]:
         where = (say("audit.printed_in_text", line=str(pv.line)) if pv.line
                  else say("audit.printed_in_text_noline"))
         note = [where] + ([text_note(pv.note)] if pv.note else []) + note
-        st, why = _decide(a, st, note, pv.unit, pv.part, year=y)
+        st, why = _decide(a, st, note, pv.unit, pv.part, year=y,
+                          numbers={"printed": float(pv.value), "computed": float(computed)},
+                          others=others)
         if st != "match":
             why = [where] + why
         rows.append(_row(comp.spec.id, pv.part, pv.unit, y, float(pv.value), float(computed),
@@ -274,15 +293,17 @@ def _check_entry(a: AuditSpec, n: int, rows: list[dict[str, Any]], comp: Compute
                 "correct the unit or part, or remove the stale erratum")
 
 
-def audit_index(comp: Computed, dataset: Dataset, methodology: Methodology | None = None
-                ) -> pd.DataFrame:
-    """Every audit entry of one index: printed tables, printed text values, orderings."""
+def audit_index(comp: Computed, dataset: Dataset, methodology: Methodology | None = None,
+                others: dict[str, Computed] | None = None) -> pd.DataFrame:
+    """Every audit entry of one index: printed tables, printed text values, orderings.
+
+    ``others`` are the other computed indices, for errata that compare ``against`` one."""
     rows: list[dict[str, Any]] = []
     for n, a in enumerate(comp.spec.audit):
         if a.printed is not None:
-            entry = audit_printed(a, comp, dataset)
+            entry = audit_printed(a, comp, dataset, others)
         elif a.values is not None:
-            entry = audit_values(a, comp)
+            entry = audit_values(a, comp, others)
         else:
             entry = audit_ordering(a, comp, dataset)
         _check_entry(a, n, entry, comp, methodology)

@@ -279,11 +279,24 @@ class PrintedValue(_Strict):
 
 
 class Erratum(_Strict):
+    """A known cause of a difference: a ``reason`` written out, or a ``code`` of
+    templates/reasons.yaml filled with the computed numbers ({printed}, {computed} and,
+    with ``against``, {other}: that index's value for the same unit, part and year)."""
     unit: str | list[str] | None = None
     part: str | list[str] | None = None
     year: int | list[int] | None = None
     status: Status = "differs"
-    reason: Reason
+    reason: Reason | None = None
+    code: str | None = None
+    against: str | None = None
+
+    @model_validator(mode="after")
+    def _one_reason(self):
+        if (self.reason is None) == (self.code is None):
+            raise ValueError("an erratum has either a 'reason' or a 'code'")
+        if self.against is not None and self.code is None:
+            raise ValueError("'against' gives a code its {other} number; use it with 'code'")
+        return self
 
 
 class AuditSpec(_Strict):

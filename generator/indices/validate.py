@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from ..data.model import Dataset
 from ..errors import MethodologyError
+from .phrases import templates
 from .registry import NORMALISATIONS, keys_of
 from .spec import (AGGREGATE_METHOD_KEYS, STEP_KINDS, AggregateSpec, IndexSpec, Methodology,
                    StepSpec, WeightsSpec)
@@ -266,6 +267,17 @@ class _Validator:
                                self.line(ix, *keys, "table"),
                                "use a table id" + _hint(sel.table, self.ds.tables))
         for e_n, e in enumerate(a.errata):
+            if e.code is not None and e.code not in templates():
+                codes = [c for c in templates() if c.startswith("erratum.")]
+                raise self.err(f"index {ix.id!r}: erratum code {e.code!r} has no text",
+                               self.line(ix, "audit", n, "errata", e_n, "code"),
+                               f"use one of {', '.join(codes)}, or add the code with kk, ru "
+                               "and en to templates/reasons.yaml" + _hint(e.code, codes))
+            if e.against is not None and e.against not in self.m.indices:
+                raise self.err(f"index {ix.id!r}: erratum compares against unknown index "
+                               f"{e.against!r}",
+                               self.line(ix, "audit", n, "errata", e_n, "against"),
+                               "name an index of this file" + _hint(e.against, self.m.indices))
             units = [e.unit] if isinstance(e.unit, str) else (e.unit or [])
             for u in units:
                 if u not in self.ds.areas:
