@@ -90,15 +90,18 @@ def _row(index_id, part, unit, year, printed, computed, status, said: list[Phras
             "status": status, "reason": render(said, "en"), "said": list(said)}
 
 
-def _explain(e: Erratum, numbers: dict[str, Any], others: dict[str, Computed], unit: str,
-             part: str, year: int | None) -> Phrase:
-    """The erratum's reason: its text, or its code filled with the computed numbers."""
+def _explain(e: Erratum | AuditSpec, numbers: dict[str, Any], others: dict[str, Computed],
+             unit: str, part: str, year: int | None) -> Phrase:
+    """An erratum's (or entry's) reason: its text, or its code filled with the computed
+    numbers; {other} is the value of the ``against`` index for the same unit and part, in
+    the same year (or its only year)."""
     if e.code is None:
         return text_note(e.reason)
     args = {k: v for k, v in numbers.items() if isinstance(v, float) and not math.isnan(v)}
     if e.against is not None:
         found = _computed_lookup(others[e.against].values()).get((unit, part), {})
-        args["other"] = found.get(year, (math.nan, ""))[0] if year is not None else math.nan
+        _, got = _pick(found, year)
+        args["other"] = got[0] if got else math.nan
     return say(e.code, **args)
 
 
@@ -112,11 +115,11 @@ def _decide(a: AuditSpec, base_status: str, note: list[Phrase], unit: str, part:
         return "match", list(note) + why
     if e is not None:
         return e.status, why
+    given = ([text_note(a.reason)] if a.reason else
+             [_explain(a, numbers or {}, others or {}, unit, part, year)] if a.code else [])
     if base_status == "not-reproducible":
-        return "not-reproducible", ([text_note(a.reason)] if a.reason else
-                                    default_reason or [say("audit.no_value")])
-    return a.differs, ([text_note(a.reason)] if a.reason else
-                       default_reason or [say("audit.unexplained")])
+        return "not-reproducible", given or default_reason or [say("audit.no_value")]
+    return a.differs, given or default_reason or [say("audit.unexplained")]
 
 
 def _computed_lookup(values: pd.DataFrame) -> dict[tuple[str, str], dict[int, tuple]]:

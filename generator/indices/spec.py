@@ -308,6 +308,8 @@ class AuditSpec(_Strict):
     rounding: Literal["nearest", "either"] = "nearest"
     differs: Status = "differs"
     reason: Reason | None = None
+    code: str | None = None         # instead of reason: a code filled with the numbers
+    against: str | None = None      # an index whose value is the code's {other}
     errata: list[Erratum] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -316,6 +318,10 @@ class AuditSpec(_Strict):
         if len(given) != 1:
             raise ValueError("an audit entry has exactly one of 'printed' (a table), "
                              "'values' (numbers printed in the text) or 'check: ordering'")
+        if self.reason is not None and self.code is not None:
+            raise ValueError("give either 'reason' or 'code', not both")
+        if self.against is not None and self.code is None:
+            raise ValueError("'against' gives a code its {other} number; use it with 'code'")
         return self
 
 

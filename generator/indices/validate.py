@@ -266,6 +266,14 @@ class _Validator:
                 raise self.err(f"index {ix.id!r}: audit names unknown table {sel.table!r}",
                                self.line(ix, *keys, "table"),
                                "use a table id" + _hint(sel.table, self.ds.tables))
+        if a.code is not None and a.code not in templates():
+            raise self.err(f"index {ix.id!r}: audit code {a.code!r} has no text",
+                           self.line(ix, "audit", n, "code"),
+                           "add the code with kk, ru and en to templates/reasons.yaml")
+        if a.against is not None and a.against not in self.m.indices:
+            raise self.err(f"index {ix.id!r}: audit compares against unknown index "
+                           f"{a.against!r}", self.line(ix, "audit", n, "against"),
+                           "name an index of this file" + _hint(a.against, self.m.indices))
         for e_n, e in enumerate(a.errata):
             if e.code is not None and e.code not in templates():
                 codes = [c for c in templates() if c.startswith("erratum.")]
