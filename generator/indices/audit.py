@@ -8,7 +8,6 @@ file, never from code.
 from __future__ import annotations
 
 import math
-from decimal import Decimal
 from typing import Any
 
 import pandas as pd
@@ -17,16 +16,13 @@ from ..data.model import Dataset
 from . import methods as M
 from .engine import Computed
 from .phrases import Phrase, Ref, render, say, text_note
+from .printed import decimals_as_printed, decimals_of_float
 from .results import AUDIT_COLUMNS
 from .spec import AuditSpec, Erratum, Methodology, PrintedSpec
 
 
-def printed_decimals(x: float) -> int:
-    """Decimals of a printed number as stored (trailing zeros are lost: 0.120 → 2)."""
-    if x is None or math.isnan(x):
-        return 0
-    d = Decimal(repr(float(x))).normalize()
-    return max(0, -d.as_tuple().exponent)
+#: Decimals of a number known only as a float (kept for printed values in the YAML).
+printed_decimals = decimals_of_float
 
 
 def tolerance(decimals: int, printed: float) -> float:
@@ -170,8 +166,9 @@ def audit_printed(a: AuditSpec, comp: Computed, dataset: Dataset,
         obs = obs[obs["unit"].isin(computed_units)]     # only what this index computes
         ind = dataset.indicators[sel.indicator]
         decimals_default = a.decimals if a.decimals is not None else ind.decimals
-        for unit, year, value, label, flag in zip(obs["unit"], obs["year"], obs["value"],
-                                                  obs["label"], obs["flag"]):
+        for unit, year, value, label, flag, table, row in zip(
+                obs["unit"], obs["year"], obs["value"], obs["label"], obs["flag"],
+                obs["table"], obs["row"]):
             y, got = _pick(lookup.get((unit, part)), int(year))
             if ind.kind == "class":
                 if not label:
@@ -189,7 +186,11 @@ def audit_printed(a: AuditSpec, comp: Computed, dataset: Dataset,
             if math.isnan(value):
                 continue                      # nothing printed (x, -, blank)
             computed = got[0] if got else math.nan
-            d = decimals_default if decimals_default is not None else printed_decimals(value)
+            d = decimals_default
+            if d is None:
+                d = decimals_as_printed(dataset, table, row)
+            if d is None:
+                d = printed_decimals(value)
             st, note = compare_number(float(value), computed, d, a.rounding)
             missing = []
             if st == "not-reproducible":
