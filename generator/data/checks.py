@@ -37,7 +37,7 @@ class Selector(_Strict):
 
 class CheckSpec(_Strict):
     id: str
-    kind: Literal["sum", "mean", "ratio", "growth", "equal"]
+    kind: Literal["sum", "mean", "ratio", "growth", "equal", "at_most"]
     table: str | None = None
     unit: Any = None
     indicator: Any = None
@@ -52,6 +52,9 @@ class CheckSpec(_Strict):
     left: Selector | None = None
     right: Selector | None = None
     scale: float = 1.0
+    offset: float = 0.0            # added after scaling: -100 turns an index into a change, %
+    limit: float | None = None     # at_most: the bound, when it is not a value of 'right'
+    change: Literal["ratio", "difference"] = "ratio"   # growth: x_t/x_(t-1), or x_t − x_(t-1)
     for_each: Literal["unit", "year", "category"] | None = None
     tolerance: float = 0.0
     expected: Literal["passes", "fails"] = "passes"
@@ -264,7 +267,7 @@ class _Runner:
             if den == 0:
                 raise self.fail(i, f"division by zero: the denominator {self.show(sels[1])} is 0",
                                 "check the value or the selector")
-            computed = num / den * check.scale
+            computed = num / den * check.scale + check.offset
             out.append(Comparison(label, printed, computed,
                                   abs(computed - printed) <= check.tolerance + 1e-9))
         return out
@@ -290,10 +293,13 @@ class _Runner:
             if math.isnan(r.value) or math.isnan(cur) or math.isnan(prev):
                 out.append(Comparison(label, r.value, math.nan, True, ["flagged value"]))
                 continue
-            if prev == 0:
+            if check.change == "difference":
+                computed = (cur - prev) * check.scale + check.offset
+            elif prev == 0:
                 raise self.fail(i, f"division by zero: {r.unit} {r.year - 1} level is 0",
                                 "check the value")
-            computed = cur / prev * check.scale
+            else:
+                computed = cur / prev * check.scale + check.offset
             out.append(Comparison(label, float(r.value), computed,
                                   abs(computed - r.value) <= check.tolerance + 1e-9))
         return out
@@ -315,6 +321,30 @@ class _Runner:
             rv, _ = self.single(i, rs, "right")
             label = self.show({k: v for k, v in ls.items() if k != "table"})
             out.append(Comparison(label, lv, rv, abs(lv - rv) <= check.tolerance + 1e-9))
+        return out
+
+
+    def run_at_most(self, i: int, check: CheckSpec) -> list[Comparison]:
+        """Every value of 'left' is at most 'limit', or the same unit's and year's value of
+        'right' (a share above 100 %, more sold than produced). 'printed' of a comparison
+        is the left value, 'computed' the bound."""
+        if not check.left or (check.right is None) == (check.limit is None):
+            raise self.fail(i, f"at_most check {check.id!r} needs 'left' and either 'right' "
+                            "or 'limit'", "add the selector and the bound")
+        rows = self.rows(i, self.resolve(check, check.left))
+        if rows.empty:
+            raise self.fail(i, "the left selector matches nothing", "correct it")
+        out = []
+        for r in rows.sort_values(["unit", "category", "year"]).itertuples():
+            if math.isnan(r.value):
+                continue
+            bound = check.limit
+            if check.right is not None:
+                rs = dict(self.resolve(check, check.right), unit=r.unit, year=r.year)
+                bound, _ = self.single(i, rs, "right")
+            label = f"{r.unit} {r.indicator} {r.category or ''} {r.year}".replace("  ", " ")
+            out.append(Comparison(label, float(r.value), float(bound),
+                                  math.isnan(bound) or r.value <= bound + check.tolerance + 1e-9))
         return out
 
 
