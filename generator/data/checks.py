@@ -81,6 +81,7 @@ class Comparison:
     computed: float
     ok: bool
     missing_parts: list[str] = field(default_factory=list)
+    cell: str = ""            # file:row of the printed value (to count distinct numbers)
 
     @property
     def difference(self) -> float:
@@ -169,6 +170,14 @@ class _Runner:
         return obs[mask]
 
     def single(self, i: int, sel: dict[str, Any], what: str) -> tuple[float, str]:
+        r = self.single_row(i, sel, what)
+        return float(r["value"]), r["flag"]
+
+    @staticmethod
+    def cell(r) -> str:
+        return f"{r['file']}:{r['row']}"
+
+    def single_row(self, i: int, sel: dict[str, Any], what: str) -> pd.Series:
         rows = self.rows(i, sel)
         if rows.empty:
             raise self.fail(i, f"the {what} selector {self.show(sel)} matches no value",
@@ -176,8 +185,7 @@ class _Runner:
         if len(rows) > 1:
             raise self.fail(i, f"the {what} selector {self.show(sel)} matches {len(rows)} values",
                             "narrow it (add unit, year, category or table)")
-        r = rows.iloc[0]
-        return float(r["value"]), r["flag"]
+        return rows.iloc[0]
 
     @staticmethod
     def show(sel: dict[str, Any]) -> str:
@@ -227,7 +235,8 @@ class _Runner:
         for key in self.keys_for_each(i, check, base_total):
             total_sel = self.bind(base_total, check.for_each, key)
             parts_sel = self.bind(base_parts, check.for_each, key)
-            printed, _ = self.single(i, total_sel, "total")
+            total_row = self.single_row(i, total_sel, "total")
+            printed, cell = float(total_row["value"]), self.cell(total_row)
             parts = self.rows(i, parts_sel)
             if parts.empty:
                 raise self.fail(i, f"the parts selector {self.show(parts_sel)} matches nothing",
@@ -241,10 +250,11 @@ class _Runner:
             label = self.show({k: v for k, v in total_sel.items() if k != "table"})
             if not hidden.empty:
                 missing = [f"{r.unit}/{r.indicator}/{r.category or '-'}" for r in hidden.itertuples()]
-                out.append(Comparison(label, printed, computed, True, missing))
+                out.append(Comparison(label, printed, computed, True, missing, cell))
             else:
                 out.append(Comparison(label, printed, computed,
-                                      abs(computed - printed) <= check.tolerance + 1e-9))
+                                      abs(computed - printed) <= check.tolerance + 1e-9,
+                                      cell=cell))
         return out
 
     def run_ratio(self, i: int, check: CheckSpec) -> list[Comparison]:
@@ -257,19 +267,20 @@ class _Runner:
         pr_b = self.resolve(check, check.printed)
         for key in self.keys_for_each(i, check, pr_b):
             sels = [self.bind(b, check.for_each, key) for b in (num_b, den_b, pr_b)]
-            printed, pflag = self.single(i, sels[2], "printed")
+            printed_row = self.single_row(i, sels[2], "printed")
+            printed, cell = float(printed_row["value"]), self.cell(printed_row)
             num, _ = self.single(i, sels[0], "numerator")
             den, _ = self.single(i, sels[1], "denominator")
             label = self.show({k: v for k, v in sels[2].items() if k != "table"})
             if any(math.isnan(x) for x in (printed, num, den)):
-                out.append(Comparison(label, printed, math.nan, True, ["flagged value"]))
+                out.append(Comparison(label, printed, math.nan, True, ["flagged value"], cell))
                 continue
             if den == 0:
                 raise self.fail(i, f"division by zero: the denominator {self.show(sels[1])} is 0",
                                 "check the value or the selector")
             computed = num / den * check.scale + check.offset
             out.append(Comparison(label, printed, computed,
-                                  abs(computed - printed) <= check.tolerance + 1e-9))
+                                  abs(computed - printed) <= check.tolerance + 1e-9, cell=cell))
         return out
 
     def run_growth(self, i: int, check: CheckSpec) -> list[Comparison]:
@@ -291,7 +302,8 @@ class _Runner:
             prev, _ = self.single(i, dict(sel, year=r.year - 1), "level")
             label = f"{r.unit} {r.indicator} {r.category or ''} {r.year - 1}→{r.year}".replace("  ", " ")
             if math.isnan(r.value) or math.isnan(cur) or math.isnan(prev):
-                out.append(Comparison(label, r.value, math.nan, True, ["flagged value"]))
+                out.append(Comparison(label, r.value, math.nan, True, ["flagged value"],
+                                      f"{r.file}:{r.row}"))
                 continue
             if check.change == "difference":
                 computed = (cur - prev) * check.scale + check.offset
@@ -301,7 +313,8 @@ class _Runner:
             else:
                 computed = cur / prev * check.scale + check.offset
             out.append(Comparison(label, float(r.value), computed,
-                                  abs(computed - r.value) <= check.tolerance + 1e-9))
+                                  abs(computed - r.value) <= check.tolerance + 1e-9,
+                                  cell=f"{r.file}:{r.row}"))
         return out
 
     def run_equal(self, i: int, check: CheckSpec) -> list[Comparison]:
@@ -317,10 +330,12 @@ class _Runner:
             right_rows = self.rows(i, rs)
             if right_rows.empty:
                 continue
-            lv, _ = self.single(i, ls, "left")
+            left_row = self.single_row(i, ls, "left")
+            lv = float(left_row["value"])
             rv, _ = self.single(i, rs, "right")
             label = self.show({k: v for k, v in ls.items() if k != "table"})
-            out.append(Comparison(label, lv, rv, abs(lv - rv) <= check.tolerance + 1e-9))
+            out.append(Comparison(label, lv, rv, abs(lv - rv) <= check.tolerance + 1e-9,
+                                  cell=self.cell(left_row)))
         return out
 
 
@@ -344,7 +359,8 @@ class _Runner:
                 bound, _ = self.single(i, rs, "right")
             label = f"{r.unit} {r.indicator} {r.category or ''} {r.year}".replace("  ", " ")
             out.append(Comparison(label, float(r.value), float(bound),
-                                  math.isnan(bound) or r.value <= bound + check.tolerance + 1e-9))
+                                  math.isnan(bound) or r.value <= bound + check.tolerance + 1e-9,
+                                  cell=f"{r.file}:{r.row}"))
         return out
 
 

@@ -10,13 +10,17 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..data.checks import run_checks
+from ..data.load import load_dataset
 from ..data.model import Dataset
 from ..errors import AimaqError, MethodologyError
 from ..yamlio import load_yaml
 from . import audit as A
 from . import export
 from .engine import compute_all
-from .results import AUDIT_COLUMNS, ComputeSummary, IndexResult, Results, warning_text
+from .results import (AUDIT_COLUMNS, AUDIT_EXTRA, ComputeSummary, IndexResult, Results,
+                      warning_text)
+from .summary import summarise
 from .sensitivity import run as run_sensitivity
 from .spec import Methodology, parse_methodology
 from .validate import validate
@@ -64,7 +68,7 @@ def compute(dataset: Dataset, methodology: Path | str | Methodology | None = Non
     audits.append(A.audit_unreproducible(m, dataset))
     audits = [a for a in audits if not a.empty]
     audit = (pd.concat(audits, ignore_index=True) if audits
-             else pd.DataFrame(columns=AUDIT_COLUMNS + ["said"]))
+             else pd.DataFrame(columns=AUDIT_COLUMNS + AUDIT_EXTRA))
     sens = []
     if sensitivity:
         for pos, s in enumerate(m.spec.sensitivity):
@@ -78,16 +82,17 @@ def compute(dataset: Dataset, methodology: Path | str | Methodology | None = Non
 
 
 def compute_edition(data_dir: Path | str, edition: str) -> Results:
-    from ..data.load import load_dataset
     return compute(load_dataset(Path(data_dir), edition))
 
 
 def compute_to_dir(data_dir: Path | str, edition: str, out: Path | str) -> ComputeSummary:
     """Compute an edition and write indices.csv, audit.csv and sensitivity.csv to ``out``."""
-    results = compute_edition(data_dir, edition)
+    dataset = load_dataset(Path(data_dir), edition)
+    results = compute(dataset)
     files = export.write(results, Path(out))
     values = export.values_table(results)
     return ComputeSummary(edition=edition, indices=len(results.indices), values=len(values),
                           audit_rows=len(results.audit),
                           audit_status=A.status_counts(results.audit), files=files,
-                          warnings=[warning_text(w) for w in results.warnings])
+                          warnings=[warning_text(w) for w in results.warnings],
+                          summary=summarise(results.audit, run_checks(dataset)))

@@ -17,7 +17,7 @@ from . import methods as M
 from .engine import Computed
 from .phrases import Phrase, Ref, render, say, text_note
 from .printed import decimals_as_printed, decimals_of_float
-from .results import AUDIT_COLUMNS
+from .results import AUDIT_COLUMNS, AUDIT_EXTRA
 from .spec import AuditSpec, Erratum, Methodology, PrintedSpec
 
 
@@ -166,9 +166,10 @@ def audit_printed(a: AuditSpec, comp: Computed, dataset: Dataset,
         obs = obs[obs["unit"].isin(computed_units)]     # only what this index computes
         ind = dataset.indicators[sel.indicator]
         decimals_default = a.decimals if a.decimals is not None else ind.decimals
-        for unit, year, value, label, flag, table, row in zip(
+        for unit, year, value, label, flag, table, row, file in zip(
                 obs["unit"], obs["year"], obs["value"], obs["label"], obs["flag"],
-                obs["table"], obs["row"]):
+                obs["table"], obs["row"], obs["file"]):
+            here = {"cell": f"{file}:{row}", "kind": "table"}
             y, got = _pick(lookup.get((unit, part)), int(year))
             if ind.kind == "class":
                 if not label:
@@ -181,7 +182,7 @@ def audit_printed(a: AuditSpec, comp: Computed, dataset: Dataset,
                     st = "match" if comp_class == label else "differs"
                     st, why = _decide(a, st, [], unit, part, year=int(year))
                 rows.append(_row(comp.spec.id, part, unit, int(year), label, comp_class or "",
-                                 st, why))
+                                 st, why) | here)
                 continue
             if math.isnan(value):
                 continue                      # nothing printed (x, -, blank)
@@ -198,7 +199,7 @@ def audit_printed(a: AuditSpec, comp: Computed, dataset: Dataset,
             st, why = _decide(a, st, note, unit, part, missing, int(year),
                               {"printed": float(value), "computed": float(computed)}, others)
             rows.append(_row(comp.spec.id, part, unit, int(year), float(value),
-                             float(computed), st, why))
+                             float(computed), st, why) | here)
     return rows
 
 
@@ -221,8 +222,19 @@ def audit_values(a: AuditSpec, comp: Computed, others: dict[str, Computed] | Non
         if st != "match":
             why = [where] + why
         rows.append(_row(comp.spec.id, pv.part, pv.unit, y, float(pv.value), float(computed),
-                         st, why))
+                         st, why) | {"kind": "text", "cell": f"text:{pv.line}:{pv.unit}:"
+                                                             f"{pv.part}:{pv.value!r}"})
     return rows
+
+
+def _class_cells(comp: Computed, dataset: Dataset) -> dict[str, str]:
+    """unit → file:row of the printed class the index takes as given."""
+    for st in comp.spec.steps:
+        if st.kind == "classify" and st.classify.method == "given":
+            c = st.classify
+            obs = dataset.select(c.indicator, table=c.table, year=c.year)
+            return {u: f"{f}:{r}" for u, f, r in zip(obs["unit"], obs["file"], obs["row"])}
+    return {}
 
 
 def audit_ordering(a: AuditSpec, comp: Computed, dataset: Dataset) -> list[dict[str, Any]]:
@@ -231,6 +243,7 @@ def audit_ordering(a: AuditSpec, comp: Computed, dataset: Dataset) -> list[dict[
     values = values[~values["ref"]]
     order = [c.id for c in comp.meta.classes]
     level = {c: i for i, c in enumerate(order)}
+    cells = _class_cells(comp, dataset)
     rows = []
     for part in dict.fromkeys(values["part"]):
         v = values[values["part"] == part].reset_index(drop=True)
@@ -244,7 +257,7 @@ def audit_ordering(a: AuditSpec, comp: Computed, dataset: Dataset) -> list[dict[
                 st, why = _decide(a, "not-reproducible", [], r["unit"], part,
                                   [say("audit.absent_from_class_table")], int(r["year"]))
                 rows.append(_row(comp.spec.id, part, r["unit"], int(r["year"]), "", "",
-                                 st, why))
+                                 st, why) | {"kind": "order", "cell": ""})
                 continue
             pos = position[r["unit"]]
             if pos in misplaced:
@@ -258,11 +271,13 @@ def audit_ordering(a: AuditSpec, comp: Computed, dataset: Dataset) -> list[dict[
                 if why != [auto] and st != "match":
                     why = why + [auto]
                 rows.append(_row(comp.spec.id, part, r["unit"], int(r["year"]), r["class"],
-                                 "", st, why))
+                                 "", st, why) | {"kind": "order",
+                                                 "cell": cells.get(r["unit"], "")})
             else:
                 st, why = _decide(a, "match", [], r["unit"], part, year=int(r["year"]))
                 rows.append(_row(comp.spec.id, part, r["unit"], int(r["year"]), r["class"],
-                                 r["class"], st, why or [say("audit.consistent_order")]))
+                                 r["class"], st, why or [say("audit.consistent_order")])
+                            | {"kind": "order", "cell": cells.get(r["unit"], "")})
     return rows
 
 
@@ -312,7 +327,7 @@ def audit_index(comp: Computed, dataset: Dataset, methodology: Methodology | Non
             entry = audit_ordering(a, comp, dataset)
         _check_entry(a, n, entry, comp, methodology)
         rows.extend(entry)
-    return pd.DataFrame(rows, columns=AUDIT_COLUMNS + ["said"])
+    return pd.DataFrame(rows, columns=AUDIT_COLUMNS + AUDIT_EXTRA)
 
 
 def audit_unreproducible(methodology: Methodology, dataset: Dataset) -> pd.DataFrame:
@@ -331,8 +346,9 @@ def audit_unreproducible(methodology: Methodology, dataset: Dataset) -> pd.DataF
             obs = dataset.select(ind, table=u.table, year=u.year)
             if u.category is not None:
                 obs = obs[obs["category"] == u.category]
-            for unit, cat, year, value, label in zip(obs["unit"], obs["category"],
-                                                     obs["year"], obs["value"], obs["label"]):
+            for unit, cat, year, value, label, file, row in zip(
+                    obs["unit"], obs["category"], obs["year"], obs["value"], obs["label"],
+                    obs["file"], obs["row"]):
                 if keep is not None and unit not in keep:
                     continue
                 printed: Any = label if label else float(value)
@@ -340,8 +356,9 @@ def audit_unreproducible(methodology: Methodology, dataset: Dataset) -> pd.DataF
                     continue
                 part = f"{ind}.{cat}" if cat else ind
                 rows.append(_row(u.id, part, unit, int(year), printed, math.nan,
-                                 "not-reproducible", [text_note(u.reason)]))
-    return pd.DataFrame(rows, columns=AUDIT_COLUMNS + ["said"])
+                                 "not-reproducible", [text_note(u.reason)])
+                            | {"kind": "unreproducible", "cell": f"{file}:{row}"})
+    return pd.DataFrame(rows, columns=AUDIT_COLUMNS + AUDIT_EXTRA)
 
 
 def compare_classes(comp: Computed, other: Computed, reason: str | None) -> pd.DataFrame:

@@ -11,6 +11,9 @@ VALUE_COLUMNS = ["index", "unit", "year", "value", "rank", "class"]
 #: Columns of the audit table and of audit.csv.
 AUDIT_COLUMNS = ["index", "unit", "year", "printed", "computed", "difference", "status",
                  "reason"]
+#: In memory only: the reason as phrases, the printed cell (file:row) and the kind of
+#: audit (table, text, order, unreproducible), to count distinct printed numbers.
+AUDIT_EXTRA = ["said", "cell", "kind"]
 STATUSES = ("match", "differs", "not-reproducible", "reconstruction")
 
 
@@ -162,12 +165,14 @@ class ComputeSummary:
     audit_status: dict[str, int]
     files: list[str]
     warnings: list[str] = field(default_factory=list)
+    summary: Any = None                    # summary.AuditSummary: distinct numbers
 
     def __str__(self) -> str:
         counts = ", ".join(f"{n} {s}" for s, n in self.audit_status.items() if n)
         text = (f"Edition {self.edition}: computed {self.indices} indices ({self.values} "
-                f"values); audit of {self.audit_rows} printed values: {counts or 'none'}. "
-                f"Wrote {', '.join(self.files)}.")
+                f"values); {self.audit_rows} audit rows: {counts or 'none'}"
+                + (f"; {self.summary}" if self.summary is not None else "")
+                + f". Wrote {', '.join(self.files)}.")
         return "\n".join([text] + [f"warning: {w}" for w in self.warnings])
 
 
