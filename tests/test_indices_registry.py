@@ -317,3 +317,67 @@ def test_compute_output_round_trips_exactly(tmp_path):
     assert diffs and all(repr(d) == r or str(int(d)) == r
                          for d, r in zip(diffs, [r["difference"] for r in audit
                                                  if r["difference"]]))
+
+
+# -- sensitivity over the new choices ------------------------------------------------------
+
+
+def test_sensitivity_varies_normalisation_aggregation_weights_and_imputation():
+    vals = dict(zip(UNITS, B))
+    vals["u04"] = None
+    ds = make_dataset({"a": dict(zip(UNITS, A)), "b": vals}, directions={"b": "lower"})
+    res = compute(ds, """
+    indices:
+      - id: partial
+        name: {en: P}
+        missing: {policy: skip}
+        inputs: [{id: a, indicator: a}, {id: b, indicator: b}]
+        steps:
+          - impute: {method: mean}
+          - normalise: {method: minmax, range: [0, 100]}
+      - id: score
+        name: {en: S}
+        inputs: [{index: partial}]
+        steps:
+          - aggregate: {method: arithmetic}
+          - classify: {method: quantiles, classes: [low, mid, high]}
+          - rank
+    sensitivity:
+      - id: s
+        target: score
+        factors:
+          - name: imputation
+            options:
+              - {label: mean}
+              - label: median
+                set: [{index: partial, step: impute, method: median}]
+          - name: normalisation
+            options:
+              - {label: min-max}
+              - label: z-score
+                set: [{index: partial, step: normalise, method: zscore}]
+              - label: percentile rank
+                set: [{index: partial, step: normalise, method: percentile_rank}]
+          - name: aggregation
+            options:
+              - {label: arithmetic}
+              - label: Copeland
+                set: [{index: score, step: aggregate, method: copeland}]
+          - name: weights
+            options:
+              - {label: equal}
+              - label: raw 3 to 1
+                set: [{index: score, step: aggregate, weights: {normalise: true, values: {a: 3, b: 1}}}]
+    """)
+    s = res.sensitivity[0]
+    assert s.variants["variant"].nunique() == 2 * 3 * 2 * 2
+    summ = s.summary.set_index("unit")
+    for unit, r in summ.iterrows():
+        shares = r["class_shares"]
+        assert abs(sum(shares.values()) - 1) < 1e-12 and set(shares) <= {"low", "mid", "high"}
+        # the share of a class is the share of variants putting the unit in it
+        v = s.variants[s.variants["unit"] == unit]
+        for cls, share in shares.items():
+            assert share == (v["class"] == cls).mean()
+        assert r["rank_min"] == v["rank"].min() and r["rank_max"] == v["rank"].max()
+    assert (summ["rank_max"] - summ["rank_min"]).max() > 0
