@@ -65,9 +65,9 @@ Namer = Callable[[Ref, str], str]
 
 
 def _plain_number(x: float, lang: str) -> str:
-    if float(x).is_integer() and abs(x) < 1e15:
-        return f"{int(x):,}".replace(",", " " if lang != "en" else ",")
-    s = f"{x:.6g}"
+    """Six significant digits, no grouping (audit.csv, the terminal); pages use the site's
+    formatter."""
+    s = str(int(x)) if float(x).is_integer() and abs(x) < 1e15 else f"{x:.6g}"
     return s.replace(".", ",") if lang in ("kk", "ru") else s
 
 

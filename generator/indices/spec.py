@@ -327,7 +327,7 @@ class AuditSpec(_Strict):
 
 class CompareSpec(_Strict):
     index: str
-    reason: str | None = None
+    reason: Reason | None = None
 
 
 class IndexSpec(_Strict):
