@@ -381,3 +381,15 @@ def test_sensitivity_varies_normalisation_aggregation_weights_and_imputation():
             assert share == (v["class"] == cls).mean()
         assert r["rank_min"] == v["rank"].min() and r["rank_max"] == v["rank"].max()
     assert (summ["rank_max"] - summ["rank_min"]).max() > 0
+
+
+def test_every_method_has_its_page_text_in_every_language():
+    from generator.indices.phrases import templates
+    codes = templates()
+    for name in NORMALISATIONS:
+        assert any(c == f"step.normalise.{name}" or c.startswith(f"step.normalise.{name}.")
+                   for c in codes), name
+    for method in ("arithmetic", "geometric", "harmonic", "power", "copeland"):
+        assert f"step.aggregate.{method}" in codes
+    for status in ("source", "reconstruction", "addition"):
+        assert f"status.{status}" in codes

@@ -6,6 +6,8 @@ from typing import Any
 
 import pandas as pd
 
+from .phrases import Phrase, render
+
 #: Columns of an index's values table and of indices.csv.
 VALUE_COLUMNS = ["index", "unit", "year", "value", "rank", "class"]
 #: Columns of the audit table and of audit.csv.
@@ -75,11 +77,15 @@ class IndexMeta:
         return self.status == "reconstruction"
 
     @property
+    def status_said(self) -> list:
+        """The status as a phrase (status.<status> of templates/reasons.yaml), for pages in
+        any language: ``h.said(meta.status_said)``."""
+        return [Phrase(f"status.{self.status}")]
+
+    @property
     def label(self) -> str:
-        """The badge the site shows next to the index."""
-        return {"source": "as in the source",
-                "reconstruction": "reconstruction (formula not printed in the source)",
-                "addition": "addition, not in the dissertation"}[self.status]
+        """The status in English (the terminal, logs)."""
+        return render(self.status_said, "en")
 
 
 @dataclass
