@@ -1,11 +1,9 @@
 """The fidelity list of the dissertation recount, each item on the bundled 2023 data."""
 from __future__ import annotations
 
-import math
 import re
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from generator.data.checks import run_checks

@@ -16,7 +16,7 @@ from scipy import stats
 from generator.errors import MethodologyError
 from generator.indices import api
 from generator.indices.registry import NORMALISATIONS
-from indices_helpers import compute, line_of, make_dataset, methodology
+from indices_helpers import compute, make_dataset, methodology
 
 # Ten units, one with a large outlier (a skewed indicator) and one indicator lower-is-better.
 A = [3.0, 5.0, 4.0, 8.0, 6.0, 7.0, 2.0, 9.0, 1.0, 60.0]
@@ -367,7 +367,9 @@ def test_sensitivity_varies_normalisation_aggregation_weights_and_imputation():
             options:
               - {label: equal}
               - label: raw 3 to 1
-                set: [{index: score, step: aggregate, weights: {normalise: true, values: {a: 3, b: 1}}}]
+                set:
+                  - {index: score, step: aggregate,
+                     weights: {normalise: true, values: {a: 3, b: 1}}}
     """)
     s = res.sensitivity[0]
     assert s.variants["variant"].nunique() == 2 * 3 * 2 * 2

@@ -53,13 +53,6 @@ def _erratum(errata: list[Erratum], unit: str, part: str, year: int | None = Non
     return None
 
 
-def _num(x: float) -> str:
-    """A number for a sentence: thousands separated, no exponent."""
-    if float(x).is_integer() and abs(x) >= 1000:
-        return f"{x:,.0f}"
-    return f"{x:.6g}" if abs(x) < 1e6 else f"{x:,.2f}"
-
-
 def _index_label(index_id: str, part: str) -> str:
     return f"{index_id}:{part}" if part else index_id
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..errors import MethodologyError
 from ..yamlio import YamlDoc, load_yaml, validation_error
-from .registry import NormaliseSpec
+from .registry import NormaliseSpec, keys_of
 
 Text = dict[str, str]
 #: A reason written in the file: English text, or {kk, ru, en} so that pages in every
@@ -458,7 +458,6 @@ def parse_methodology(doc: YamlDoc) -> Methodology:
 
 def _key_unused_by_method(exc: ValidationError, doc: YamlDoc) -> MethodologyError | None:
     """A key the chosen normalisation method does not use, said in those words."""
-    from .registry import keys_of
     for e in exc.errors():
         loc = e.get("loc", ())
         tags = [x for x in loc if isinstance(x, str) and x.startswith("method[")]

@@ -20,7 +20,7 @@ from .phrases import Phrase, Ref, say
 from .frame import Column as FrameColumn, Frame, make_frame, reference_mask
 from .registry import NORMALISATIONS, Column, is_directed
 from .spec import (MIN_RANKED_UNITS, AggregateSpec, ClassifySpec, CountSpec, DenominateSpec,
-                   ImputeSpec, IndexSpec, Methodology, RankSpec, TreatSpec, WeightsSpec)
+                   IndexSpec, Methodology, RankSpec, WeightsSpec)
 
 
 #: What ``denominate: {by: …}`` accepts besides an input id (input ids may not use these).
@@ -428,11 +428,10 @@ def _row_method(spec: AggregateSpec) -> str:
     return "arithmetic" if spec.method == "copeland" else spec.method
 
 
-def _copeland(matrix: np.ndarray, weights: np.ndarray, available: np.ndarray, rows
-              ) -> np.ndarray:
-    """Copeland scores among the units whose inputs pass the missing-value rule."""
-    take = ~np.isnan(available)
-    return M.copeland(matrix, weights, take)
+def _copeland(matrix: np.ndarray, weights: np.ndarray, available: np.ndarray) -> np.ndarray:
+    """Copeland scores among the units whose inputs pass the missing-value rule (those
+    with a row mean ``available``)."""
+    return M.copeland(matrix, weights, ~np.isnan(available))
 
 
 def aggregate(frame: Frame, spec: AggregateSpec, ctx: StepContext
@@ -501,7 +500,7 @@ def aggregate(frame: Frame, spec: AggregateSpec, ctx: StepContext
                            "declare 'epsilon' for zeros in a geometric or harmonic mean, "
                            "or use the arithmetic mean") from None
         if spec.method == "copeland":
-            vals = _copeland(matrix[~is_ref], gw, vals, table.index[~is_ref])
+            vals = _copeland(matrix[~is_ref], gw, vals)
         rvals = np.full(int(is_ref.sum()), math.nan)
         if is_ref.any() and spec.method != "copeland":
             try:

@@ -398,8 +398,8 @@ def check_patch(m: Methodology, patch, line: int | None) -> StepSpec:
     try:
         st = patched_step(ix, n, fields)
     except ValidationError as exc:
-        msgs = "; ".join(f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}"
-                         for e in exc.errors()[:3])
+        msgs = "; ".join(f"{'.'.join(str(x) for x in e['loc'] if '[' not in str(x))}: "
+                         f"{e['msg']}" for e in exc.errors()[:3])
         raise MethodologyError(f"variant for index {patch.index!r}: {msgs}", m.path, line,
                                "use the keys and values of that step") from None
     if st.kind == "aggregate" and isinstance(st.aggregate.weights, dict):
