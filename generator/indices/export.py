@@ -16,9 +16,10 @@ import pandas as pd
 from .results import AUDIT_COLUMNS, VALUE_COLUMNS, Results
 
 
-def fmt_number(x: Any) -> str:
+def fmt_full(x: Any) -> str:
     """The shortest text that reads back as exactly the same float (Python's repr), '' for
-    NaN; whole numbers without '.0'. Rounding happens only on pages."""
+    NaN; whole numbers without '.0'. What the CSV files hold: rounding happens only on
+    pages."""
     if x is None or x == "":
         return ""
     if isinstance(x, str):
@@ -29,6 +30,28 @@ def fmt_number(x: Any) -> str:
     if x.is_integer() and abs(x) < 1e16:
         return str(int(x))
     return repr(x)
+
+
+def fmt_number(x: Any) -> str:
+    """Up to 10 significant digits, no exponent for ordinary magnitudes, '' for NaN.
+
+    Not for the CSV files (they hold :func:`fmt_full`): for fingerprints of computed values
+    (frozen editions' locks) that must not change with the last bits of a float."""
+    if x is None or x == "":
+        return ""
+    if isinstance(x, str):
+        return x
+    x = float(x)
+    if math.isnan(x):
+        return ""
+    if x == 0:
+        return "0"
+    s = f"{x:.10g}"
+    if "e" in s:
+        mant, exp = s.split("e")
+        if -7 <= int(exp) < 16:
+            s = f"{x:.{max(0, 9 - int(exp))}f}".rstrip("0").rstrip(".")
+    return s
 
 
 def fmt_int(x: Any) -> str:
@@ -73,15 +96,15 @@ def _csv(rows: list[list[str]], header: list[str]) -> str:
 
 def indices_csv(results: Results) -> str:
     t = values_table(results)
-    rows = [[r["index"], r["unit"], fmt_int(r["year"]), fmt_number(r["value"]),
+    rows = [[r["index"], r["unit"], fmt_int(r["year"]), fmt_full(r["value"]),
              fmt_int(r["rank"]), r["class"] or ""] for r in t.to_dict("records")]
     return _csv(rows, VALUE_COLUMNS)
 
 
 def audit_csv(results: Results) -> str:
     t = audit_table(results)
-    rows = [[r["index"], r["unit"], fmt_int(r["year"]), fmt_number(r["printed"]),
-             fmt_number(r["computed"]), fmt_number(r["difference"]), r["status"],
+    rows = [[r["index"], r["unit"], fmt_int(r["year"]), fmt_full(r["printed"]),
+             fmt_full(r["computed"]), fmt_full(r["difference"]), r["status"],
              r["reason"] or ""] for r in t.to_dict("records")]
     return _csv(rows, AUDIT_COLUMNS)
 
@@ -94,12 +117,12 @@ def sensitivity_csv(results: Results) -> str:
     for s in results.sensitivity:
         flag = f"{s.flag['index']}={s.flag['class']}" if s.flag else ""
         for r in s.summary.sort_values("unit").to_dict("records"):
-            rows.append([s.id, s.target, r["unit"], fmt_number(r["nominal_value"]),
+            rows.append([s.id, s.target, r["unit"], fmt_full(r["nominal_value"]),
                          fmt_int(r["nominal_rank"]), fmt_int(r["rank_min"]),
-                         fmt_int(r["rank_max"]), fmt_number(r["value_min"]),
-                         fmt_number(r["value_max"]), flag,
-                         fmt_number(r.get("flag_share", "")), r.get("flag_status", ""),
-                         ";".join(f"{c}={fmt_number(x)}"
+                         fmt_int(r["rank_max"]), fmt_full(r["value_min"]),
+                         fmt_full(r["value_max"]), flag,
+                         fmt_full(r.get("flag_share", "")), r.get("flag_status", ""),
+                         ";".join(f"{c}={fmt_full(x)}"
                                   for c, x in (r.get("class_shares") or {}).items())])
     return _csv(rows, header)
 
