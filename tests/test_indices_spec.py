@@ -137,3 +137,26 @@ def test_unknown_area_and_class_indicator(tmp_path):
 def test_missing_methodology_file(tmp_path):
     with pytest.raises(MethodologyError, match="no methodology file"):
         load_methodology(tmp_path / "nope.yaml", DS)
+
+
+@pytest.mark.parametrize("old,new,needle,match", [
+    # a classify key the method does not use
+    ("      - rank\n", "      - rank\n      - classify: {method: kmeans, classes: [lo, hi], "
+     "breaks: [0.5]}\n", "breaks", "does not use breaks"),
+    # 'parts' of a denominate by pairs is not used
+    ("      - normalise: {method: minmax}\n", "      - denominate: {by: {a: b}, parts: [a]}\n",
+     "denominate", "'parts' does not apply"),
+    # input weights no aggregate reads
+    ("{id: a, indicator: a}", "{id: a, indicator: a, weight: 0.5}", "weight: 0.5",
+     "'weight' is not used"),
+])
+def test_keys_that_would_be_ignored_are_errors(tmp_path, old, new, needle, match):
+    _error(tmp_path, GOOD.replace(old, new), needle, match)
+
+
+def test_ordering_check_takes_no_rounding(tmp_path):
+    text = GOOD + """    audit:
+      - check: ordering
+        decimals: 2
+"""
+    _error(tmp_path, text, "check: ordering", "does not apply")

@@ -7,7 +7,7 @@ names the file and the line through :mod:`generator.yamlio`.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal, Union
+from typing import Any, ClassVar, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, \
     model_validator
@@ -96,6 +96,13 @@ class DenominateSpec(_Strict):
     by: str | dict[str, str]
     scale: float = 1.0
     parts: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _parts_need_one_by(self):
+        if isinstance(self.by, dict) and self.parts is not None:
+            raise ValueError("'parts' does not apply to 'by: {num: den}' pairs (the pairs "
+                             "name the inputs); remove it")
+        return self
 
 
 #: How many units a reference set needs before a rank means anything.
@@ -195,9 +202,20 @@ class ClassifySpec(_Strict):
     map: dict[str, str] | None = None
     default: str | None = None
 
+    #: The keys each method uses besides ``method``; any other key is an error.
+    KEYS: ClassVar[dict[str, set[str]]] = {
+            "given": {"indicator", "table", "year"}, "thresholds": {"breaks", "classes"},
+            "quantiles": {"classes", "k"}, "natural_breaks": {"classes", "k"},
+            "kmeans": {"classes", "k"}, "map": {"map", "default"}}
+
     @model_validator(mode="after")
     def _params(self):
         m = self.method
+        unused = sorted(self.model_fields_set - self.KEYS[m] - {"method"})
+        if unused:
+            raise ValueError(f"classify method {m} does not use {', '.join(unused)} (its keys: "
+                             f"{', '.join(sorted(self.KEYS[m]))}); remove "
+                             + ("it" if len(unused) == 1 else "them"))
         if m == "given" and not self.indicator:
             raise ValueError("method given needs the class 'indicator' holding the memberships")
         if m == "thresholds":
@@ -320,6 +338,15 @@ class AuditSpec(_Strict):
                              "'values' (numbers printed in the text) or 'check: ordering'")
         if self.reason is not None and self.code is not None:
             raise ValueError("give either 'reason' or 'code', not both")
+        set_ = self.model_fields_set
+        if self.check is not None:
+            unused = sorted(set_ & {"parts", "decimals", "rounding", "differs"})
+            if unused:
+                raise ValueError(f"'check: ordering' compares classes; {', '.join(unused)} "
+                                 "does not apply")
+        if self.values is not None and "parts" in set_:
+            raise ValueError("'parts' belongs to 'printed'; each printed value names its "
+                             "own 'part'")
         if self.against is not None and self.code is None:
             raise ValueError("'against' gives a code its {other} number; use it with 'code'")
         return self

@@ -15,8 +15,8 @@ from ..data.model import Dataset
 from ..errors import MethodologyError
 from .phrases import templates
 from .registry import NORMALISATIONS, keys_of
-from .spec import (AGGREGATE_METHOD_KEYS, STEP_KINDS, AggregateSpec, IndexSpec, Methodology,
-                   StepSpec, WeightsSpec)
+from .spec import (AGGREGATE_METHOD_KEYS, STEP_KINDS, AggregateSpec, ClassifySpec, IndexSpec,
+                   Methodology, StepSpec, WeightsSpec)
 from .steps import SPECIAL_BY
 
 
@@ -148,7 +148,22 @@ class _Validator:
                 out[inp.id] = ys
         return out
 
+    def input_weights_used(self, ix: IndexSpec) -> None:
+        """An input's 'weight' means something only to an aggregate that reads it."""
+        weighted = [n for n, i in enumerate(ix.inputs) if i.weight is not None]
+        if not weighted:
+            return
+        readers = [st for st in ix.steps if st.kind == "aggregate" and (
+            st.aggregate.weights == "inputs" or (isinstance(st.aggregate.weights, WeightsSpec)
+                                                 and st.aggregate.weights.values is None))]
+        if not readers:
+            raise self.err(f"index {ix.id!r}: the inputs' 'weight' is not used (no aggregate "
+                           "step takes 'weights: inputs')",
+                           self.line(ix, "inputs", weighted[0], "weight"),
+                           "remove the inputs' weights, or aggregate with 'weights: inputs'")
+
     def steps(self, ix: IndexSpec) -> None:
+        self.input_weights_used(ix)
         input_ids = [i.id for i in ix.inputs]
         years = self._input_years(ix)
         for n, st in enumerate(ix.steps):
@@ -380,6 +395,8 @@ def patched_step(ix: IndexSpec, n: int, fields: dict[str, Any]) -> StepSpec:
         elif kind == "aggregate":
             old = {k: v for k, v in old.items()
                    if new_method in AGGREGATE_METHOD_KEYS.get(k, (new_method,))}
+        elif kind == "classify" and new_method in ClassifySpec.KEYS:
+            old = {k: v for k, v in old.items() if k in ClassifySpec.KEYS[new_method]}
     data[kind] = {**old, **fields}
     return StepSpec.model_validate(data)
 
