@@ -149,9 +149,9 @@ def test_k_ia_reason_numbers_are_the_computed_ones(results):
 
 
 @pytest.mark.parametrize("check_id,printed,computed", [
-    ("text-1513-activity-change", -13.5, -13.42),
-    ("text-1418-output-change", -47.7, -47.79),
-    ("text-1425-output-change", 28.4, 28.51),
+    ("text-1513-activity-fall", 13.5, 13.42),
+    ("text-1418-output-fall", 47.7, 47.79),
+    ("text-1425-output-rise", 28.4, 28.51),
     ("text-1521-share-with-developments", 12.0, 12.89),
     ("text-4209-lowest-group-mean-wage", 73335.0, 88741.67),
 ])

@@ -52,7 +52,7 @@ class CheckSpec(_Strict):
     left: Selector | None = None
     right: Selector | None = None
     scale: float = 1.0
-    offset: float = 0.0            # added after scaling: -100 turns an index into a change, %
+    offset: float = 0.0            # added after scaling: scale 100, offset -100 gives a rise in %
     limit: float | None = None     # at_most: the bound, when it is not a value of 'right'
     change: Literal["ratio", "difference"] = "ratio"   # growth: x_t/x_(t-1), or x_t − x_(t-1)
     for_each: Literal["unit", "year", "category"] | None = None
