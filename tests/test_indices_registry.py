@@ -395,3 +395,30 @@ def test_every_method_has_its_page_text_in_every_language():
         assert f"step.aggregate.{method}" in codes
     for status in ("source", "reconstruction", "addition"):
         assert f"status.{status}" in codes
+
+
+def test_hdi_worked_example_of_the_undp_technical_notes():
+    """UNDP, Human Development Report 2020, Technical notes, worked example: GNI per capita
+    3,829 (2017 PPP $) gives an income index (ln 3,829 − ln 100)/(ln 75,000 − ln 100) =
+    0.5506, and the HDI is (0.6971 · 0.3447 · 0.5506)^(1/3) = 0.510."""
+    ds = make_dataset({"gni": {"u1": 3829.0, "u2": 75000.0},
+                       "health": {"u1": 0.6971, "u2": 1.0},
+                       "education": {"u1": 0.3447, "u2": 1.0}})
+    res = compute(ds, """
+    indices:
+      - id: income
+        name: {en: Income index}
+        inputs: [{id: gni, indicator: gni}]
+        steps: [{normalise: {method: goalposts, lower: 100, upper: 75000, log: true}}]
+      - id: hdi
+        name: {en: HDI}
+        inputs: [{indicator: health}, {indicator: education}, {index: income}]
+        steps: [{aggregate: {method: geometric, weights: equal}}]
+    """, sensitivity=False)
+    income = res["income"].series()["u1"]
+    assert abs(income - (math.log(3829) - math.log(100)) / (math.log(75000) - math.log(100))) \
+        < TOL
+    assert round(income, 4) == 0.5506                        # as printed in the notes
+    hdi = res["hdi"].series()["u1"]
+    assert abs(hdi - (0.6971 * 0.3447 * income) ** (1 / 3)) < TOL
+    assert round(hdi, 3) == 0.510
