@@ -238,3 +238,22 @@ def test_kazakh_and_russian_pages_get_no_english_from_the_engine(results):
                 continue
             out = render([p], lang)
             assert not ENGLISH.search(out), (lang, p.code, out)
+
+
+def test_a_value_printed_in_the_text_keeps_the_precision_written_in_the_file(tmp_path):
+    ds = make_dataset({"a": {"u1": 1.3, "u2": 2.0}})
+    text = """indices:
+  - id: x
+    name: {en: X}
+    inputs: [{id: a, indicator: a}]
+    audit:
+      - values:
+          - {unit: u1, value: 1.00, line: 12}
+          - {unit: u2, value: 2, line: 13}
+"""
+    path = tmp_path / "methodology.yaml"
+    path.write_text(text, encoding="utf-8")
+    res = api.compute(ds, api.load_methodology(path, ds), sensitivity=False)
+    status = dict(zip(res.audit["unit"], res.audit["status"]))
+    # "1.00" is printed to two decimals: 1.3 differs; "2" is a whole number: 2.0 matches
+    assert status == {"u1": "differs", "u2": "match"}

@@ -16,7 +16,7 @@ from ..data.model import Dataset
 from . import methods as M
 from .engine import Computed
 from .phrases import Phrase, Ref, render, say, text_note
-from .printed import decimals_as_printed, decimals_of_float
+from .printed import decimals_as_printed, decimals_in_yaml, decimals_of_float
 from .results import AUDIT_COLUMNS, AUDIT_EXTRA
 from .spec import AuditSpec, Erratum, Methodology, PrintedSpec
 
@@ -196,15 +196,20 @@ def audit_printed(a: AuditSpec, comp: Computed, dataset: Dataset,
     return rows
 
 
-def audit_values(a: AuditSpec, comp: Computed, others: dict[str, Computed] | None = None
-                 ) -> list[dict[str, Any]]:
+def audit_values(a: AuditSpec, comp: Computed, others: dict[str, Computed] | None = None,
+                 methodology: Methodology | None = None, n: int = 0) -> list[dict[str, Any]]:
+    """Numbers printed in the text; their precision is the one written in the file."""
     lookup = _computed_lookup(comp.values())
     rows = []
-    for pv in a.values or []:
+    for i, pv in enumerate(a.values or []):
         y, got = _pick(lookup.get((pv.unit, pv.part)), pv.year)
         computed = got[0] if got else math.nan
-        d = pv.decimals if pv.decimals is not None else (
-            a.decimals if a.decimals is not None else printed_decimals(pv.value))
+        d = pv.decimals if pv.decimals is not None else a.decimals
+        if d is None and methodology is not None:
+            d = decimals_in_yaml(methodology.path, methodology.index_line(
+                comp.spec.id, "audit", n, "values", i, "value"), pv.value)
+        if d is None:
+            d = printed_decimals(pv.value)
         st, note = compare_number(pv.value, computed, d, a.rounding)
         where = (say("audit.printed_in_text", line=str(pv.line)) if pv.line
                  else say("audit.printed_in_text_noline"))
@@ -315,7 +320,7 @@ def audit_index(comp: Computed, dataset: Dataset, methodology: Methodology | Non
         if a.printed is not None:
             entry = audit_printed(a, comp, dataset, others)
         elif a.values is not None:
-            entry = audit_values(a, comp, others)
+            entry = audit_values(a, comp, others, methodology, n)
         else:
             entry = audit_ordering(a, comp, dataset)
         _check_entry(a, n, entry, comp, methodology)

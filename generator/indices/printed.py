@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
@@ -56,3 +57,26 @@ def decimals_of_float(x: float) -> int:
         return 0
     d = Decimal(repr(float(x))).normalize()
     return max(0, -d.as_tuple().exponent)
+
+
+@lru_cache(maxsize=8)
+def _yaml_lines(path: str, mtime: float) -> list[str]:
+    return Path(path).read_text(encoding="utf-8").splitlines()
+
+
+def decimals_in_yaml(path: Path | str, line: int | None, value: float) -> int | None:
+    """Decimals of a printed value written in methodology.yaml (``value: 1.50``), read from
+    the file's text at its line: the token after ``value:`` that equals ``value``."""
+    path = Path(path)
+    if not line or not path.is_file():
+        return None
+    lines = _yaml_lines(str(path), path.stat().st_mtime)
+    if line > len(lines):
+        return None
+    for token in re.findall(r"\bvalue:\s*([-+]?[0-9][0-9_.eE+-]*)", lines[line - 1]):
+        try:
+            if float(token) == value:
+                return decimals_of_text(token.replace("_", ""))
+        except ValueError:
+            continue
+    return None
