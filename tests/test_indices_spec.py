@@ -159,4 +159,12 @@ def test_ordering_check_takes_no_rounding(tmp_path):
       - check: ordering
         decimals: 2
 """
-    _error(tmp_path, text, "check: ordering", "does not apply")
+    _error(tmp_path, text, "decimals: 2", "does not apply")
+
+
+def test_an_unused_key_in_block_style_points_at_its_own_line(tmp_path):
+    text = GOOD.replace("      - aggregate: {method: arithmetic, weights: {a: 0.5, b: 0.5}}\n",
+                        "      - aggregate:\n          method: arithmetic\n"
+                        "          weights: equal\n          epsilon: 0.001\n")
+    err = _error(tmp_path, text, "epsilon", "'epsilon' is not used")
+    assert "(key 'epsilon')" in str(err)

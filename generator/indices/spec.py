@@ -25,6 +25,14 @@ STEP_KINDS = ("denominate", "impute", "treat", "normalise", "aggregate", "count"
               "rank")
 
 
+class KeyError_(ValueError):
+    """A value error about one key of the mapping (the error points at that key's line)."""
+
+    def __init__(self, key: str, message: str):
+        super().__init__(message)
+        self.key = key
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -61,7 +69,7 @@ class MissingSpec(_Strict):
     @model_validator(mode="after")
     def _share_needs_skip(self):
         if "min_share" in self.model_fields_set and self.policy == "fail":
-            raise ValueError("'min_share' is used only with policy: skip")
+            raise KeyError_("min_share", "'min_share' is used only with policy: skip")
         return self
 
 
@@ -100,7 +108,7 @@ class DenominateSpec(_Strict):
     @model_validator(mode="after")
     def _parts_need_one_by(self):
         if isinstance(self.by, dict) and self.parts is not None:
-            raise ValueError("'parts' does not apply to 'by: {num: den}' pairs (the pairs "
+            raise KeyError_("parts", "'parts' does not apply to 'by: {num: den}' pairs (the pairs "
                              "name the inputs); remove it")
         return self
 
@@ -146,13 +154,14 @@ class AggregateSpec(_Strict):
         for key, methods in AGGREGATE_METHOD_KEYS.items():
             if key in self.model_fields_set and getattr(self, key) is not None \
                     and self.method not in methods:
-                raise ValueError(f"'{key}' is not used by the {self.method} mean (only by "
+                raise KeyError_(key, f"'{key}' is not used by the {self.method} mean (only by "
                                  f"{', '.join(methods)}); remove it")
         if self.method == "power" and self.power is None:
             raise ValueError("method power needs 'power' (the exponent p: 1 arithmetic, "
                              "0 geometric, −1 harmonic)")
         if self.method == "copeland" and self.per == "part":
-            raise ValueError("Copeland compares units over all inputs; per: part does not apply")
+            raise KeyError_("per", "Copeland compares units over all inputs; per: part does not "
+                            "apply")
         return self
 
 
@@ -213,7 +222,8 @@ class ClassifySpec(_Strict):
         m = self.method
         unused = sorted(self.model_fields_set - self.KEYS[m] - {"method"})
         if unused:
-            raise ValueError(f"classify method {m} does not use {', '.join(unused)} (its keys: "
+            raise KeyError_(unused[0], f"classify method {m} does not use {', '.join(unused)} "
+                            f"(its keys: "
                              f"{', '.join(sorted(self.KEYS[m]))}); remove "
                              + ("it" if len(unused) == 1 else "them"))
         if m == "given" and not self.indicator:
@@ -342,10 +352,11 @@ class AuditSpec(_Strict):
         if self.check is not None:
             unused = sorted(set_ & {"parts", "decimals", "rounding", "differs"})
             if unused:
-                raise ValueError(f"'check: ordering' compares classes; {', '.join(unused)} "
+                raise KeyError_(unused[0], f"'check: ordering' compares classes; "
+                                f"{', '.join(unused)} "
                                  "does not apply")
         if self.values is not None and "parts" in set_:
-            raise ValueError("'parts' belongs to 'printed'; each printed value names its "
+            raise KeyError_("parts", "'parts' belongs to 'printed'; each printed value names its "
                              "own 'part'")
         if self.against is not None and self.code is None:
             raise ValueError("'against' gives a code its {other} number; use it with 'code'")
@@ -475,12 +486,25 @@ def parse_methodology(doc: YamlDoc) -> Methodology:
     try:
         spec = MethodologyFile.model_validate(doc.data)
     except ValidationError as exc:
-        unused = _key_unused_by_method(exc, doc)
+        unused = _key_unused_by_method(exc, doc) or _key_error(exc, doc)
         if unused is not None:
             raise unused from None
         err = validation_error(exc, doc)
         raise MethodologyError(err.message, err.file, err.line, err.fix) from None
     return Methodology(spec, doc)
+
+
+def _key_error(exc: ValidationError, doc: YamlDoc) -> MethodologyError | None:
+    """A key that would be ignored (or does not fit the others), at that key's line."""
+    for e in exc.errors():
+        err = (e.get("ctx") or {}).get("error")
+        if isinstance(err, KeyError_):
+            path = tuple(x for x in e.get("loc", ()) if "[" not in str(x))
+            return MethodologyError(f"{str(err)} (key {err.key!r})", doc.path,
+                                    doc.line(*path, err.key),
+                                    f"remove {err.key!r}, or change what makes it unused "
+                                    "(see docs/methodology.md)")
+    return None
 
 
 def _key_unused_by_method(exc: ValidationError, doc: YamlDoc) -> MethodologyError | None:
