@@ -25,7 +25,7 @@ STEP_KINDS = ("denominate", "impute", "treat", "normalise", "aggregate", "count"
               "rank")
 
 
-class KeyError_(ValueError):
+class UnusedKey(ValueError):
     """A value error about one key of the mapping (the error points at that key's line)."""
 
     def __init__(self, key: str, message: str):
@@ -69,7 +69,7 @@ class MissingSpec(_Strict):
     @model_validator(mode="after")
     def _share_needs_skip(self):
         if "min_share" in self.model_fields_set and self.policy == "fail":
-            raise KeyError_("min_share", "'min_share' is used only with policy: skip")
+            raise UnusedKey("min_share", "'min_share' is used only with policy: skip")
         return self
 
 
@@ -108,7 +108,7 @@ class DenominateSpec(_Strict):
     @model_validator(mode="after")
     def _parts_need_one_by(self):
         if isinstance(self.by, dict) and self.parts is not None:
-            raise KeyError_("parts", "'parts' does not apply to 'by: {num: den}' pairs (the pairs "
+            raise UnusedKey("parts", "'parts' does not apply to 'by: {num: den}' pairs (the pairs "
                              "name the inputs); remove it")
         return self
 
@@ -154,13 +154,13 @@ class AggregateSpec(_Strict):
         for key, methods in AGGREGATE_METHOD_KEYS.items():
             if key in self.model_fields_set and getattr(self, key) is not None \
                     and self.method not in methods:
-                raise KeyError_(key, f"'{key}' is not used by the {self.method} mean (only by "
+                raise UnusedKey(key, f"'{key}' is not used by the {self.method} mean (only by "
                                  f"{', '.join(methods)}); remove it")
         if self.method == "power" and self.power is None:
             raise ValueError("method power needs 'power' (the exponent p: 1 arithmetic, "
                              "0 geometric, −1 harmonic)")
         if self.method == "copeland" and self.per == "part":
-            raise KeyError_("per", "Copeland compares units over all inputs; per: part does not "
+            raise UnusedKey("per", "Copeland compares units over all inputs; per: part does not "
                             "apply")
         return self
 
@@ -222,7 +222,7 @@ class ClassifySpec(_Strict):
         m = self.method
         unused = sorted(self.model_fields_set - self.KEYS[m] - {"method"})
         if unused:
-            raise KeyError_(unused[0], f"classify method {m} does not use {', '.join(unused)} "
+            raise UnusedKey(unused[0], f"classify method {m} does not use {', '.join(unused)} "
                             f"(its keys: "
                              f"{', '.join(sorted(self.KEYS[m]))}); remove "
                              + ("it" if len(unused) == 1 else "them"))
@@ -352,11 +352,11 @@ class AuditSpec(_Strict):
         if self.check is not None:
             unused = sorted(set_ & {"parts", "decimals", "rounding", "differs"})
             if unused:
-                raise KeyError_(unused[0], f"'check: ordering' compares classes; "
+                raise UnusedKey(unused[0], f"'check: ordering' compares classes; "
                                 f"{', '.join(unused)} "
                                  "does not apply")
         if self.values is not None and "parts" in set_:
-            raise KeyError_("parts", "'parts' belongs to 'printed'; each printed value names its "
+            raise UnusedKey("parts", "'parts' belongs to 'printed'; each printed value names its "
                              "own 'part'")
         if self.against is not None and self.code is None:
             raise ValueError("'against' gives a code its {other} number; use it with 'code'")
@@ -498,7 +498,7 @@ def _key_error(exc: ValidationError, doc: YamlDoc) -> MethodologyError | None:
     """A key that would be ignored (or does not fit the others), at that key's line."""
     for e in exc.errors():
         err = (e.get("ctx") or {}).get("error")
-        if isinstance(err, KeyError_):
+        if isinstance(err, UnusedKey):
             path = tuple(x for x in e.get("loc", ()) if "[" not in str(x))
             return MethodologyError(f"{str(err)} (key {err.key!r})", doc.path,
                                     doc.line(*path, err.key),
