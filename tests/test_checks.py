@@ -81,3 +81,39 @@ def test_nil_counts_as_zero_mean_and_explicit_keys(mini):
     # The denominator stays the region's value for every unit: alpha 30/60 = 50 %.
     alpha = [c for c in share.comparisons if "alpha" in c.label][0]
     assert alpha.computed == 50.0 and not share.passed
+
+
+def test_at_most_offset_and_difference(mini):
+    p = mini / "data/2023/checks.yaml"
+    p.write_text(p.read_text() + """  - id: levels-at-most-25
+    kind: at_most
+    table: t1_firms
+    year: 2020
+    left: {indicator: activity_level, unit: units}
+    limit: 25
+    expected: fails
+  - id: innovating-at-most-firms
+    kind: at_most
+    table: t1_firms
+    year: 2020
+    left: {indicator: innovating_firms, unit: units}
+    right: {indicator: firms}
+  - id: level-as-a-change
+    kind: ratio
+    table: t1_firms
+    year: 2020
+    unit: mini
+    numerator: {indicator: innovating_firms}
+    denominator: {indicator: firms}
+    printed: {indicator: activity_level}
+    scale: 100
+    offset: -100
+    expected: fails
+""")
+    results = {r.id: r for r in run_checks(load(mini))}
+    [bad] = results["levels-at-most-25"].failures       # alpha's 30 % is above 25
+    assert bad.label.startswith("alpha") and (bad.printed, bad.computed) == (30.0, 25.0)
+    assert results["innovating-at-most-firms"].passed   # gamma's '-' is skipped
+    assert len(results["innovating-at-most-firms"].comparisons) == 2
+    [c] = results["level-as-a-change"].comparisons      # 12 / 60 × 100 − 100 = −80
+    assert c.computed == -80.0 and c.cell.endswith("t1_firms.csv:4")

@@ -36,7 +36,7 @@ def test_denominate_and_record_steps():
     assert ranks["u2"] == 1 and ranks["u3"] == 3 and math.isnan(ranks["reg"])
     kinds = [s.kind for s in res.steps]
     assert kinds == ["input", "denominate", "rank"]
-    assert "divided n by total × 100" in res.steps[1].description
+    assert "divided n by total; scale: × 100" in res.steps[1].description
     assert res.steps[1].table.loc["u2"].iloc[0] == 25.0
 
 

@@ -60,7 +60,7 @@ def test_unknown_indicator(tmp_path):
 
 
 def test_unknown_method(tmp_path):
-    _error(tmp_path, GOOD.replace("method: minmax", "method: zscore"), "zscore", "minmax")
+    _error(tmp_path, GOOD.replace("method: minmax", "method: zscroe"), "zscroe", "minmax")
 
 
 def test_weights_not_summing_to_one(tmp_path):
@@ -86,7 +86,7 @@ def test_window_outside_the_data(tmp_path):
 
 def test_window_required(tmp_path):
     _error(tmp_path, GOOD.replace("{method: minmax}", "{method: window_mean}"),
-           "window_mean", "needs a window")
+           "window_mean", "normalise.window")
 
 
 def test_unknown_index_and_cycle(tmp_path):
@@ -137,3 +137,34 @@ def test_unknown_area_and_class_indicator(tmp_path):
 def test_missing_methodology_file(tmp_path):
     with pytest.raises(MethodologyError, match="no methodology file"):
         load_methodology(tmp_path / "nope.yaml", DS)
+
+
+@pytest.mark.parametrize("old,new,needle,match", [
+    # a classify key the method does not use
+    ("      - rank\n", "      - rank\n      - classify: {method: kmeans, classes: [lo, hi], "
+     "breaks: [0.5]}\n", "breaks", "does not use breaks"),
+    # 'parts' of a denominate by pairs is not used
+    ("      - normalise: {method: minmax}\n", "      - denominate: {by: {a: b}, parts: [a]}\n",
+     "denominate", "'parts' does not apply"),
+    # input weights no aggregate reads
+    ("{id: a, indicator: a}", "{id: a, indicator: a, weight: 0.5}", "weight: 0.5",
+     "'weight' is not used"),
+])
+def test_keys_that_would_be_ignored_are_errors(tmp_path, old, new, needle, match):
+    _error(tmp_path, GOOD.replace(old, new), needle, match)
+
+
+def test_ordering_check_takes_no_rounding(tmp_path):
+    text = GOOD + """    audit:
+      - check: ordering
+        decimals: 2
+"""
+    _error(tmp_path, text, "decimals: 2", "does not apply")
+
+
+def test_an_unused_key_in_block_style_points_at_its_own_line(tmp_path):
+    text = GOOD.replace("      - aggregate: {method: arithmetic, weights: {a: 0.5, b: 0.5}}\n",
+                        "      - aggregate:\n          method: arithmetic\n"
+                        "          weights: equal\n          epsilon: 0.001\n")
+    err = _error(tmp_path, text, "epsilon", "'epsilon' is not used")
+    assert "(key 'epsilon')" in str(err)

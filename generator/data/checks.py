@@ -42,7 +42,7 @@ class Selector(_Strict):
 
 class CheckSpec(_Strict):
     id: str
-    kind: Literal["sum", "mean", "ratio", "growth", "equal"]
+    kind: Literal["sum", "mean", "ratio", "growth", "equal", "at_most"]
     table: str | None = None
     unit: Any = None
     indicator: Any = None
@@ -57,6 +57,9 @@ class CheckSpec(_Strict):
     left: Selector | None = None
     right: Selector | None = None
     scale: float = 1.0
+    offset: float = 0.0            # added after scaling: scale 100, offset -100 gives a rise in %
+    limit: float | None = None     # at_most: the bound, when it is not a value of 'right'
+    change: Literal["ratio", "difference"] = "ratio"   # growth: x_t/x_(t-1), or x_t − x_(t-1)
     for_each: Literal["unit", "year", "category"] | None = None
     tolerance: float = 0.0
     expected: Literal["passes", "fails"] = "passes"
@@ -85,6 +88,7 @@ class Comparison:
     missing_parts: list[str] = field(default_factory=list)
     #: The CSV rows the comparison reads: printed value first, then its parts.
     rows: list[tuple[str, int]] = field(default_factory=list)
+    cell: str = ""            # file:row of the printed value (to count distinct numbers)
 
     @property
     def difference(self) -> float:
@@ -210,6 +214,10 @@ class _Runner:
         value, flag, _ = self.single_row(i, sel, what)
         return value, flag
 
+    @staticmethod
+    def cell(at: tuple[str, int]) -> str:
+        return f"{at[0]}:{at[1]}"
+
     def single_row(self, i: int, sel: dict[str, Any], what: str
                    ) -> tuple[float, str, tuple[str, int]]:
         """The one value ``sel`` selects, its flag and its (file, row)."""
@@ -273,6 +281,7 @@ class _Runner:
             total_sel = self.bind(base_total, check.for_each, key)
             parts_sel = self.bind(base_parts, check.for_each, key)
             printed, _, at = self.single_row(i, total_sel, "total")
+            cell = self.cell(at)
             parts = self.rows(i, parts_sel)
             if parts.empty:
                 raise self.fail(i, f"the parts selector {self.show(parts_sel)} matches nothing",
@@ -286,11 +295,12 @@ class _Runner:
             label = self.show({k: v for k, v in total_sel.items() if k != "table"})
             if not hidden.empty:
                 missing = [f"{r.unit}/{r.indicator}/{r.category or '-'}" for r in hidden.itertuples()]
-                out.append(Comparison(label, printed, computed, True, missing))
+                out.append(Comparison(label, printed, computed, True, missing,
+                                      rows=[at, *_rows_of(parts)], cell=cell))
             else:
                 out.append(Comparison(label, printed, computed,
                                       abs(computed - printed) <= check.tolerance + 1e-9,
-                                      rows=[at, *_rows_of(parts)]))
+                                      rows=[at, *_rows_of(parts)], cell=cell))
         return out
 
     def run_ratio(self, i: int, check: CheckSpec) -> list[Comparison]:
@@ -306,17 +316,19 @@ class _Runner:
             printed, _, at_p = self.single_row(i, sels[2], "printed")
             num, _, at_n = self.single_row(i, sels[0], "numerator")
             den, _, at_d = self.single_row(i, sels[1], "denominator")
+            cell = self.cell(at_p)
             label = self.show({k: v for k, v in sels[2].items() if k != "table"})
             if any(math.isnan(x) for x in (printed, num, den)):
-                out.append(Comparison(label, printed, math.nan, True, ["flagged value"]))
+                out.append(Comparison(label, printed, math.nan, True, ["flagged value"],
+                                      rows=[at_p, at_n, at_d], cell=cell))
                 continue
             if den == 0:
                 raise self.fail(i, f"division by zero: the denominator {self.show(sels[1])} is 0",
                                 "check the value or the selector")
-            computed = num / den * check.scale
+            computed = num / den * check.scale + check.offset
             out.append(Comparison(label, printed, computed,
                                   abs(computed - printed) <= check.tolerance + 1e-9,
-                                  rows=[at_p, at_n, at_d]))
+                                  rows=[at_p, at_n, at_d], cell=cell))
         return out
 
     def run_growth(self, i: int, check: CheckSpec) -> list[Comparison]:
@@ -338,15 +350,21 @@ class _Runner:
             prev, _, at_p = self.single_row(i, dict(sel, year=r.year - 1), "level")
             label = f"{r.unit} {r.indicator} {r.category or ''} {r.year - 1}→{r.year}".replace("  ", " ")
             if math.isnan(r.value) or math.isnan(cur) or math.isnan(prev):
-                out.append(Comparison(label, r.value, math.nan, True, ["flagged value"]))
+                out.append(Comparison(label, r.value, math.nan, True, ["flagged value"],
+                                      rows=[(str(r.file), int(r.row)), at_c, at_p],
+                                      cell=f"{r.file}:{r.row}"))
                 continue
-            if prev == 0:
+            if check.change == "difference":
+                computed = (cur - prev) * check.scale + check.offset
+            elif prev == 0:
                 raise self.fail(i, f"division by zero: {r.unit} {r.year - 1} level is 0",
                                 "check the value")
-            computed = cur / prev * check.scale
+            else:
+                computed = cur / prev * check.scale + check.offset
             out.append(Comparison(label, float(r.value), computed,
                                   abs(computed - r.value) <= check.tolerance + 1e-9,
-                                  rows=[(str(r.file), int(r.row)), at_c, at_p]))
+                                  rows=[(str(r.file), int(r.row)), at_c, at_p],
+                                  cell=f"{r.file}:{r.row}"))
         return out
 
     def run_equal(self, i: int, check: CheckSpec) -> list[Comparison]:
@@ -366,7 +384,33 @@ class _Runner:
             rv, _, at_r = self.single_row(i, rs, "right")
             label = self.show({k: v for k, v in ls.items() if k != "table"})
             out.append(Comparison(label, lv, rv, abs(lv - rv) <= check.tolerance + 1e-9,
-                                  rows=[at_l, at_r]))
+                                  rows=[at_l, at_r], cell=self.cell(at_l)))
+        return out
+
+    def run_at_most(self, i: int, check: CheckSpec) -> list[Comparison]:
+        """Every value of 'left' is at most 'limit', or the same unit's and year's value of
+        'right' (a share above 100 %, more sold than produced). 'printed' of a comparison
+        is the left value, 'computed' the bound."""
+        if not check.left or (check.right is None) == (check.limit is None):
+            raise self.fail(i, f"at_most check {check.id!r} needs 'left' and either 'right' "
+                            "or 'limit'", "add the selector and the bound")
+        rows = self.rows(i, self.resolve(check, check.left))
+        if rows.empty:
+            raise self.fail(i, "the left selector matches nothing", "correct it")
+        out = []
+        for r in rows.sort_values(["unit", "category", "year"]).itertuples():
+            if math.isnan(r.value):
+                continue
+            bound = check.limit
+            at = [(str(r.file), int(r.row))]
+            if check.right is not None:
+                rs = dict(self.resolve(check, check.right), unit=r.unit, year=r.year)
+                bound, _, at_r = self.single_row(i, rs, "right")
+                at.append(at_r)
+            label = f"{r.unit} {r.indicator} {r.category or ''} {r.year}".replace("  ", " ")
+            out.append(Comparison(label, float(r.value), float(bound),
+                                  math.isnan(bound) or r.value <= bound + check.tolerance + 1e-9,
+                                  rows=at, cell=f"{r.file}:{r.row}"))
         return out
 
 

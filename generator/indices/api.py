@@ -10,13 +10,17 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..data.checks import run_checks
+from ..data.load import load_dataset
 from ..data.model import Dataset
 from ..errors import AimaqError, MethodologyError
 from ..yamlio import load_yaml
 from . import audit as A
 from . import export
 from .engine import compute_all
-from .results import AUDIT_COLUMNS, ComputeSummary, IndexResult, Results
+from .results import (AUDIT_COLUMNS, AUDIT_EXTRA, ComputeSummary, IndexResult, Results,
+                      warning_text)
+from .summary import summarise
 from .sensitivity import run as run_sensitivity
 from .spec import Methodology, parse_methodology
 from .validate import validate
@@ -54,7 +58,7 @@ def compute(dataset: Dataset, methodology: Path | str | Methodology | None = Non
     audits = []
     for index_id in m.indices:                      # file order
         comp = computed[index_id]
-        audit = A.audit_index(comp, dataset, m)
+        audit = A.audit_index(comp, dataset, m, computed)
         audits.append(audit)
         comparisons = [A.compare_classes(comp, computed[c.index], c.reason)
                        for c in comp.spec.compare]
@@ -64,28 +68,31 @@ def compute(dataset: Dataset, methodology: Path | str | Methodology | None = Non
     audits.append(A.audit_unreproducible(m, dataset))
     audits = [a for a in audits if not a.empty]
     audit = (pd.concat(audits, ignore_index=True) if audits
-             else pd.DataFrame(columns=AUDIT_COLUMNS))
+             else pd.DataFrame(columns=AUDIT_COLUMNS + AUDIT_EXTRA))
     sens = []
     if sensitivity:
         for pos, s in enumerate(m.spec.sensitivity):
             res = run_sensitivity(s, pos, dataset, m, computed)
             sens.append(res)
             indices[s.target].sensitivity.append(res)
+    warnings = [w for index_id in m.indices for w in computed[index_id].warnings]
     return Results(edition=dataset.edition, region=dataset.region, indices=indices,
                    audit=audit, sensitivity=sens, methodology_file=str(m.path),
-                   notes=dict(m.spec.notes))
+                   notes=dict(m.spec.notes), warnings=warnings)
 
 
 def compute_edition(data_dir: Path | str, edition: str) -> Results:
-    from ..data.load import load_dataset
     return compute(load_dataset(Path(data_dir), edition))
 
 
 def compute_to_dir(data_dir: Path | str, edition: str, out: Path | str) -> ComputeSummary:
     """Compute an edition and write indices.csv, audit.csv and sensitivity.csv to ``out``."""
-    results = compute_edition(data_dir, edition)
+    dataset = load_dataset(Path(data_dir), edition)
+    results = compute(dataset)
     files = export.write(results, Path(out))
     values = export.values_table(results)
     return ComputeSummary(edition=edition, indices=len(results.indices), values=len(values),
                           audit_rows=len(results.audit),
-                          audit_status=A.status_counts(results.audit), files=files)
+                          audit_status=A.status_counts(results.audit), files=files,
+                          warnings=[warning_text(w) for w in results.warnings],
+                          summary=summarise(results.audit, run_checks(dataset)))

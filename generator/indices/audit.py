@@ -8,7 +8,6 @@ file, never from code.
 from __future__ import annotations
 
 import math
-from decimal import Decimal
 from typing import Any
 
 import pandas as pd
@@ -16,16 +15,14 @@ import pandas as pd
 from ..data.model import Dataset
 from . import methods as M
 from .engine import Computed
-from .results import AUDIT_COLUMNS
+from .phrases import Phrase, Ref, render, say, text_note
+from .printed import decimals_as_printed, decimals_in_yaml, decimals_of_float
+from .results import AUDIT_COLUMNS, AUDIT_EXTRA
 from .spec import AuditSpec, Erratum, Methodology, PrintedSpec
 
 
-def printed_decimals(x: float) -> int:
-    """Decimals of a printed number as stored (trailing zeros are lost: 0.120 → 2)."""
-    if x is None or math.isnan(x):
-        return 0
-    d = Decimal(repr(float(x))).normalize()
-    return max(0, -d.as_tuple().exponent)
+#: Decimals of a number known only as a float (kept for printed values in the YAML).
+printed_decimals = decimals_of_float
 
 
 def tolerance(decimals: int, printed: float) -> float:
@@ -56,47 +53,62 @@ def _erratum(errata: list[Erratum], unit: str, part: str, year: int | None = Non
     return None
 
 
-def _num(x: float) -> str:
-    """A number for a sentence: thousands separated, no exponent."""
-    if float(x).is_integer() and abs(x) >= 1000:
-        return f"{x:,.0f}"
-    return f"{x:.6g}" if abs(x) < 1e6 else f"{x:,.2f}"
-
-
 def _index_label(index_id: str, part: str) -> str:
     return f"{index_id}:{part}" if part else index_id
 
 
 def compare_number(printed: float, computed: float, decimals: int, rounding: str
-                   ) -> tuple[str, str]:
-    """('match' | 'differs', note) for one printed and one computed number."""
+                   ) -> tuple[str, list[Phrase]]:
+    """('match' | 'differs', notes) for one printed and one computed number."""
     if computed is None or math.isnan(computed):
-        return "not-reproducible", ""
+        return "not-reproducible", []
     if abs(computed - printed) <= tolerance(decimals, printed):
-        return "match", ""
+        return "match", []
     if rounding == "either" and _truncates_to(computed, printed, decimals):
-        return "match", "the source truncates instead of rounding"
-    return "differs", ""
+        return "match", [say("audit.truncated")]
+    return "differs", []
 
 
-def _row(index_id, part, unit, year, printed, computed, status, reason) -> dict[str, Any]:
+def _row(index_id, part, unit, year, printed, computed, status, said: list[Phrase]
+         ) -> dict[str, Any]:
+    """One audit row; ``reason`` is the English text of ``said`` (for audit.csv)."""
     diff = (computed - printed if isinstance(printed, float) and isinstance(computed, float)
             and not (math.isnan(printed) or math.isnan(computed)) else math.nan)
     return {"index": _index_label(index_id, part), "unit": unit, "year": year,
             "printed": printed, "computed": computed, "difference": diff,
-            "status": status, "reason": reason}
+            "status": status, "reason": render(said, "en"), "said": list(said)}
 
 
-def _decide(a: AuditSpec, base_status: str, note: str, unit: str, part: str,
-            default_reason: str = "", year: int | None = None) -> tuple[str, str]:
+def _explain(e: Erratum | AuditSpec, numbers: dict[str, Any], others: dict[str, Computed],
+             unit: str, part: str, year: int | None) -> Phrase:
+    """An erratum's (or entry's) reason: its text, or its code filled with the computed
+    numbers; {other} is the value of the ``against`` index for the same unit and part, in
+    the same year (or its only year)."""
+    if e.code is None:
+        return text_note(e.reason)
+    args = {k: v for k, v in numbers.items() if isinstance(v, float) and not math.isnan(v)}
+    if e.against is not None:
+        found = _computed_lookup(others[e.against].values()).get((unit, part), {})
+        _, got = _pick(found, year)
+        args["other"] = got[0] if got else math.nan
+    return say(e.code, **args)
+
+
+def _decide(a: AuditSpec, base_status: str, note: list[Phrase], unit: str, part: str,
+            default_reason: list[Phrase] | None = None, year: int | None = None,
+            numbers: dict[str, Any] | None = None, others: dict[str, Computed] | None = None
+            ) -> tuple[str, list[Phrase]]:
     e = _erratum(a.errata, unit, part, year)
+    why = [_explain(e, numbers or {}, others or {}, unit, part, year)] if e else []
     if base_status == "match":
-        return "match", "; ".join(x for x in (note, e.reason if e else "") if x)
+        return "match", list(note) + why
     if e is not None:
-        return e.status, e.reason
+        return e.status, why
+    given = ([text_note(a.reason)] if a.reason else
+             [_explain(a, numbers or {}, others or {}, unit, part, year)] if a.code else [])
     if base_status == "not-reproducible":
-        return "not-reproducible", a.reason or default_reason or "no computed value"
-    return a.differs, a.reason or default_reason or "differs; no known erratum explains it"
+        return "not-reproducible", given or default_reason or [say("audit.no_value")]
+    return a.differs, given or default_reason or [say("audit.unexplained")]
 
 
 def _computed_lookup(values: pd.DataFrame) -> dict[tuple[str, str], dict[int, tuple]]:
@@ -128,7 +140,8 @@ def _selector(base: PrintedSpec | None, override: PrintedSpec | None, category: 
     return PrintedSpec(**data)
 
 
-def audit_printed(a: AuditSpec, comp: Computed, dataset: Dataset) -> list[dict[str, Any]]:
+def audit_printed(a: AuditSpec, comp: Computed, dataset: Dataset,
+                  others: dict[str, Computed] | None = None) -> list[dict[str, Any]]:
     values = comp.values()
     lookup = _computed_lookup(values)
     parts = list(dict.fromkeys(values["part"]))
@@ -146,53 +159,80 @@ def audit_printed(a: AuditSpec, comp: Computed, dataset: Dataset) -> list[dict[s
         obs = obs[obs["unit"].isin(computed_units)]     # only what this index computes
         ind = dataset.indicators[sel.indicator]
         decimals_default = a.decimals if a.decimals is not None else ind.decimals
-        for unit, year, value, label, flag in zip(obs["unit"], obs["year"], obs["value"],
-                                                  obs["label"], obs["flag"]):
+        for unit, year, value, label, flag, table, row, file in zip(
+                obs["unit"], obs["year"], obs["value"], obs["label"], obs["flag"],
+                obs["table"], obs["row"], obs["file"]):
+            here = {"cell": f"{file}:{row}", "kind": "table"}
             y, got = _pick(lookup.get((unit, part)), int(year))
             if ind.kind == "class":
                 if not label:
                     continue
                 comp_class = got[1] if got else ""
                 if not comp_class:
-                    st, why = _decide(a, "not-reproducible", "", unit, part,
-                                      "no class computed for this unit", int(year))
+                    st, why = _decide(a, "not-reproducible", [], unit, part,
+                                      [say("audit.no_class")], int(year))
                 else:
                     st = "match" if comp_class == label else "differs"
-                    st, why = _decide(a, st, "", unit, part, year=int(year))
+                    st, why = _decide(a, st, [], unit, part, year=int(year))
                 rows.append(_row(comp.spec.id, part, unit, int(year), label, comp_class or "",
-                                 st, why))
+                                 st, why) | here)
                 continue
             if math.isnan(value):
                 continue                      # nothing printed (x, -, blank)
             computed = got[0] if got else math.nan
-            d = decimals_default if decimals_default is not None else printed_decimals(value)
+            d = decimals_default
+            if d is None:
+                d = decimals_as_printed(dataset, table, row)
+            if d is None:
+                d = printed_decimals(value)
             st, note = compare_number(float(value), computed, d, a.rounding)
-            missing = ""
+            missing = []
             if st == "not-reproducible":
-                missing = "no computed value (an input is missing)"
-            st, why = _decide(a, st, note, unit, part, missing, int(year))
+                missing = [say("audit.no_value_input_missing")]
+            st, why = _decide(a, st, note, unit, part, missing, int(year),
+                              {"printed": float(value), "computed": float(computed)}, others)
             rows.append(_row(comp.spec.id, part, unit, int(year), float(value),
-                             float(computed), st, why))
+                             float(computed), st, why) | here)
     return rows
 
 
-def audit_values(a: AuditSpec, comp: Computed) -> list[dict[str, Any]]:
+def audit_values(a: AuditSpec, comp: Computed, others: dict[str, Computed] | None = None,
+                 methodology: Methodology | None = None, n: int = 0) -> list[dict[str, Any]]:
+    """Numbers printed in the text; their precision is the one written in the file."""
     lookup = _computed_lookup(comp.values())
     rows = []
-    for pv in a.values or []:
+    for i, pv in enumerate(a.values or []):
         y, got = _pick(lookup.get((pv.unit, pv.part)), pv.year)
         computed = got[0] if got else math.nan
-        d = pv.decimals if pv.decimals is not None else (
-            a.decimals if a.decimals is not None else printed_decimals(pv.value))
+        d = pv.decimals if pv.decimals is not None else a.decimals
+        if d is None and methodology is not None:
+            d = decimals_in_yaml(methodology.path, methodology.index_line(
+                comp.spec.id, "audit", n, "values", i, "value"), pv.value)
+        if d is None:
+            d = printed_decimals(pv.value)
         st, note = compare_number(pv.value, computed, d, a.rounding)
-        where = f"printed in the text, line {pv.line}" if pv.line else "printed in the text"
-        note = "; ".join(x for x in (where, pv.note or "", note) if x)
-        st, why = _decide(a, st, note, pv.unit, pv.part, year=y)
+        where = (say("audit.printed_in_text", line=str(pv.line)) if pv.line
+                 else say("audit.printed_in_text_noline"))
+        note = [where] + ([text_note(pv.note)] if pv.note else []) + note
+        st, why = _decide(a, st, note, pv.unit, pv.part, year=y,
+                          numbers={"printed": float(pv.value), "computed": float(computed)},
+                          others=others)
         if st != "match":
-            why = "; ".join(x for x in (where, why) if x)
+            why = [where] + why
         rows.append(_row(comp.spec.id, pv.part, pv.unit, y, float(pv.value), float(computed),
-                         st, why))
+                         st, why) | {"kind": "text", "cell": f"text:{pv.line}:{pv.unit}:"
+                                                             f"{pv.part}:{pv.value!r}"})
     return rows
+
+
+def _class_cells(comp: Computed, dataset: Dataset) -> dict[str, str]:
+    """unit → file:row of the printed class the index takes as given."""
+    for st in comp.spec.steps:
+        if st.kind == "classify" and st.classify.method == "given":
+            c = st.classify
+            obs = dataset.select(c.indicator, table=c.table, year=c.year)
+            return {u: f"{f}:{r}" for u, f, r in zip(obs["unit"], obs["file"], obs["row"])}
+    return {}
 
 
 def audit_ordering(a: AuditSpec, comp: Computed, dataset: Dataset) -> list[dict[str, Any]]:
@@ -201,6 +241,7 @@ def audit_ordering(a: AuditSpec, comp: Computed, dataset: Dataset) -> list[dict[
     values = values[~values["ref"]]
     order = [c.id for c in comp.meta.classes]
     level = {c: i for i, c in enumerate(order)}
+    cells = _class_cells(comp, dataset)
     rows = []
     for part in dict.fromkeys(values["part"]):
         v = values[values["part"] == part].reset_index(drop=True)
@@ -211,28 +252,30 @@ def audit_ordering(a: AuditSpec, comp: Computed, dataset: Dataset) -> list[dict[
         position = {u: i for i, u in reversed(list(enumerate(have["unit"])))}
         for i, r in v.iterrows():
             if r["class"] not in level:
-                st, why = _decide(a, "not-reproducible", "", r["unit"], part,
-                                  "the unit is absent from the class table", int(r["year"]))
+                st, why = _decide(a, "not-reproducible", [], r["unit"], part,
+                                  [say("audit.absent_from_class_table")], int(r["year"]))
                 rows.append(_row(comp.spec.id, part, r["unit"], int(r["year"]), "", "",
-                                 st, why))
+                                 st, why) | {"kind": "order", "cell": ""})
                 continue
             pos = position[r["unit"]]
             if pos in misplaced:
                 inside = [c for c in order if c != r["class"] and c in ranges.index
                           and ranges.loc[c, "min"] <= r["value"] <= ranges.loc[c, "max"]]
-                auto = (f"value {_num(r['value'])} lies inside the range of class "
-                        f"{', '.join(inside)}" if inside else
-                        f"value {_num(r['value'])} is out of order with class {r['class']}")
-                st, why = _decide(a, "differs", "", r["unit"], part, auto, int(r["year"]))
-                if why != auto and st != "match":
-                    why = f"{why} ({auto})"
+                cls = lambda c: Ref("class", c, comp.spec.id)     # noqa: E731
+                auto = (say("audit.inside_class_range", value=float(r["value"]),
+                            classes=[cls(c) for c in inside]) if inside else
+                        say("audit.out_of_order", value=float(r["value"]), cls=cls(r["class"])))
+                st, why = _decide(a, "differs", [], r["unit"], part, [auto], int(r["year"]))
+                if why != [auto] and st != "match":
+                    why = why + [auto]
                 rows.append(_row(comp.spec.id, part, r["unit"], int(r["year"]), r["class"],
-                                 "", st, why))
+                                 "", st, why) | {"kind": "order",
+                                                 "cell": cells.get(r["unit"], "")})
             else:
-                st, why = _decide(a, "match", "", r["unit"], part, year=int(r["year"]))
+                st, why = _decide(a, "match", [], r["unit"], part, year=int(r["year"]))
                 rows.append(_row(comp.spec.id, part, r["unit"], int(r["year"]), r["class"],
-                                 r["class"], st, why or "consistent with the order of the "
-                                 "values"))
+                                 r["class"], st, why or [say("audit.consistent_order")])
+                            | {"kind": "order", "cell": cells.get(r["unit"], "")})
     return rows
 
 
@@ -267,20 +310,22 @@ def _check_entry(a: AuditSpec, n: int, rows: list[dict[str, Any]], comp: Compute
                 "correct the unit or part, or remove the stale erratum")
 
 
-def audit_index(comp: Computed, dataset: Dataset, methodology: Methodology | None = None
-                ) -> pd.DataFrame:
-    """Every audit entry of one index: printed tables, printed text values, orderings."""
+def audit_index(comp: Computed, dataset: Dataset, methodology: Methodology | None = None,
+                others: dict[str, Computed] | None = None) -> pd.DataFrame:
+    """Every audit entry of one index: printed tables, printed text values, orderings.
+
+    ``others`` are the other computed indices, for errata that compare ``against`` one."""
     rows: list[dict[str, Any]] = []
     for n, a in enumerate(comp.spec.audit):
         if a.printed is not None:
-            entry = audit_printed(a, comp, dataset)
+            entry = audit_printed(a, comp, dataset, others)
         elif a.values is not None:
-            entry = audit_values(a, comp)
+            entry = audit_values(a, comp, others, methodology, n)
         else:
             entry = audit_ordering(a, comp, dataset)
         _check_entry(a, n, entry, comp, methodology)
         rows.extend(entry)
-    return pd.DataFrame(rows, columns=AUDIT_COLUMNS)
+    return pd.DataFrame(rows, columns=AUDIT_COLUMNS + AUDIT_EXTRA)
 
 
 def audit_unreproducible(methodology: Methodology, dataset: Dataset) -> pd.DataFrame:
@@ -299,8 +344,9 @@ def audit_unreproducible(methodology: Methodology, dataset: Dataset) -> pd.DataF
             obs = dataset.select(ind, table=u.table, year=u.year)
             if u.category is not None:
                 obs = obs[obs["category"] == u.category]
-            for unit, cat, year, value, label in zip(obs["unit"], obs["category"],
-                                                     obs["year"], obs["value"], obs["label"]):
+            for unit, cat, year, value, label, file, row in zip(
+                    obs["unit"], obs["category"], obs["year"], obs["value"], obs["label"],
+                    obs["file"], obs["row"]):
                 if keep is not None and unit not in keep:
                     continue
                 printed: Any = label if label else float(value)
@@ -308,8 +354,9 @@ def audit_unreproducible(methodology: Methodology, dataset: Dataset) -> pd.DataF
                     continue
                 part = f"{ind}.{cat}" if cat else ind
                 rows.append(_row(u.id, part, unit, int(year), printed, math.nan,
-                                 "not-reproducible", u.reason))
-    return pd.DataFrame(rows, columns=AUDIT_COLUMNS)
+                                 "not-reproducible", [text_note(u.reason)])
+                            | {"kind": "unreproducible", "cell": f"{file}:{row}"})
+    return pd.DataFrame(rows, columns=AUDIT_COLUMNS + AUDIT_EXTRA)
 
 
 def compare_classes(comp: Computed, other: Computed, reason: str | None) -> pd.DataFrame:

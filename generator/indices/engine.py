@@ -7,7 +7,7 @@ an index may aggregate other indices to any depth.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -18,7 +18,12 @@ from ..errors import ComputeError
 from .frame import Column, Frame, make_frame, select_indicator
 from .results import ClassInfo, IndexMeta, InputInfo, StepRecord
 from .spec import IndexSpec, Methodology
-from .steps import RUNNERS, StepContext
+from .phrases import Ref, render, say
+from .prepare import impute, treat
+from .steps import RUNNERS as _STEP_RUNNERS, StepContext
+
+#: Step kind → function; every kind of spec.STEP_KINDS has one.
+RUNNERS = {**_STEP_RUNNERS, "impute": impute, "treat": treat}
 
 
 @dataclass
@@ -28,6 +33,7 @@ class Computed:
     frame: Frame
     steps: list[StepRecord]
     meta: IndexMeta
+    warnings: list[dict[str, Any]] = field(default_factory=list)
 
     def values(self) -> pd.DataFrame:
         """unit, part, year, value, rank, class, ref of the final frame (a copy)."""
@@ -241,28 +247,25 @@ def compute_index(spec: IndexSpec, dataset: Dataset, methodology: Methodology,
                   computed: dict[str, Computed], record: bool = True) -> Computed:
     """Run one index's steps; ``record`` keeps the table after each step (for the site)."""
     frame, _ = load_inputs(spec, dataset, methodology, computed)
+    read = say("step.read", inputs=[Ref("input", i.id, spec.id) for i in spec.inputs])
     records = [StepRecord(
-        kind="input", name="inputs",
-        description="read " + "; ".join(
-            (f"{i.id} = {i.indicator}" + (f" (table {i.table})" if i.table else "")
-             + (f", {i.year if not isinstance(i.year, tuple) else f'{i.year[0]}–{i.year[1]}'}"
-                if i.year else "")
-             + (f", category {i.category}" if i.category else ""))
-            if i.indicator else f"{i.id} = index {i.index}" for i in spec.inputs),
+        kind="input", name="inputs", description=render(read, "en"), said=[read],
         params={}, table=frame.wide() if record else pd.DataFrame(),
         notes=list(frame.notes))]
+    warnings: list[dict[str, Any]] = []
     for n, step in enumerate(spec.steps):
-        ctx = StepContext(dataset, methodology, spec, n)
+        ctx = StepContext(dataset, methodology, spec, n, warnings)
         before = len(frame.notes)
-        frame, desc = RUNNERS[step.kind](frame, step.params, ctx)
+        frame, said = RUNNERS[step.kind](frame, step.params, ctx)
         records.append(StepRecord(
-            kind=step.kind, name=step.name or step.kind, description=desc,
+            kind=step.kind, name=step.name or step.kind, description=render(said, "en"),
+            said=said,
             params=step.params.model_dump(by_alias=True, exclude_none=True),
             table=frame.wide() if record else pd.DataFrame(),
             notes=frame.notes[before:] + ([step.note] if step.note else [])))
     if "rank" not in frame.df:
         frame.df["rank"] = math.nan
-    return Computed(spec, frame, records, _meta(spec, dataset, computed))
+    return Computed(spec, frame, records, _meta(spec, dataset, computed), warnings)
 
 
 def compute_all(dataset: Dataset, methodology: Methodology, wanted: set[str] | None = None,

@@ -1,7 +1,7 @@
 """Write results as tidy CSV: ``indices.csv`` and ``audit.csv``.
 
-Rows are sorted and numbers formatted with a fixed rule, so the same data and methodology
-always give byte-identical files.
+Rows are sorted and numbers written in full precision (each reads back as exactly the
+float computed), so the same data and methodology always give byte-identical files.
 """
 from __future__ import annotations
 
@@ -16,8 +16,27 @@ import pandas as pd
 from .results import AUDIT_COLUMNS, VALUE_COLUMNS, Results
 
 
+def fmt_full(x: Any) -> str:
+    """The shortest text that reads back as exactly the same float (Python's repr), '' for
+    NaN; whole numbers without '.0'. What the CSV files hold: rounding happens only on
+    pages."""
+    if x is None or x == "":
+        return ""
+    if isinstance(x, str):
+        return x
+    x = float(x)
+    if math.isnan(x):
+        return ""
+    if x.is_integer() and abs(x) < 1e16:
+        return str(int(x))
+    return repr(x)
+
+
 def fmt_number(x: Any) -> str:
-    """Up to 10 significant digits, no exponent for ordinary magnitudes, '' for NaN."""
+    """Up to 10 significant digits, no exponent for ordinary magnitudes, '' for NaN.
+
+    Not for the CSV files (they hold :func:`fmt_full`): for fingerprints of computed values
+    (frozen editions' locks) that must not change with the last bits of a float."""
     if x is None or x == "":
         return ""
     if isinstance(x, str):
@@ -77,31 +96,34 @@ def _csv(rows: list[list[str]], header: list[str]) -> str:
 
 def indices_csv(results: Results) -> str:
     t = values_table(results)
-    rows = [[r["index"], r["unit"], fmt_int(r["year"]), fmt_number(r["value"]),
+    rows = [[r["index"], r["unit"], fmt_int(r["year"]), fmt_full(r["value"]),
              fmt_int(r["rank"]), r["class"] or ""] for r in t.to_dict("records")]
     return _csv(rows, VALUE_COLUMNS)
 
 
 def audit_csv(results: Results) -> str:
     t = audit_table(results)
-    rows = [[r["index"], r["unit"], fmt_int(r["year"]), fmt_number(r["printed"]),
-             fmt_number(r["computed"]), fmt_number(r["difference"]), r["status"],
+    rows = [[r["index"], r["unit"], fmt_int(r["year"]), fmt_full(r["printed"]),
+             fmt_full(r["computed"]), fmt_full(r["difference"]), r["status"],
              r["reason"] or ""] for r in t.to_dict("records")]
     return _csv(rows, AUDIT_COLUMNS)
 
 
 def sensitivity_csv(results: Results) -> str:
     header = ["sensitivity", "index", "unit", "nominal_value", "nominal_rank", "rank_min",
-              "rank_max", "value_min", "value_max", "flag", "flag_share", "flag_status"]
+              "rank_max", "value_min", "value_max", "flag", "flag_share", "flag_status",
+              "class_shares"]
     rows = []
     for s in results.sensitivity:
         flag = f"{s.flag['index']}={s.flag['class']}" if s.flag else ""
         for r in s.summary.sort_values("unit").to_dict("records"):
-            rows.append([s.id, s.target, r["unit"], fmt_number(r["nominal_value"]),
+            rows.append([s.id, s.target, r["unit"], fmt_full(r["nominal_value"]),
                          fmt_int(r["nominal_rank"]), fmt_int(r["rank_min"]),
-                         fmt_int(r["rank_max"]), fmt_number(r["value_min"]),
-                         fmt_number(r["value_max"]), flag,
-                         fmt_number(r.get("flag_share", "")), r.get("flag_status", "")])
+                         fmt_int(r["rank_max"]), fmt_full(r["value_min"]),
+                         fmt_full(r["value_max"]), flag,
+                         fmt_full(r.get("flag_share", "")), r.get("flag_status", ""),
+                         ";".join(f"{c}={fmt_full(x)}"
+                                  for c, x in (r.get("class_shares") or {}).items())])
     return _csv(rows, header)
 
 

@@ -13,6 +13,7 @@ import math
 from typing import Sequence
 
 import numpy as np
+from scipy import stats
 
 
 class MethodError(ValueError):
@@ -67,6 +68,191 @@ def divide(num: np.ndarray, den: np.ndarray, scale: float = 1.0) -> np.ndarray:
         return num / den * scale
 
 
+def _reference(reference: np.ndarray, least: int = 1) -> np.ndarray:
+    ref = np.asarray(reference, dtype=float)
+    ref = ref[~np.isnan(ref)]
+    if ref.size < least:
+        raise MethodError(f"{ref.size} reference value(s); the method needs at least {least}")
+    return ref
+
+
+def minmax_range(values: np.ndarray, reference: np.ndarray, lower: float = 0.0,
+                 upper: float = 1.0, invert: bool = False) -> np.ndarray:
+    """L + (U − L)·(x − min)/(max − min); with ``invert`` the order is reversed first."""
+    t = minmax(values, reference, invert)
+    return lower + (upper - lower) * t
+
+
+def zscore(values: np.ndarray, reference: np.ndarray, invert: bool = False,
+           mean: float = 0.0, sd: float = 1.0) -> np.ndarray:
+    """(x − mean)/sd over the reference values (sd with n − 1), then × sd' + mean'.
+
+    With ``invert`` the sign is flipped first (−x), so higher always means better.
+    """
+    sign = -1.0 if invert else 1.0
+    ref = sign * _reference(reference, 2)
+    m, s = float(ref.mean()), float(ref.std(ddof=1))
+    if s == 0:
+        raise MethodError(f"all reference values equal {m:g}, so the standard deviation is zero")
+    return (sign * np.asarray(values, dtype=float) - m) / s * sd + mean
+
+
+def _min_ranks(values: np.ndarray, reference: np.ndarray, invert: bool) -> np.ndarray:
+    """1 + number of reference values below x (above x when inverted); NaN stays NaN."""
+    v = np.asarray(values, dtype=float)
+    ref = _reference(reference)
+    out = np.full(v.shape, math.nan)
+    for i, x in enumerate(v):
+        if not math.isnan(x):
+            out[i] = 1 + int(np.sum(ref > x) if invert else np.sum(ref < x))
+    return out
+
+
+def rank_scores(values: np.ndarray, reference: np.ndarray, invert: bool = False) -> np.ndarray:
+    """Ranks as scores: 1 = lowest value (highest when inverted); ties share the lower rank."""
+    return _min_ranks(values, reference, invert)
+
+
+def percentile_rank(values: np.ndarray, reference: np.ndarray, invert: bool = False
+                    ) -> np.ndarray:
+    """(rank − 1) / (n − 1), ranks as in :func:`rank_scores`: 0 = worst, 1 = best."""
+    ref = _reference(reference, 2)
+    return (_min_ranks(values, ref, invert) - 1) / (ref.size - 1)
+
+
+def borda(values: np.ndarray, reference: np.ndarray, invert: bool = False) -> np.ndarray:
+    """Borda score: the number of reference units the value beats, ties counting half."""
+    v = np.asarray(values, dtype=float)
+    ref = _reference(reference)
+    out = np.full(v.shape, math.nan)
+    for i, x in enumerate(v):
+        if not math.isnan(x):
+            below, above = np.sum(ref < x), np.sum(ref > x)
+            ties = ref.size - below - above - 1          # the unit itself is not beaten
+            out[i] = (above if invert else below) + 0.5 * max(ties, 0)
+    return out
+
+
+def goalposts(values: np.ndarray, lower: float, upper: float, invert: bool = False,
+              log: bool = False, clip: bool = True) -> np.ndarray:
+    """(x − L)/(U − L) with fixed goalposts (the HDI's dimension indices).
+
+    ``log`` uses ln x, ln L, ln U (the HDI's income index); ``clip`` caps values at the
+    goalposts; ``invert`` gives (U − x)/(U − L).
+    """
+    v = np.asarray(values, dtype=float)
+    lo, hi = float(lower), float(upper)
+    if clip:
+        v = np.clip(v, lo, hi)
+    if log:
+        if lo <= 0 or (v[~np.isnan(v)] <= 0).any():
+            bad = np.where(v <= 0)[0]
+            raise MethodError("log goalposts need positive values and bounds", bad)
+        v, lo, hi = np.log(v), math.log(lo), math.log(hi)
+    t = (v - lo) / (hi - lo)
+    return 1.0 - t if invert else t
+
+
+def distance(values: np.ndarray, base: float, invert: bool = False,
+             form: str = "ratio") -> np.ndarray:
+    """Distance to a reference value: x / base, or (x − base) / |base| with ``difference``.
+
+    Inverted (lower is better): base / x, or (base − x) / |base|.
+    """
+    v = np.asarray(values, dtype=float)
+    if math.isnan(base):
+        raise MethodError("the reference value is not available")
+    if form == "ratio":
+        return ratio_to(v, base, invert)
+    if base == 0:
+        raise MethodError("the reference value is zero")
+    return ((base - v) if invert else (v - base)) / abs(base)
+
+
+def log_transform(values: np.ndarray, offset: float = 0.0) -> np.ndarray:
+    """ln(x + offset); a value with x + offset <= 0 is an error naming its position."""
+    v = np.asarray(values, dtype=float) + offset
+    bad = np.where(v <= 0)[0]
+    if bad.size:
+        raise MethodError("a logarithm needs x + offset > 0", bad)
+    return np.log(v)
+
+
+# -- outliers and imputation --------------------------------------------------------------
+
+
+def skew_kurtosis(values: np.ndarray) -> tuple[float, float]:
+    """Sample skewness and excess kurtosis, bias-corrected (as Excel's SKEW and KURT)."""
+    v = np.asarray(values, dtype=float)
+    v = v[~np.isnan(v)]
+    if v.size < 4 or np.all(v == v[0]):
+        return 0.0, 0.0
+    return (float(stats.skew(v, bias=False)),
+            float(stats.kurtosis(v, fisher=True, bias=False)))
+
+
+def winsorise(values: np.ndarray, skew_max: float = 2.0, kurt_max: float = 3.5,
+              max_points: int = 5) -> tuple[np.ndarray, list[int], bool]:
+    """COINr's and the Handbook's rule for one indicator.
+
+    While |skew| > ``skew_max`` and kurtosis > ``kurt_max``, the most extreme value on the
+    side of the skew is set to the next value inward, up to ``max_points`` values. Returns
+    the values, the positions changed and whether the rule is met in the end.
+    """
+    v = np.asarray(values, dtype=float).copy()
+    changed: list[int] = []
+
+    def outlying() -> bool:
+        s, k = skew_kurtosis(v)
+        return abs(s) > skew_max and k > kurt_max
+
+    while outlying() and len(changed) < max_points:
+        s, _ = skew_kurtosis(v)
+        ok = np.where(~np.isnan(v))[0]
+        order = ok[np.argsort(v[ok], kind="stable")]
+        if s > 0:
+            # the highest values not yet changed are capped at the highest unchanged one
+            top = [i for i in order[::-1] if i not in changed]
+            pos, inner = top[0], top[1]
+        else:
+            low = [i for i in order if i not in changed]
+            pos, inner = low[0], low[1]
+        changed.append(int(pos))
+        v[changed] = v[inner]
+    return v, sorted(changed), not outlying()
+
+
+def log_for_skew(values: np.ndarray) -> np.ndarray:
+    """ln(x − min + (max − min)/100) for positive skew; mirrored for negative skew.
+
+    The shift keeps every argument positive whatever the sign of the data; the order of the
+    units is preserved.
+    """
+    v = np.asarray(values, dtype=float)
+    ok = v[~np.isnan(v)]
+    lo, hi = float(ok.min()), float(ok.max())
+    shift = (hi - lo) / 100 if hi > lo else 1.0
+    s, _ = skew_kurtosis(v)
+    if s >= 0:
+        return np.log(v - lo + shift)
+    return -np.log(hi - v + shift)
+
+
+def impute(values: np.ndarray, groups: Sequence[str] | None, how: str) -> np.ndarray:
+    """NaN replaced by the mean or median of the other units (of the same group)."""
+    v = np.asarray(values, dtype=float)
+    out = v.copy()
+    labels = list(groups) if groups is not None else [""] * v.size
+    for i in np.where(np.isnan(v))[0]:
+        same = np.array([labels[j] == labels[i] and not np.isnan(v[j])
+                         for j in range(v.size)])
+        if not same.any():
+            raise MethodError("no unit of the same group has a value to impute from", [i])
+        pool = v[same]
+        out[i] = float(np.median(pool)) if how == "median" else float(pool.mean())
+    return out
+
+
 # -- normalisation over time ----------------------------------------------------------
 
 
@@ -113,10 +299,12 @@ def window_minmax(values: Sequence[float], kind: str = "arithmetic") -> float:
 
 
 def aggregate(matrix: np.ndarray, weights: np.ndarray, method: str = "arithmetic",
-              epsilon: float | None = None, min_share: float | None = None
-              ) -> tuple[np.ndarray, np.ndarray]:
+              epsilon: float | None = None, min_share: float | None = None,
+              power: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
     """Weighted mean of each row of ``matrix`` (rows = units, columns = inputs).
 
+    ``method``: arithmetic, geometric, harmonic or power (with ``power``), see
+    :func:`weighted_mean`; Copeland compares units with each other, see :func:`copeland`.
     ``weights`` sum to 1. A NaN input is skipped when ``min_share`` is given and at least
     that share of the inputs is available (the weights of the rest are rescaled); otherwise
     the row is NaN. In a geometric mean a zero is replaced by ``epsilon``; without an
@@ -141,18 +329,70 @@ def aggregate(matrix: np.ndarray, weights: np.ndarray, method: str = "arithmetic
             continue
         ww = ww / ww.sum()
         x = row[ok]
-        if method == "geometric":
-            if (x < 0).any():
-                raise MethodError("a geometric mean needs non-negative values", [i])
-            if (x == 0).any():
-                if epsilon is None:
-                    raise MethodError("a zero enters a geometric mean and no epsilon is "
-                                      "declared", [i])
-                x = np.where(x == 0, epsilon, x)
-            out[i] = float(np.exp(np.sum(ww * np.log(x))))
-        else:
-            out[i] = float(np.sum(ww * x))
+        out[i] = weighted_mean(x, ww, method, epsilon, power, i)
     return out, share
+
+
+def weighted_mean(x: np.ndarray, w: np.ndarray, method: str = "arithmetic",
+                  epsilon: float | None = None, power: float = 1.0, position: int = 0
+                  ) -> float:
+    """Σ wx, Π x^w, 1/Σ(w/x) or (Σ w x^p)^(1/p) of one row; weights sum to 1.
+
+    Zeros in a geometric or harmonic mean (or a power mean with p <= 0) are replaced by
+    ``epsilon``; without one they are an error, as are negative values in any mean but the
+    arithmetic one.
+    """
+    if method == "power" and power == 1:
+        method = "arithmetic"
+    if method == "power" and power == 0:
+        method = "geometric"
+    if method == "arithmetic":
+        return float(np.sum(w * x))
+    if (x < 0).any():
+        raise MethodError(f"a {method} mean needs non-negative values", [position])
+    zero_matters = method in ("geometric", "harmonic") or (method == "power" and power < 0)
+    if zero_matters and (x == 0).any():
+        if epsilon is None:
+            raise MethodError(f"a zero enters a {method} mean and no epsilon is declared",
+                              [position])
+        x = np.where(x == 0, epsilon, x)
+    if method == "geometric":
+        return float(np.exp(np.sum(w * np.log(x))))
+    if method == "harmonic":
+        return float(1.0 / np.sum(w / x))
+    return float(np.sum(w * x ** power) ** (1.0 / power))
+
+
+def copeland(matrix: np.ndarray, weights: np.ndarray, rows: np.ndarray | None = None
+             ) -> np.ndarray:
+    """Copeland scores from the weighted outranking matrix (Handbook, section 6.2).
+
+    e_jk = Σ w_i [x_ij > x_ik] + ½ Σ w_i [x_ij = x_ik] over the inputs both units have
+    (weights rescaled to those inputs); unit j beats k when e_jk > e_kj. The score is the
+    number of units j beats minus the number it loses to. Only ``rows`` (default all) take
+    part; the others are NaN.
+    """
+    m = np.asarray(matrix, dtype=float)
+    w = np.asarray(weights, dtype=float)
+    n = m.shape[0]
+    take = np.ones(n, dtype=bool) if rows is None else np.asarray(rows, dtype=bool)
+    out = np.full(n, math.nan)
+    idx = np.where(take)[0]
+    for j in idx:
+        score = 0
+        for k in idx:
+            if k == j:
+                continue
+            both = ~np.isnan(m[j]) & ~np.isnan(m[k])
+            if not both.any() or w[both].sum() <= 0:
+                continue
+            ww = w[both] / w[both].sum()
+            a, b = m[j, both], m[k, both]
+            e_jk = float(np.sum(ww * (a > b)) + 0.5 * np.sum(ww * (a == b)))
+            e_kj = float(np.sum(ww * (b > a)) + 0.5 * np.sum(ww * (a == b)))
+            score += (e_jk > e_kj) - (e_jk < e_kj)
+        out[j] = float(score)
+    return out
 
 
 # -- ranking and classification ---------------------------------------------------------

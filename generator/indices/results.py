@@ -6,11 +6,16 @@ from typing import Any
 
 import pandas as pd
 
+from .phrases import Phrase, render
+
 #: Columns of an index's values table and of indices.csv.
 VALUE_COLUMNS = ["index", "unit", "year", "value", "rank", "class"]
 #: Columns of the audit table and of audit.csv.
 AUDIT_COLUMNS = ["index", "unit", "year", "printed", "computed", "difference", "status",
                  "reason"]
+#: In memory only: the reason as phrases, the printed cell (file:row) and the kind of
+#: audit (table, text, order, unreproducible), to count distinct printed numbers.
+AUDIT_EXTRA = ["said", "cell", "kind"]
 STATUSES = ("match", "differs", "not-reproducible", "reconstruction")
 
 
@@ -36,10 +41,11 @@ class StepRecord:
     """One step the engine applied, with the table it produced."""
     kind: str                              # input | denominate | normalise | ... | rank
     name: str
-    description: str                       # what was done, in words, with the parameters
+    description: str                       # what was done, in English (CLI, logs, tests)
     params: dict[str, Any]
     table: pd.DataFrame                    # units × parts after the step
     notes: list[str] = field(default_factory=list)
+    said: list = field(default_factory=list)   # the same as phrases.Phrase, for pages
 
 
 @dataclass
@@ -71,11 +77,15 @@ class IndexMeta:
         return self.status == "reconstruction"
 
     @property
+    def status_said(self) -> list:
+        """The status as a phrase (status.<status> of templates/reasons.yaml), for pages in
+        any language: ``h.said(meta.status_said)``."""
+        return [Phrase(f"status.{self.status}")]
+
+    @property
     def label(self) -> str:
-        """The badge the site shows next to the index."""
-        return {"source": "as in the source",
-                "reconstruction": "reconstruction (formula not printed in the source)",
-                "addition": "addition, not in the dissertation"}[self.status]
+        """The status in English (the terminal, logs)."""
+        return render(self.status_said, "en")
 
 
 @dataclass
@@ -87,6 +97,7 @@ class SensitivityResult:
     variants: pd.DataFrame                 # variant, label, unit, value, rank, flagged
     summary: pd.DataFrame                  # unit, nominal_value, nominal_rank, rank_min,
                                            # rank_max, rank_range, value_min, value_max,
+                                           # class_shares ({class: share of variants}),
                                            # flag_share, flag_status
     flag: dict[str, str] | None = None     # {index, class}
     notes: dict[str, str] = field(default_factory=dict)
@@ -140,6 +151,7 @@ class Results:
     sensitivity: list[SensitivityResult]
     methodology_file: str
     notes: dict[str, str] = field(default_factory=dict)
+    warnings: list[dict[str, Any]] = field(default_factory=list)   # see warning_text
 
     def __getitem__(self, index_id: str) -> IndexResult:
         return self.indices[index_id]
@@ -158,9 +170,24 @@ class ComputeSummary:
     audit_rows: int
     audit_status: dict[str, int]
     files: list[str]
+    warnings: list[str] = field(default_factory=list)
+    summary: Any = None                    # summary.AuditSummary: distinct numbers
 
     def __str__(self) -> str:
         counts = ", ".join(f"{n} {s}" for s, n in self.audit_status.items() if n)
-        return (f"Edition {self.edition}: computed {self.indices} indices ({self.values} "
-                f"values); audit of {self.audit_rows} printed values: {counts or 'none'}. "
-                f"Wrote {', '.join(self.files)}.")
+        text = (f"Edition {self.edition}: computed {self.indices} indices ({self.values} "
+                f"values); {self.audit_rows} audit rows: {counts or 'none'}"
+                + (f"; {self.summary}" if self.summary is not None else "")
+                + f". Wrote {', '.join(self.files)}.")
+        return "\n".join([text] + [f"warning: {w}" for w in self.warnings])
+
+
+def warning_text(w: dict[str, Any]) -> str:
+    """One warning as a line naming the file, line, index and unit."""
+    where = f"{w['file']}:{w['line']}: " if w.get("line") else f"{w.get('file', '')}: "
+    if w["code"] == "blank_aggregate":
+        return (f"{where}index {w['index']!r}: unit {w['unit']!r} left blank, "
+                f"{w['share']:.0%} of its inputs available, below min_share "
+                f"{w['min_share']:g}; missing: {w['missing']}. Fix: complete the data or "
+                f"lower 'missing: {{min_share: …}}'")
+    return f"{where}index {w['index']!r}: {w['code']}"

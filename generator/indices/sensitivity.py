@@ -78,9 +78,10 @@ def run(spec: SensitivitySpec, pos: int, dataset: Dataset, m: Methodology,
         if spec.flag:
             fv = computed[spec.flag.index].values()
             flagged = {u: c == spec.flag.class_ for u, c in zip(fv["unit"], fv["class"])}
-        for unit, value, r in zip(tv["unit"], tv["value"], ranks):
+        for unit, value, r, cls in zip(tv["unit"], tv["value"], ranks, tv["class"]):
             rows.append({"variant": v_no, "label": label, "unit": unit, "value": float(value),
-                         "rank": r, "flagged": flagged.get(unit) if spec.flag else None})
+                         "rank": r, "class": cls if isinstance(cls, str) else "",
+                         "flagged": flagged.get(unit) if spec.flag else None})
     variants = pd.DataFrame(rows)
     nom = _target_values(nominal[spec.target])
     nom_rank = dict(zip(nom["unit"], M.rank(nom["value"].to_numpy(dtype=float), descending)))
@@ -98,6 +99,9 @@ def run(spec: SensitivitySpec, pos: int, dataset: Dataset, m: Methodology,
                "rank_max": float(r.max()) if len(r) else math.nan,
                "value_min": float(g["value"].min()), "value_max": float(g["value"].max())}
         rec["rank_range"] = rec["rank_max"] - rec["rank_min"]
+        classes = [c for c in g["class"] if c]
+        rec["class_shares"] = ({c: classes.count(c) / len(g) for c in sorted(set(classes))}
+                               if classes else {})
         if spec.flag:
             share = float(np.mean([bool(x) for x in g["flagged"]]))
             rec["flagged_nominal"] = bool(nom_flag.get(unit, False))

@@ -7,7 +7,7 @@ in the user's data (division by zero, a missing value the spec does not allow) b
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
@@ -16,9 +16,11 @@ import pandas as pd
 from ..data.model import Dataset
 from ..errors import ComputeError, MethodologyError
 from . import methods as M
-from .frame import Column, Frame, make_frame, reference_mask
-from .spec import (AggregateSpec, ClassifySpec, CountSpec, DenominateSpec, IndexSpec,
-                   Methodology, NormaliseSpec, RankSpec)
+from .phrases import Phrase, Ref, say
+from .frame import Column as FrameColumn, Frame, make_frame, reference_mask
+from .registry import NORMALISATIONS, Column, is_directed
+from .spec import (MIN_RANKED_UNITS, AggregateSpec, ClassifySpec, CountSpec, DenominateSpec,
+                   IndexSpec, Methodology, RankSpec, WeightsSpec)
 
 
 #: What ``denominate: {by: …}`` accepts besides an input id (input ids may not use these).
@@ -31,6 +33,12 @@ class StepContext:
     methodology: Methodology
     index: IndexSpec
     step_no: int               # position in index.steps (for the line)
+    warnings: list = field(default_factory=list)
+
+    def warn(self, code: str, **args) -> None:
+        """Something the user should see although the computation goes on."""
+        self.warnings.append({"code": code, "index": self.index.id, "line": self.line,
+                              "file": str(self.methodology.path), **args})
 
     @property
     def line(self) -> int | None:
@@ -59,6 +67,18 @@ def _label(key: tuple[str, str]) -> str:
     return inp if not part else f"{inp}[{part}]"
 
 
+def _ref(key: tuple[str, str], ctx: "StepContext") -> Ref | Phrase:
+    """An (input, part) column as something the site can name."""
+    inp = Ref("input", key[0], ctx.index.id)
+    if not key[1]:
+        return inp
+    return say("part_of", input=inp, part=Ref("part", key[1], ctx.index.id))
+
+
+def _scale(scale: float) -> list[Phrase]:
+    return [say("step.scale", scale=scale)] if scale != 1 else []
+
+
 def _select_keys(frame: Frame, parts: list[str] | None, exclude: set = frozenset()
                  ) -> list[tuple[str, str]]:
     keys = [k for k in frame.keys() if k[0] not in exclude]
@@ -68,7 +88,7 @@ def _select_keys(frame: Frame, parts: list[str] | None, exclude: set = frozenset
             or f"{k[0]}.{k[1]}" in parts]
 
 
-def align_years(frame: Frame, keys: list[tuple[str, str]]) -> tuple[Frame, str | None]:
+def align_years(frame: Frame, keys: list[tuple[str, str]]) -> tuple[Frame, Phrase | None]:
     """When each column holds a single year and the years differ, use the latest."""
     df = frame.df
     sub = df[[k in keys for k in zip(df["input"], df["part"])]]
@@ -79,19 +99,20 @@ def align_years(frame: Frame, keys: list[tuple[str, str]]) -> tuple[Frame, str |
     out = frame.copy()
     mask = [k in keys for k in zip(out.df["input"], out.df["part"])]
     out.df.loc[mask, "year"] = int(max(years))
-    return out, f"inputs of different years {years} are combined; the result is dated {max(years)}"
+    return out, say("note.years_combined", years=[str(int(y)) for y in years],
+                    year=str(int(max(years))))
 
 
 # -- denominate -------------------------------------------------------------------------
 
 
-def denominate(frame: Frame, spec: DenominateSpec, ctx: StepContext) -> tuple[Frame, str]:
+def denominate(frame: Frame, spec: DenominateSpec, ctx: StepContext
+               ) -> tuple[Frame, list[Phrase]]:
     df = frame.df
     region = ctx.dataset.region
     by = spec.by
     out = frame.copy()
     notes = []
-    scale_txt = f" × {spec.scale:g}" if spec.scale != 1 else ""
     if isinstance(by, dict):
         return _denominate_pairs(frame, spec, ctx)
     if by in SPECIAL_BY or by.startswith("part:"):
@@ -139,12 +160,12 @@ def denominate(frame: Frame, spec: DenominateSpec, ctx: StepContext) -> tuple[Fr
         if by.startswith("part:"):
             kept = kept[kept["part"] != by[5:]]
         out.df = pd.concat([kept] + new, ignore_index=True) if new else kept
-        what = {"region": "the region's value of the same indicator",
-                "units_sum": "the sum over units", "parts_sum": "the sum of its parts"}.get(
-                    by, f"part {by[5:]!r} of the same input")
-        desc = f"divided {', '.join(_label(k) for k in keys)} by {what}{scale_txt}"
+        parts = [_ref(k, ctx) for k in keys]
+        code = "step.denominate.part" if by.startswith("part:") else f"step.denominate.{by}"
+        said = [say(code, inputs=parts, part=Ref("part", by[5:], ctx.index.id))
+                if by.startswith("part:") else say(code, inputs=parts)]
         out.df = _order(out.df, frame)
-        return out, desc
+        return out, said + _scale(spec.scale)
     # by another input
     den_keys = [k for k in frame.keys() if k[0] == by]
     if not den_keys:
@@ -164,9 +185,9 @@ def denominate(frame: Frame, spec: DenominateSpec, ctx: StepContext) -> tuple[Fr
     out.df = _order(pd.concat([kept] + new, ignore_index=True), frame)
     for k in den_keys:
         out.columns.pop(k, None)
-    desc = (f"divided {', '.join(_label(k) for k in keys)} by {by}{scale_txt}"
-            + (f" ({'; '.join(notes)})" if notes else ""))
-    return out, desc
+    said = [say("step.denominate.input", inputs=[_ref(k, ctx) for k in keys],
+                by=Ref("input", by, ctx.index.id))]
+    return out, said + _scale(spec.scale) + notes
 
 
 def _divide(df: pd.DataFrame, key: tuple, dkey: tuple, scale: float,
@@ -190,7 +211,7 @@ def _divide(df: pd.DataFrame, key: tuple, dkey: tuple, scale: float,
 
 
 def _denominate_pairs(frame: Frame, spec: DenominateSpec, ctx: StepContext
-                      ) -> tuple[Frame, str]:
+                      ) -> tuple[Frame, list[Phrase]]:
     """Each numerator input divided by its own denominator input: {num: den, ...}."""
     keys = frame.keys()
     ids = {k[0] for k in keys}
@@ -212,9 +233,10 @@ def _denominate_pairs(frame: Frame, spec: DenominateSpec, ctx: StepContext
     for k in keys:
         if k[0] in dens:
             out.columns.pop(k, None)
-    scale_txt = f" × {spec.scale:g}" if spec.scale != 1 else ""
-    pairs = ", ".join(f"{a} / {b}" for a, b in spec.by.items())
-    return out, f"divided {pairs}{scale_txt}" + (f" ({note})" if note else "")
+    pairs = [say("ratio", num=Ref("input", a, ctx.index.id), den=Ref("input", b, ctx.index.id))
+             for a, b in spec.by.items()]
+    return out, ([say("step.denominate.pairs", pairs=pairs)] + _scale(spec.scale)
+                 + ([note] if note else []))
 
 
 def _order(df: pd.DataFrame, frame: Frame) -> pd.DataFrame:
@@ -231,15 +253,18 @@ def _order(df: pd.DataFrame, frame: Frame) -> pd.DataFrame:
 # -- normalise ---------------------------------------------------------------------------
 
 
-def normalise(frame: Frame, spec: NormaliseSpec, ctx: StepContext) -> tuple[Frame, str]:
+def normalise(frame: Frame, spec, ctx: StepContext) -> tuple[Frame, list[Phrase]]:
+    """Any method of the registry: across the units year by year, or over time per unit."""
     df = frame.df
     keys = _select_keys(frame, spec.parts)
-    region = ctx.dataset.region
+    method = NORMALISATIONS[spec.method]
     refmask = reference_mask(df, ctx.dataset)
     new = []
     inverted = []
 
     def invert_for(key) -> bool:
+        if not is_directed(spec):
+            return False
         if spec.direction == "auto":
             col = frame.columns.get(key)
             return bool(col and col.direction == "lower")
@@ -250,22 +275,18 @@ def normalise(frame: Frame, spec: NormaliseSpec, ctx: StepContext) -> tuple[Fram
         rows = df[m]
         inv = invert_for(key)
         if inv:
-            inverted.append(_label(key))
-        if spec.method in ("minmax", "ratio_to_region"):
+            inverted.append(_ref(key, ctx))
+        if method.over == "units":
             for year in sorted(rows["year"].unique()):
                 my = m & (df["year"] == year).to_numpy()
                 r = df[my].copy()
+                by_unit = dict(zip(r["unit"], r["value"].astype(float)))
+                column = Column(r["value"].to_numpy(dtype=float),
+                                df[my & refmask]["value"].to_numpy(dtype=float),
+                                lambda u, b=by_unit, y=year: _value_of(b, u, key, y, ctx))
                 try:
-                    if spec.method == "minmax":
-                        r["value"] = M.minmax(r["value"].to_numpy(),
-                                              df[my & refmask]["value"].to_numpy(), inv)
-                    else:
-                        base = df[my & (df["unit"] == region).to_numpy()]["value"]
-                        if base.empty or math.isnan(float(base.iloc[0])):
-                            raise ctx.fail(f"ratio to the region: {region!r} has no value "
-                                           f"of {_label(key)} in {year}",
-                                           "add the region's value or use minmax")
-                        r["value"] = M.ratio_to(r["value"].to_numpy(), float(base.iloc[0]), inv)
+                    r["value"] = (method.apply(column, spec, inv) if method.apply
+                                  else _ratio_to_region(column, ctx, inv))
                 except M.MethodError as e:
                     units = [r["unit"].iloc[i] for i in e.positions]
                     raise ctx.fail(f"{spec.method} of {_label(key)} in {year}: {e}"
@@ -288,11 +309,22 @@ def normalise(frame: Frame, spec: NormaliseSpec, ctx: StepContext) -> tuple[Fram
     kept = df[[k not in keys for k in zip(df["input"], df["part"])]]
     out = frame.copy()
     out.df = _order(pd.concat([kept] + new, ignore_index=True), frame)
-    desc = _normalise_text(spec, inverted)
-    return out, desc
+    return out, _normalise_text(spec, inverted)
 
 
-def _over_time(series: dict[int, float], spec: NormaliseSpec, ctx: StepContext,
+def _value_of(by_unit: dict[str, float], unit: str, key, year, ctx: StepContext) -> float:
+    """The value of one area (the region, a reference unit) in the column being normalised."""
+    if unit not in by_unit or math.isnan(by_unit[unit]):
+        raise ctx.fail(f"{unit!r} has no value of {_label(key)} in {year} to normalise by",
+                       "add the value, or choose another reference")
+    return by_unit[unit]
+
+
+def _ratio_to_region(column: Column, ctx: StepContext, inv: bool) -> np.ndarray:
+    return M.ratio_to(column.values, column.value_of(ctx.dataset.region), inv)
+
+
+def _over_time(series: dict[int, float], spec, ctx: StepContext,
                key: tuple[str, str], unit: str) -> dict[int, float]:
     if spec.method == "chain_growth":
         return M.chain_growth(list(series), list(series.values()), spec.scale)
@@ -321,24 +353,34 @@ def _over_time(series: dict[int, float], spec: NormaliseSpec, ctx: StepContext,
     return {b: (series[b] / first) ** (1.0 / n) * spec.scale}
 
 
-def _normalise_text(spec: NormaliseSpec, inverted: list[str]) -> str:
-    w = f" {spec.window[0]}–{spec.window[1]}" if spec.window else ""
-    scale = f" × {spec.scale:g}" if spec.scale != 1 else ""
-    text = {
-        "minmax": "min–max over the units: (x − min) / (max − min)",
-        "ratio_to_region": "ratio to the region's value: x / x_region",
-        "chain_growth": f"chain growth rate x_t / x_(t−1){scale}",
-        "average_growth": f"average growth rate over{w}: (x_last / x_before)^(1/n){scale}"
-                          " (geometric mean of the chain rates)",
-        "window_mean": f"{spec.mean} mean over{w}{scale}",
-        "window_minmax": f"min–max within the window{w}: ({spec.mean} mean − min) / "
-                         "(max − min) of the annual values",
-    }[spec.method]
+def _normalise_text(spec, inverted: list) -> list[Phrase]:
+    """The method's code with this step's numbers (every key the method's schema has)."""
+    args = spec.model_dump(exclude={"method", "parts", "direction"})
+    if args.get("rescale"):
+        args.update(mean=args["rescale"]["mean"], sd=args["rescale"]["sd"])
+    if "range" in args:
+        args.update(lower=args["range"][0], upper=args["range"][1])
+    if "window" in args:
+        args.update(first=args["window"][0], last=args["window"][1])
+    if args.get("unit"):
+        args["unit"] = Ref("unit", args["unit"])
+    code = f"step.normalise.{spec.method}"
+    variant = ""
+    if spec.method == "zscore" and spec.rescale:
+        variant = "rescaled"
+    elif spec.method == "distance":
+        variant = f"{spec.to}_{spec.form}"
+    elif spec.method == "goalposts" and spec.log:
+        variant = "log"
+    elif spec.method in ("window_mean", "window_minmax"):
+        variant = spec.mean
+    said = [say(code + (f".{variant}" if variant else ""), **args)]
+    said += _scale(getattr(spec, "scale", 1.0))
+    if getattr(spec, "clip", False):
+        said.append(say("step.clipped"))
     if inverted:
-        how = ("1 − (x − min) / (max − min)" if spec.method == "minmax"
-               else "x_region / x" if spec.method == "ratio_to_region" else "inverted")
-        text += f"; lower is better for {', '.join(inverted)}, so {how}"
-    return text
+        said.append(say("step.inverted", inputs=inverted))
+    return said
 
 
 # -- aggregate ---------------------------------------------------------------------------
@@ -351,38 +393,59 @@ def aggregation_weights(frame: Frame, keys: list[tuple[str, str]], spec: Aggrega
     for k in keys:
         by_input.setdefault(k[0], []).append(k)
     w: dict[tuple[str, str], float] = {}
-    if spec.weights == "equal":
+    given = spec.weights
+    rescale = isinstance(given, WeightsSpec)
+    if rescale:
+        given = given.values if given.values is not None else "inputs"
+    if given == "equal":
         return {k: 1.0 / len(keys) for k in keys}
-    if spec.weights == "inputs":
+    if given == "inputs":
         declared = {i.id: i.weight for i in index.inputs}
         if all(declared.get(inp) is None for inp in by_input):
             return {k: 1.0 / len(keys) for k in keys}
         for inp, ks in by_input.items():
             for k in ks:
                 w[k] = (declared.get(inp) or 0.0) / len(ks)
-        return w
-    for inp, ks in by_input.items():
-        for k in ks:
-            if f"{k[0]}.{k[1]}" in spec.weights:
-                w[k] = spec.weights[f"{k[0]}.{k[1]}"]
-            elif k[1] and k[1] in spec.weights:
-                w[k] = spec.weights[k[1]]
-            elif inp in spec.weights:
-                w[k] = spec.weights[inp] / len(ks)
-            else:
-                w[k] = 0.0
+    else:
+        for inp, ks in by_input.items():
+            for k in ks:
+                if f"{k[0]}.{k[1]}" in given:
+                    w[k] = given[f"{k[0]}.{k[1]}"]
+                elif k[1] and k[1] in given:
+                    w[k] = given[k[1]]
+                elif inp in given:
+                    w[k] = given[inp] / len(ks)
+                else:
+                    w[k] = 0.0
+    if rescale:
+        total = sum(w.values())
+        w = {k: v / total for k, v in w.items()} if total > 0 else w
     return w
 
 
-def aggregate(frame: Frame, spec: AggregateSpec, ctx: StepContext) -> tuple[Frame, str]:
+def _row_method(spec: AggregateSpec) -> str:
+    """The mean applied row by row (Copeland first checks availability the arithmetic way)."""
+    return "arithmetic" if spec.method == "copeland" else spec.method
+
+
+def _copeland(matrix: np.ndarray, weights: np.ndarray, available: np.ndarray) -> np.ndarray:
+    """Copeland scores among the units whose inputs pass the missing-value rule (those
+    with a row mean ``available``)."""
+    return M.copeland(matrix, weights, ~np.isnan(available))
+
+
+def aggregate(frame: Frame, spec: AggregateSpec, ctx: StepContext
+              ) -> tuple[Frame, list[Phrase]]:
     keys = frame.keys()
     frame, note = align_years(frame, keys)
     df = frame.df
     index = ctx.index
-    if isinstance(spec.weights, dict):
+    named = (spec.weights if isinstance(spec.weights, dict) else
+             spec.weights.values if isinstance(spec.weights, WeightsSpec) else None)
+    if named:
         known = {k[0] for k in keys} | {k[1] for k in keys if k[1]} | \
             {f"{k[0]}.{k[1]}" for k in keys if k[1]}
-        unknown = sorted(set(spec.weights) - known)
+        unknown = sorted(set(named) - known)
         if unknown:
             raise ctx.spec_error(f"weights name {', '.join(map(repr, unknown))}, which is neither "
                            f"an input nor a part (parts: "
@@ -392,7 +455,8 @@ def aggregate(frame: Frame, spec: AggregateSpec, ctx: StepContext) -> tuple[Fram
     total = sum(weights.values())
     if abs(total - 1.0) > 1e-6:
         raise ctx.spec_error(f"the aggregation weights sum to {total:g}, not 1",
-                       "correct the weights so that they sum to 1")
+                       "correct the weights so that they sum to 1, or write "
+                       "'weights: {normalise: true, values: {...}}' to rescale them")
     groups: list[tuple[str, list[tuple[str, str]]]]
     if spec.per == "part":
         parts = list(dict.fromkeys(k[1] for k in keys))
@@ -402,7 +466,7 @@ def aggregate(frame: Frame, spec: AggregateSpec, ctx: StepContext) -> tuple[Fram
     policy = index.missing
     min_share = policy.min_share if policy.policy == "skip" else None
     records = []
-    notes = [note] if note else []
+    notes = [str(note)] if note else []
     units = list(dict.fromkeys(df["unit"]))
     ref_units = set(df.loc[df["ref"], "unit"])
     for part, gkeys in groups:
@@ -426,20 +490,24 @@ def aggregate(frame: Frame, spec: AggregateSpec, ctx: StepContext) -> tuple[Fram
                                + (f" and {len(cells) - 12} more" if len(cells) > 12 else ""),
                                "complete the data, or declare 'missing: {policy: skip, "
                                "min_share: …}' for this index")
+        power = spec.power if spec.power is not None else 1.0
         try:
-            vals, share = M.aggregate(matrix[~is_ref], gw, spec.method, spec.epsilon,
-                                      min_share if min_share is not None else None)
+            vals, share = M.aggregate(matrix[~is_ref], gw, _row_method(spec), spec.epsilon,
+                                      min_share if min_share is not None else None, power)
         except M.MethodError as e:
             rows = [table.index[~is_ref][i][0] for i in e.positions]
             raise ctx.fail(f"{spec.method} mean for unit(s) {', '.join(rows)}: {e}",
-                           "declare 'epsilon' for zeros in a geometric mean, or use the "
-                           "arithmetic mean") from None
-        if is_ref.any():
+                           "declare 'epsilon' for zeros in a geometric or harmonic mean, "
+                           "or use the arithmetic mean") from None
+        if spec.method == "copeland":
+            vals = _copeland(matrix[~is_ref], gw, vals)
+        rvals = np.full(int(is_ref.sum()), math.nan)
+        if is_ref.any() and spec.method != "copeland":
             try:
                 rvals, _ = M.aggregate(matrix[is_ref], gw, spec.method, spec.epsilon,
-                                       min_share)
+                                       min_share, power)
             except M.MethodError:
-                rvals = np.full(int(is_ref.sum()), math.nan)
+                pass
         full = np.full(len(table), math.nan)
         full[~is_ref] = vals
         if is_ref.any():
@@ -450,8 +518,13 @@ def aggregate(frame: Frame, spec: AggregateSpec, ctx: StepContext) -> tuple[Fram
             if not r and sh < 1 and not math.isnan(v):
                 notes.append(f"{unit}: {sh:.0%} of the inputs available; the others skipped")
             elif not r and sh < 1:
+                row = matrix[list(table.index).index((unit, year))]
+                absent = [_label(gkeys[j]) for j in np.where(np.isnan(row))[0]]
                 notes.append(f"{unit}: only {sh:.0%} of the inputs available; not computed")
-            if spec.method == "geometric" and spec.epsilon and not r:
+                ctx.warn("blank_aggregate", unit=unit, year=int(year),
+                         missing=", ".join(absent), share=sh,
+                         min_share=policy.min_share if policy.policy == "skip" else 1.0)
+            if spec.epsilon and not r:
                 row = matrix[list(table.index).index((unit, year))]
                 zeros = [_label(gkeys[j]) for j in np.where(row == 0)[0]]
                 if zeros:
@@ -461,24 +534,28 @@ def aggregate(frame: Frame, spec: AggregateSpec, ctx: StepContext) -> tuple[Fram
                             "value": float(v), "label": "", "ref": bool(r)})
     out = Frame(make_frame(records), {}, list(frame.notes))
     for part, _ in groups:
-        out.columns[(index.id, part)] = Column(index.id, part, index=index.id)
-    wtxt = ", ".join(f"{_label(k)} {weights[k]:.4g}" for k in keys)
-    how = ("weighted arithmetic mean Σ wᵢxᵢ" if spec.method == "arithmetic"
-           else "weighted geometric mean Π xᵢ^wᵢ")
-    eps = (f"; zeros replaced by ε = {spec.epsilon:g}"
-           if spec.method == "geometric" and spec.epsilon else "")
-    per = " for each part across the inputs" if spec.per == "part" else ""
-    miss = (f"; missing inputs skipped when at least {policy.min_share:.0%} are available"
-            if policy.policy == "skip" else "")
-    desc = f"{how}{per} with weights {wtxt}{eps}{miss}"
+        out.columns[(index.id, part)] = FrameColumn(index.id, part, index=index.id)
+    said = [say(f"step.aggregate.{spec.method}", power=power,
+                weights=[say("weight", input=_ref(k, ctx), weight=round(weights[k], 4))
+                         for k in keys])]
+    if isinstance(spec.weights, WeightsSpec):
+        said.append(say("step.weights_rescaled"))
+    if spec.epsilon:
+        said.append(say("step.epsilon", epsilon=spec.epsilon))
+    if spec.per == "part":
+        said.append(say("step.per_part"))
+    if policy.policy == "skip":
+        said.append(say("step.skip_missing", share=policy.min_share * 100))
+    if note:
+        said.append(note)
     out.notes.extend(notes)
-    return out, desc
+    return out, said
 
 
 # -- count -------------------------------------------------------------------------------
 
 
-def count(frame: Frame, spec: CountSpec, ctx: StepContext) -> tuple[Frame, str]:
+def count(frame: Frame, spec: CountSpec, ctx: StepContext) -> tuple[Frame, list[Phrase]]:
     df = frame.df
     keys = frame.keys()
     records, notes = [], []
@@ -497,6 +574,8 @@ def count(frame: Frame, spec: CountSpec, ctx: StepContext) -> tuple[Frame, str]:
                                "skip, min_share: …}' for this index")
             if share < policy.min_share:
                 value = math.nan
+                ctx.warn("blank_aggregate", unit=unit, year=int(sub["year"].max()),
+                         missing=", ".join(absent), share=share, min_share=policy.min_share)
                 notes.append(f"{unit}: classes available in {len(present)} of {len(keys)} "
                              f"inputs; not counted")
             else:
@@ -505,17 +584,18 @@ def count(frame: Frame, spec: CountSpec, ctx: StepContext) -> tuple[Frame, str]:
         records.append({"unit": unit, "input": ctx.index.id, "part": "",
                         "year": int(sub["year"].max()), "value": value, "label": "",
                         "ref": is_ref})
-    out = Frame(make_frame(records), {(ctx.index.id, ""): Column(ctx.index.id, "")},
+    out = Frame(make_frame(records), {(ctx.index.id, ""): FrameColumn(ctx.index.id, "")},
                 list(frame.notes) + notes)
-    desc = (f"counted, for each unit, the inputs in which it is in class {spec.class_!r} "
-            f"(of {', '.join(_label(k) for k in keys)})")
+    desc = [say("step.count", cls=Ref("class", spec.class_, ctx.index.id),
+                inputs=[_ref(k, ctx) for k in keys])]
     return out, desc
 
 
 # -- classify and rank -------------------------------------------------------------------
 
 
-def classify(frame: Frame, spec: ClassifySpec, ctx: StepContext) -> tuple[Frame, str]:
+def classify(frame: Frame, spec: ClassifySpec, ctx: StepContext
+             ) -> tuple[Frame, list[Phrase]]:
     out = frame.copy()
     df = out.df
     refmask = reference_mask(df, ctx.dataset)
@@ -530,14 +610,21 @@ def classify(frame: Frame, spec: ClassifySpec, ctx: StepContext) -> tuple[Frame,
                          if not r and not lab})
         if absent:
             out.notes.append(f"no class given for {', '.join(absent)}")
-        where = f" (table {spec.table})" if spec.table else ""
-        return out, f"classes as given by {spec.indicator}{where}, not computed"
+        if spec.table:
+            return out, [say("step.classify.given.table",
+                             indicator=Ref("indicator", spec.indicator),
+                             table=Ref("table", spec.table))]
+        return out, [say("step.classify.given", indicator=Ref("indicator", spec.indicator))]
     if m == "map":
         df["label"] = [spec.map.get(lab, spec.default if spec.default is not None else lab)
                        if lab else "" for lab in df["label"]]
-        pairs = ", ".join(f"{a} → {b}" for a, b in spec.map.items())
-        rest = f"; other classes → {spec.default}" if spec.default else ""
-        return out, f"classes mapped from the input's classes: {pairs}{rest}"
+        pairs = [say("maps_to", a=Ref("class", a, ctx.index.id), b=Ref("class", b, ctx.index.id))
+                 for a, b in spec.map.items()]
+        said = [say("step.classify.map", pairs=pairs)]
+        if spec.default:
+            said.append(say("step.classify.map_default",
+                            cls=Ref("class", spec.default, ctx.index.id)))
+        return out, said
     labels = [""] * len(df)
     for key in out.keys():
         km = ((df["input"] == key[0]) & (df["part"] == key[1])).to_numpy()
@@ -561,34 +648,38 @@ def classify(frame: Frame, spec: ClassifySpec, ctx: StepContext) -> tuple[Frame,
                 if c >= 0 and not df["ref"].iloc[pos]:
                     labels[pos] = ids[c]
     df["label"] = labels
-    desc = {
-        "thresholds": "fixed thresholds " + ", ".join(f"{b:g}" for b in spec.breaks or []),
-        "quantiles": f"{spec.k} quantile classes (equal numbers of units by rank)",
-        "natural_breaks": f"natural breaks (Jenks) into {spec.k} classes, computed exactly "
-                          "(minimum within-class sum of squares)",
-        "kmeans": f"one-dimensional k-means into {spec.k} classes, exact and deterministic "
-                  "(dynamic programming, Ckmeans.1d.dp)",
-    }[m]
-    return out, f"{desc}; classes from lowest values: {', '.join(ids)}"
+    said = [say(f"step.classify.{m}", k=spec.k or 0, breaks=list(spec.breaks or [])),
+            say("step.classes_order", classes=[Ref("class", c, ctx.index.id) for c in ids])]
+    return out, said
 
 
-def rank(frame: Frame, spec: RankSpec, ctx: StepContext) -> tuple[Frame, str]:
+def rank(frame: Frame, spec: RankSpec, ctx: StepContext) -> tuple[Frame, list[Phrase]]:
     out = frame.copy()
     df = out.df
     refmask = reference_mask(df, ctx.dataset)
     ranks = np.full(len(df), math.nan)
+    unranked = []
     for key in out.keys():
         km = ((df["input"] == key[0]) & (df["part"] == key[1])).to_numpy()
         for year in sorted(df.loc[km, "year"].unique()):
             my = km & (df["year"] == year).to_numpy() & refmask
-            ranks[np.where(my)[0]] = M.rank(df.loc[my, "value"].to_numpy(dtype=float),
-                                            spec.order == "descending")
+            vals = df.loc[my, "value"].to_numpy(dtype=float)
+            if np.sum(~np.isnan(vals)) < MIN_RANKED_UNITS:
+                # a rank among fewer than two units ("1 of 1") says nothing
+                unranked.append(f"{_label(key)} {year}")
+                continue
+            ranks[np.where(my)[0]] = M.rank(vals, spec.order == "descending")
     df["rank"] = ranks
-    first = "highest" if spec.order == "descending" else "lowest"
-    return out, f"ranked the units, 1 = {first} value (ties share the better rank)"
+    if unranked:
+        out.notes.append(f"not ranked (fewer than {MIN_RANKED_UNITS} units with a value): "
+                         + ", ".join(unranked))
+    said = [say(f"step.rank.{spec.order}")]
+    if unranked:
+        said.append(say("step.rank.too_few", least=MIN_RANKED_UNITS))
+    return out, said
 
 
-RUNNERS: dict[str, Callable[..., tuple[Frame, str]]] = {
+RUNNERS: dict[str, Callable[..., tuple[Frame, list[Phrase]]]] = {
     "denominate": denominate, "normalise": normalise, "aggregate": aggregate,
     "count": count, "classify": classify, "rank": rank,
 }

@@ -13,7 +13,10 @@ from pydantic import ValidationError
 
 from ..data.model import Dataset
 from ..errors import MethodologyError
-from .spec import STEP_KINDS, AggregateSpec, IndexSpec, Methodology, StepSpec
+from .phrases import templates
+from .registry import NORMALISATIONS, keys_of
+from .spec import (AGGREGATE_METHOD_KEYS, STEP_KINDS, AggregateSpec, ClassifySpec, IndexSpec,
+                   Methodology, StepSpec, WeightsSpec)
 from .steps import SPECIAL_BY
 
 
@@ -145,7 +148,22 @@ class _Validator:
                 out[inp.id] = ys
         return out
 
+    def input_weights_used(self, ix: IndexSpec) -> None:
+        """An input's 'weight' means something only to an aggregate that reads it."""
+        weighted = [n for n, i in enumerate(ix.inputs) if i.weight is not None]
+        if not weighted:
+            return
+        readers = [st for st in ix.steps if st.kind == "aggregate" and (
+            st.aggregate.weights == "inputs" or (isinstance(st.aggregate.weights, WeightsSpec)
+                                                 and st.aggregate.weights.values is None))]
+        if not readers:
+            raise self.err(f"index {ix.id!r}: the inputs' 'weight' is not used (no aggregate "
+                           "step takes 'weights: inputs')",
+                           self.line(ix, "inputs", weighted[0], "weight"),
+                           "remove the inputs' weights, or aggregate with 'weights: inputs'")
+
     def steps(self, ix: IndexSpec) -> None:
+        self.input_weights_used(ix)
         input_ids = [i.id for i in ix.inputs]
         years = self._input_years(ix)
         for n, st in enumerate(ix.steps):
@@ -168,7 +186,7 @@ class _Validator:
                                    self.line(ix, "steps", n, "denominate", "by"),
                                    "name an input id"
                                    + _hint(by, input_ids + list(SPECIAL_BY)))
-            if kind == "normalise" and p.window is not None:
+            if kind == "normalise" and getattr(p, "window", None) is not None:
                 a, b = p.window
                 first = a - 1 if p.method == "average_growth" else a
                 for inp_id, ys in years.items():
@@ -188,10 +206,23 @@ class _Validator:
                 self.weights(ix, n, p)
             if kind == "classify":
                 self.classify(ix, n, p)
+            if kind == "impute" and p.group not in (None, "type"):
+                ind = self.ds.indicators.get(p.group)
+                if ind is None or ind.kind != "class":
+                    raise self.err(f"index {ix.id!r}: impute group {p.group!r} is neither "
+                                   "'type' nor a class indicator",
+                                   self.line(ix, "steps", n, "impute", "group"),
+                                   "use 'type' (city or district, from units.yaml) or an "
+                                   "indicator with 'kind: class'"
+                                   + _hint(p.group, self.ds.indicators))
 
     def weights(self, ix: IndexSpec, n: int, p: AggregateSpec) -> None:
         line = self.line(ix, "steps", n, "aggregate", "weights")
-        if isinstance(p.weights, dict):
+        if isinstance(p.weights, WeightsSpec):
+            if p.weights.values is not None and sum(p.weights.values.values()) <= 0:
+                raise self.err(f"index {ix.id!r}: the raw weights sum to zero", line,
+                               "give at least one input a positive weight")
+        elif isinstance(p.weights, dict):
             total = sum(p.weights.values())
             if abs(total - 1) > 1e-6:
                 raise self.err(f"index {ix.id!r}: the weights sum to {total:g}, not 1", line,
@@ -211,7 +242,7 @@ class _Validator:
                     raise self.err(f"index {ix.id!r}: the input weights sum to {total:g}, "
                                    "not 1", self.line(ix, "inputs"),
                                    "correct the weights so that they sum to 1")
-        if p.method == "geometric" and p.epsilon is not None and p.epsilon >= 1:
+        if p.epsilon is not None and p.epsilon >= 1:
             raise self.err(f"index {ix.id!r}: epsilon {p.epsilon:g} is not small",
                            self.line(ix, "steps", n, "aggregate", "epsilon"),
                            "epsilon replaces zeros; use a small number such as 1e-5")
@@ -250,7 +281,26 @@ class _Validator:
                 raise self.err(f"index {ix.id!r}: audit names unknown table {sel.table!r}",
                                self.line(ix, *keys, "table"),
                                "use a table id" + _hint(sel.table, self.ds.tables))
+        if a.code is not None and a.code not in templates():
+            raise self.err(f"index {ix.id!r}: audit code {a.code!r} has no text",
+                           self.line(ix, "audit", n, "code"),
+                           "add the code with kk, ru and en to templates/reasons.yaml")
+        if a.against is not None and a.against not in self.m.indices:
+            raise self.err(f"index {ix.id!r}: audit compares against unknown index "
+                           f"{a.against!r}", self.line(ix, "audit", n, "against"),
+                           "name an index of this file" + _hint(a.against, self.m.indices))
         for e_n, e in enumerate(a.errata):
+            if e.code is not None and e.code not in templates():
+                codes = [c for c in templates() if c.startswith("erratum.")]
+                raise self.err(f"index {ix.id!r}: erratum code {e.code!r} has no text",
+                               self.line(ix, "audit", n, "errata", e_n, "code"),
+                               f"use one of {', '.join(codes)}, or add the code with kk, ru "
+                               "and en to templates/reasons.yaml" + _hint(e.code, codes))
+            if e.against is not None and e.against not in self.m.indices:
+                raise self.err(f"index {ix.id!r}: erratum compares against unknown index "
+                               f"{e.against!r}",
+                               self.line(ix, "audit", n, "errata", e_n, "against"),
+                               "name an index of this file" + _hint(e.against, self.m.indices))
             units = [e.unit] if isinstance(e.unit, str) else (e.unit or [])
             for u in units:
                 if u not in self.ds.areas:
@@ -332,10 +382,22 @@ def find_step(ix: IndexSpec, step: str) -> int | None:
 
 
 def patched_step(ix: IndexSpec, n: int, fields: dict[str, Any]) -> StepSpec:
+    """The step with ``fields`` set. A variant that changes the method keeps only the keys
+    the new method uses (ε of a geometric mean means nothing to an arithmetic one)."""
     st = ix.steps[n]
-    data = st.model_dump(by_alias=True, exclude_none=True)
+    data = st.model_dump(by_alias=True, exclude_none=True, exclude_unset=True)
     kind = st.kind
-    data[kind] = {**data[kind], **fields}
+    old = dict(data.get(kind) or {})
+    new_method = fields.get("method")
+    if new_method is not None and new_method != old.get("method"):
+        if kind == "normalise" and new_method in NORMALISATIONS:
+            old = {k: v for k, v in old.items() if k in keys_of(new_method)}
+        elif kind == "aggregate":
+            old = {k: v for k, v in old.items()
+                   if new_method in AGGREGATE_METHOD_KEYS.get(k, (new_method,))}
+        elif kind == "classify" and new_method in ClassifySpec.KEYS:
+            old = {k: v for k, v in old.items() if k in ClassifySpec.KEYS[new_method]}
+    data[kind] = {**old, **fields}
     return StepSpec.model_validate(data)
 
 
@@ -353,8 +415,8 @@ def check_patch(m: Methodology, patch, line: int | None) -> StepSpec:
     try:
         st = patched_step(ix, n, fields)
     except ValidationError as exc:
-        msgs = "; ".join(f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}"
-                         for e in exc.errors()[:3])
+        msgs = "; ".join(f"{'.'.join(str(x) for x in e['loc'] if '[' not in str(x))}: "
+                         f"{e['msg']}" for e in exc.errors()[:3])
         raise MethodologyError(f"variant for index {patch.index!r}: {msgs}", m.path, line,
                                "use the keys and values of that step") from None
     if st.kind == "aggregate" and isinstance(st.aggregate.weights, dict):

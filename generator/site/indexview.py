@@ -29,6 +29,7 @@ class IndexRow:
     difference: float
     status: str               # match | differs | not-reproducible | reconstruction | ""
     reason: str
+    said: tuple = ()          # the reason as phrases, for the page's language
 
 
 def _audit_key(index: str) -> tuple[str, str]:
@@ -73,7 +74,8 @@ class IndexView:
                     printed=_clean(getattr(a, "printed", None)),
                     difference=_float(getattr(a, "difference", None)),
                     status=getattr(a, "status", "") or "",
-                    reason=_clean(getattr(a, "reason", "")) or ""))
+                    reason=_clean(getattr(a, "reason", "")) or "",
+                    said=tuple(getattr(a, "said", None) or ())))
             self.rows[index_id] = rows
             # Audited values with no computed counterpart (e.g. not reproducible at all).
             extra = [a for k, a in audit.items() if k[0] == index_id and k not in seen]

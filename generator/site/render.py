@@ -19,7 +19,7 @@ from ..data.model import text
 from ..errors import AimaqError
 from ..yamlio import load_yaml
 from . import format as fmt
-from . import urls
+from . import phrasing, urls
 from .pages import PageSpec, SiteModel
 from .editions import MISSING
 from .social import og_image
@@ -349,6 +349,10 @@ class PageHelpers:
 
     def edition_name(self, edition_id: str) -> str:
         return text(self.site.config.edition(edition_id).title, self.lang) or edition_id
+
+    def said(self, phrases) -> Markup:
+        """An audit reason or a step description in the page's language."""
+        return phrasing.said(self, phrases)
 
     def isnan(self, value: Any) -> bool:
         return isinstance(value, float) and math.isnan(value)
