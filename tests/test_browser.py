@@ -282,6 +282,8 @@ def test_charts_render_live_without_errors(served, browser, path):
     page, errors, outside = visit(browser, base + path, base)
     figures = page.locator("figure.chart")
     assert figures.count() >= 1
+    assert page.locator("figure.chart.chart-is-live").count() == 0   # static SVG first
+    figures.first.locator(".chart-body").hover()     # a reader reaches for a chart
     page.wait_for_function("document.querySelectorAll('figure.chart').length === "
                            "document.querySelectorAll('figure.chart.chart-is-live').length",
                            timeout=20000)
@@ -358,4 +360,31 @@ def test_axe_on_edition_pages(two_editions, browser, path):
            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
     assert bad == [], "\n".join(bad)
     assert errors == []
+    page.close()
+
+
+# -- light pages (issue 15, item 8) -------------------------------------------------------
+
+
+def _first_load(browser, url: str, width: int = 1280):
+    """(bytes transferred, paths requested) of a page's first load, no interaction."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    sizes: dict[str, int] = {}
+    page.on("response", lambda r: sizes.__setitem__(r.url, len(r.body())))
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    return page, sizes
+
+
+def test_kazakh_home_is_light_and_defers_vega(served, browser):
+    base, _ = served
+    page, sizes = _first_load(browser, base + "kk/index.html")
+    assert not any(u.endswith("/vega.js") for u in sizes), "vega.js loaded without interaction"
+    total = sum(sizes.values())
+    assert total <= 300_000, f"kk home transfers {total} bytes on first load"
+    assert page.locator("figure.chart img.chart-static").first.is_visible()
+    page.locator("figure.chart .chart-body").first.hover()
+    page.wait_for_function("document.querySelector('figure.chart.chart-is-live')",
+                           timeout=20000)
+    assert any(u.endswith("/vega.js") for u in sizes)
     page.close()
