@@ -66,6 +66,15 @@ def signed(value: float | None, lang: str, decimals: int | None = None) -> str:
     return ("+" if value > 0 else "−") + text
 
 
+def ordinal(n: int, lang: str) -> str:
+    """An English ordinal ('1st', '22nd'); Kazakh and Russian write the suffix in their
+    strings ('5-орын', '5-е место'), so other languages get the plain number."""
+    if lang != "en":
+        return str(n)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def date(iso: str | None, lang: str) -> str:
     if not iso:
         return ""

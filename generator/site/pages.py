@@ -16,6 +16,7 @@ from ..content.structured import group_members, load_structured
 from ..data.model import Dataset, text
 from ..errors import ContentError
 from . import urls
+from . import summary
 from .figures import FigureIndex, similar_units
 
 
@@ -175,12 +176,40 @@ def _home_pages(site: SiteModel, lang: str) -> PageSpec:
         title=title,
         description=(page.meta.description if page else "") or text(site.config.description, lang),
         context={"page_content": page, "region": region,
-                 "key_figures": site.key_figures,
+                 "key_figures": site.key_figures, "headline": summary.headline(site),
                  "home_groups": [(gid, site.structured.groups[gid], site.group_members(gid))
                                  for gid in site.content.home.groups
                                  if gid in site.structured.groups],
                  "units": ds.units},
         crumbs=[])
+
+
+@dataclass(frozen=True)
+class UnitRecommendations:
+    """A unit's recommendations by how closely they target it: those naming the unit, those
+    naming a group it belongs to ({group id: [recommendations]}), and how many concern every
+    unit alike (the profile links to them instead of repeating them)."""
+
+    named: list
+    by_group: dict
+    general: int
+
+    def __bool__(self) -> bool:
+        return bool(self.named or self.by_group or self.general)
+
+
+def recommendations_by_reach(site: SiteModel, unit_id: str) -> UnitRecommendations:
+    named, by_group, general = [], {}, 0
+    for r in site.recommendations_for(unit_id):
+        if unit_id in r.targets:
+            named.append(r)
+        elif "all" in r.targets:
+            general += 1
+        else:
+            group = next(t for t in r.targets if t in site.structured.groups
+                         and unit_id in site.group_members(t))
+            by_group.setdefault(group, []).append(r)
+    return UnitRecommendations(named, by_group, general)
 
 
 def _unit_pages(site: SiteModel, lang: str) -> list[PageSpec]:
@@ -196,7 +225,8 @@ def _unit_pages(site: SiteModel, lang: str) -> list[PageSpec]:
             description=(page.meta.description if page else "") or
             f"{name} ({type_label}): {site.s('key_figures', lang).lower()}",
             context={"unit": area, "page_content": page,
-                     "recommendations": site.recommendations_for(area.id),
+                     "recommendations": recommendations_by_reach(site, area.id),
+                     "glance": summary.glance(site, area.id),
                      "unit_figures": site.figures.by_table(area.id),
                      "similar": site.similar[0].get(area.id, []),
                      "similar_basis": site.similar[1],

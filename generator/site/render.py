@@ -84,6 +84,19 @@ class PageHelpers:
         value = self.site.s(key, self.lang)
         return value.format(**kwargs) if kwargs else value
 
+    def tm(self, key: str, **kwargs: Any) -> Markup:
+        """A string with markup arguments (links): the text and plain arguments escaped."""
+        return Markup(jinja2.utils.markupsafe.escape(self.site.s(key, self.lang))).format(
+            **kwargs)
+
+    def unit_links(self, unit_ids: list[str]) -> Markup:
+        """Units' names, each linked to its profile, joined by commas."""
+        esc = jinja2.utils.markupsafe.escape
+        return Markup(", ").join(
+            Markup('<a href="{}">{}</a>').format(self.link(self.site.urls.unit(self.lang, u)),
+                                                 esc(self.unit_name(u)))
+            for u in unit_ids)
+
     def tx(self, labels: dict[str, str] | None) -> str:
         return text(labels, self.lang)
 
@@ -210,6 +223,67 @@ class PageHelpers:
         if not measure:
             return ""
         return text(self.site.dataset.measures.get(measure), self.lang)
+
+    # -- standings: a value with its place among the units (generator.site.summary) ------
+    def standing_name(self, s) -> str:
+        if s.is_index:
+            return self.index_name(s.ref.index)
+        return self.indicator_name(s.figure)
+
+    def standing_decimals(self, s) -> int | None:
+        if s.is_index:
+            return self.site.indices.results[s.ref.index].meta.decimals
+        return self.site.dataset.indicators[s.ref.indicator].decimals
+
+    def standing_value(self, s) -> str:
+        if s.is_index:
+            return self.index_value(s.index_row)
+        return self.figure_value(s.figure)
+
+    def standing_measure(self, s) -> str:
+        if s.is_index:
+            return self.measure_id(self.site.indices.results[s.ref.index].meta.measure
+                                   if isinstance(self.site.indices.results[s.ref.index].meta.measure, str)
+                                   else "")
+        return self.measure(s.ref.indicator)
+
+    def rank_words(self, s) -> str:
+        """'5-орын, 19 аумақтың ішінде (1 — ең инновациялық белсенді)': the rank, out of how
+        many, and what rank 1 means; empty when the unit has no rank or is alone."""
+        if not s.rank or s.rank_of < 2:
+            return ""
+        one = self.tx(s.ref.rank_one) or self.t(f"rank_one_{s.first}")
+        if s.better and not s.ref.rank_one:
+            one += ", " + self.t(f"better_{s.better}")
+        return self.t("rank_words", rank=s.rank, total=s.rank_of, one=one,
+                      ordinal=fmt.ordinal(s.rank, self.lang))
+
+    def strip(self, s) -> Markup:
+        """A small chart of every unit's value as a tick on one line, the unit's own tick
+        tall and dark and the region's value dashed. Decorative: the sentence beside it
+        says the same in words."""
+        values = [v for v in s.values if not math.isnan(v)]
+        if len(values) < 2 or math.isnan(s.value):
+            return Markup("")
+        lo, hi = min(values + ([s.region_value] if not math.isnan(s.region_value) else [])), \
+            max(values + ([s.region_value] if not math.isnan(s.region_value) else []))
+        span = (hi - lo) or 1.0
+        width, pad = 160.0, 4.0
+        flip = s.better == "lower"          # better always to the right
+
+        def x(v: float) -> float:
+            share = (v - lo) / span
+            return round(pad + (1 - share if flip else share) * (width - 2 * pad), 1)
+
+        ticks = "".join(f'<line x1="{x(v)}" x2="{x(v)}" y1="7" y2="17" class="strip-tick"/>'
+                        for v in sorted(values))
+        region = "" if math.isnan(s.region_value) else \
+            f'<line x1="{x(s.region_value)}" x2="{x(s.region_value)}" y1="2" y2="22" class="strip-region"/>'
+        own = f'<line x1="{x(s.value)}" x2="{x(s.value)}" y1="1" y2="23" class="strip-own"/>'
+        return Markup(f'<svg class="strip" viewBox="0 0 {int(width)} 24" width="{int(width)}" '
+                      f'height="24" aria-hidden="true" focusable="false">'
+                      f'<line x1="{pad}" x2="{width - pad}" y1="12" y2="12" class="strip-axis"/>'
+                      f"{ticks}{region}{own}</svg>")
 
     def compare_json(self) -> str:
         """The compare page's data island (JSON, never executed)."""
