@@ -18,6 +18,7 @@ import jinja2
 from ..data.model import text
 from ..errors import AimaqError
 from ..yamlio import load_yaml
+from . import citations
 from . import format as fmt
 from . import urls
 from .pages import PageSpec, SiteModel
@@ -328,7 +329,7 @@ class PageHelpers:
         (<lang>/…); on an edition's permanent pages (one folder deeper) the links that
         reach the site-wide folders (assets/, charts/, downloads/, pagefind/) are moved
         one level up, so they resolve the same from both addresses."""
-        html = page.html
+        html = self._with_references(page)
         prefix = self.site.urls.prefix
         if not prefix:
             return Markup(html)
@@ -347,6 +348,33 @@ class PageHelpers:
             return f'{m.group(1)}="{moved}{rest}"'
 
         return Markup(re.sub(r'\b(href|src)="([^"]*)"', fix, html))
+
+    def _with_references(self, page) -> str:
+        """The page's HTML with its [@doc, …] citations numbered and its list of
+        references at the end (generator.site.citations)."""
+        html, refs = citations.number_citations(page.html, self.t("reference_label"))
+        if not refs.entries:
+            return html
+        esc = jinja2.utils.markupsafe.escape
+        items = []
+        for n, (doc_id, where) in enumerate(refs.entries, 1):
+            doc = self.site.dataset.documents.get(doc_id)
+            if doc is None:
+                raise AimaqError(f"citation [@{doc_id}] names no document of sources.yaml",
+                                 page.path, None, "use a document id of sources.yaml")
+            title = text(doc.title, self.lang)
+            who = text(doc.short, self.lang) if doc.author else ""
+            where = where[:1].upper() + where[1:]
+            if any(d == doc_id for d, _ in refs.entries[:n - 1]):
+                # Cited before on this page: the short form, as "ibid." lists do.
+                parts = [f"{esc(who or title)}, {esc(where)}." if where else f"{esc(who or title)}."]
+            else:
+                parts = [f"{esc(who)}." if who else "", f"<cite>{esc(title)}</cite>.",
+                         f"{esc(where)}." if where else ""]
+            items.append(f'<li id="ref-{n}">{" ".join(p for p in parts if p)}</li>')
+        return (html + '\n<section class="references" aria-labelledby="references-heading">'
+                f'<h2 id="references-heading">{esc(self.t("references"))}</h2>'
+                f'<ol>{"".join(items)}</ol></section>\n')
 
     # -- editions -------------------------------------------------------------------
     def _models(self):
