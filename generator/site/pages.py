@@ -16,6 +16,7 @@ from ..content.structured import group_members, load_structured
 from ..data.model import Dataset, text
 from ..errors import ContentError
 from . import urls
+from . import format as fmt
 from . import summary
 from .figures import FigureIndex, similar_units
 
@@ -375,13 +376,16 @@ def compare_table(site: SiteModel, lang: str, helpers) -> dict:
                 continue
             first = next(iter(figs.values()))
             rows.append({"group": group,
-                         "label": f"{helpers.indicator_name(first)}, {k.year}",
+                         "label": _with_year(helpers.indicator_name(first), k.year),
                          "measure": helpers.measure(k.indicator),
-                         "values": {u: helpers.figure_value(f) for u, f in figs.items()}})
+                         "values": {u: helpers.figure_value(f) for u, f in figs.items()},
+                         **_raw({u: f.value for u, f in figs.items() if not f.flag},
+                                ds.indicators[k.indicator].decimals)})
     if site.indices:
         group = site.s("indices", lang)
         for res in site.indices.indices():
             by_key: dict[tuple, dict] = {}
+            raw: dict[tuple, dict] = {}
             for r in site.indices.rows[res.meta.id]:
                 if r.ref:
                     continue
@@ -390,12 +394,52 @@ def compare_table(site: SiteModel, lang: str, helpers) -> dict:
                     label += f": {helpers.part_name(r.index, r.part)}"
                 value = helpers.class_name(r.index, r.cls) if r.cls else helpers.index_value(r)
                 by_key.setdefault((label, r.year), {})[r.unit] = value
+                if not r.cls:
+                    raw.setdefault((label, r.year), {})[r.unit] = r.value
             for (label, year), values in by_key.items():
                 rows.append({"group": group, "label": f"{label}, {year}" if year else label,
                              "measure": helpers.measure_id(res.meta.measure)
                              if isinstance(res.meta.measure, str) else "",
-                             "values": values})
-    return {"units": {u.id: text(u.name, lang) for u in ds.units}, "rows": rows}
+                             "values": values,
+                             **_raw(raw.get((label, year), {}), res.meta.decimals)})
+    return {"units": {u.id: text(u.name, lang) for u in ds.units}, "rows": rows,
+            "symbols": fmt.number_symbols(lang), "chart": _compare_chart(site, lang, helpers)}
+
+
+def _with_year(label: str, year: int) -> str:
+    """'Name, 2020', unless the name already ends with its year."""
+    return label if label.endswith(str(year)) else f"{label}, {year}"
+
+
+def _raw(values: dict, decimals: int | None) -> dict:
+    """The numbers behind a compare row, for its difference column (none for classes)."""
+    numbers = {u: v for u, v in values.items() if v == v}      # NaN != NaN
+    if len(numbers) < 2:
+        return {}
+    return {"raw": numbers, "decimals": 2 if decimals is None else decimals}
+
+
+def _compare_chart(site: SiteModel, lang: str, helpers) -> list[dict]:
+    """The headline measures of the profiles (home.yaml glance) as every unit's place, so
+    the compare page can draw the two chosen units on one scale; ``right`` is the rank
+    drawn at the right end, the better one where the data say which is better."""
+    spec = site.content.home.glance
+    if spec is None:
+        return []
+    out = []
+    for ref in ([spec.why] if spec.why else []) + list(spec.indicators):
+        standings = {u: summary.standing(site, ref, u) for u in site.dataset.unit_ids()}
+        standings = {u: s for u, s in standings.items() if s is not None and s.rank}
+        if len(standings) < 2:
+            continue
+        one = next(iter(standings.values()))
+        rank_one_best = (one.first == "highest") == (one.better != "lower") \
+            if one.better else True
+        out.append({"label": helpers.standing_name(one), "of": one.rank_of,
+                    "right": 1 if rank_one_best else one.rank_of,
+                    "ranks": {u: s.rank for u, s in standings.items()},
+                    "values": {u: helpers.standing_value(s) for u, s in standings.items()}})
+    return out
 
 
 def _compare_page(site: SiteModel, lang: str) -> list[PageSpec]:

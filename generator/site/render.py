@@ -98,6 +98,10 @@ class PageHelpers:
                                                  esc(self.unit_name(u)))
             for u in unit_ids)
 
+    def sorted_units(self, units) -> list:
+        """Areas in the alphabetical order of the page's language (by their name in it)."""
+        return sorted(units, key=lambda a: fmt.collation_key(text(a.name, self.lang), self.lang))
+
     def tx(self, labels: dict[str, str] | None) -> str:
         return text(labels, self.lang)
 
