@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from generator.build import build
 
@@ -160,7 +161,8 @@ def test_search_finds_a_unit(served, browser):
 AXE_PAGES = ["kk/index.html", "en/index.html", "kk/units/semey/index.html",
              "ru/units/urzhar/index.html", "en/indices/integral_innovation_index/index.html",
              "kk/indices/index.html", "ru/region/index.html", "en/recommendations/index.html",
-             "kk/compare/index.html", "ru/glossary/index.html", "en/data/index.html"]
+             "kk/compare/index.html", "ru/glossary/index.html", "en/data/index.html",
+             "kk/search/index.html", "ru/search/index.html"]
 
 
 @pytest.mark.parametrize("path", AXE_PAGES)
@@ -169,6 +171,8 @@ def test_axe_finds_no_serious_or_critical_violation(served, browser, path):
 
     base, _ = served
     page, errors, _ = visit(browser, base + path, base)
+    if "/search/" in path:                  # Pagefind draws its box after the load
+        page.locator("#search-input").wait_for(timeout=15000)
     results = Axe().run(page)
     bad = [f"{v['id']} ({v['impact']}): {v['help']} — "
            + "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"])
@@ -284,9 +288,8 @@ def test_charts_render_live_without_errors(served, browser, path):
     assert figures.count() >= 1
     assert page.locator("figure.chart.chart-is-live").count() == 0   # static SVG first
     figures.first.locator(".chart-body").hover()     # a reader reaches for a chart
-    page.wait_for_function("document.querySelectorAll('figure.chart').length === "
-                           "document.querySelectorAll('figure.chart.chart-is-live').length",
-                           timeout=20000)
+    # (expect() polls from Playwright's own world: the page's CSP forbids eval'd predicates)
+    expect(page.locator("figure.chart:not(.chart-is-live)")).to_have_count(0, timeout=20000)
     assert page.locator("figure.chart .chart-live svg").count() == figures.count()
     assert errors == [] and outside == []
     page.close()
@@ -384,7 +387,6 @@ def test_kazakh_home_is_light_and_defers_vega(served, browser):
     assert total <= 300_000, f"kk home transfers {total} bytes on first load"
     assert page.locator("figure.chart img.chart-static").first.is_visible()
     page.locator("figure.chart .chart-body").first.hover()
-    page.wait_for_function("document.querySelector('figure.chart.chart-is-live')",
-                           timeout=20000)
+    page.locator("figure.chart.chart-is-live").first.wait_for(timeout=20000)
     assert any(u.endswith("/vega.js") for u in sizes)
     page.close()

@@ -7,6 +7,7 @@ builds a URL by hand.
 from __future__ import annotations
 
 import functools
+import json
 import math
 import posixpath
 import re
@@ -419,6 +420,14 @@ class PageHelpers:
 
     def has_index(self, index_id: str) -> bool:
         return self.site.indices is not None and index_id in self.site.indices.results.indices
+
+    def pagefind_translations(self) -> str:
+        """Pagefind UI's words in the page's language (its ``translations`` option), as
+        JSON: the pagefind_* strings and the placeholder."""
+        words = {key[len("pagefind_"):]: self.t(key) for key in self.site.strings
+                 if key.startswith("pagefind_")}
+        words["placeholder"] = self.t("search_placeholder")
+        return json.dumps(words, ensure_ascii=False, sort_keys=True)
 
     def search_bundle(self) -> str:
         """Folder of the search index of this page's edition (each edition has its own)."""
