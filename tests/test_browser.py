@@ -390,3 +390,90 @@ def test_kazakh_home_is_light_and_defers_vega(served, browser):
     page.locator("figure.chart.chart-is-live").first.wait_for(timeout=20000)
     assert any(u.endswith("/vega.js") for u in sizes)
     page.close()
+
+
+def test_kazakh_profiles_are_at_most_9000_px_tall_at_1280(served, browser):
+    base, out = served
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    heights = {}
+    for profile in sorted((out / "kk/units").glob("*/index.html")):
+        page.goto(base + profile.relative_to(out).as_posix())
+        heights[profile.parent.name] = page.evaluate("document.documentElement.scrollHeight")
+    page.close()
+    assert len(heights) == 19
+    assert max(heights.values()) <= 9000, heights
+
+
+def _page_paths(out: Path, langs=("kk", "ru", "en")) -> list[str]:
+    return sorted(p.relative_to(out).as_posix() for lang in langs
+                  for p in (out / lang).rglob("index.html"))
+
+
+def test_no_page_scrolls_sideways_at_390_px(served, browser):
+    base, out = served
+    page = browser.new_page(viewport={"width": 390, "height": 800})
+    wide = []
+    for path in _page_paths(out):
+        page.goto(base + path, wait_until="domcontentloaded")
+        extra = page.evaluate("document.documentElement.scrollWidth"
+                              " - document.documentElement.clientWidth")
+        if extra > 0:
+            wide.append((path, extra))
+    page.close()
+    assert wide == []
+
+
+def test_a_scrolling_table_keeps_its_first_column_in_view(served, browser):
+    base, _ = served
+    page = browser.new_page(viewport={"width": 390, "height": 800})
+    page.goto(base + "kk/units/urzhar/index.html")
+    group = page.locator("section.figure-group details").first
+    group.locator("summary").click()
+    box = group.locator(".table-scroll").first
+    first = box.locator("tbody tr th").first
+    before = first.bounding_box()["x"]
+    box.evaluate("el => { el.scrollLeft = 400; }")
+    assert box.evaluate("el => el.scrollLeft") > 0          # the table is wider than the box
+    assert abs(first.bounding_box()["x"] - before) < 1
+    page.close()
+
+
+def test_compare_shows_the_difference_and_charts_both_units(served, browser):
+    base, _ = served
+    page, errors, outside = visit(browser, base + "kk/compare/index.html", base)
+    page.select_option("#compare-a", "urzhar")
+    page.select_option("#compare-b", "semey")
+    row = page.locator("#compare-table tbody tr", has_text="Инновациялық белсенділік деңгейі").first
+    cells = row.locator("td").all_inner_texts()
+    assert cells[:3] == ["26,7", "6,2", "+20,5"]
+    chart = page.locator("#compare-chart")
+    assert chart.is_visible()
+    assert chart.locator("circle.compare-a").count() == chart.locator(".compare-measure").count() >= 4
+    assert "Үржар" in chart.inner_text() and "Семей" in chart.inner_text()
+    assert errors == [] and outside == []
+    page.close()
+
+
+def test_recommendations_page_opens_filtered_for_the_unit_of_the_profile(served, browser):
+    base, _ = served
+    page, errors, outside = visit(browser, base + "kk/units/urzhar/index.html", base)
+    page.locator("section[aria-labelledby=recs-heading] a[href*='?unit=urzhar']").click()
+    page.wait_for_load_state("load")
+    assert page.locator("#filter-unit").input_value() == "urzhar"
+    shown = page.locator("article.rec:not([hidden])")
+    assert 0 < shown.count() < page.locator("article.rec").count()
+    assert errors == [] and outside == []
+    page.close()
+
+
+def test_kazakh_search_interface_speaks_kazakh(served, browser):
+    base, _ = served
+    page, errors, outside = visit(browser, base + "kk/search/index.html", base)
+    page.locator("#search-input").wait_for(timeout=15000)
+    page.get_by_label("Іздеу сөзі").fill("zzqqxx")
+    message = page.locator(".pagefind-ui__message")
+    message.wait_for(timeout=15000)
+    expect(message).to_contain_text("ештеңе табылмады", timeout=15000)
+    assert "results" not in page.locator("#search").inner_text()
+    assert errors == [] and outside == []
+    page.close()
