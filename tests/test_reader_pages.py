@@ -53,6 +53,10 @@ def test_home_leads_with_the_lagging_units_and_the_integral_index(site, data, la
     assert str(len(lagging)) in text and str(len(ds.unit_ids())) in text
     for u in lagging:
         assert f'units/{u}/index.html">{names(ds, lang)[u]}</a>' in answer, u
+    # the unit that lags most (lowest aggregate score: higher is better) is named first
+    score = results["depressiveness_score"].values.set_index("unit")["value"]
+    worst = score[list(lagging)].idxmin()
+    assert re.search(r'units/(\w+)/index.html', answer).group(1) == worst
     others = set(ds.unit_ids()) - lagging
     first_sentence = answer.split("</p>")[0]
     assert not any(f"units/{u}/" in first_sentence for u in others)

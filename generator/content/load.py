@@ -75,7 +75,7 @@ class HeadlineSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     lagging: str                    # group id in groups.yaml
-    measure: str                    # index id the group's class comes from
+    measure: RankedRef              # the index the group's class comes from
     index: RankedRef                # mapped and ranked on the home page
 
 

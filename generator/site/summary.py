@@ -132,7 +132,7 @@ def headline(site) -> Headline | None:
         raise ContentError(f"home.yaml: headline group {spec.lagging!r} is not in groups.yaml",
                            site.content.home_file, None, "use a group id of groups.yaml")
     members = site.group_members(spec.lagging)
-    measure = _memo_index(site, RankedRef(index=spec.measure))
+    measure = _memo_index(site, spec.measure)
     lagging = [s.unit for s in _worst_first([measure[u] for u in members if u in measure])]
     lagging += [u for u in members if u not in lagging]
     ranked = _memo_index(site, spec.index)
@@ -141,7 +141,7 @@ def headline(site) -> Headline | None:
     real = [s for s in ranked.values()
             if not math.isnan(s.value) and s.rank is not None and not _not_real(s)]
     order = list(reversed(_worst_first(real)))
-    return Headline(lagging=lagging, group_name=group.name, measure=spec.measure,
+    return Headline(lagging=lagging, group_name=group.name, measure=spec.measure.index,
                     total=len(site.dataset.unit_ids()), index=spec.index.index,
                     top=order[:1], bottom=order[-1:] if len(order) > 1 else [],
                     left_out=sum(1 for s in ranked.values() if _not_real(s)))
