@@ -106,7 +106,7 @@ def standing(site, ref: RankedRef, unit: str) -> Standing | None:
 
 def _memo_index(site, ref: RankedRef) -> dict[str, Standing]:
     memo = site.__dict__.setdefault("_standings", {})
-    key = (ref.index, ref.year, ref.better)
+    key = ref.model_dump_json()         # the same index may be asked with other words
     if key not in memo:
         memo[key] = index_standings(site, ref)
     return memo[key]
