@@ -194,3 +194,16 @@ def test_search_page_has_a_visible_label_and_kazakh_interface_words(site):
     words_json = json.loads(unescape(re.search(r'data-translations="([^"]+)"', html).group(1)))
     assert {"placeholder", "zero_results", "many_results", "clear_search"} <= set(words_json)
     assert not re.search(r"\b(results|Search|Clear)\b", " ".join(words_json.values()))
+
+
+def test_reader_strings_have_exactly_kk_ru_en():
+    """A comma in an unquoted YAML flow mapping splits a text into a stray key: the
+    Russian "чем выше, тем лучше" was shown as "чем выше"."""
+    import yaml
+
+    text = (ROOT / "templates/strings.yaml").read_text(encoding="utf-8")
+    block = text.split("# -- reader: pages", 1)[1].split("\n# -- reader:", 1)[0]
+    strings = yaml.safe_load(block)
+    assert len(strings) >= 30
+    bad = {k: sorted(v) for k, v in strings.items() if set(v) != {"kk", "ru", "en"}}
+    assert bad == {}
