@@ -105,7 +105,7 @@ def test_profile_folds_general_recommendations_to_a_count_and_a_filtered_link(si
     general = sum(1 for r in recs if "all" in r["targets"])
     html = page(site, "kk/units/urzhar/index.html")
     section = re.search(r'<section aria-labelledby="recs-heading".*?</section>', html, re.S).group(0)
-    assert f"тағы {general} ұсыныс" in words(section)
+    assert f"Барлық аумаққа ортақ ұсыныстар: {general}." in words(section)
     assert 'recommendations/index.html?unit=urzhar"' in section
     assert "<details" in section                     # the group's recommendations, folded
     all_ids = {r["id"] for r in recs if "all" in r["targets"]}

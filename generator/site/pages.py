@@ -330,7 +330,7 @@ def _glossary_pages(site: SiteModel, lang: str) -> list[PageSpec]:
     st = site.structured
     if not st.terms:
         return []
-    terms = sorted(st.terms, key=lambda t: text(t.term, lang).casefold())
+    terms = sorted(st.terms, key=lambda t: fmt.collation_key(text(t.term, lang), lang))
     return [PageSpec(
         path=site.urls.page(lang, "glossary"), lang=lang, template="glossary.html",
         key=("glossary", "index"), title=site.s("glossary", lang),
