@@ -207,3 +207,33 @@ def test_reader_strings_have_exactly_kk_ru_en():
     assert len(strings) >= 30
     bad = {k: sorted(v) for k, v in strings.items() if set(v) != {"kk", "ru", "en"}}
     assert bad == {}
+
+
+def test_rows_copied_from_another_unit_are_never_named_or_ranked(site):
+    # Table 45 repeats five earlier rows in all six partial indices (Borodulikha = Öskemen,
+    # Glubokoe = Katon-Karagai = Kurchatov, Tarbagatai = Ridder, Ulan = Semey).
+    import csv
+
+    rows: dict[str, dict] = {}
+    with open(ROOT / "data/2023/tables/t45_innovation_indices.csv", encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            if r["indicator"].startswith("partial_"):
+                rows.setdefault(r["unit"], {})[r["indicator"]] = (float(r["value"]), int(r["line"]))
+    seen: dict[tuple, str] = {}
+    copies = set()
+    for unit in sorted(rows, key=lambda u: min(line for _, line in rows[u].values())):
+        key = tuple(sorted((k, v) for k, (v, _) in rows[unit].items()))
+        if len(key) == 6 and key in seen:
+            copies.add(unit)
+        seen.setdefault(key, unit)
+    home = page(site, "en/index.html")
+    answer = re.search(r'<section class="answer".*?</section>', home, re.S).group(0)
+    assert f"{len(copies)} rows of the source table that copy another unit's row" in words(answer)
+    second = answer.split("</p>")[1]
+    assert not any(f"units/{u}/" in second for u in copies)
+    for u in copies:
+        glance = re.search(r'<section class="glance".*?</section>',
+                           page(site, f"en/units/{u}/index.html"), re.S).group(0)
+        item = re.search(r'<li class="glance-item">\s*<span class="glance-name">Integral.*?</li>',
+                         glance, re.S).group(0)
+        assert "not a real value" in item and "of 19" not in item, u

@@ -429,7 +429,9 @@ def _compare_chart(site: SiteModel, lang: str, helpers) -> list[dict]:
     out = []
     for ref in ([spec.why] if spec.why else []) + list(spec.indicators):
         standings = {u: summary.standing(site, ref, u) for u in site.dataset.unit_ids()}
-        standings = {u: s for u, s in standings.items() if s is not None and s.rank}
+        copies = summary.copied_units(site, ref.index) if ref.index else set()
+        standings = {u: s for u, s in standings.items()
+                     if s is not None and s.rank and u not in copies}   # copies: not real
         if len(standings) < 2:
             continue
         one = next(iter(standings.values()))

@@ -138,18 +138,50 @@ def headline(site) -> Headline | None:
     ranked = _memo_index(site, spec.index)
     # Best first: rows the audit calls not real (copies of another unit's row) are left out
     # of the sentence, never named as the best or the worst.
+    copies = copied_units(site, spec.index.index)
     real = [s for s in ranked.values()
-            if not math.isnan(s.value) and s.rank is not None and not _not_real(s)]
+            if not math.isnan(s.value) and s.rank is not None and not _not_real(s, copies)]
     order = list(reversed(_worst_first(real)))
     return Headline(lagging=lagging, group_name=group.name, measure=spec.measure.index,
                     total=len(site.dataset.unit_ids()), index=spec.index.index,
                     top=order[:1], bottom=order[-1:] if len(order) > 1 else [],
-                    left_out=sum(1 for s in ranked.values() if _not_real(s)))
+                    left_out=sum(1 for s in ranked.values() if _not_real(s, copies)))
 
 
-def _not_real(s: Standing) -> bool:
-    row = s.index_row
-    return row is not None and "duplicate" in (getattr(row, "reason", "") or "")
+def _not_real(s: Standing, copies: set[str]) -> bool:
+    return s.is_index and s.unit in copies
+
+
+def copied_units(site, index_id: str) -> set[str]:
+    """Units whose row of the source table repeats an earlier unit's row in every input of
+    the index (three or more inputs: two equal numbers may be a coincidence). The audit
+    calls such values not real; they are never named as a best or worst value. Found in
+    the data, so a new edition's copies are found the same way (the charts mark the same
+    rows, generator/site/chartplan.py)."""
+    memo = site.__dict__.setdefault("_copies", {})
+    if index_id in memo:
+        return memo[index_id]
+    meta = site.indices.results[index_id].meta
+    inputs = [i for i in meta.inputs if i.kind == "indicator" and i.table]
+    out: set[str] = set()
+    if len(inputs) >= 3:
+        units = set(site.dataset.unit_ids())
+        rows: dict[str, list] = {}
+        first_line: dict[str, int] = {}
+        for inp in inputs:
+            obs = site.dataset.select(inp.ref, table=inp.table,
+                                      year=inp.year if isinstance(inp.year, int) else None)
+            for r in obs[obs["unit"].isin(units)].itertuples(index=False):
+                rows.setdefault(r.unit, []).append((inp.id, r.value))
+                first_line[r.unit] = min(first_line.get(r.unit, r.line), r.line)
+        groups: dict[tuple, list[str]] = {}
+        for unit, values in rows.items():
+            if len(values) == len(inputs) and not any(math.isnan(v) for _, v in values):
+                groups.setdefault(tuple(sorted(values)), []).append(unit)
+        for same in groups.values():
+            out.update(sorted(same, key=lambda u: first_line[u])[1:])
+    memo[index_id] = out
+    return out
 
 
 def glance(site, unit: str) -> dict | None:
@@ -162,6 +194,8 @@ def glance(site, unit: str) -> dict | None:
                   and unit in site.group_members(g)), None)
     why = standing(site, spec.why, unit) if spec.why else None
     items = [s for s in (standing(site, ref, unit) for ref in spec.indicators) if s]
+    copied = {s.ref.index for s in items if s.is_index
+              and unit in copied_units(site, s.ref.index)}
     named = group or next((g for g in spec.groups if g in site.structured.groups), None)
-    return {"group": group, "group_name": site.structured.groups[named].name if named else None,
+    return {"copied": copied, "group": group, "group_name": site.structured.groups[named].name if named else None,
             "why": why, "indicators": items}
