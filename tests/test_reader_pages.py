@@ -47,7 +47,7 @@ def names(ds, lang):
 def test_home_leads_with_the_lagging_units_and_the_integral_index(site, data, lang):
     ds, results = data
     html = page(site, f"{lang}/index.html")
-    answer = re.search(r'<section class="answer".*?</section>', html, re.S).group(0)
+    answer = re.search(r'<section class="answer".*?</section>', html, re.DOTALL).group(0)
     lagging = set(results["depressed_units"].classed("depressed"))
     text = words(answer)
     assert str(len(lagging)) in text and str(len(ds.unit_ids())) in text
@@ -81,9 +81,9 @@ def test_home_leads_with_the_lagging_units_and_the_integral_index(site, data, la
 
 
 def test_profile_opens_with_class_why_and_ranked_headline_figures(site, data):
-    ds, results = data
+    _, results = data
     html = page(site, "kk/units/urzhar/index.html")
-    glance = re.search(r'<section class="glance".*?</section>', html, re.S).group(0)
+    glance = re.search(r'<section class="glance".*?</section>', html, re.DOTALL).group(0)
     assert html.index('class="glance"') < html.index('id="narrative-heading"')
     text = words(glance)
     assert "«Депрессивті аудандар» тобына жатады" in text
@@ -104,7 +104,7 @@ def test_profile_folds_general_recommendations_to_a_count_and_a_filtered_link(si
     recs = yaml.safe_load((ROOT / "content/2023/recommendations.yaml").read_text())["recommendations"]
     general = sum(1 for r in recs if "all" in r["targets"])
     html = page(site, "kk/units/urzhar/index.html")
-    section = re.search(r'<section aria-labelledby="recs-heading".*?</section>', html, re.S).group(0)
+    section = re.search(r'<section aria-labelledby="recs-heading".*?</section>', html, re.DOTALL).group(0)
     assert f"Барлық аумаққа ортақ ұсыныстар: {general}." in words(section)
     assert 'recommendations/index.html?unit=urzhar"' in section
     assert "<details" in section                     # the group's recommendations, folded
@@ -138,8 +138,8 @@ def test_locator_keeps_tables_and_sections_and_drops_line_numbers():
                                   "kk/context-regional-policy/index.html"])
 def test_prose_cites_numbered_references_not_codes_and_lines(site, path):
     html = page(site, path)
-    prose = re.search(r'<div class="prose">(.*?)</div>', html, re.S).group(1)
-    text = words(re.sub(r'<section class="references".*?</section>', "", prose, flags=re.S))
+    prose = re.search(r'<div class="prose">(.*?)</div>', html, re.DOTALL).group(1)
+    text = words(re.sub(r'<section class="references".*?</section>', "", prose, flags=re.DOTALL))
     assert not re.search(r"\bs00\d\b|-жол|\bстрок[аи]?\s+\d|\blines?\s+\d", text), path
     numbers = set(re.findall(r'href="#ref-(\d+)"', prose))
     listed = set(re.findall(r'<li id="ref-(\d+)"', prose))
@@ -159,11 +159,11 @@ def test_markdown_outside_methodology_and_sources_has_no_bare_line_citations():
 
 
 def unit_list(html: str) -> list[str]:
-    block = re.search(r'<ul class="unit-list">(.*?)</ul>', html, re.S).group(1)
+    block = re.search(r'<ul class="unit-list">(.*?)</ul>', html, re.DOTALL).group(1)
     return re.findall(r'<li><a href="[^"]+/index.html">([^<]+)</a>', block)
 
 
-def test_kazakh_and_russian_unit_lists_follow_their_alphabets(site, data):
+def test_kazakh_and_russian_unit_lists_follow_their_alphabets(site):
     for lang in ("kk", "ru"):
         shown = unit_list(page(site, f"{lang}/units/index.html"))
         assert sorted(shown, key=lambda n: collation_key(n, lang)) == shown
@@ -178,7 +178,7 @@ def test_kazakh_and_russian_unit_lists_follow_their_alphabets(site, data):
 def test_compare_data_carry_raw_numbers_and_the_chart(site):
     html = page(site, "kk/compare/index.html")
     data = json.loads(re.search(r'<script type="application/json" id="compare-data">(.*?)</script>',
-                                html, re.S).group(1))
+                                html, re.DOTALL).group(1))
     assert data["symbols"]["decimal"] == ","
     row = next(r for r in data["rows"] if r["label"].startswith("Инновациялық белсенділік деңгейі"))
     assert row["raw"]["urzhar"] == pytest.approx(26.7, abs=0.05)
@@ -227,13 +227,13 @@ def test_rows_copied_from_another_unit_are_never_named_or_ranked(site):
             copies.add(unit)
         seen.setdefault(key, unit)
     home = page(site, "en/index.html")
-    answer = re.search(r'<section class="answer".*?</section>', home, re.S).group(0)
+    answer = re.search(r'<section class="answer".*?</section>', home, re.DOTALL).group(0)
     assert f"{len(copies)} rows of the source table that copy another unit's row" in words(answer)
     second = answer.split("</p>")[1]
     assert not any(f"units/{u}/" in second for u in copies)
     for u in copies:
         glance = re.search(r'<section class="glance".*?</section>',
-                           page(site, f"en/units/{u}/index.html"), re.S).group(0)
+                           page(site, f"en/units/{u}/index.html"), re.DOTALL).group(0)
         item = re.search(r'<li class="glance-item">\s*<span class="glance-name">Integral.*?</li>',
-                         glance, re.S).group(0)
+                         glance, re.DOTALL).group(0)
         assert "not a real value" in item and "of 19" not in item, u

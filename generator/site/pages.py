@@ -6,6 +6,7 @@ language switcher, link checks and the sitemap — before a single file is writt
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,9 +16,8 @@ from ..content.load import Content
 from ..content.structured import group_members, load_structured
 from ..data.model import Dataset, text
 from ..errors import ContentError
-from . import urls
 from . import format as fmt
-from . import summary
+from . import summary, urls
 from .figures import FigureIndex, similar_units
 
 
@@ -413,7 +413,7 @@ def _with_year(label: str, year: int) -> str:
 
 def _raw(values: dict, decimals: int | None) -> dict:
     """The numbers behind a compare row, for its difference column (none for classes)."""
-    numbers = {u: v for u, v in values.items() if v == v}      # NaN != NaN
+    numbers = {u: v for u, v in values.items() if not math.isnan(v)}
     if len(numbers) < 2:
         return {}
     return {"raw": numbers, "decimals": 2 if decimals is None else decimals}

@@ -19,9 +19,8 @@ import jinja2
 from ..data.model import text
 from ..errors import AimaqError
 from ..yamlio import load_yaml
-from . import citations
+from . import citations, urls
 from . import format as fmt
-from . import urls
 from .pages import PageSpec, SiteModel
 from .editions import MISSING
 from .social import og_image
