@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from generator.build import build
 
@@ -160,7 +161,8 @@ def test_search_finds_a_unit(served, browser):
 AXE_PAGES = ["kk/index.html", "en/index.html", "kk/units/semey/index.html",
              "ru/units/urzhar/index.html", "en/indices/integral_innovation_index/index.html",
              "kk/indices/index.html", "ru/region/index.html", "en/recommendations/index.html",
-             "kk/compare/index.html", "ru/glossary/index.html", "en/data/index.html"]
+             "kk/compare/index.html", "ru/glossary/index.html", "en/data/index.html",
+             "kk/search/index.html", "ru/search/index.html"]
 
 
 @pytest.mark.parametrize("path", AXE_PAGES)
@@ -169,6 +171,8 @@ def test_axe_finds_no_serious_or_critical_violation(served, browser, path):
 
     base, _ = served
     page, errors, _ = visit(browser, base + path, base)
+    if "/search/" in path:                  # Pagefind draws its box after the load
+        page.locator("#search-input").wait_for(timeout=15000)
     results = Axe().run(page)
     bad = [f"{v['id']} ({v['impact']}): {v['help']} — "
            + "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"])
@@ -282,9 +286,10 @@ def test_charts_render_live_without_errors(served, browser, path):
     page, errors, outside = visit(browser, base + path, base)
     figures = page.locator("figure.chart")
     assert figures.count() >= 1
-    page.wait_for_function("document.querySelectorAll('figure.chart').length === "
-                           "document.querySelectorAll('figure.chart.chart-is-live').length",
-                           timeout=20000)
+    assert page.locator("figure.chart.chart-is-live").count() == 0   # static SVG first
+    figures.first.locator(".chart-body").hover()     # a reader reaches for a chart
+    # (expect() polls from Playwright's own world: the page's CSP forbids eval'd predicates)
+    expect(page.locator("figure.chart:not(.chart-is-live)")).to_have_count(0, timeout=20000)
     assert page.locator("figure.chart .chart-live svg").count() == figures.count()
     assert errors == [] and outside == []
     page.close()
@@ -358,4 +363,117 @@ def test_axe_on_edition_pages(two_editions, browser, path):
            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
     assert bad == [], "\n".join(bad)
     assert errors == []
+    page.close()
+
+
+# -- light pages (issue 15, item 8) -------------------------------------------------------
+
+
+def _first_load(browser, url: str, width: int = 1280):
+    """(bytes transferred, paths requested) of a page's first load, no interaction."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    sizes: dict[str, int] = {}
+    page.on("response", lambda r: sizes.__setitem__(r.url, len(r.body())))
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    return page, sizes
+
+
+def test_kazakh_home_is_light_and_defers_vega(served, browser):
+    base, _ = served
+    page, sizes = _first_load(browser, base + "kk/index.html")
+    assert not any(u.endswith("/vega.js") for u in sizes), "vega.js loaded without interaction"
+    total = sum(sizes.values())
+    assert total <= 300_000, f"kk home transfers {total} bytes on first load"
+    assert page.locator("figure.chart img.chart-static").first.is_visible()
+    page.locator("figure.chart .chart-body").first.hover()
+    page.locator("figure.chart.chart-is-live").first.wait_for(timeout=20000)
+    assert any(u.endswith("/vega.js") for u in sizes)
+    page.close()
+
+
+def test_kazakh_profiles_are_at_most_9000_px_tall_at_1280(served, browser):
+    base, out = served
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    heights = {}
+    for profile in sorted((out / "kk/units").glob("*/index.html")):
+        page.goto(base + profile.relative_to(out).as_posix())
+        heights[profile.parent.name] = page.evaluate("document.documentElement.scrollHeight")
+    page.close()
+    assert len(heights) == 19
+    assert max(heights.values()) <= 9000, heights
+
+
+def _page_paths(out: Path, langs=("kk", "ru", "en")) -> list[str]:
+    return sorted(p.relative_to(out).as_posix() for lang in langs
+                  for p in (out / lang).rglob("index.html"))
+
+
+def test_no_page_scrolls_sideways_at_390_px(served, browser):
+    base, out = served
+    page = browser.new_page(viewport={"width": 390, "height": 800})
+    wide = []
+    for path in _page_paths(out):
+        page.goto(base + path, wait_until="domcontentloaded")
+        extra = page.evaluate("document.documentElement.scrollWidth"
+                              " - document.documentElement.clientWidth")
+        if extra > 0:
+            wide.append((path, extra))
+    page.close()
+    assert wide == []
+
+
+def test_a_scrolling_table_keeps_its_first_column_in_view(served, browser):
+    base, _ = served
+    page = browser.new_page(viewport={"width": 390, "height": 800})
+    page.goto(base + "kk/units/urzhar/index.html")
+    group = page.locator("section.figure-group details").first
+    group.locator("summary").click()
+    box = group.locator(".table-scroll").first
+    first = box.locator("tbody tr th").first
+    before = first.bounding_box()["x"]
+    box.evaluate("el => { el.scrollLeft = 400; }")
+    assert box.evaluate("el => el.scrollLeft") > 0          # the table is wider than the box
+    assert abs(first.bounding_box()["x"] - before) < 1
+    page.close()
+
+
+def test_compare_shows_the_difference_and_charts_both_units(served, browser):
+    base, _ = served
+    page, errors, outside = visit(browser, base + "kk/compare/index.html", base)
+    page.select_option("#compare-a", "urzhar")
+    page.select_option("#compare-b", "semey")
+    row = page.locator("#compare-table tbody tr", has_text="Инновациялық белсенділік деңгейі").first
+    cells = row.locator("td").all_inner_texts()
+    assert cells[:3] == ["26,7", "6,2", "+20,5"]
+    chart = page.locator("#compare-chart")
+    assert chart.is_visible()
+    assert chart.locator("circle.compare-a").count() == chart.locator(".compare-measure").count() >= 4
+    assert "Үржар" in chart.inner_text() and "Семей" in chart.inner_text()
+    assert errors == [] and outside == []
+    page.close()
+
+
+def test_recommendations_page_opens_filtered_for_the_unit_of_the_profile(served, browser):
+    base, _ = served
+    page, errors, outside = visit(browser, base + "kk/units/urzhar/index.html", base)
+    page.locator("section[aria-labelledby=recs-heading] a[href*='?unit=urzhar']").click()
+    page.wait_for_load_state("load")
+    assert page.locator("#filter-unit").input_value() == "urzhar"
+    shown = page.locator("article.rec:not([hidden])")
+    assert 0 < shown.count() < page.locator("article.rec").count()
+    assert errors == [] and outside == []
+    page.close()
+
+
+def test_kazakh_search_interface_speaks_kazakh(served, browser):
+    base, _ = served
+    page, errors, outside = visit(browser, base + "kk/search/index.html", base)
+    page.locator("#search-input").wait_for(timeout=15000)
+    page.get_by_label("Іздеу сөзі").fill("zzqqxx")
+    message = page.locator(".pagefind-ui__message")
+    message.wait_for(timeout=15000)
+    expect(message).to_contain_text("ештеңе табылмады", timeout=15000)
+    assert "results" not in page.locator("#search").inner_text()
+    assert errors == [] and outside == []
     page.close()

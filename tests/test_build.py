@@ -26,6 +26,7 @@ def test_mini_build_pages(mini):
         expected |= {f"{lang}/units/{u}/index.html" for u in ("alpha", "beta", "gamma")}
     expected.add("en/about/index.html")                 # a content page in one language
     expected |= {"assets/filter.js", "assets/compare.js", "assets/search.js", "assets/sort.js",
+                 "assets/charts-on-demand.js",
                  "assets/favicon.svg", "assets/og/kk.png", "assets/og/en.png"}
     for lang in ("kk", "en"):
         expected |= {f"{lang}/recommendations/index.html", f"{lang}/glossary/index.html",
@@ -149,10 +150,14 @@ def test_recommendations_and_glossary(mini):
     recs = (out / "en/recommendations/index.html").read_text()
     assert "Develop border trade" in recs and 'data-units="gamma"' in recs
     assert 'data-units="alpha beta gamma"' in recs          # targets: all
+    # A profile lists what targets the unit (here through its group) and folds what
+    # concerns every unit to a count and a link to the page filtered for the unit.
     gamma = (out / "en/units/gamma/index.html").read_text()
-    assert "Develop border trade" in gamma and "Train staff" in gamma
+    assert "Develop border trade" in gamma and "Train staff" not in gamma
+    assert "Recommendations for every unit alike: 1." in gamma
+    assert "recommendations/index.html?unit=gamma" in gamma
     alpha = (out / "en/units/alpha/index.html").read_text()
-    assert "Develop border trade" not in alpha and "Train staff" in alpha
+    assert "Develop border trade" not in alpha and "every unit alike: 1." in alpha
     assert (out / "assets/filter.js").is_file()
     gloss = (out / "kk/glossary/index.html").read_text()
     assert 'id="enterprise"' in gloss and "Кәсіпорын" in gloss

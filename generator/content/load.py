@@ -15,6 +15,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import markdown
 import nh3
@@ -55,10 +56,46 @@ class FigureRef(BaseModel):
     unit: str | None = None
 
 
+class RankedRef(BaseModel):
+    """An index (or a table's indicator) shown with its rank in words. ``rank_one`` says
+    what rank 1 means, in the reader's words ("most innovative"); without it the page says
+    which value comes first and whether higher or lower is better."""
+
+    model_config = ConfigDict(extra="forbid")
+    index: str | None = None
+    table: str | None = None
+    indicator: str | None = None
+    category: str = ""
+    year: int | None = None
+    better: Literal["higher", "lower"] | None = None   # indices: which way is better
+    rank_one: dict[str, str] = {}
+
+
+class HeadlineSpec(BaseModel):
+    """The home page's answer: which units lag (a group of groups.yaml), on what measure
+    (the index that classes them), and the index mapped and ranked first."""
+
+    model_config = ConfigDict(extra="forbid")
+    lagging: str                    # group id in groups.yaml
+    measure: RankedRef              # the index the group's class comes from
+    index: RankedRef                # mapped and ranked on the home page
+
+
+class GlanceSpec(BaseModel):
+    """The "at a glance" block that opens every unit profile."""
+
+    model_config = ConfigDict(extra="forbid")
+    groups: list[str] = []          # groups named as the unit's class, first match wins
+    why: RankedRef | None = None    # the value the class rests on
+    indicators: list[RankedRef] = []
+
+
 class HomeSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
     key_figures: list[FigureRef] = []
     groups: list[str] = []          # groups of groups.yaml shown on the home page
+    headline: HeadlineSpec | None = None
+    glance: GlanceSpec | None = None
 
 
 class FrontMatter(BaseModel):

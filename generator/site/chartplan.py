@@ -81,6 +81,7 @@ class PageCharts(_Strict):
 
 class ChartsFile(_Strict):
     home_map: IndexRef | None = None
+    home_ranking: IndexRef | None = None                           # beside the home map
     changes_slopes: list[IndexRef] = Field(default_factory=list)   # on "what changed"
     unit_map: UnitMapRef | None = None
     unit_profile: IndexRef | None = None
@@ -398,6 +399,9 @@ def plan_charts(site, strings, boundaries) -> ChartPlan:
     for lang in site.config.languages:
         if p.usable(spec.home_map) and boundaries is not None:
             plan.add(("home", "index"), lang, p.map("home-map", spec.home_map, lang), idx)
+        if p.usable(spec.home_ranking):
+            plan.add(("home", "index"), lang, p.ranking("home-ranking", spec.home_ranking, lang),
+                     idx)
         for s in spec.region_series:
             plan.add(("region", "index"), lang, p.table_series(s, lang),
                      frozenset({f"@table:{s.table}"}))

@@ -66,6 +66,37 @@ def signed(value: float | None, lang: str, decimals: int | None = None) -> str:
     return ("+" if value > 0 else "−") + text
 
 
+def ordinal(n: int, lang: str) -> str:
+    """An English ordinal ('1st', '22nd'); Kazakh and Russian write the suffix in their
+    strings ('5-орын', '5-е место'), so other languages get the plain number."""
+    if lang != "en":
+        return str(n)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+#: Alphabetical order of the languages whose order Unicode code points get wrong: in
+#: code-point order Kazakh's Ә Ғ Қ Ң Ө Ұ Ү Һ І all follow Я, and Russian's Ё follows Я.
+#: (PyICU's collation would do, but it only installs with a compiler and ICU's headers.)
+ALPHABETS = {
+    "kk": "аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя",
+    "ru": "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+}
+
+
+def collation_key(text: str, lang: str) -> tuple:
+    """A sort key putting names in the alphabetical order of ``lang``: letters of its
+    alphabet by their place in it, after spaces, hyphens and digits; any other letter (a
+    Latin name on a Kazakh page) after the alphabet, in code-point order."""
+    alphabet = ALPHABETS.get(lang)
+    folded = text.casefold()
+    if alphabet is None:
+        return tuple(ord(c) for c in folded)
+    return tuple(1_000 + alphabet.index(c) if c in alphabet
+                 else (ord(c) if ord(c) < 128 and not c.isalpha() else 2_000 + ord(c))
+                 for c in folded)
+
+
 def date(iso: str | None, lang: str) -> str:
     if not iso:
         return ""

@@ -6,6 +6,7 @@ language switcher, link checks and the sitemap — before a single file is writt
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,8 @@ from ..content.load import Content
 from ..content.structured import group_members, load_structured
 from ..data.model import Dataset, text
 from ..errors import ContentError
-from . import urls
+from . import format as fmt
+from . import summary, urls
 from .figures import FigureIndex, similar_units
 
 
@@ -175,12 +177,40 @@ def _home_pages(site: SiteModel, lang: str) -> PageSpec:
         title=title,
         description=(page.meta.description if page else "") or text(site.config.description, lang),
         context={"page_content": page, "region": region,
-                 "key_figures": site.key_figures,
+                 "key_figures": site.key_figures, "headline": summary.headline(site),
                  "home_groups": [(gid, site.structured.groups[gid], site.group_members(gid))
                                  for gid in site.content.home.groups
                                  if gid in site.structured.groups],
                  "units": ds.units},
         crumbs=[])
+
+
+@dataclass(frozen=True)
+class UnitRecommendations:
+    """A unit's recommendations by how closely they target it: those naming the unit, those
+    naming a group it belongs to ({group id: [recommendations]}), and how many concern every
+    unit alike (the profile links to them instead of repeating them)."""
+
+    named: list
+    by_group: dict
+    general: int
+
+    def __bool__(self) -> bool:
+        return bool(self.named or self.by_group or self.general)
+
+
+def recommendations_by_reach(site: SiteModel, unit_id: str) -> UnitRecommendations:
+    named, by_group, general = [], {}, 0
+    for r in site.recommendations_for(unit_id):
+        if unit_id in r.targets:
+            named.append(r)
+        elif "all" in r.targets:
+            general += 1
+        else:
+            group = next(t for t in r.targets if t in site.structured.groups
+                         and unit_id in site.group_members(t))
+            by_group.setdefault(group, []).append(r)
+    return UnitRecommendations(named, by_group, general)
 
 
 def _unit_pages(site: SiteModel, lang: str) -> list[PageSpec]:
@@ -196,7 +226,8 @@ def _unit_pages(site: SiteModel, lang: str) -> list[PageSpec]:
             description=(page.meta.description if page else "") or
             f"{name} ({type_label}): {site.s('key_figures', lang).lower()}",
             context={"unit": area, "page_content": page,
-                     "recommendations": site.recommendations_for(area.id),
+                     "recommendations": recommendations_by_reach(site, area.id),
+                     "glance": summary.glance(site, area.id),
                      "unit_figures": site.figures.by_table(area.id),
                      "similar": site.similar[0].get(area.id, []),
                      "similar_basis": site.similar[1],
@@ -299,7 +330,7 @@ def _glossary_pages(site: SiteModel, lang: str) -> list[PageSpec]:
     st = site.structured
     if not st.terms:
         return []
-    terms = sorted(st.terms, key=lambda t: text(t.term, lang).casefold())
+    terms = sorted(st.terms, key=lambda t: fmt.collation_key(text(t.term, lang), lang))
     return [PageSpec(
         path=site.urls.page(lang, "glossary"), lang=lang, template="glossary.html",
         key=("glossary", "index"), title=site.s("glossary", lang),
@@ -345,13 +376,16 @@ def compare_table(site: SiteModel, lang: str, helpers) -> dict:
                 continue
             first = next(iter(figs.values()))
             rows.append({"group": group,
-                         "label": f"{helpers.indicator_name(first)}, {k.year}",
+                         "label": _with_year(helpers.indicator_name(first), k.year),
                          "measure": helpers.measure(k.indicator),
-                         "values": {u: helpers.figure_value(f) for u, f in figs.items()}})
+                         "values": {u: helpers.figure_value(f) for u, f in figs.items()},
+                         **_raw({u: f.value for u, f in figs.items() if not f.flag},
+                                ds.indicators[k.indicator].decimals)})
     if site.indices:
         group = site.s("indices", lang)
         for res in site.indices.indices():
             by_key: dict[tuple, dict] = {}
+            raw: dict[tuple, dict] = {}
             for r in site.indices.rows[res.meta.id]:
                 if r.ref:
                     continue
@@ -360,12 +394,54 @@ def compare_table(site: SiteModel, lang: str, helpers) -> dict:
                     label += f": {helpers.part_name(r.index, r.part)}"
                 value = helpers.class_name(r.index, r.cls) if r.cls else helpers.index_value(r)
                 by_key.setdefault((label, r.year), {})[r.unit] = value
+                if not r.cls:
+                    raw.setdefault((label, r.year), {})[r.unit] = r.value
             for (label, year), values in by_key.items():
                 rows.append({"group": group, "label": f"{label}, {year}" if year else label,
                              "measure": helpers.measure_id(res.meta.measure)
                              if isinstance(res.meta.measure, str) else "",
-                             "values": values})
-    return {"units": {u.id: text(u.name, lang) for u in ds.units}, "rows": rows}
+                             "values": values,
+                             **_raw(raw.get((label, year), {}), res.meta.decimals)})
+    return {"units": {u.id: text(u.name, lang) for u in ds.units}, "rows": rows,
+            "symbols": fmt.number_symbols(lang), "chart": _compare_chart(site, lang, helpers)}
+
+
+def _with_year(label: str, year: int) -> str:
+    """'Name, 2020', unless the name already ends with its year."""
+    return label if label.endswith(str(year)) else f"{label}, {year}"
+
+
+def _raw(values: dict, decimals: int | None) -> dict:
+    """The numbers behind a compare row, for its difference column (none for classes)."""
+    numbers = {u: v for u, v in values.items() if not math.isnan(v)}
+    if len(numbers) < 2:
+        return {}
+    return {"raw": numbers, "decimals": 2 if decimals is None else decimals}
+
+
+def _compare_chart(site: SiteModel, lang: str, helpers) -> list[dict]:
+    """The headline measures of the profiles (home.yaml glance) as every unit's place, so
+    the compare page can draw the two chosen units on one scale; ``right`` is the rank
+    drawn at the right end, the better one where the data say which is better."""
+    spec = site.content.home.glance
+    if spec is None:
+        return []
+    out = []
+    for ref in ([spec.why] if spec.why else []) + list(spec.indicators):
+        standings = {u: summary.standing(site, ref, u) for u in site.dataset.unit_ids()}
+        copies = summary.copied_units(site, ref.index) if ref.index else set()
+        standings = {u: s for u, s in standings.items()
+                     if s is not None and s.rank and u not in copies}   # copies: not real
+        if len(standings) < 2:
+            continue
+        one = next(iter(standings.values()))
+        rank_one_best = (one.first == "highest") == (one.better != "lower") \
+            if one.better else True
+        out.append({"label": helpers.standing_name(one), "of": one.rank_of,
+                    "right": 1 if rank_one_best else one.rank_of,
+                    "ranks": {u: s.rank for u, s in standings.items()},
+                    "values": {u: helpers.standing_value(s) for u, s in standings.items()}})
+    return out
 
 
 def _compare_page(site: SiteModel, lang: str) -> list[PageSpec]:

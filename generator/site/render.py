@@ -7,6 +7,7 @@ builds a URL by hand.
 from __future__ import annotations
 
 import functools
+import json
 import math
 import posixpath
 import re
@@ -18,8 +19,9 @@ import jinja2
 from ..data.model import text
 from ..errors import AimaqError
 from ..yamlio import load_yaml
+from . import citations, urls
 from . import format as fmt
-from . import phrasing, urls
+from . import phrasing
 from .pages import PageSpec, SiteModel
 from .editions import MISSING
 from .social import og_image
@@ -83,6 +85,23 @@ class PageHelpers:
     def t(self, key: str, **kwargs: Any) -> str:
         value = self.site.s(key, self.lang)
         return value.format(**kwargs) if kwargs else value
+
+    def tm(self, key: str, **kwargs: Any) -> Markup:
+        """A string with markup arguments (links): the text and plain arguments escaped."""
+        return Markup(jinja2.utils.markupsafe.escape(self.site.s(key, self.lang))).format(
+            **kwargs)
+
+    def unit_links(self, unit_ids: list[str]) -> Markup:
+        """Units' names, each linked to its profile, joined by commas."""
+        esc = jinja2.utils.markupsafe.escape
+        return Markup(", ").join(
+            Markup('<a href="{}">{}</a>').format(self.link(self.site.urls.unit(self.lang, u)),
+                                                 esc(self.unit_name(u)))
+            for u in unit_ids)
+
+    def sorted_units(self, units) -> list:
+        """Areas in the alphabetical order of the page's language (by their name in it)."""
+        return sorted(units, key=lambda a: fmt.collation_key(text(a.name, self.lang), self.lang))
 
     def tx(self, labels: dict[str, str] | None) -> str:
         return text(labels, self.lang)
@@ -211,6 +230,67 @@ class PageHelpers:
             return ""
         return text(self.site.dataset.measures.get(measure), self.lang)
 
+    # -- standings: a value with its place among the units (generator.site.summary) ------
+    def standing_name(self, s) -> str:
+        if s.is_index:
+            return self.index_name(s.ref.index)
+        return self.indicator_name(s.figure)
+
+    def standing_decimals(self, s) -> int | None:
+        if s.is_index:
+            return self.site.indices.results[s.ref.index].meta.decimals
+        return self.site.dataset.indicators[s.ref.indicator].decimals
+
+    def standing_value(self, s) -> str:
+        if s.is_index:
+            return self.index_value(s.index_row)
+        return self.figure_value(s.figure)
+
+    def standing_measure(self, s) -> str:
+        if s.is_index:
+            return self.measure_id(self.site.indices.results[s.ref.index].meta.measure
+                                   if isinstance(self.site.indices.results[s.ref.index].meta.measure, str)
+                                   else "")
+        return self.measure(s.ref.indicator)
+
+    def rank_words(self, s) -> str:
+        """'5-орын, 19 аумақтың ішінде (1 — ең инновациялық белсенді)': the rank, out of how
+        many, and what rank 1 means; empty when the unit has no rank or is alone."""
+        if not s.rank or s.rank_of < 2:
+            return ""
+        one = self.tx(s.ref.rank_one) or self.t(f"rank_one_{s.first}")
+        if s.better and not s.ref.rank_one:
+            one += ", " + self.t(f"better_{s.better}")
+        return self.t("rank_words", rank=s.rank, total=s.rank_of, one=one,
+                      ordinal=fmt.ordinal(s.rank, self.lang))
+
+    def strip(self, s) -> Markup:
+        """A small chart of every unit's value as a tick on one line, the unit's own tick
+        tall and dark and the region's value dashed. Decorative: the sentence beside it
+        says the same in words."""
+        values = [v for v in s.values if not math.isnan(v)]
+        if len(values) < 2 or math.isnan(s.value):
+            return Markup("")
+        lo, hi = min(values + ([s.region_value] if not math.isnan(s.region_value) else [])), \
+            max(values + ([s.region_value] if not math.isnan(s.region_value) else []))
+        span = (hi - lo) or 1.0
+        width, pad = 160.0, 4.0
+        flip = s.better == "lower"          # better always to the right
+
+        def x(v: float) -> float:
+            share = (v - lo) / span
+            return round(pad + (1 - share if flip else share) * (width - 2 * pad), 1)
+
+        ticks = "".join(f'<line x1="{x(v)}" x2="{x(v)}" y1="7" y2="17" class="strip-tick"/>'
+                        for v in sorted(values))
+        region = "" if math.isnan(s.region_value) else \
+            f'<line x1="{x(s.region_value)}" x2="{x(s.region_value)}" y1="2" y2="22" class="strip-region"/>'
+        own = f'<line x1="{x(s.value)}" x2="{x(s.value)}" y1="1" y2="23" class="strip-own"/>'
+        return Markup(f'<svg class="strip" viewBox="0 0 {int(width)} 24" width="{int(width)}" '
+                      f'height="24" aria-hidden="true" focusable="false">'
+                      f'<line x1="{pad}" x2="{width - pad}" y1="12" y2="12" class="strip-axis"/>'
+                      f"{ticks}{region}{own}</svg>")
+
     def compare_json(self) -> str:
         """The compare page's data island (JSON, never executed)."""
         import json
@@ -254,7 +334,7 @@ class PageHelpers:
         (<lang>/…); on an edition's permanent pages (one folder deeper) the links that
         reach the site-wide folders (assets/, charts/, downloads/, pagefind/) are moved
         one level up, so they resolve the same from both addresses."""
-        html = page.html
+        html = self._with_references(page)
         prefix = self.site.urls.prefix
         if not prefix:
             return Markup(html)
@@ -273,6 +353,33 @@ class PageHelpers:
             return f'{m.group(1)}="{moved}{rest}"'
 
         return Markup(re.sub(r'\b(href|src)="([^"]*)"', fix, html))
+
+    def _with_references(self, page) -> str:
+        """The page's HTML with its [@doc, …] citations numbered and its list of
+        references at the end (generator.site.citations)."""
+        html, refs = citations.number_citations(page.html, self.t("reference_label"))
+        if not refs.entries:
+            return html
+        esc = jinja2.utils.markupsafe.escape
+        items = []
+        for n, (doc_id, where) in enumerate(refs.entries, 1):
+            doc = self.site.dataset.documents.get(doc_id)
+            if doc is None:
+                raise AimaqError(f"citation [@{doc_id}] names no document of sources.yaml",
+                                 page.path, None, "use a document id of sources.yaml")
+            title = text(doc.title, self.lang)
+            who = text(doc.short, self.lang) if doc.author else ""
+            where = where[:1].upper() + where[1:]
+            if any(d == doc_id for d, _ in refs.entries[:n - 1]):
+                # Cited before on this page: the short form, as "ibid." lists do.
+                parts = [f"{esc(who or title)}, {esc(where)}." if where else f"{esc(who or title)}."]
+            else:
+                parts = [f"{esc(who)}." if who else "", f"<cite>{esc(title)}</cite>.",
+                         f"{esc(where)}." if where else ""]
+            items.append(f'<li id="ref-{n}">{" ".join(p for p in parts if p)}</li>')
+        return (html + '\n<section class="references" aria-labelledby="references-heading">'
+                f'<h2 id="references-heading">{esc(self.t("references"))}</h2>'
+                f'<ol>{"".join(items)}</ol></section>\n')
 
     # -- editions -------------------------------------------------------------------
     def _models(self):
@@ -313,6 +420,14 @@ class PageHelpers:
 
     def has_index(self, index_id: str) -> bool:
         return self.site.indices is not None and index_id in self.site.indices.results.indices
+
+    def pagefind_translations(self) -> str:
+        """Pagefind UI's words in the page's language (its ``translations`` option), as
+        JSON: the pagefind_* strings and the placeholder."""
+        words = {key[len("pagefind_"):]: self.t(key) for key in self.site.strings
+                 if key.startswith("pagefind_")}
+        words["placeholder"] = self.t("search_placeholder")
+        return json.dumps(words, ensure_ascii=False, sort_keys=True)
 
     def search_bundle(self) -> str:
         """Folder of the search index of this page's edition (each edition has its own)."""

@@ -27,5 +27,11 @@
       .replace("{shown}", shown).replace("{total}", items.length);
   }
   selects.forEach(function (s) { s.addEventListener("change", apply); });
+  // A profile links here as ?unit=<id>: open the page filtered for that unit.
+  var wanted = new URLSearchParams(location.search).get("unit");
+  var unitSelect = form.querySelector("[data-filter=units]");
+  if (wanted && unitSelect.querySelector('option[value="' + wanted.replace(/[^a-z0-9_-]/gi, "") + '"]')) {
+    unitSelect.value = wanted;
+  }
   apply();
 })();

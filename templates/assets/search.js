@@ -19,6 +19,18 @@
     baseUrl: bundle.replace(/pagefind\/$/, ""),
     showSubResults: true,
     showImages: false,
-    translations: { placeholder: el.dataset.placeholder }
+    translations: JSON.parse(el.dataset.translations)
   });
+  // The page's visible label names Pagefind's input (axe: a title alone is no label).
+  function labelInput() {
+    var input = el.querySelector("input[type=text], input[type=search]");
+    if (!input) return false;
+    input.id = "search-input";
+    input.removeAttribute("title");
+    return true;
+  }
+  if (!labelInput()) {
+    var watch = new MutationObserver(function () { if (labelInput()) watch.disconnect(); });
+    watch.observe(el, {childList: true, subtree: true});
+  }
 })();
