@@ -121,6 +121,12 @@ class Dataset:
     documents: dict[str, Document]
     tables: dict[str, TableMeta]
     observations: pd.DataFrame
+    #: The tables' notes in other languages, by the English note (notes.yaml).
+    note_texts: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def note(self, note: str) -> dict[str, str]:
+        """A table note in every language it has (``text`` picks the page's)."""
+        return {"en": note, **self.note_texts.get(note, {})} if note else {}
 
     # -- areas -----------------------------------------------------------
     def unit_ids(self) -> list[str]:
