@@ -8,6 +8,7 @@ unit or index: the choices live in charts.yaml.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -254,6 +255,18 @@ class _Planner:
         first = min(rows, key=lambda r: r.rank)
         return first.value >= max(r.value for r in rows) - 1e-12
 
+    def table_label(self, number: str, lang: str) -> str:
+        """A table's printed number in the page's language: "Fig. 16, Fig. 17" →
+        "Сурет 16, 17", "15" → "Кесте 15", "text" → "мәтінде"."""
+        nums = re.findall(r"\d+", number)
+        if number.lower().startswith(("fig", "сур", "рис")):
+            return f"{self.s('figure', lang)} {', '.join(nums)}"
+        if number[:1].isdigit():
+            return f"{self.s('table', lang)} {number}"
+        if number.lower() == "text":
+            return self.s("in_text", lang)
+        return self.strings.get("untitled_table", lang)
+
     def usable(self, ref: IndexRef | None) -> bool:
         if ref is None or self.view is None or ref.index not in self.view.results.indices:
             return False
@@ -407,7 +420,8 @@ class _Planner:
             frame = frame.drop(columns="series")
         table = self.ds.tables[spec.table]
         doc = self.ds.documents[table.document]
-        source = f"{text(doc.short, lang) or text(doc.title, lang)}, {table.number}"
+        source = (f"{text(doc.short, lang) or text(doc.title, lang)}, "
+                  f"{self.table_label(table.number, lang)}")
         measure = text(self.ds.measures.get(next(iter(measures))), lang) if len(measures) == 1 else ""
         title = text(spec.title, lang) or text(self.ds.indicators[spec.indicators[0]].name, lang)
         return time_series_chart(frame, id=f"series-{spec.id}", lang=lang,
@@ -448,7 +462,7 @@ class _Planner:
                                                      [text(self.ds.areas[unit].name, lang)])
                                                     + [measure, *[str(y) for y in years]]),
                                  source=f"{text(doc.short, lang) or text(doc.title, lang)}, "
-                                        f"{table.number}",
+                                        f"{self.table_label(table.number, lang)}",
                                  measure=measure, decimals=ind.decimals)
 
 
