@@ -58,8 +58,10 @@ def _visible_text(root, exclude=None) -> list[str]:
         parent = el.getparent()
         if el.tail and parent is not None and _kept(parent, exclude):
             pieces.append(el.tail)
-        if kept:
-            pieces.extend(el.get(a) for a in ATTRIBUTES if el.get(a))
+        if kept:                            # each attribute is a text of its own
+            for a in ATTRIBUTES:
+                if el.get(a):
+                    pieces += ["\n", el.get(a), "\n"]
         if isinstance(el.tag, str) and el.tag.lower() in {"p", "li", "td", "th", "div",
                                                            "h1", "h2", "h3", "h4", "dt",
                                                            "dd", "figcaption", "br",

@@ -1059,7 +1059,7 @@ def heatmap_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
     if better in ("higher", "lower"):
         legend_title.append(strings.get(f"better_{better}", lang))
     name_w = widest([r["name"] for r in rows])
-    cell_width = max(34, int(plot_width(name_w + 8) / max(1, len(col_order))))
+    cell_width = max(34, int(plot_width(name_w + 24) / max(1, len(col_order))))
 
     def bare(column: str) -> str:
         """The column's name without a trailing "(X1)" that repeats its code."""
@@ -1067,7 +1067,7 @@ def heatmap_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
         return column[: -len(tail)] if column.endswith(tail) else column
 
     key_lines = [line for c in col_order
-                 for line in wrap(f"{codes[c]} — {bare(c)}", WIDTH - 16)]
+                 for line in wrap(f"{codes[c]} — {bare(c)}", WIDTH - 40)]
     hl_name = short_name(names.get(highlight, ""), generic) if highlight else ""
     key = ["heatmap", lang, words, score_label, cell_width, legend_title, better, key_lines]
 
