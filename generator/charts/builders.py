@@ -305,10 +305,10 @@ def ranking_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
         # The keys of the rule and of the grey bars, in words, above the bars from the
         # left edge (whatever their length, they never run off the drawing).
         keys = alt.Chart(alt.NamedData(name="keys")).mark_text(
-            align="left", baseline="bottom", fontSize=FONT,
+            align="left", baseline="bottom", fontSize=FONT, yOffset=alt.expr("datum.y"),
             fontWeight=alt.expr("datum.bold ? 'bold' : 'normal'"),
             fontStyle=alt.expr("datum.bold ? 'normal' : 'italic'")).encode(
-            x=alt.value(-name_w - 10), y=alt.Y("y:Q", scale=None), text="text:N",
+            x=alt.value(-name_w - 10), y=alt.value(0), text="text:N",
             color=alt.Color("color:N", scale=None))
         chart = alt.layer(bars, rule, halo, labels, missing, keys).add_params(hl).properties(
             datasets=datasets, width=width, height=alt.Step(22))
