@@ -45,7 +45,9 @@ def split_runs(out: Path, lang: str) -> tuple[dict, dict]:
     an index page's methodology, steps, results or sensitivity section, or when its words
     are the engine's own (methodology.yaml, generator/indices)."""
     other, engine = {}, {}
-    for page in sorted((out / lang).rglob("*.html")):
+    rooted = [p for p in sorted(out.glob("*.html"))          # 404.html, the root redirect
+              if f'<html lang="{lang}"' in p.read_text(encoding="utf-8")[:2000]]
+    for page in rooted + sorted((out / lang).rglob("*.html")):
         name = page.relative_to(out).as_posix()
         everything = page_runs(page)
         outside = page_runs(page, engine_section if "/indices/" in name else None)

@@ -888,13 +888,15 @@ def profile_summary(data: pd.DataFrame) -> pd.DataFrame:
 def profile_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
                   unit: str, title: str, subtitle: str = "", source: str = "",
                   value_title: str = "", measure: str = "", decimals: int | None = None,
-                  summary: pd.DataFrame | None = None) -> Chart:
+                  summary: pd.DataFrame | None = None, note: str = "") -> Chart:
     """A unit's partial indices against the minimum, median and maximum of all units.
 
     ``data``: columns ``unit`` (id), ``name`` (unit name in ``lang``), ``part`` (label in
     ``lang``, in display order) and ``value``, for every unit. ``unit``: the id profiled.
     ``summary``: :func:`profile_summary` of all units, when ``data`` holds the profiled
     unit's rows only (a site with many units computes it once, not once per unit).
+    ``note``: a sentence added to the description (e.g. what the scores mean, so that a
+    "strongest part" is read as a score among the units, not as a raw value).
     """
     frame = _frame(data, ["unit", "name", "part", "value"], "profile")
     frame["value"] = frame["value"].map(_num)
@@ -986,6 +988,8 @@ def profile_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
             above=int((valid["value"] > valid["median"]).sum()), count=len(valid),
             best=best["part"], best_value=fmt(best["value"]), worst=worst["part"],
             worst_value=fmt(worst["value"]))
+    if note:
+        description += " " + note
     alt_words = strings.get("alt", lang, kind=strings.get("kind_profile", lang), title=title,
                             subtitle=subtitle)
     spec = TEMPLATES.spec(key, build, datasets={"ranges": range_rows, "points": point_rows},

@@ -330,7 +330,9 @@ class _Planner:
         _, subtitle, source, measure, decimals = self.index_texts(IndexRef(index=index_id), lang)
         return profile_chart(by_unit.get(unit, everyone), id=cid, summary=summary, lang=lang,
                              strings=self.strings, unit=unit, title=title, subtitle=subtitle,
-                             source=source, measure=measure, decimals=decimals)
+                             source=source, measure=measure, decimals=decimals,
+                             note=self.strings.get("describe_scores", lang)
+                             if self.better.get(index_id) == "higher" else "")
 
     def heatmap(self, cid: str, index_id: str, lang: str):
         from ..charts import heatmap_chart
