@@ -151,6 +151,11 @@ def _gapped(rows: list[dict[str, Any]], positions: list[int],
 
 def _describe_extremes(strings: ChartStrings, lang: str, key: str, frame: pd.DataFrame,
                        label: str, decimals: int | None, measure: str) -> str:
+    """Highest and lowest of the real values (not the rows the audit calls not real);
+    the count is of every unit with a value."""
+    count = int(frame["value"].notna().sum())
+    if "not_real" in frame.columns:
+        frame = frame[~frame["not_real"].fillna(False).astype(bool)]
     valid = frame[frame["value"].notna()]
     if valid.empty:
         return strings.get("describe_empty", lang)
@@ -160,7 +165,7 @@ def _describe_extremes(strings: ChartStrings, lang: str, key: str, frame: pd.Dat
                        top_value=value_text(top["value"], lang, decimals, measure),
                        bottom=bottom[label],
                        bottom_value=value_text(bottom["value"], lang, decimals, measure),
-                       count=len(valid))
+                       count=count)
 
 
 # == ranking ==================================================================================
@@ -314,8 +319,8 @@ def ranking_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
             datasets=datasets, width=width, height=alt.Step(22))
         return _configured(chart, description)
 
-    description = _describe_extremes(strings, lang, "describe_ranking",
-                                     frame[~frame["not_real"]], "name", decimals, measure)
+    description = _describe_extremes(strings, lang, "describe_ranking", frame, "name",
+                                     decimals, measure)
     if has_ref:
         description += " " + strings.get("describe_reference", lang, name=reference_name,
                                          value=ref_rows[0]["value_text"])
@@ -502,10 +507,12 @@ def time_series_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartS
             line = base.mark_line(strokeWidth=2.5, color=P.POINT).encode(x=x, y=y)
             points = base.mark_point(filled=True, size=60, color=P.POINT).encode(
                 x=x, y=y, tooltip=tooltip)
-            labels = base.mark_text(baseline="bottom", dy=-7, fontSize=FONT,
-                                    align=alt.expr("datum.align")).encode(
-                x=x, y=y, text="label:N")
-            layers = [line, points, labels]
+            label_style = dict(baseline="bottom", dy=-7, fontSize=FONT,
+                               align=alt.expr("datum.align"))
+            halo = base.mark_text(stroke="white", strokeWidth=3, strokeJoin="round",
+                                  **label_style).encode(x=x, y=y, text="label:N")
+            labels = base.mark_text(**label_style).encode(x=x, y=y, text="label:N")
+            layers = [line, points, halo, labels]
         chart = alt.layer(*layers).properties(datasets=datasets, width=width, height=height)
         return _configured(chart, description)
 
@@ -719,7 +726,7 @@ def map_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
         description = " ".join(f"{c}: {strings.join(sorted(real.loc[real['class'] == c, 'name']), lang)}."
                                for c in classes if counts.get(c))
     else:
-        description = _describe_extremes(strings, lang, "describe_ranking", real, "name",
+        description = _describe_extremes(strings, lang, "describe_ranking", frame, "name",
                                          decimals, measure)
         if reference is not None and not math.isnan(_num(reference)):
             description += " " + strings.get(

@@ -509,10 +509,15 @@ def plan_charts(site, strings, boundaries) -> ChartPlan:
         for unit, charts in zip(units, done):
             for chart in charts:
                 plan.add(("unit", unit), lang, chart, idx)
+        # An index whose parts a heat map shows on its own page gets that one large chart,
+        # not a small ranking per part as well (fewer, larger charts).
+        heated = {h.index for h in spec.heatmaps if (h.page or h.index) == h.index}
         for res in site.indices.indices():
             iid = res.meta.id
             if spec.index_rankings:
                 parts = dict.fromkeys(r.part for r in site.indices.rows[iid])
+                if iid in heated:
+                    parts = {p: None for p in parts if not p}
                 for part in parts:
                     ref = IndexRef(index=iid, part=part)
                     if p.usable(ref) and not p.index_frame(ref)["class"].astype(bool).all():
