@@ -1070,7 +1070,7 @@ def heatmap_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
     if better in ("higher", "lower"):
         legend_title.append(strings.get(f"better_{better}", lang))
     name_w = widest([r["name"] for r in rows])
-    cell_width = max(34, int(plot_width(name_w + 24) / max(1, len(col_order))))
+    cell_width = max(30, int(plot_width(name_w + 24) / max(1, len(col_order))))
 
     def bare(column: str) -> str:
         """The column's name without a trailing "(X1)" that repeats its code."""
@@ -1080,7 +1080,9 @@ def heatmap_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
     key_lines = [line for c in col_order
                  for line in wrap(f"{codes[c]} — {bare(c)}", WIDTH - 40)]
     hl_name = short_name(names.get(highlight, ""), generic) if highlight else ""
-    key = ["heatmap", lang, words, score_label, cell_width, legend_title, better, key_lines]
+    n_rows = len(drawn) if drawn is not None else len(row_order)
+    key = ["heatmap", lang, words, score_label, cell_width, legend_title, better, key_lines,
+           n_rows, name_w]
 
     def build(datasets, params, description):
         hl = alt.param(name="hl", value=params["hl"])
@@ -1097,7 +1099,11 @@ def heatmap_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
             y=y, x=x, color=alt.Color("score:Q", scale=alt.Scale(
                 scheme=P.HEAT if better in ("higher", "lower") else "blues",
                 reverse=better == "higher"),
-                legend=alt.Legend(orient="bottom", gradientLength=200, title=legend_title)),
+                # Under the cells from the names' left edge (a bottom legend would start
+                # at the cells and run off a phone's width).
+                legend=alt.Legend(orient="none", direction="horizontal", gradientLength=200,
+                                  title=legend_title, legendX=-name_w - 14,
+                                  legendY=22 * n_rows + 12)),
             stroke=alt.when(alt.datum.hl).then(alt.value(P.INK)).otherwise(
                 alt.value("white")),
             strokeWidth=alt.when(alt.datum.hl).then(alt.value(2)).otherwise(alt.value(1)),
