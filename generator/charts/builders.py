@@ -723,8 +723,9 @@ def map_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
     real = frame[~frame["not_real"]]
     if categorical:
         counts = real["class"].value_counts()
-        description = " ".join(f"{c}: {strings.join(sorted(real.loc[real['class'] == c, 'name']), lang)}."
-                               for c in classes if counts.get(c))
+        description = " ".join(
+            f"{c}: {strings.join(sorted(real.loc[real['class'] == c, 'name']), lang)}."
+            for c in classes if counts.get(c))
     else:
         description = _describe_extremes(strings, lang, "describe_ranking", frame, "name",
                                          decimals, measure)
@@ -1024,8 +1025,8 @@ def heatmap_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
     ``lang``) and ``score``; optional ``code``, the column's short heading (default its
     number): headings are codes, named in full in a key under the cells, so that six long
     indicator names need no slanted, cut labels. ``better``: which way a score is better
-    (the worse end is dark, as on every map). Rows keep the order of first appearance of the units, columns
-    that of the indicators. ``shown``: above this many units, draw the units of the
+    (the worse end is dark, as on every map). Rows keep the order of first appearance of
+    the units, columns that of the indicators. ``shown``: above this many units, draw the units of the
     highest and lowest mean scores, by mean (see :func:`_ends`); the table keeps all.
     """
     frame = _frame(data, ["unit", "name", "column", "score"], "heatmap")
@@ -1278,14 +1279,16 @@ def scatter_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
 
 def sensitivity_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
                       title: str, subtitle: str = "", source: str = "", variants: int = 0,
-                      highlight: str | None = None, shown: int | None = None) -> Chart:
+                      highlight: str | None = None, shown: int | None = None,
+                      descending: bool | None = None) -> Chart:
     """Each unit's rank range across methodological variants, the main rank as a dot.
 
     ``data``: columns ``unit`` (id), ``name`` (in ``lang``), ``nominal_rank``, ``rank_min``
     and ``rank_max`` (e.g. :attr:`SensitivityResult.summary` with names added); optional
     ``not_real`` and ``original_name`` as in :func:`ranking_chart` (their ranges are drawn
     grey and italic, and the description says why).
-    ``variants``: how many variants were computed (for the description).
+    ``variants``: how many variants were computed (for the description). ``descending``:
+    whether rank 1 is the largest value (``None``: not said); the rank axis says which.
     """
     frame = _frame(data, ["unit", "name", "nominal_rank", "rank_min", "rank_max"],
                    "sensitivity")
@@ -1321,6 +1324,8 @@ def sensitivity_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartS
     names = dict(zip(frame["unit"], frame["name"]))
     words = {k: strings.get(k, lang) for k in ("unit", "nominal_rank", "rank_range", "rank",
                                                "rank_min", "rank_max")}
+    if descending is not None:
+        words["rank"] = _rank_words(strings, lang, "high" if descending else "low")[1]
     width = plot_width(widest([r["name"] for r in rows]) + 12)
     key = ["sensitivity", lang, words, width]
 

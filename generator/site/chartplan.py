@@ -402,7 +402,8 @@ class _Planner:
         return sensitivity_chart(frame, id=cid, lang=lang, strings=self.strings, title=title,
                                  shown=self.rows,
                                  subtitle=self.s("rank_range", lang),
-                                 source="Aimaq", variants=int(sens.variants["variant"].nunique()))
+                                 source="Aimaq", variants=int(sens.variants["variant"].nunique()),
+                                 descending=self.descending(IndexRef(index=sens.target)))
 
     def table_series(self, spec: SeriesSpec, lang: str):
         from ..charts import time_series_chart
