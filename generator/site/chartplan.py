@@ -256,11 +256,11 @@ class _Planner:
         return first.value >= max(r.value for r in rows) - 1e-12
 
     def table_label(self, number: str, lang: str) -> str:
-        """A table's printed number in the page's language: "Fig. 16, Fig. 17" →
-        "Сурет 16, 17", "15" → "Кесте 15", "text" → "мәтінде"."""
-        nums = re.findall(r"\d+", number)
+        """A table's printed number in the page's language: "Fig. 16–17" →
+        "Сурет 16–17", "15" → "Кесте 15", "text" → "мәтін"."""
         if number.lower().startswith(("fig", "сур", "рис")):
-            return f"{self.s('figure', lang)} {', '.join(nums)}"
+            rest = re.sub(r"(?i)\b(figs?|сурет|рис)\.?\s*", "", number)
+            return f"{self.s('figure', lang)} {rest}"
         if number[:1].isdigit():
             return f"{self.s('table', lang)} {number}"
         if number.lower() == "text":
