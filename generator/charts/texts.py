@@ -54,7 +54,7 @@ REQUIRED = (
     "series", "category", "part", "minimum", "median", "maximum", "nominal_rank", "rank_min",
     "rank_max", "rank_range", "no_data", "none", "and", "reference_label", "map_attribution",
     "gap_row", "generic_words", "better_higher", "better_lower", "rank_first_high",
-    "rank_first_low", "not_real", "not_real_short", "key_title", "note", "untitled_table", "describe_scores",
+    "rank_first_low", "not_real", "not_real_short", "key_title", "note", "untitled_table", "describe_scores", "score",
     *[k for k in PLACEHOLDERS if k.startswith("describe_")], "describe_empty",
 )
 

@@ -349,6 +349,7 @@ class _Planner:
         title, subtitle, source, _, decimals = self.index_texts(IndexRef(index=index_id), lang)
         return heatmap_chart(frame, id=cid, lang=lang, strings=self.strings,
                              shown=self.rows, better=self.better.get(index_id),
+                             score_title=self.strings.get("score", lang),
                              title=title, subtitle=subtitle, source=source,
                              decimals=decimals if decimals is not None else 2)
 
