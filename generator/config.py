@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from .errors import ConfigError
 from .yamlio import load_yaml, validation_error
@@ -25,7 +26,7 @@ Text = dict[str, str]
 
 def _iso_date(v: str | None) -> str | None:
     if v is not None and not re.match(r"^\d{4}-\d{2}-\d{2}$", str(v)):
-        raise ValueError("write the date as YYYY-MM-DD, in quotes")
+        raise PydanticCustomError("date_format", "write the date as YYYY-MM-DD, in quotes")
     return v
 
 
@@ -150,11 +151,15 @@ class SiteConfig(_Strict):
     @model_validator(mode="after")
     def _cross(self) -> "SiteConfig":
         if self.default_language not in self.languages:
-            raise ValueError(f"default_language {self.default_language!r} is not in languages")
+            raise PydanticCustomError("not_a_site_language",
+                                      "default_language '{value}' is not in languages",
+                                      {"key": "default_language",
+                                       "value": self.default_language})
         for key in ("title",):
             missing = [lang for lang in self.languages if not getattr(self, key).get(lang)]
             if missing:
-                raise ValueError(f"{key} has no text for {', '.join(missing)}")
+                raise PydanticCustomError("missing_language", "{key} has no text for {langs}",
+                                          {"key": key, "langs": ", ".join(missing)})
         ids = [e.id for e in self.editions]
         if len(set(ids)) != len(ids):
             raise ValueError("an edition id is listed twice")

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 from ..errors import ContentError
 from ..yamlio import YamlDoc, load_yaml, validation_error
@@ -29,7 +30,8 @@ class _Strict(BaseModel):
 
 def _slug(v: str) -> str:
     if not SLUG.match(v):
-        raise ValueError(f"{v!r} is not a valid id: use lowercase letters, digits, '-' or '_'")
+        raise PydanticCustomError("bad_id", "'{value}' is not a valid id: use lowercase "
+                                  "letters, digits, '-' or '_'", {"value": v})
     return v
 
 

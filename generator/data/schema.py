@@ -8,6 +8,7 @@ import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -17,7 +18,8 @@ Text = dict[str, str]
 def check_id(v: str) -> str:
     """Ids become folder and file names: only safe slugs (no '/', '..', spaces)."""
     if not isinstance(v, str) or not ID_RE.match(v) or len(v) > 80:
-        raise ValueError(f"{v!r} is not a valid id: use lowercase letters, digits, '_' or '-'")
+        raise PydanticCustomError("bad_id", "'{value}' is not a valid id: use lowercase "
+                                  "letters, digits, '_' or '-'", {"value": v})
     return v
 
 
