@@ -20,6 +20,7 @@ import pandas as pd
 from babel import localedata
 from pydantic import BaseModel, ValidationError
 
+from ..charts.geo import find_boundary_file, load_boundaries
 from ..confine import FORMULA_STARTS, looks_like_formula, refuse_outside_links
 from ..errors import AimaqError, DataError
 from ..yamlio import YamlDoc, load_yaml, validation_error
@@ -149,6 +150,32 @@ def load_areas(path: Path, languages: list[str] | None = None
         raise DataError("a region needs at least two units to compare", path,
                         doc.line("areas"), "list the units with 'kind: unit'")
     return spec.region, areas, lookup
+
+
+def check_shapes(units: Path, areas: dict[str, Area], boundary_file: Path | None) -> None:
+    """Every ``geo.shape`` of units.yaml names a polygon of the edition's boundary file.
+
+    Checked when the data is read, so the mistake is reported at its line in units.yaml
+    (the map, drawn much later, knows neither)."""
+    shaped = [a for a in areas.values() if a.shape]
+    if not shaped:
+        return
+    if boundary_file is None:
+        doc = load_yaml(units)
+        i = list(areas).index(shaped[0].id)
+        raise DataError(f"area {shaped[0].id!r} names the polygon {shaped[0].shape!r}, but "
+                        "there is no boundary file in the geo/ folder beside units.yaml", units,
+                        doc.line("areas", i, "geo", "shape"),
+                        "put the boundary file (one .geojson) in the edition's geo/ folder, "
+                        "or remove geo.shape")
+    names = load_boundaries(boundary_file).shapes
+    for i, area in enumerate(areas.values()):
+        if area.shape and area.shape not in names:
+            doc = load_yaml(units)
+            raise DataError(f"area {area.id!r} names the polygon {area.shape!r}, which is "
+                            f"not a shapeName in {boundary_file.name}", units,
+                            doc.line("areas", i, "geo", "shape"),
+                            f"use one of {', '.join(sorted(names))}")
 
 
 def _classes(items) -> tuple[ClassDef, ...]:
@@ -423,6 +450,7 @@ def load_dataset(data_dir: Path | str, edition: str, *, base: Path | None = None
     try:
         refuse_outside_links(root, base, error=DataError)
         region, areas, lookup = load_areas(root / "units.yaml", languages)
+        check_shapes(root / "units.yaml", areas, find_boundary_file(root))
         documents, tables = load_sources(root / "sources.yaml", tables_dir, languages)
         measures, indicators = load_indicators(root / "indicators.yaml", documents,
                                                languages)
