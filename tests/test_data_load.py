@@ -176,3 +176,14 @@ def test_a_polygon_without_a_boundary_file(mini):
     with pytest.raises(DataError, match="no boundary file") as err:
         load(mini)
     assert str(err.value.file) == "data/2023/units.yaml" and err.value.line == 15
+
+
+def test_semicolon_separated_table_gets_a_hint(mini):
+    path = mini / TABLE
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(",", ";"), encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        load(mini)
+    assert err.value.line == 1 and str(err.value.file) == TABLE
+    assert "';' between values" in err.value.message
+    assert "CSV with commas" in err.value.fix

@@ -311,6 +311,12 @@ def read_table(meta: TableMeta, indicators: dict[str, Indicator], lookup: dict[s
         raise DataError("the file is empty; expected a header row", display, 1,
                         f"start with the header {','.join(REQUIRED_COLUMNS)}")
     header = [h.strip() for h in rows[0]]
+    if len(header) == 1 and header[0].count(";") >= len(REQUIRED_COLUMNS) - 1:
+        # Excel in a locale whose decimal mark is a comma (Russian, Kazakh) writes "CSV"
+        # with semicolons: the whole header reads as one column.
+        raise DataError("this table seems to use ';' between values, not ','", display, 1,
+                        "save it as CSV with commas (in Excel: 'CSV UTF-8 (comma "
+                        "delimited)'), or save it as .xlsx")
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise DataError(f"missing column(s) {', '.join(missing)} in the header {header}",
