@@ -109,6 +109,7 @@ class TableSpec(_Strict):
     title: Text
     lines: str | None = None
     notes: Text = Field(default_factory=dict)
+    sheet: str | None = None
 
     _id = field_validator("id")(classmethod(lambda cls, v: check_id(v)))
 
