@@ -323,7 +323,8 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("serve", help="build, serve on 127.0.0.1, rebuild and reload on change")
     common(s)
     s.add_argument("--port", type=int, default=8000)
-    s.add_argument("--out", help="output folder (default: output_dir of site.yaml)")
+    s.add_argument("--out", help="folder for the preview (default: .cache/serve/ in the "
+                   "project; never output_dir, which holds only complete builds)")
     s.set_defaults(func=_serve)
     return p
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import build
+from generator.errors import AimaqError
 from generator.serve import Preview, Session
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -259,3 +260,25 @@ def test_a_template_bug_is_reported_and_the_next_save_recovers(session, mini, tm
     tpl.write_text(good)
     assert session.build([tpl]).ok
     same_as_full_build(session, tmp_path)
+
+
+def test_serve_never_touches_the_output_folder(mini, tmp_path):
+    """A preview holds one edition at the site root: it goes to .cache/serve/, so output/
+    keeps the complete build that may be published."""
+    build(mini / "site.yaml")
+    output = mini / "output"
+    before_bytes, before_stats = tree(output), stats(output)
+    session = Session(mini / "site.yaml")
+    assert session.output == (mini / ".cache/serve").resolve()
+    assert session.build().ok
+    md = mini / "content/2023/en/index.md"
+    md.write_text(md.read_text() + "\nA sentence added while serving.\n")
+    assert session.build([md]).ok
+    session.refresh_search()
+    assert "A sentence added while serving." in (session.output / "en/index.html").read_text()
+    assert tree(output) == before_bytes and stats(output) == before_stats
+
+
+def test_serve_refuses_the_output_folder_as_its_folder(mini):
+    with pytest.raises(AimaqError, match="does not write to the site's output folder"):
+        Session(mini / "site.yaml", mini / "output")

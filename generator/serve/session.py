@@ -17,6 +17,10 @@ and, given the input files that changed, re-runs the build's own stages
 Which pages show what is recorded by the pipeline while planning (PageSpec.inputs, see
 generator.site.inputs). A failed rebuild keeps the last good site; its changes stay pending
 and are built with the next change.
+
+The preview is written to a folder of its own, ``.cache/serve/`` in the project (or
+``--out``), never to the site's output folder: a preview holds one edition at the site
+root, so ``output/`` only ever holds a complete build that can be published as it is.
 """
 from __future__ import annotations
 
@@ -39,6 +43,21 @@ from ..site import render
 from ..site.search import BUNDLE
 
 SEARCH = BUNDLE + "/"
+#: The preview's own folder, relative to the project (site.yaml's folder).
+PREVIEW_DIR = Path(".cache") / "serve"
+
+
+def preview_folder(config: SiteConfig, output: Path | str | None = None) -> Path:
+    """The folder the preview is written to: ``output``, or :data:`PREVIEW_DIR`; never the
+    site's output folder."""
+    folder = Path(output) if output else config.root / PREVIEW_DIR
+    if folder.resolve() == config.output_path:
+        raise AimaqError(f"aimaq serve does not write to the site's output folder "
+                         f"{config.output_path}: it holds only complete builds, and a "
+                         "preview is one edition", config.root / "site.yaml", None,
+                         "leave out --out (the preview goes to .cache/serve/), or give "
+                         "another folder")
+    return B.output_folder(config, folder)
 
 
 @dataclass
@@ -75,7 +94,7 @@ class Session:
                  edition_id: str | None = None, progress: B.ProgressFn | None = None):
         self.config_path = Path(config_path)
         self.config: SiteConfig = load_config(self.config_path)
-        self.output = B.output_folder(self.config, output)
+        self.output = preview_folder(self.config, output)
         self.edition_id = edition_id
         self.progress = progress
         self.state: _State | None = None
