@@ -18,7 +18,7 @@ from pathlib import Path
 
 import markdown
 import nh3
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..confine import refuse_outside_links
 from ..data.load import check_languages
@@ -48,24 +48,33 @@ class FigureRef(BaseModel):
     """A figure chosen for a page: one observation of the region (or of a named area)."""
 
     model_config = ConfigDict(extra="forbid")
-    table: str
-    indicator: str
-    category: str = ""
-    year: int | None = None
-    unit: str | None = None
+    table: str = Field(description="Id of the table (sources.yaml) the figure is read from.")
+    indicator: str = Field(description="Id of the indicator (indicators.yaml).")
+    category: str = Field("", description="The category, for an indicator with categories.")
+    year: int | None = Field(None, description="The year; needed when the table has "
+                             "several years for the figure.")
+    unit: str | None = Field(None, description="Id of the area; none: the region.")
 
 
 class HomeSpec(BaseModel):
+    """content/<edition>/home.yaml: what the home page shows beside its text."""
+
     model_config = ConfigDict(extra="forbid")
-    key_figures: list[FigureRef] = []
-    groups: list[str] = []          # groups of groups.yaml shown on the home page
+    key_figures: list[FigureRef] = Field([], description="The key figures at the top of the "
+                                         "home page, in order.")
+    groups: list[str] = Field([], description="Ids of groups of groups.yaml shown on the home "
+                              "page with their members.")
 
 
 class FrontMatter(BaseModel):
+    """The YAML block between '---' lines at the top of a Markdown page."""
+
     model_config = ConfigDict(extra="forbid")
-    title: str
-    description: str = ""
-    order: int = 0
+    title: str = Field(description="The page's title (its heading, tab and links to it).")
+    description: str = Field("", description="One sentence about the page, for search "
+                             "engines and link previews.")
+    order: int = Field(0, description="Position among the pages of its kind (lower first; "
+                       "then by file name).")
 
 
 @dataclass
