@@ -139,8 +139,8 @@ class SiteConfig(_Strict):
                             "relative to site.yaml; replaced whole by every build.")
     editions: list[Edition] = Field(description="Oldest first; the last one that is not a "
                                     "draft is the current edition, the others are archived.")
-    citation: Citation | None = Field(None, description="Who to cite (the 'How to cite' "
-                                      "block and CITATION.cff); none: no citation is shown.")
+    citation: Citation | None = Field(None, description="Who to cite: the 'How to cite' "
+                                      "block of every edition and the site's CITATION.cff.")
     footer_pages: int = Field(12, ge=0, description=(
         "How many of the pages in content/<edition>/<lang>/pages/ the footer of every page "
         "lists (by 'order', then file name). With more pages than this, the footer ends with a "

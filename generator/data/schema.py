@@ -52,8 +52,7 @@ class AreaSpec(_Strict):
                                                       "country a unit borders, if any.")
     geo: GeoSpec | None = Field(None, description="Where the area is on the map: a polygon "
                                 "(shape) or a point.")
-    notes: Text = Field(default_factory=dict, description="Remarks per language, shown on "
-                        "the area's page.")
+    notes: Text = Field(default_factory=dict, description="Remarks per language.")
 
     _id = field_validator("id")(classmethod(lambda cls, v: check_id(v)))
 
