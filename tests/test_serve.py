@@ -117,6 +117,20 @@ def test_csv_edit_renders_the_pages_that_show_the_table(session, mini, tmp_path)
     same_as_full_build(session, tmp_path)
 
 
+def test_csv_reload_checks_the_languages_of_the_data_as_a_full_build_does(session, mini):
+    """The incremental reload of a table re-reads the edition's YAML too: a text keyed by
+    a language code that does not exist is an error there as in a full build."""
+    units = mini / "data/2023/units.yaml"
+    units.write_text(units.read_text(encoding="utf-8").replace(
+        "name: {kk: Бета, en: Beta}", "name: {kk: Бета, en: Beta, kks: Бета}"), encoding="utf-8")
+    csv = mini / "data/2023/tables/t1_firms.csv"
+    csv.write_text(csv.read_text().replace("gamma,firms,2020,10,,14,",
+                                           "gamma,firms,2020,10,,14,note"))
+    result = session.build([csv])
+    assert not result.ok and "'kks'" in result.error.message
+    assert str(result.error.file).endswith("units.yaml")
+
+
 def test_template_edit_rebuilds_everything_but_writes_only_changed_files(session, mini,
                                                                           tmp_path):
     before = stats(session.output)

@@ -8,7 +8,7 @@ and, given the input files that changed, re-runs the build's own stages
   rendered again (its front matter, which every page's footer lists, re-renders the pages of
   its language; a page added or removed also re-renders its translations, whose language
   switch changes);
-* a table CSV: the dataset is re-read and checked; the indices are recomputed only when the
+* a table (CSV or .xlsx): the dataset is re-read and checked; the indices are recomputed only when the
   index engine read that table; the pages that show the table are rendered again;
 * methodology.yaml: the indices are recomputed and the pages showing them rendered again;
 * anything else (site.yaml, templates, strings, the YAML data and content files): a full
@@ -36,6 +36,7 @@ from ..cache import forget_output
 from ..config import SiteConfig, load_config
 from ..content.load import load_content
 from ..data.load import load_dataset
+from ..data.tables import TABLE_SUFFIXES
 from ..errors import AimaqError
 from ..output import sync_site, write_site
 from ..site import inputs as page_inputs
@@ -184,7 +185,7 @@ class Session:
             if path == self.config_file or templates in path.parents:
                 return "full"
             if data in path.parents:
-                if path.parent == data / "tables" and path.suffix == ".csv":
+                if path.parent == data / "tables" and path.suffix.lower() in TABLE_SUFFIXES:
                     csv.add(path)
                 elif path == data / "methodology.yaml":
                     methodology = True
