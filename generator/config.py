@@ -253,7 +253,7 @@ def load_config(path: Path | str = "site.yaml") -> SiteConfig:
     try:
         config = SiteConfig.model_validate(doc.data)
     except ValidationError as exc:
-        err = validation_error(exc, doc)
+        err = validation_error(exc, doc, model=SiteConfig)
         raise ConfigError(err.message, err.file, err.line, err.fix) from None
     _check_languages(config, doc)
     return config.model_copy(update={"root": path.parent.resolve()})

@@ -13,11 +13,15 @@ at their line, found before any memory is spent on them.
 """
 from __future__ import annotations
 
+import difflib
+import types
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
 import yaml
+from pydantic import BaseModel
 
 from .errors import AimaqError
 
@@ -253,11 +257,69 @@ _FIXES = {
 }
 
 
-def error_fix(err: dict) -> str:
-    """The fix for one pydantic error: what to write instead, by the kind of mistake."""
+def _inner(annotation: Any, item: Any) -> Any:
+    """The type of the value at ``item`` (a key or an index) inside ``annotation``."""
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            found = _inner(arg, item)
+            if found is not None:
+                return found
+        return None
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        for name, info in annotation.model_fields.items():
+            if item in (name, info.alias):
+                return info.annotation
+        return None
+    args = typing.get_args(annotation)
+    if origin in (list, tuple) and isinstance(item, int) and args:
+        return args[0]
+    if origin is dict and len(args) == 2:
+        return args[1]
+    return None
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_of(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def allowed_keys(model: type[BaseModel] | None, loc: Iterable[Any]) -> list[str]:
+    """The keys a mapping at ``loc`` (the path to it) may hold, from the file's schema."""
+    annotation: Any = model
+    for item in loc:
+        if annotation is None:
+            return []
+        annotation = _inner(annotation, item)
+    found = _model_of(annotation)
+    if found is None:
+        return []
+    return [info.alias or name for name, info in found.model_fields.items()
+            if not info.exclude]
+
+
+def _unknown_key_fix(key: Any, keys: list[str]) -> str:
+    if not keys:
+        return _FIXES["extra_forbidden"]
+    close = difflib.get_close_matches(str(key), keys, n=1, cutoff=0.6)
+    guess = f"did you mean '{close[0]}'? " if close else ""
+    return f"{guess}remove the key or correct its spelling; the keys allowed here are " + \
+        ", ".join(keys)
+
+
+def error_fix(err: dict, model: type[BaseModel] | None = None) -> str:
+    """The fix for one pydantic error: what to write instead, by the kind of mistake.
+    With the file's ``model``, an unknown key is told the keys allowed where it is."""
     kind = err.get("type", "")
     ctx = err.get("ctx") or {}
     loc = [x for x in err.get("loc", ()) if not _is_pydantic_tag(x)]
+    if kind == "extra_forbidden" and model is not None and loc:
+        return _unknown_key_fix(loc[-1], allowed_keys(model, loc[:-1]))
     if kind == "missing":
         key = loc[-1] if loc else "the key"
         return f"add '{key}:' with its value"
@@ -283,9 +345,11 @@ def _error_message(err: dict, where: str) -> str:
     return f"'{where}': {msg}"
 
 
-def validation_error(exc: Exception, doc: YamlDoc, base: KeyPath = ()) -> AimaqError:
+def validation_error(exc: Exception, doc: YamlDoc, base: KeyPath = (),
+                     model: type[BaseModel] | None = None) -> AimaqError:
     """Turn a pydantic ValidationError into an AimaqError at the first bad key's line, with
-    the fix for each kind of mistake it holds."""
+    the fix for each kind of mistake it holds (``model``: the schema that was validated,
+    to name the keys allowed in place of an unknown one)."""
     errors = exc.errors() if hasattr(exc, "errors") else []
     if not errors:
         return AimaqError(str(exc), doc.path, doc.line(*base))
@@ -305,7 +369,7 @@ def validation_error(exc: Exception, doc: YamlDoc, base: KeyPath = ()) -> AimaqE
         if line is not None and len(errors) > 1:
             msg += f" (line {line})"
         messages.append(msg)
-        fix = error_fix(err)
+        fix = error_fix(err, model)
         if fix not in fixes:
             fixes.append(fix)
     if len(errors) > 5:

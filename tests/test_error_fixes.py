@@ -5,8 +5,10 @@ from pathlib import Path
 import pytest
 
 from generator.config import load_config
+from generator.content.structured import GroupsFile
 from generator.data.load import load_areas
 from generator.errors import AimaqError, DataError
+from generator.yamlio import allowed_keys
 
 SITE = """title: {kk: Атауы, en: Title}
 languages: [kk, en]
@@ -105,3 +107,23 @@ def test_yaml_syntax_error_fix_fits_the_mistake(tmp_path, text, line, fix):
     assert "not valid YAML" in err.message
     assert err.line == line, str(err)
     assert fix in err.fix, str(err)
+
+
+def test_an_unknown_key_is_told_the_keys_allowed_where_it_is(tmp_path):
+    err = config_error(tmp_path, SITE + "    titel: {en: 2023 edition}\n")
+    assert err.line == 5 and "unknown key 'editions[0].titel'" in err.message
+    assert err.fix.startswith("did you mean 'title'?")
+    assert "the keys allowed here are id, title, data_year" in err.fix
+    err = config_error(tmp_path, SITE + "colour: blue\n")
+    assert "did you mean" not in err.fix and "base_url" in err.fix
+
+
+def test_an_unknown_nested_key_in_a_data_file(tmp_path):
+    err = units_error(tmp_path, UNITS.replace("name: {en: B}", "name: {en: B}, geo: {shap: B}"))
+    assert err.line == 5 and "did you mean 'shape'?" in err.fix
+    assert err.fix.endswith("are shape, point")
+
+
+def test_an_aliased_key_is_listed_as_written(tmp_path):
+    assert allowed_keys(GroupsFile, ["groups", "coastal"]) == \
+        ["name", "border", "index", "class", "units"]

@@ -153,7 +153,7 @@ def parse_page(text: str, path: Path, display: Path) -> tuple[FrontMatter, str, 
     try:
         meta = FrontMatter.model_validate(doc.data)
     except ValidationError as exc:
-        err = validation_error(exc, doc)
+        err = validation_error(exc, doc, model=FrontMatter)
         raise ContentError(err.message, display, err.line, err.fix) from None
     return meta, "\n".join(lines[end + 1:]), end + 2
 
@@ -261,7 +261,7 @@ def load_content(content_dir: Path, edition: str, languages: list[str],
         try:
             content.home = HomeSpec.model_validate(doc.data or {})
         except ValidationError as exc:
-            err = validation_error(exc, doc)
+            err = validation_error(exc, doc, model=HomeSpec)
             raise ContentError(err.message, _display(home_file, base), err.line,
                                err.fix) from None
         content.home_file = _display(home_file, base)

@@ -118,7 +118,7 @@ def _load(path: Path, model, display: Path):
     try:
         return model.model_validate(doc.data or {}), doc
     except ValidationError as exc:
-        err = validation_error(exc, doc)
+        err = validation_error(exc, doc, model=model)
         raise ContentError(err.message, display, err.line, err.fix) from None
 
 

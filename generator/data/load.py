@@ -49,7 +49,7 @@ def _validated(model: type[BaseModel], doc: YamlDoc) -> Any:
     try:
         return model.model_validate(doc.data)
     except ValidationError as exc:
-        err = validation_error(exc, doc)
+        err = validation_error(exc, doc, model=model)
         raise DataError(err.message, err.file, err.line, err.fix) from None
 
 
