@@ -134,3 +134,14 @@ def test_a_workbook_is_published_as_csv(mini):
     original = (mini / TABLES / "t2_dynamics.csv").read_bytes()
     path = to_workbook(mini, "t2_dynamics")
     assert table_csv(path) == original
+
+
+def test_a_sheet_with_a_title_above_the_header_is_told_where_the_header_goes(mini):
+    path = to_workbook(mini, "t1_firms", sheet="Data")
+    book = openpyxl.load_workbook(path)
+    book["Data"].insert_rows(1)
+    book.save(path)
+    with pytest.raises(DataError) as err:
+        load(mini)
+    assert err.value.line == 1 and err.value.message.startswith("sheet 'Data': row 1 is empty")
+    assert "in row 1" in err.value.fix

@@ -295,9 +295,12 @@ def read_table(meta: TableMeta, indicators: dict[str, Indicator], lookup: dict[s
         raise DataError(f"the table has {len(rows) - 1:,} rows; a table may have up to "
                         f"{MAX_TABLE_ROWS:,}", display, MAX_TABLE_ROWS + 2,
                         "split it into several tables")
+    # In a workbook the sheet is named too: a workbook holds several.
+    at = f"sheet {sheet!r}: " if sheet is not None else ""
     if not rows or not any(cell.strip() for cell in rows[0]):
-        raise DataError("the file is empty; expected a header row", display, 1,
-                        f"start with the header {','.join(REQUIRED_COLUMNS)}")
+        empty = f"{at}row 1 is empty" if sheet is not None else "the file is empty"
+        raise DataError(f"{empty}; expected a header row", display, 1,
+                        f"start with the header {','.join(REQUIRED_COLUMNS)} in row 1")
     header = [h.strip() for h in rows[0]]
     if len(header) == 1 and header[0].count(";") >= len(REQUIRED_COLUMNS) - 1:
         # Excel in a locale whose decimal mark is a comma (Russian, Kazakh) writes "CSV"
@@ -307,15 +310,16 @@ def read_table(meta: TableMeta, indicators: dict[str, Indicator], lookup: dict[s
                         "delimited)'), or save it as .xlsx")
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        raise DataError(f"missing column(s) {', '.join(missing)} in the header {header}",
+        raise DataError(f"{at}missing column(s) {', '.join(missing)} in the header {header}",
                         display, 1, f"the header needs {', '.join(REQUIRED_COLUMNS)}"
                         f" and may add {', '.join(OPTIONAL_COLUMNS)}")
     extra = [c for c in header if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
     if extra:
-        raise DataError(f"unknown column(s) {', '.join(repr(c) for c in extra)}", display, 1,
-                        f"allowed columns are {', '.join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)}")
+        raise DataError(f"{at}unknown column(s) {', '.join(repr(c) for c in extra)}", display,
+                        1, f"allowed columns are "
+                        f"{', '.join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)}")
     if len(set(header)) != len(header):
-        raise DataError("a column name appears twice in the header", display, 1,
+        raise DataError(f"{at}a column name appears twice in the header", display, 1,
                         "keep each column once")
     col = {name: i for i, name in enumerate(header)}
     seen: dict[tuple, int] = {}
