@@ -9,6 +9,7 @@ import pytest
 
 from generator.data.load import load_dataset
 from generator.data.tables import cell_text, table_csv
+from generator.editions.scaffold import new_edition
 from generator.errors import DataError
 
 TABLES = "data/2023/tables"
@@ -145,3 +146,13 @@ def test_a_sheet_with_a_title_above_the_header_is_told_where_the_header_goes(min
         load(mini)
     assert err.value.line == 1 and err.value.message.startswith("sheet 'Data': row 1 is empty")
     assert "in row 1" in err.value.fix
+
+
+def test_a_new_edition_keeps_a_workbooks_header_not_its_numbers(mini):
+    to_workbook(mini, "t1_firms", sheet="Data")
+    made = new_edition(mini / "site.yaml", "2024")
+    assert "tables/t1_firms.xlsx" in made.tables
+    book = openpyxl.load_workbook(mini / "data/2024/tables/t1_firms.xlsx")
+    assert book.sheetnames == ["Data"]
+    assert [[c.value for c in row] for row in book["Data"].iter_rows()] == \
+        [["unit", "indicator", "year", "value", "flag", "line", "note"]]
