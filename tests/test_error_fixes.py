@@ -8,7 +8,7 @@ from generator.config import load_config
 from generator.content.structured import GroupsFile
 from generator.data.load import load_areas
 from generator.errors import AimaqError, DataError
-from generator.yamlio import allowed_keys
+from generator.yamlio import allowed_keys, error_fix
 
 SITE = """title: {kk: Атауы, en: Title}
 languages: [kk, en]
@@ -127,3 +127,21 @@ def test_an_unknown_nested_key_in_a_data_file(tmp_path):
 def test_an_aliased_key_is_listed_as_written(tmp_path):
     assert allowed_keys(GroupsFile, ["groups", "coastal"]) == \
         ["name", "border", "index", "class", "units"]
+
+
+def test_a_number_where_text_belongs_is_told_to_quote_it(tmp_path):
+    err = config_error(tmp_path, SITE.replace("en: Title", "en: 2023"))
+    assert err.line == 1 and "'title.en'" in err.message
+    assert "put it in quotes" in err.fix
+
+
+@pytest.mark.parametrize("error, fix", [
+    ({"type": "string_pattern_mismatch", "loc": ("id",), "ctx": {"pattern": "^[a-z]+$"}},
+     "of the form ^[a-z]+$"),
+    ({"type": "literal_error", "loc": ("kind",), "ctx": {"expected": "'unit' or 'region'"}},
+     "use one of 'unit' or 'region'"),
+    ({"type": "missing", "loc": ("editions", 0, "id")}, "add 'id:' with its value"),
+    ({"type": "value_error", "loc": ("x",)}, "as the message says"),
+])
+def test_error_fix_by_kind(error, fix):
+    assert fix in error_fix(error)
