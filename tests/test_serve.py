@@ -296,3 +296,28 @@ def test_serve_never_touches_the_output_folder(mini, tmp_path):
 def test_serve_refuses_the_output_folder_as_its_folder(mini):
     with pytest.raises(AimaqError, match="does not write to the site's output folder"):
         Session(mini / "site.yaml", mini / "output")
+
+
+def test_an_edited_boundary_file_is_read_again(session, mini):
+    """A unit's polygon renamed in the boundary file and in units.yaml: the preview
+    rebuilds with the new names, not the ones read at its start."""
+    geo = mini / "data/2023/geo"
+    geo.mkdir()
+
+    def boundaries(name: str) -> None:
+        square = [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]
+        (geo / "mini.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": {"shapeName": name},
+             "geometry": {"type": "Polygon", "coordinates": square}}]}), encoding="utf-8")
+
+    units = mini / "data/2023/units.yaml"
+    boundaries("Beta")
+    units.write_text(units.read_text(encoding="utf-8").replace(
+        "name: {kk: Бета, en: Beta}", "name: {kk: Бета, en: Beta}\n    geo: {shape: Beta}"),
+        encoding="utf-8")
+    assert session.build([units, geo / "mini.geojson"]).ok
+    boundaries("Beta district")
+    units.write_text(units.read_text(encoding="utf-8").replace(
+        "shape: Beta}", "shape: Beta district}"), encoding="utf-8")
+    result = session.build([units, geo / "mini.geojson"])
+    assert result.ok, result.error

@@ -33,6 +33,7 @@ from typing import Any, Iterable
 
 from .. import build as B
 from ..cache import forget_output
+from ..charts.geo import load_boundaries
 from ..config import SiteConfig, load_config
 from ..content.load import load_content
 from ..data.load import load_dataset
@@ -159,6 +160,9 @@ class Session:
         return B.Stages(None, self.progress)
 
     def _full(self) -> tuple[_State, Rebuild]:
+        # The boundary file is read once per process and kept by its path; a preview lives
+        # long enough for it to be edited (a full rebuild is what such a change triggers).
+        load_boundaries.cache_clear()
         self.config = config = load_config(self.config_path)
         made = B.run(config, self._stages(), self.edition_id, at_root=True,
                      link_cache=self._links)
