@@ -156,3 +156,11 @@ def test_a_new_edition_keeps_a_workbooks_header_not_its_numbers(mini):
     assert book.sheetnames == ["Data"]
     assert [[c.value for c in row] for row in book["Data"].iter_rows()] == \
         [["unit", "indicator", "year", "value", "flag", "line", "note"]]
+
+
+def test_a_file_that_is_not_a_workbook_is_an_error_naming_it(mini):
+    path = to_workbook(mini, "t1_firms")
+    path.write_bytes(b"unit,indicator,year,value\n")       # a CSV saved as .xlsx
+    with pytest.raises(DataError, match="not a readable Excel workbook") as err:
+        load(mini)
+    assert str(err.value.file) == f"{TABLES}/t1_firms.xlsx"

@@ -33,14 +33,22 @@ def where_row(sheet: str | None) -> str:
     return f"sheet {sheet!r}, row" if sheet is not None else "row"
 
 
-def _read_bytes(path: Path, display: Path) -> bytes:
+def _check_size(path: Path, display: Path) -> None:
     try:
         size = path.stat().st_size
-        if size > MAX_TABLE_BYTES:
-            raise DataError(f"the table is {size:,} bytes; tables are read up to "
-                            f"{MAX_TABLE_BYTES:,} bytes", display, None,
-                            "split it into several tables, or check that it is the file "
-                            "you meant")
+    except OSError as exc:
+        raise DataError(f"cannot read the table ({exc.strerror or exc})", display, None,
+                        "check that it is a readable file") from None
+    if size > MAX_TABLE_BYTES:
+        raise DataError(f"the table is {size:,} bytes; tables are read up to "
+                        f"{MAX_TABLE_BYTES:,} bytes", display, None,
+                        "split it into several tables, or check that it is the file "
+                        "you meant")
+
+
+def _read_bytes(path: Path, display: Path) -> bytes:
+    _check_size(path, display)
+    try:
         return path.read_bytes()
     except OSError as exc:
         raise DataError(f"cannot read the table ({exc.strerror or exc})", display, None,
@@ -79,14 +87,19 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def sheet_of(path: Path, display: Path, sheet: str | None) -> str:
-    """The sheet read: ``sheet`` when the workbook has it, else the first one."""
+def _workbook(path: Path, display: Path) -> pd.ExcelFile:
+    _check_size(path, display)          # the same size limit as a CSV
     try:
-        names = pd.ExcelFile(path, engine="openpyxl").sheet_names
+        return pd.ExcelFile(path, engine="openpyxl")
     except Exception as exc:   # openpyxl raises zipfile, KeyError or its own errors
         raise DataError(f"the file is not a readable Excel workbook ({exc})", display, None,
                         "save it from Excel as 'Excel Workbook (.xlsx)', or as UTF-8 CSV") \
             from None
+
+
+def _sheet(book: pd.ExcelFile, display: Path, sheet: str | None) -> str:
+    """The sheet read: ``sheet`` when the workbook has it, else the first one."""
+    names = book.sheet_names
     if sheet is None:
         return names[0]
     if sheet not in names:
@@ -96,21 +109,17 @@ def sheet_of(path: Path, display: Path, sheet: str | None) -> str:
     return sheet
 
 
-def xlsx_rows(path: Path, display: Path, sheet: str) -> list[list[str]]:
-    _read_bytes(path, display)          # the same size limit as a CSV
-    frame = pd.read_excel(path, sheet_name=sheet, header=None, dtype=object,
-                          na_filter=False, engine="openpyxl")
-    return [[cell_text(v) for v in row] for row in frame.itertuples(index=False)]
-
-
 def table_rows(path: Path, display: Path, sheet: str | None = None
                ) -> tuple[list[list[str]], str | None]:
     """The rows of a table file as text cells (row 1 is the header), and the sheet they
     were read from (None for a CSV)."""
-    if is_workbook(path):
-        sheet = sheet_of(path, display, sheet)
-        return xlsx_rows(path, display, sheet), sheet
-    return csv_rows(path, display), None
+    if not is_workbook(path):
+        return csv_rows(path, display), None
+    with _workbook(path, display) as book:
+        sheet = _sheet(book, display, sheet)
+        frame = pd.read_excel(book, sheet_name=sheet, header=None, dtype=object,
+                              na_filter=False)
+    return [[cell_text(v) for v in row] for row in frame.itertuples(index=False)], sheet
 
 
 def table_csv(path: Path | str, sheet: str | None = None) -> bytes:
