@@ -370,6 +370,8 @@ def validation_error(exc: Exception, doc: YamlDoc, base: KeyPath = (),
             msg += f" (line {line})"
         messages.append(msg)
         fix = error_fix(err, model)
+        if len(errors) > 1:             # which fix is for which mistake
+            fix = f"for '{_loc_text(loc)}', {fix}"
         if fix not in fixes:
             fixes.append(fix)
     if len(errors) > 5:

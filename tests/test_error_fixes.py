@@ -145,3 +145,11 @@ def test_a_number_where_text_belongs_is_told_to_quote_it(tmp_path):
 ])
 def test_error_fix_by_kind(error, fix):
     assert fix in error_fix(error)
+
+
+def test_several_mistakes_each_get_their_own_fix(tmp_path):
+    err = config_error(tmp_path, SITE.replace("[kk, en]", "kk, en") + "base_ur: /\n")
+    assert "'languages': Input should be a valid list (line 2)" in err.message
+    assert "unknown key 'base_ur' (line 5)" in err.message
+    assert err.fix.startswith("for 'languages', write a list")
+    assert "; for 'base_ur', did you mean 'base_url'?" in err.fix
