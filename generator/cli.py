@@ -5,7 +5,7 @@
     aimaq freeze E [--config site.yaml]                     (lock an edition's inputs and results)
     aimaq new-edition ID [--from E] [--config site.yaml]    (scaffold the next edition, as a draft)
     aimaq compute [--config site.yaml] [--edition E] [--data DIR] --out DIR
-    aimaq serve [--config site.yaml] [--port 8000]
+    aimaq serve [--config site.yaml] [--port 8000] [--out DIR]  (preview in .cache/serve/)
     aimaq --version
 
 Only this module prints: the pipeline reports progress through a callback.
