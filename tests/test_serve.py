@@ -122,7 +122,8 @@ def test_csv_reload_checks_the_languages_of_the_data_as_a_full_build_does(sessio
     a language code that does not exist is an error there as in a full build."""
     units = mini / "data/2023/units.yaml"
     units.write_text(units.read_text(encoding="utf-8").replace(
-        "name: {kk: Бета, en: Beta}", "name: {kk: Бета, en: Beta, kks: Бета}"), encoding="utf-8")
+        "name: {kk: Бета, en: Beta}", "name: {kk: Бета, en: Beta, kks: Бета}"),
+        encoding="utf-8")
     csv = mini / "data/2023/tables/t1_firms.csv"
     csv.write_text(csv.read_text().replace("gamma,firms,2020,10,,14,",
                                            "gamma,firms,2020,10,,14,note"))

@@ -8,8 +8,9 @@ and, given the input files that changed, re-runs the build's own stages
   rendered again (its front matter, which every page's footer lists, re-renders the pages of
   its language; a page added or removed also re-renders its translations, whose language
   switch changes);
-* a table (CSV or .xlsx): the dataset is re-read and checked; the indices are recomputed only when the
-  index engine read that table; the pages that show the table are rendered again;
+* a table (CSV or .xlsx): the dataset is re-read and checked; the indices are recomputed
+  only when the index engine read that table; the pages that show the table are rendered
+  again;
 * methodology.yaml: the indices are recomputed and the pages showing them rendered again;
 * anything else (site.yaml, templates, strings, the YAML data and content files): a full
   rebuild in memory — still writing only the files whose bytes changed.
