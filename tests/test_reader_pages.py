@@ -190,7 +190,7 @@ def test_compare_data_carry_raw_numbers_and_the_chart(site):
 
 def test_search_page_has_a_visible_label_and_kazakh_interface_words(site):
     html = page(site, "kk/search/index.html")
-    assert '<label class="search-label" for="search-input">' in html
+    assert '<label class="search-label" id="search-label">' in html
     words_json = json.loads(unescape(re.search(r'data-translations="([^"]+)"', html).group(1)))
     assert {"placeholder", "zero_results", "many_results", "clear_search"} <= set(words_json)
     assert not re.search(r"\b(results|Search|Clear)\b", " ".join(words_json.values()))

@@ -118,7 +118,7 @@ def test_workers_exit_when_their_parent_is_killed_outright(tmp_path, kind, marke
     script.write_text(POOL_SCRIPT)
     proc = _start([str(script), kind], tmp_path)
     seen: dict = {}
-    _wait_for(proc, seen, lambda s: sum(marker in c for _, c in s.values()) >= 2, 60)
+    _wait_for(proc, seen, lambda s: sum(marker in c for _, c in s.values()) >= 2, 180)
     time.sleep(0.5)                          # the workers run their initializer
     proc.kill()                              # no clean-up at all: SIGKILL
     proc.communicate(timeout=30)
@@ -133,7 +133,7 @@ def test_fork_pool_workers_stop_with_a_sigterm_to_the_build(tmp_path):
         '    _handle_signals()'))
     proc = _start([str(script), "fork"], tmp_path)
     seen: dict = {}
-    _wait_for(proc, seen, lambda s: sum("pool.py" in c for _, c in s.values()) >= 2, 60)
+    _wait_for(proc, seen, lambda s: sum("pool.py" in c for _, c in s.values()) >= 2, 180)
     time.sleep(0.5)
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=30)

@@ -26,6 +26,7 @@
     var input = el.querySelector("input[type=text], input[type=search]");
     if (!input) return false;
     input.id = "search-input";
+    input.setAttribute("aria-labelledby", "search-label");
     input.removeAttribute("title");
     return true;
   }
