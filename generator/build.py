@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from . import cache
+from . import cache, theme
 from .charts import (
     all_chart_files,
     chart_assets,
@@ -440,14 +440,9 @@ def plan(site: pages.SiteModel, stage: Stages | None = None,
 
 
 def assets(templates_dir: Path) -> dict[str, bytes]:
-    """Static files of the theme, copied to output/assets/."""
-    root = templates_dir / "assets"
-    files: dict[str, bytes] = {}
-    if root.is_dir():
-        for path in sorted(root.rglob("*")):
-            if path.is_file():
-                files["assets/" + path.relative_to(root).as_posix()] = path.read_bytes()
-    return files
+    """Static files of the theme, each overridable by the project's, copied to
+    output/assets/."""
+    return theme.assets(templates_dir)
 
 
 def render_pages(site: pages.SiteModel, specs: list[pages.PageSpec],
@@ -469,7 +464,8 @@ def plan_site_charts(site: pages.SiteModel):
     cache_dir = site.cache_dir
     sources = [site.dataset.root, config.content_path / site.edition.id / "charts.yaml",
                config.root / "site.yaml", config.templates_path / "strings.yaml",
-               config.templates_path / "chart_strings.yaml"]
+               config.templates_path / "chart_strings.yaml",
+               theme.THEME_DIR / "strings.yaml", theme.THEME_DIR / "chart_strings.yaml"]
     if site.previous_model is not None:
         sources.append(site.previous_model.dataset.root)
     k = cache.key(cache.digest_files(sources, config.root),
