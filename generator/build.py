@@ -39,6 +39,7 @@ from .charts import (
     load_chart_strings,
     use_render_cache,
 )
+from .charts.geo import boundary_licence
 from .config import Edition, SiteConfig, load_config
 from .content.load import Content, load_content
 from .content.translations import missing_translations
@@ -54,6 +55,7 @@ from .output import check_path, guard_output, write_site
 from .parallel import fork_map, workers
 from .site import inputs as page_inputs
 from .site import pages, render, urls
+from .site.labels import missing_labels
 from .site.chartplan import plan_charts
 from .site.downloads import download_files
 from .site.editions import EditionLinks
@@ -246,6 +248,9 @@ def gather(config: SiteConfig, edition_id: str | None = None,
         strings = stage.attempt(lambda: render.load_strings(config.templates_path,
                                                             config.languages),
                                 config.templates_path / "strings.yaml")
+        if strings is not None and dataset is not None:
+            for err in missing_labels(strings, dataset, config.languages):
+                stage.report(err)
     if len(stage.problems or ()) > before or None in (dataset, checks, content, strings):
         return None
     return Inputs(config, edition, dataset, checks, content, strings, notes)
@@ -495,7 +500,8 @@ def chart_files(site: pages.SiteModel, stage: Stages | None = None) -> dict[str,
     with _stages(stage)("svg", total=len(charts)):
         files = all_chart_files([(c, site.chart_dir(c.lang)) for c in charts],
                                 workers=workers())
-    files.update(chart_assets(site.config.languages))
+    licence = boundary_licence(find_boundary_file(site.dataset.root))
+    files.update(chart_assets(site.config.languages, boundary_licence=licence))
     site.chart_files = files
     return files
 

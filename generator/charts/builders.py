@@ -68,7 +68,7 @@ def _configured(chart: Any, description: str | None) -> Any:
 
 
 #: Width (px) of the part names beside a profile: the parts' full names (those of the
-#: dissertation reach ~300 px) rather than the axes' default limit. A name cut to the limit
+#: bundled site reach ~300 px) rather than the axes' default limit. A name cut to the limit
 #: loses its indicator code, and Vega measures it again and again to find the cut.
 PART_LABEL_LIMIT = 360
 

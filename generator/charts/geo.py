@@ -23,6 +23,7 @@ import numpy as np
 
 from ..data.model import Area
 from ..errors import DataError
+from ..yamlio import load_yaml
 
 #: Decimals kept in the map's coordinates.
 COORD_DECIMALS = 3
@@ -229,3 +230,21 @@ def find_boundary_file(edition_root: Path) -> Path | None:
                         f"{', '.join(f.name for f in files)}", folder, None,
                         "keep one .geojson file per edition")
     return files[0] if files else None
+
+
+def boundary_licence(boundary_file: Path | None) -> str:
+    """The licence line of a boundary file, declared beside it in ``<name>.yaml``
+    (``licence: "…"``), for the site's LICENSES.txt; "" when there is none. The boundary
+    file's source and licence are the project's to state, never Aimaq's."""
+    if boundary_file is None:
+        return ""
+    meta = Path(boundary_file).with_suffix(".yaml")
+    if not meta.is_file():
+        return ""
+    doc = load_yaml(meta)
+    data = doc.data if isinstance(doc.data, dict) else {}
+    licence = data.get("licence")
+    if licence is not None and not isinstance(licence, str):
+        raise DataError("licence must be one line of text", meta, doc.line("licence"),
+                        'write e.g. licence: "© OpenStreetMap contributors, ODbL 1.0"')
+    return (licence or "").strip()

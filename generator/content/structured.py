@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -47,7 +46,7 @@ class SourceRef(_Strict):
 
 class GroupSpec(_Strict):
     name: Text
-    border: Literal["russia", "china"] | None = None
+    border: str | None = None      # an id; its label is border_<id> in strings.yaml
     index: str | None = None
     cls: str | None = Field(default=None, alias="class")
     units: list[str] | None = None

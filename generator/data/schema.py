@@ -36,7 +36,7 @@ class AreaSpec(_Strict):
     type: Literal["city", "district"] | None = None
     name: Text
     aliases: list[str] = Field(default_factory=list)
-    border: Literal["russia", "china"] | None = None
+    border: str | None = None      # an id; its label is border_<id> in strings.yaml
     geo: GeoSpec | None = None
     notes: Text = Field(default_factory=dict)
 
