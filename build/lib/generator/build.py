@@ -1,0 +1,815 @@
+"""The build pipeline, in the order it runs (``run``), for every command.
+
+    load_config → gather → make_model → protect → relate → plan → render → finish
+                → verify_links → write
+
+gather        read and validate each edition's data, data checks, content and interface words
+make_model    figures, computed indices, key figures, downloads: what pages are made from
+protect       a frozen edition's inputs and results still match its lock (or an erratum)
+relate        what changed since the previous edition, each unit's values across editions
+plan          every page of every edition, each with the input files it is made from: the
+              edition's permalinks (<edition>/<lang>/…) and, for the current edition, the
+              same pages at <lang>/…
+render        every page and file of the site as {path: bytes}, in memory
+finish        files made from the rendered pages (the search index)
+verify_links  every internal link and #anchor resolves
+write         the output folder is replaced in one step, only when all of the above succeeded
+
+``aimaq build`` runs them all and stops at the first mistake. ``aimaq check``
+(generator.check) runs the same stages with a ``Stages`` that collects every mistake and
+writes nothing. ``aimaq serve`` (generator.serve) runs them for one edition at the site
+root, then re-runs single stages for what changed. Progress goes to an optional callback;
+nothing here prints.
+"""
+from __future__ import annotations
+
+import dataclasses
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+from . import cache, theme
+from .charts import (
+    all_chart_files,
+    chart_assets,
+    find_boundary_file,
+    load_boundaries,
+    load_chart_strings,
+    use_render_cache,
+)
+from .charts.geo import boundary_licence
+from .config import Edition, SiteConfig, load_config
+from .content.load import Content, load_content
+from .content.translations import missing_translations
+from .data.checks import CheckResult, run_checks, unexpected
+from .data.load import load_dataset
+from .data.model import Dataset
+from .editions.archive import archive_name, citation_cff, edition_archive
+from .editions.compare import compare
+from .editions.lock import change_error, differences, lock_path, verify
+from .errors import AimaqError, Problem
+from .indices import compute
+from .output import check_path, guard_output, write_site
+from .parallel import fork_map, workers
+from .site import inputs as page_inputs
+from .site import pages, render, urls
+from .site.labels import missing_labels
+from .site.chartplan import plan_charts
+from .site.downloads import download_files
+from .site.editions import EditionLinks
+from .site.figures import FigureIndex
+from .site.indexview import IndexView
+from .site.links import check_links
+from .site.problems import link_problems
+from .site.search import search_bundle
+from .site.social import og_cards
+
+# -- progress -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One progress report: ``done`` of ``total`` steps of a stage."""
+
+    stage: str      # data, checks, content, compute, plan, render, search, links, write
+    done: int
+    total: int
+
+
+ProgressFn = Callable[[Progress], None]
+
+
+@dataclass
+class BuildReport:
+    output: Path
+    pages: int = 0
+    charts: int = 0
+    files: int = 0
+    checks: int = 0
+    warnings: list[str] = field(default_factory=list)
+    stages: dict[str, float] = field(default_factory=dict)
+    editions: list[str] = field(default_factory=list)
+    up_to_date: bool = False        # nothing changed since the last build into ``output``
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.stages.values())
+
+
+class Stages:
+    """Runs the stages: times each into ``report.stages``, passes progress to the callback,
+    and decides what a mistake does.
+
+    A build stops at the first mistake (the error is raised). ``aimaq check`` runs the same
+    stages with ``problems`` set: a mistake is recorded there and the stage goes on where it
+    can, so one run lists every problem; ``writes`` is then False (no cache, no output)."""
+
+    def __init__(self, report: BuildReport | None = None, progress: ProgressFn | None = None,
+                 problems: list[Problem] | None = None, base: Path | None = None):
+        self.times: dict[str, float] = report.stages if report is not None else {}
+        self.progress = progress
+        self.problems = problems
+        self.base = base
+        self.counts: dict[str, int] = {}      # what was done: data checks run, pages rendered
+
+    @property
+    def collecting(self) -> bool:
+        return self.problems is not None
+
+    @property
+    def writes(self) -> bool:
+        return self.problems is None
+
+    def report(self, err: AimaqError, default_file: Path | str | None = None) -> None:
+        """A mistake: raised in a build, recorded (at ``default_file`` when it names no
+        file of its own) in a check."""
+        if self.problems is None:
+            raise err
+        self.problems.append(Problem.of(err, default_file, self.base))
+
+    def attempt(self, make: Callable[[], Any], default_file: Path | str | None = None) -> Any:
+        """``make()``; in a check, a mistake is recorded and the result is None."""
+        if self.problems is None:
+            return make()
+        try:
+            return make()
+        except AimaqError as err:
+            self.report(err, default_file)
+            return None
+
+    def count(self, what: str, n: int) -> None:
+        self.counts[what] = self.counts.get(what, 0) + n
+
+    def _emit(self, stage: str, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress(Progress(stage, done, total))
+
+    @contextmanager
+    def __call__(self, name: str, total: int = 1) -> Iterator[Callable[[], None]]:
+        done = 0
+
+        def advance() -> None:
+            nonlocal done
+            done += 1
+            self._emit(name, done, total)
+
+        self._emit(name, 0, total)
+        t0 = time.perf_counter()
+        try:
+            yield advance
+        finally:
+            self.times[name] = self.times.get(name, 0.0) + time.perf_counter() - t0
+        if done < total:
+            self._emit(name, total, total)
+
+
+def _stages(stage: Stages | None) -> Stages:
+    return stage if stage is not None else Stages()
+
+
+# -- gather ---------------------------------------------------------------------------
+
+
+@dataclass
+class Inputs:
+    """Everything read from the project's files for one edition, validated."""
+
+    config: SiteConfig
+    edition: Edition
+    dataset: Dataset
+    checks: list[CheckResult]
+    content: Content
+    strings: dict[str, dict[str, str]]
+    notes: list[str] = field(default_factory=list)   # what a draft build let pass
+
+
+def display_path(path: Path, base: Path) -> Path:
+    """``path`` relative to the project root when it is inside it."""
+    try:
+        return Path(path).resolve().relative_to(base)
+    except ValueError:
+        return Path(path)
+
+
+def run_data_checks(dataset: Dataset, base: Path, stage: Stages | None = None,
+                    draft: bool = False, notes: list[str] | None = None
+                    ) -> list[CheckResult] | None:
+    """checks.yaml; a check that contradicts its declaration is a mistake (every one of
+    them in a check). A new draft has tables without numbers yet: its checks wait, with a
+    note saying so. None when the checks could not run."""
+    stage = _stages(stage)
+    file = display_path(dataset.root / "checks.yaml", base)
+    try:
+        results = run_checks(dataset)
+        problem = unexpected(results, file)
+        if problem is not None and not stage.collecting:
+            raise problem
+    except AimaqError as err:
+        if draft and not stage.collecting and notes is not None:
+            notes.append(f"draft edition {dataset.edition}: data checks not run yet: {err}")
+            return []
+        stage.report(err, file)
+        return None
+    stage.count("checks", len(results))
+    for result in results:
+        err = unexpected([result], file)
+        if err is not None:
+            stage.report(err)
+    return results
+
+
+def gather(config: SiteConfig, edition_id: str | None = None,
+           stage: Stages | None = None) -> Inputs | None:
+    """Load and validate everything one edition needs; write nothing. None (in a check)
+    when a mistake was found, each one recorded."""
+    stage = _stages(stage)
+    edition = config.edition(edition_id)
+    before = len(stage.problems or ())
+    with stage("data"):
+        dataset = stage.attempt(
+            lambda: load_dataset(config.data_path, edition.id, base=config.root,
+                                 languages=config.languages),
+            display_path(config.data_path / edition.id, config.root))
+    notes: list[str] = []
+    checks = None
+    if dataset is not None:
+        with stage("checks"):
+            checks = run_data_checks(dataset, config.root, stage, edition.draft, notes)
+    with stage("content"):
+        found: list[AimaqError] | None = [] if stage.collecting else None
+        content = stage.attempt(lambda: load_content(
+            config.content_path, edition.id, config.languages,
+            dataset.unit_ids() if dataset is not None else None, base=config.root,
+            problems=found), config.content_path)
+        for err in found or ():
+            stage.report(err, config.content_path)
+        strings = stage.attempt(lambda: render.load_strings(config.templates_path,
+                                                            config.languages),
+                                config.templates_path / "strings.yaml")
+        if strings is not None and dataset is not None:
+            for err in missing_labels(strings, dataset, config.languages):
+                stage.report(err)
+    if len(stage.problems or ()) > before or None in (dataset, checks, content, strings):
+        return None
+    return Inputs(config, edition, dataset, checks, content, strings, notes)
+
+
+# -- model ----------------------------------------------------------------------------
+
+
+class _ReadLog(Dataset):
+    """The dataset as the index engine sees it, recording what it reads, so the pages
+    showing indices know which tables they depend on."""
+
+    reads: set
+    _inside: bool = False
+
+    def select(self, indicator=None, *, year=None, table=None, category=None, units=None):
+        self.reads.add((indicator, table))
+        object.__setattr__(self, "_inside", True)
+        try:
+            return super().select(indicator, year=year, table=table, category=category,
+                                  units=units)
+        finally:
+            object.__setattr__(self, "_inside", False)
+
+    def __getattribute__(self, name: str) -> Any:
+        if name == "observations" and not object.__getattribute__(self, "_inside"):
+            object.__getattribute__(self, "reads").add((None, None))   # read it all
+        return object.__getattribute__(self, name)
+
+
+def compute_indices(dataset: Dataset, reads: set | None = None,
+                    cache_dir: Path | None = None):
+    """Every index of the edition's methodology.yaml; None when the edition has none.
+
+    ``reads`` collects the (indicator, table) queries the engine made. With ``cache_dir``,
+    results are kept by the hash of the edition's data folder and the engine's code, so an
+    unchanged edition is never computed twice."""
+    if not (dataset.root / "methodology.yaml").is_file():
+        return None
+    k = None
+    if cache_dir is not None:
+        k = cache.key(cache.digest_files([dataset.root], dataset.root),
+                      cache.code_digest())
+        hit = cache.load(cache_dir, "indices", k)
+        if hit is not None:
+            results, seen = hit
+            if reads is not None:
+                reads |= seen
+            return results
+    log = _ReadLog(**{f.name: getattr(dataset, f.name) for f in fields(dataset)})
+    log.reads = set()
+    results = compute(log)
+    if reads is not None:
+        reads |= log.reads
+    if k is not None:
+        cache.store(cache_dir, "indices", k, (results, log.reads))
+    return results
+
+
+def make_model(inputs: Inputs, stage: Stages | None = None, *,
+               indices: tuple[Any, set] | None = None,
+               paths: urls.Paths | None = None) -> pages.SiteModel | None:
+    """What the pages are made from. ``indices`` = (results, reads) reuses computed indices;
+    ``paths``: where the pages live (default: at the site root, as ``aimaq serve`` shows).
+    Computed results are kept and reused under .cache/ unless the stages write nothing
+    (``aimaq check``). None (in a check) when the indices cannot be computed."""
+    stage = _stages(stage)
+    config, dataset = inputs.config, inputs.dataset
+    with stage("compute"):
+        figures = FigureIndex(dataset)
+        if indices is None:
+            reads: set = set()
+            try:
+                results = compute_indices(dataset, reads,
+                                          config.root / ".cache" if stage.writes else None)
+            except AimaqError as err:
+                if stage.collecting or not inputs.edition.draft:
+                    stage.report(err, display_path(dataset.root / "methodology.yaml",
+                                                   config.root))
+                    return None
+                results = None
+                inputs.notes.append(f"draft edition {inputs.edition.id}: indices not "
+                                    f"computed yet: {err}")
+        else:
+            results, reads = indices
+        site = pages.SiteModel(
+            config=config, edition=inputs.edition, dataset=dataset, content=inputs.content,
+            figures=figures, strings=inputs.strings,
+            indices=IndexView(results, dataset) if results is not None else None,
+            urls=paths or urls.Paths())
+        site.inputs = inputs
+        site.results = results
+        site.cache_dir = config.root / ".cache" if stage.writes else None
+        site.index_reads = reads
+        site.key_figures = pages.home_figures(site, inputs.notes if inputs.edition.draft
+                                              else None)
+        site.downloads = download_files(dataset, results, config.languages, config.title)
+        site.downloads.update(edition_downloads(config, inputs.edition, site.downloads))
+    return site
+
+
+def edition_downloads(config: SiteConfig, edition: Edition,
+                      downloads: dict[str, bytes]) -> dict[str, bytes]:
+    """The edition's archive (data, methodology, computed indices) and CITATION.cff."""
+    base = f"downloads/{edition.id}/"
+    computed = {name: downloads[base + name] for name in
+                ("indices.csv", "audit.csv", "sensitivity.csv") if base + name in downloads}
+    return {base + archive_name(edition.id): edition_archive(config, edition, computed),
+            base + "CITATION.cff": citation_cff(config, edition).encode("utf-8")}
+
+
+# -- protect and relate ----------------------------------------------------------------
+
+
+def protect(site: pages.SiteModel, stage: Stages | None = None) -> None:
+    """A frozen edition's inputs and results still match its lock, or an erratum explains
+    each change: a build stops at a silent change, a check lists every one."""
+    stage = _stages(stage)
+    with stage("protect"):
+        config, eid = site.config, site.edition.id
+        if stage.collecting:
+            changes = stage.attempt(lambda: differences(config, eid, site.results))
+            for change in changes or ():
+                if not change.covered:
+                    stage.report(change_error(config, eid, change))
+            site.lock_changes = [c for c in changes or () if c.covered]
+        else:
+            site.lock_changes = verify(config, eid, site.results)
+
+
+def relate(models: dict[str, pages.SiteModel], stage: Stages | None = None) -> None:
+    """What changed since the previous edition, and each unit's values across editions."""
+    with _stages(stage)("compare"):
+        ids = list(models)
+        views = [(i, models[i].indices) for i in ids]
+        for i, edition_id in enumerate(ids):
+            site = models[edition_id]
+            site.edition_views = views if len(views) > 1 else []
+            if i == 0:
+                continue
+            prev = models[ids[i - 1]]
+            for s in (prev, site):
+                pages.ensure_structured(s)
+            members = [{gid: s.group_members(gid) for gid in s.structured.groups}
+                       for s in (prev, site)]
+            site.changes = compare((prev.edition.id, prev.dataset, prev.indices),
+                                   (edition_id, site.dataset, site.indices), *members)
+            site.previous_model = prev
+
+
+# -- plan -----------------------------------------------------------------------------
+
+
+def _same_path_error(spec, other) -> AimaqError:
+    for s in (spec, other):
+        page = s.context.get("page_content")
+        if page is not None and s.key[0] == "page":
+            return AimaqError(f"this page would be written at {spec.path}, which the "
+                              f"{(other if s is spec else spec).key[0]} page already uses",
+                              page.path, 1, "rename the file (its name is the page's address)")
+    return AimaqError(f"two pages would be written at {spec.path}", None, None,
+                      "give every page its own address")
+
+
+def plan(site: pages.SiteModel, stage: Stages | None = None,
+         not_found: bool = True) -> list[pages.PageSpec]:
+    """Every page of one tree of the site, each with the input files it is made from."""
+    with _stages(stage)("plan"):
+        specs = pages.plan(site, not_found=not_found)
+    with _stages(stage)("charts"):
+        if site.charts is None:
+            site.charts = plan_site_charts(site)
+        for spec in specs:
+            spec.context["charts"] = site.charts.get(spec.key, spec.lang)
+    with _stages(stage)("plan"):
+        ds = site.dataset
+        methodology = ds.root / "methodology.yaml" if site.indices is not None else None
+        tables = page_inputs.index_tables(ds, site.index_reads)
+        seen: dict[str, pages.PageSpec] = {}
+        for spec in specs:
+            check_path(spec.path)
+            if spec.path in seen:
+                raise _same_path_error(spec, seen[spec.path])
+            seen[spec.path] = spec
+            if spec.inputs is None:
+                spec.inputs = page_inputs.expand(page_inputs.of_spec(spec, site.config.root),
+                                                 ds, methodology, tables)
+    return specs
+
+
+# -- render ---------------------------------------------------------------------------
+
+
+def assets(templates_dir: Path) -> dict[str, bytes]:
+    """Static files of the theme, each overridable by the project's, copied to
+    output/assets/."""
+    return theme.assets(templates_dir)
+
+
+def render_pages(site: pages.SiteModel, specs: list[pages.PageSpec],
+                 stage: Stages | None = None, only: set[str] | None = None) -> dict[str, bytes]:
+    """The HTML of every page (or of the pages in ``only``)."""
+    count = len(specs) if only is None else len(only)
+    with _stages(stage)("render", total=count) as advance:
+        env = render.environment(site.config.templates_path)
+        return render.render(site, specs, env, only=only, on_page=lambda _path: advance())
+
+
+def plan_site_charts(site: pages.SiteModel):
+    """Every chart of the site (content/<edition>/charts.yaml), per page and language.
+
+    Charts show data and indices, never Markdown: the plan is cached by the hash of what
+    it is made from (the edition's data, and the previous edition's for "what changed",
+    charts.yaml, site.yaml, the interface words and the code), so editing text reuses it."""
+    config = site.config
+    cache_dir = site.cache_dir
+    sources = [site.dataset.root, config.content_path / site.edition.id / "charts.yaml",
+               config.root / "site.yaml", config.templates_path / "strings.yaml",
+               config.templates_path / "chart_strings.yaml",
+               theme.THEME_DIR / "strings.yaml", theme.THEME_DIR / "chart_strings.yaml"]
+    if site.previous_model is not None:
+        sources.append(site.previous_model.dataset.root)
+    k = cache.key(cache.digest_files(sources, config.root),
+                  cache.code_digest(),
+                  site.edition.id)
+    hit = cache.load(cache_dir, "chartplan", k)
+    if hit is not None:
+        return hit
+    strings = load_chart_strings(config.templates_path, config.languages)
+    boundary_file = find_boundary_file(site.dataset.root)
+    boundaries = load_boundaries(boundary_file) if boundary_file else None
+    planned = plan_charts(site, strings, boundaries)
+    cache.store(cache_dir, "chartplan", k, planned)
+    return planned
+
+
+def chart_files(site: pages.SiteModel, stage: Stages | None = None) -> dict[str, bytes]:
+    """Each chart's spec, data (CSV), static SVG and SVG/PNG downloads, plus the chart
+    scripts. Images are rendered offline and cached by content under .cache/charts."""
+    memo = getattr(site, "chart_files", None)
+    if memo is not None:
+        return memo
+    charts = site.charts.all() if getattr(site, "charts", None) else []
+    if not charts:
+        return {}
+    use_render_cache(site.cache_dir / "charts" if site.cache_dir is not None else None)
+    with _stages(stage)("svg", total=len(charts)):
+        files = all_chart_files([(c, site.chart_dir(c.lang)) for c in charts],
+                                workers=workers())
+    licence = boundary_licence(find_boundary_file(site.dataset.root))
+    files.update(chart_assets(site.config.languages, boundary_licence=licence))
+    site.chart_files = files
+    return files
+
+
+@dataclass
+class Tree:
+    """One set of pages: an edition at its permalinks (<edition>/<lang>/…), or the current
+    edition at the short addresses (<lang>/…); ``aimaq serve`` shows one tree at the root."""
+
+    site: pages.SiteModel
+    specs: list[pages.PageSpec]
+
+
+def site_files(site: pages.SiteModel, specs: list[pages.PageSpec],
+               stage: Stages | None = None) -> dict[str, bytes]:
+    """Everything besides the pages of a one-tree site (``aimaq serve``, ``aimaq check``)."""
+    return shared_files([Tree(site, specs)], stage)
+
+
+def shared_files(trees: list[Tree], stage: Stages | None = None) -> dict[str, bytes]:
+    """Everything besides the pages: redirect, sitemap, theme assets, charts, downloads."""
+    root = next((t for t in trees if t.site.urls.prefix == ""), trees[-1])
+    lang = root.site.config.default_language
+    files = {"index.html": render.redirect_page(root.site, root.site.urls.home(lang))}
+    done: set[str] = set()
+    for tree in trees:
+        if tree.site.urls.prefix and tree.site.urls.prefix == tree.site.urls.permalink_prefix:
+            # <edition>/ itself leads to the edition's home, like the site root.
+            at = tree.site.urls.prefix + "index.html"
+            files[at] = render.redirect_page(tree.site, tree.site.urls.home(lang), at)
+        if tree.site.edition.id not in done:
+            done.add(tree.site.edition.id)
+            files.update(chart_files(tree.site, stage))
+            files.update(tree.site.downloads)
+    files.update(og_cards(root.site.config))
+    files.update(render.crawler_files([(t.site, t.specs) for t in trees]))
+    files.update(assets(root.site.config.templates_path))
+    return files
+
+
+def render_trees(trees: list[Tree], stage: Stages | None = None) -> dict[str, bytes]:
+    rendered: dict[str, dict[str, bytes]] = {}
+    for tree in trees:                  # images first: the pages read their sizes
+        eid = tree.site.edition.id
+        if eid in rendered:
+            tree.site.chart_files = rendered[eid]
+        else:
+            rendered[eid] = chart_files(tree.site, stage)
+    files: dict[str, bytes] = {}
+    with _stages(stage)("render", total=sum(len(t.specs) for t in trees)) as advance:
+        env = render.environment(trees[0].site.config.templates_path)
+        alternates = [render.alternates_of(t.specs) for t in trees]
+        jobs = [(i, spec) for i, t in enumerate(trees) for spec in t.specs]
+
+        def page(job) -> bytes:
+            i, spec = job
+            return render.render_page(trees[i].site, spec, env, alternates[i][spec.key])
+
+        def done(n: int) -> None:
+            for _ in range(n):
+                advance()
+
+        for (_, spec), html in zip(jobs, fork_map(page, jobs, done)):
+            files[spec.path] = html
+    files.update(shared_files(trees, stage))
+    return files
+
+
+def finish(files: dict[str, bytes], stage: Stages | None = None,
+           trees: list[Tree] | None = None) -> dict[str, bytes]:
+    """Add the files made from the rendered pages: the search index, one per edition
+    (the current edition's at its short addresses)."""
+    with _stages(stage)("search"):
+        if trees is None:
+            files.update(search_bundle(files))
+            return files
+        for tree in trees:
+            links = tree.site.editions
+            if links is None or links.searchable(tree.site):
+                files.update(search_bundle(files, tree.site.urls.prefix,
+                                           {s.path for s in tree.specs}))
+    return files
+
+
+def verify_links(files: dict[str, bytes], site: pages.SiteModel, specs: list[pages.PageSpec],
+                 stage: Stages | None = None, cache: dict | None = None,
+                 drafts: Iterable[str] = ()) -> list[str]:
+    """Every internal link and #anchor resolves, or a mistake naming its source (a build
+    stops at the first; a check lists every one).
+
+    Links broken on the pages of a draft edition (listed in ``drafts``: a new edition
+    without its numbers has no index pages yet) are returned as warnings instead:
+    ``aimaq check --drafts`` reports them as problems."""
+    stage = _stages(stage)
+    drafts = list(drafts)
+    with stage("links"):
+        broken = check_links(files, urls.base_path(site.config.base_url), cache=cache)
+    in_draft = [b for b in broken if any(b.page.startswith(f"{d}/") for d in drafts)] \
+        if not stage.collecting else []
+    broken = [b for b in broken if b not in in_draft]
+    notes = [f"draft edition {b.page.split('/', 1)[0]}: {len(in_draft)} broken link(s) "
+             f"on its pages, the first: {b.target!r} on {b.page} ({b.reason})"
+             for b in in_draft[:1]]
+    if not broken:
+        return notes
+    problems = link_problems(broken, site, specs)
+    if stage.collecting:
+        assert stage.problems is not None
+        stage.problems.extend(problems)
+        return notes
+    first = problems[0]
+    others = ", ".join(f"{p.file}:{p.line}" for p in problems[1:5])
+    more = f" and {len(problems) - 5} more" if len(problems) > 5 else ""
+    raise AimaqError(f"{len(broken)} broken internal link(s), the first: {first.message}"
+                     + (f"; others at {others}{more}" if others else ""),
+                     first.file, first.line,
+                     "correct the link in the template or content page "
+                     "('aimaq check' lists every one)")
+
+
+def warnings(site: pages.SiteModel, *more: pages.SiteModel) -> list[str]:
+    """What the build accepts but a reader may miss."""
+    out: list[str] = []
+    for s in (site, *more):
+        if s.inputs is not None:
+            out += s.inputs.notes
+        out += [str(p) for p in missing_translations(s.content, s.config)]
+        if s.status == "archived" and not lock_path(s.config, s.edition.id).is_file():
+            out.append(f"edition {s.edition.id} is archived but not frozen: run "
+                       f"'aimaq freeze {s.edition.id}' so its numbers cannot change silently")
+    if not urls.is_absolute(site.config.base_url):
+        out.append(f"base_url {site.config.base_url!r} is a path: sitemap.xml lists paths, "
+                   "not full addresses; set base_url to the site's https:// address before "
+                   "publishing")
+    return out
+
+
+def count_charts(site: pages.SiteModel) -> int:
+    """Charts on the site's pages (``site.charts``: a list, or a plan with ``all()``)."""
+    charts = getattr(site, "charts", None)
+    if charts is None:
+        return 0
+    return len(charts.all() if hasattr(charts, "all") else charts)
+
+
+# -- the pipeline ---------------------------------------------------------------------
+
+
+def select_editions(config: SiteConfig, edition_id: str | None = None,
+                    drafts: bool = False) -> list[Edition]:
+    """The editions a build renders, oldest first: all published ones (and drafts with
+    ``drafts``), or the one named."""
+    if edition_id is not None:
+        return [config.edition(edition_id)]
+    return config.built_editions(drafts)
+
+
+def model_editions(config: SiteConfig, built: list[Edition], stage: Stages | None = None,
+                   at_root: bool = False) -> dict[str, pages.SiteModel] | None:
+    """Gather, compute and protect every edition built, plus the edition each one is
+    compared with; then relate them. Oldest first. ``at_root``: one edition alone at the
+    site root, as ``aimaq serve`` shows it. None (in a check) when an edition has a mistake."""
+    stage = _stages(stage)
+    if at_root:
+        wanted = [built[0].id]
+    else:
+        drafts = any(e.draft for e in built)
+        wanted = []
+        for e in built:
+            prev = config.previous(e.id, drafts=drafts)
+            for eid in ([prev.id] if prev else []) + [e.id]:
+                if eid not in wanted:
+                    wanted.append(eid)
+        order = [e.id for e in config.editions]
+        wanted.sort(key=order.index)
+    models: dict[str, pages.SiteModel] = {}
+    for eid in wanted:
+        inputs = gather(config, eid, stage)
+        if stage.collecting and inputs is not None:
+            assert stage.problems is not None
+            stage.problems.extend(missing_translations(inputs.content, config))
+        site = make_model(inputs, stage, paths=None if at_root else
+                          urls.Paths(f"{eid}/", f"{eid}/")) if inputs is not None else None
+        if site is None:
+            continue
+        protect(site, stage)
+        models[eid] = site
+    if len(models) < len(wanted) or (stage.collecting and stage.problems):
+        return None
+    relate(models, stage)
+    return models
+
+
+def plan_trees(config: SiteConfig, models: dict[str, pages.SiteModel], built: list[str],
+               stage: Stages | None = None, at_root: bool = False) -> list[Tree]:
+    """The pages of every edition built: its permalinks and, for the current edition, the
+    same pages at <lang>/…; then the links between editions. ``at_root``: the one edition
+    at the site root."""
+    if at_root:
+        site = models[built[0]]
+        return [Tree(site, plan(site, stage))]
+    trees: list[Tree] = []
+    has_short = config.current_edition in built
+    for eid in built:
+        site = models[eid]
+        trees.append(Tree(site, plan(site, stage, not_found=not has_short and eid == built[-1])))
+        if eid == config.current_edition:
+            short = dataclasses.replace(site, urls=urls.Paths("", f"{eid}/"))
+            trees.append(Tree(short, plan(short, stage, not_found=True)))
+    links = EditionLinks(config, trees)
+    for tree in trees:
+        tree.site.editions = links
+    return trees
+
+
+@dataclass
+class Made:
+    """What one run of the stages made."""
+
+    built: list[str]                        # the editions rendered, oldest first
+    models: dict[str, pages.SiteModel]      # …and the editions they are compared with
+    trees: list[Tree]
+    files: dict[str, bytes]
+    link_notes: list[str]
+
+
+def run(config: SiteConfig, stage: Stages, edition_id: str | None = None,
+        drafts: bool = False, at_root: bool = False,
+        link_cache: dict | None = None) -> Made | None:
+    """The stages, in order, for ``aimaq build``, ``aimaq check`` and ``aimaq serve``:
+
+        gather → make_model → protect → relate → plan → render → finish → verify_links
+
+    ``at_root``: one edition alone at the site root (``aimaq serve``, which also keeps
+    ``link_cache`` between runs). In a check (``stage``
+    collecting problems) a mistake is recorded and the stages go on where they can; pages
+    are rendered only when everything before them is right. None when they were not."""
+    editions = [config.edition(edition_id)] if at_root else \
+        select_editions(config, edition_id, drafts)
+    built = [e.id for e in editions]
+    models = model_editions(config, editions, stage, at_root=at_root)
+    if models is None:
+        return None
+
+    def render_all() -> Made:
+        trees = plan_trees(config, models, built, stage, at_root=at_root)
+        files = finish(render_trees(trees, stage), stage, trees)
+        stage.count("pages", sum(len(t.specs) for t in trees))
+        notes = verify_links(files, trees[0].site, [s for t in trees for s in t.specs], stage,
+                             cache=link_cache,
+                             drafts=[e for e in built if config.edition(e).draft])
+        return Made(built, models, trees, files, notes)
+
+    return stage.attempt(render_all, config.templates_path)
+
+
+def output_folder(config: SiteConfig, output: Path | str | None = None) -> Path:
+    """The folder a build replaces (``output`` or output_dir), once it is known to be
+    Aimaq's alone: never the project, an input folder, ``/`` or the home folder."""
+    out = Path(output) if output else config.output_path
+    recorded = cache.manifest_path(config.root / ".cache", out.resolve()).is_file()
+    return guard_output(out, config.root, [config.data_path, config.content_path,
+                                           config.templates_path],
+                        config.root / "site.yaml", recorded)
+
+
+def build(config_path: Path | str = "site.yaml", output: Path | None = None,
+          edition_id: str | None = None, progress: ProgressFn | None = None,
+          drafts: bool = False, preview: bool = False) -> BuildReport:
+    """Build every published edition (and drafts with ``drafts``), or the one named.
+    ``preview``: one edition alone at the site root, as ``aimaq serve`` shows it."""
+    config = load_config(config_path)
+    out = output_folder(config, output)
+    report = BuildReport(output=out)
+    stage = Stages(report, progress)
+
+    # A build of the same inputs into the same, complete output folder has nothing to do.
+    cache_dir = config.root / ".cache"
+    with stage("data"):
+        build_id = cache.build_key(config, {"edition": edition_id, "drafts": drafts,
+                                            "preview": preview})
+        previous = cache.output_is_current(cache_dir, out, build_id)
+    if previous is not None:
+        for name, value in previous["summary"].items():
+            setattr(report, name, value)
+        report.up_to_date = True
+        return report
+
+    made = run(config, stage, edition_id, drafts, at_root=preview)
+    assert made is not None                 # a build raises its first mistake
+    with stage("write"):
+        recorded = cache.manifest_path(cache_dir, out).is_file()
+        cache.forget_output(cache_dir, out)
+        write_site(made.files, out, recorded)
+
+    built = made.built
+    report.checks = sum(len(made.models[e].inputs.checks) for e in built)
+    report.pages = stage.counts.get("pages", 0)
+    report.charts = sum(count_charts(made.models[e]) for e in built)
+    report.files = len(made.files)
+    report.editions = built
+    report.warnings = warnings(*[made.models[e] for e in built]) + made.link_notes
+    cache.record_output(cache_dir, out, build_id, made.files, {
+        "pages": report.pages, "charts": report.charts, "files": report.files,
+        "checks": report.checks, "editions": report.editions, "warnings": report.warnings})
+    return report
+
+
+def check_results_summary(results: list[CheckResult]) -> tuple[int, int]:
+    passed = sum(1 for r in results if r.passed)
+    return passed, len(results) - passed

@@ -1,0 +1,89 @@
+"""Label placement for the scatter plot and the map, decided at build time.
+
+Vega-Lite has no label-collision avoidance, so the builders choose, for every label, one of a
+few candidate positions (right, left, above, below the anchor …) greedily: the position whose
+estimated text box overlaps the fewest already placed labels and points and stays inside the
+plot. The choice travels with the data (``align``, ``dx``, ``dy`` per row), so the spec
+template stays the same for every chart of a kind. Text widths are estimated (≈ 0.6 em per
+character), which is enough to keep labels apart.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+#: (align, dx, dy) of the candidate positions, in order of preference.
+AROUND = [("left", 7, 0), ("right", -7, 0), ("center", 0, -10), ("center", 0, 11),
+          ("left", 5, -8), ("left", 5, 8), ("right", -5, -8), ("right", -5, 8)]
+CENTRED = [("center", 0, 0), ("center", 0, -11), ("center", 0, 11), ("left", 6, 0),
+           ("right", -6, 0)]
+
+
+def _box(x: float, y: float, text: str, font: float, align: str, dx: float, dy: float
+         ) -> tuple[float, float, float, float]:
+    w = max(1.0, len(text)) * font * 0.6
+    h = font * 1.2
+    cx = x + dx
+    if align == "left":
+        x0 = cx
+    elif align == "right":
+        x0 = cx - w
+    else:
+        x0 = cx - w / 2
+    y0 = y + dy - h / 2
+    return (x0, y0, x0 + w, y0 + h)
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]
+             ) -> float:
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    return w * h if w > 0 and h > 0 else 0.0
+
+
+Candidate = tuple[float, float, str, float, float]   # x, y, align, dx, dy
+
+
+def around(x: float, y: float, options: Sequence[tuple[str, float, float]] = AROUND
+           ) -> list[Candidate]:
+    return [(x, y, a, dx, dy) for a, dx, dy in options]
+
+
+def place(candidates: Sequence[Sequence[Candidate]], texts: Sequence[str], *,
+          width: float, height: float, font: float = 10,
+          obstacles: Sequence[tuple[float, float, float]] = (),
+          order: Sequence[int] | None = None) -> list[int]:
+    """Index of the chosen candidate for each label (pixels, y downwards).
+
+    ``candidates[i]`` lists the positions allowed for label ``i``, best first; ``obstacles``
+    are circles ``(x, y, r)`` labels should not cover (the markers). Labels are placed in
+    ``order`` (default: as given). Deterministic: the same input gives the same placement.
+    """
+    n = len(candidates)
+    boxes: list[tuple[float, float, float, float]] = []
+    obst = [(x - r, y - r, x + r, y + r) for x, y, r in obstacles]
+    chosen = [0] * n
+    for i in (order if order is not None else range(n)):
+        best: tuple[float, int, tuple[float, float, float, float]] | None = None
+        for rank, (x, y, align, dx, dy) in enumerate(candidates[i]):
+            b = _box(x, y, texts[i], font, align, dx, dy)
+            cost = sum(_overlap(b, o) for o in boxes) * 4 + sum(_overlap(b, o) for o in obst)
+            outside = (max(0.0, -b[0]) + max(0.0, b[2] - width) + max(0.0, -b[1])
+                       + max(0.0, b[3] - height))
+            cost += outside * font * 3 + rank * 0.5
+            if best is None or cost < best[0]:
+                best = (cost, rank, b)
+        if best is not None:
+            boxes.append(best[2])
+            chosen[i] = best[1]
+    return chosen
+
+
+def linear(values: Sequence[float], lo: float, hi: float, pixels: float, pad: float,
+           flip: bool = False) -> list[float]:
+    """Pixel positions of ``values`` on a linear scale with ``pad`` pixels at each end."""
+    span = (hi - lo) or 1.0
+    out = []
+    for v in values:
+        p = pad + (v - lo) / span * (pixels - 2 * pad)
+        out.append(pixels - p if flip else p)
+    return out

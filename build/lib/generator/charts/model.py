@@ -1,0 +1,135 @@
+"""What a builder returns: a small, declarative :class:`Chart` that knows no page."""
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import pandas as pd
+from markupsafe import Markup
+
+from .jsonspec import canonical_json, clean_float, script_safe
+
+_SLUG = re.compile(r"[^a-z0-9_-]+")
+
+
+def slug(text: str) -> str:
+    """A safe file and id name: lowercase ``a-z 0-9 _ -``, no leading or trailing dash."""
+    s = _SLUG.sub("-", str(text).lower()).strip("-")
+    s = re.sub(r"-{2,}", "-", s)
+    if not s:
+        raise ValueError(f"chart id {text!r} has no usable characters")
+    return s
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a chart's data table (HTML and CSV)."""
+    key: str                    # column of Chart.data
+    label: str                  # header in the page's language
+    numeric: bool = False
+    decimals: int | None = None
+    html: bool = True           # shown in the page's table
+    csv: bool = True            # written to the CSV
+
+
+@dataclass(frozen=True, eq=False)
+class Chart:
+    """One chart: its Vega-Lite spec, its data and every text around it, in one language."""
+    id: str
+    kind: str                               # map | ranking | time_series | ...
+    lang: str
+    spec: dict[str, Any]
+    data: pd.DataFrame                      # the table and the CSV (see columns)
+    columns: tuple[Column, ...]
+    title: str
+    subtitle: str
+    source: str
+    description: str
+    alt: str
+    ui: Mapping[str, str] = field(default_factory=dict)   # words of the partial
+    highlight: str | None = None            # value of data[key_column] to emphasise
+    key_column: str = "unit"
+    attribution: str = ""                   # shown with the source (maps)
+
+    # -- spec --------------------------------------------------------------------------------
+    def spec_json(self) -> str:
+        """The spec as deterministic JSON (the file and the page embed the same bytes);
+        made once per chart, however many pages and files show it."""
+        cached = self.__dict__.get("_spec_json")
+        if cached is None:
+            cached = canonical_json(self.spec)
+            self.__dict__["_spec_json"] = cached      # frozen: bypass __setattr__
+        return cached
+
+    def spec_island(self) -> Markup:
+        """The spec for ``<script type="application/json">`` (safe to place unescaped)."""
+        return Markup(script_safe(self.spec_json()))
+
+    # -- files -------------------------------------------------------------------------------
+    def file(self, prefix: str, ext: str) -> str:
+        """Site path of one of the chart's files: ``{prefix}/{id}.{ext}``.
+
+        ``ext`` is ``json``, ``csv``, ``svg`` (download, with title and source), ``png`` or
+        ``static.svg`` (the fallback the page shows without scripts and in print).
+        """
+        prefix = prefix.strip("/")
+        return f"{prefix}/{self.id}.{ext}" if prefix else f"{self.id}.{ext}"
+
+    # -- table -------------------------------------------------------------------------------
+    @property
+    def html_columns(self) -> list[Column]:
+        return [c for c in self.columns if c.html]
+
+    def rows(self) -> list[dict[str, Any]]:
+        """Rows for the page's table: ``{"cells": [(column, value), ...], "highlight": bool}``.
+
+        Numbers stay numbers (NaN as ``None``) so the page formats them with its own helper.
+        """
+        cols = self.html_columns
+        out = []
+        for rec in self.data.to_dict("records"):
+            cells = []
+            for c in cols:
+                v = rec.get(c.key)
+                if c.numeric:
+                    v = None if v is None or (isinstance(v, float) and math.isnan(v)) else v
+                elif v is None or (isinstance(v, float) and math.isnan(v)):
+                    v = ""
+                cells.append((c, v))
+            hl = (self.highlight is not None and rec.get(self.key_column) == self.highlight)
+            out.append({"cells": cells, "highlight": hl})
+        return out
+
+    def csv(self) -> bytes:
+        """UTF-8 CSV (with BOM for spreadsheets), headers in the page's language, decimal
+        point and no grouping in numbers, NaN as an empty cell."""
+        cols = [c for c in self.columns if c.csv]
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow([c.label for c in cols])
+        for rec in self.data.to_dict("records"):
+            row = []
+            for c in cols:
+                v = rec.get(c.key)
+                if c.numeric:
+                    if v is None or (isinstance(v, float) and math.isnan(v)):
+                        row.append("")
+                    else:
+                        f = clean_float(v)
+                        row.append(str(int(f)) if f is not None and f.is_integer()
+                                   and abs(f) < 1e15 else repr(f))
+                else:
+                    row.append("" if v is None or (isinstance(v, float) and math.isnan(v))
+                               else str(v))
+            w.writerow(row)
+        return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+    def image_size(self) -> tuple[int, int]:
+        """(width, height) of the static image (renders it once, then cached)."""
+        from .render import image_size
+
+        return image_size(self)

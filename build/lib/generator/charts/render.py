@@ -1,0 +1,341 @@
+"""Static images of a chart, rendered at build time with vl-convert (offline), and the files
+a chart needs written.
+
+* ``<id>.static.svg`` — the chart alone: the page shows it when scripts are off and in print.
+* ``<id>.svg`` / ``<id>.png`` — the downloads: the same drawing with the title, subtitle and
+  source line around it, so a copied image keeps its context (and the map its attribution).
+* ``<id>.json`` — the Vega-Lite spec; ``<id>.csv`` — the data.
+
+vl-convert runs Vega in an embedded JavaScript engine with no network access needed; the
+spec carries its data inline, so nothing is fetched. Numbers use the page language's format
+locale (:func:`~generator.charts.numbers.format_locale`).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sys
+import threading
+import types
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterable, Iterator
+from xml.sax.saxutils import escape
+
+import altair as alt
+import vl_convert as vlc
+
+from ..output import Stored
+from ..parallel import worker_init
+from .jsonspec import canonical_json
+from .model import Chart
+from .numbers import format_locale
+from . import palette as P
+
+#: Font of the static images: DejaVu Sans (Debian's default, full Kazakh Cyrillic) first,
+#: so the SVG/PNG files look the same on every build machine; viewers without it fall back.
+STATIC_FONT = "DejaVu Sans, Noto Sans, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif"
+#: PNG pixel density (2 = sharp on high-resolution screens and in print).
+PNG_SCALE = 1.5
+
+
+def vl_version() -> str | None:
+    """The Vega-Lite version of vl-convert matching Altair's schema (``"6.4"``), if any."""
+    major_minor = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+    return major_minor if major_minor in vlc.get_vegalite_versions() else None
+
+
+def versions() -> dict[str, str]:
+    return {"vega": vlc.get_vega_version(), "vega-lite": vl_version() or "latest",
+            "vega-embed": vlc.get_vega_embed_version(), "vl-convert": vlc.__version__,
+            "altair": alt.__version__}
+
+
+class _Cache:
+    """Rendered images by content hash, in memory and optionally on disk."""
+
+    def __init__(self) -> None:
+        self.memory: dict[str, bytes] = {}
+        self.directory: Path | None = None
+        self.lock = threading.Lock()
+
+    def path(self, key: str) -> Path | None:
+        """The disk cache's file for ``key``, if it holds one."""
+        if self.directory is None:
+            return None
+        path = self.directory / key[:2] / key
+        return path if path.is_file() else None
+
+    def has(self, key: str) -> bool:
+        with self.lock:
+            if key in self.memory:
+                return True
+        return self.path(key) is not None
+
+    def get(self, key: str) -> bytes | None:
+        with self.lock:
+            hit = self.memory.get(key)
+        if hit is None:
+            path = self.path(key)
+            if path is not None:
+                hit = path.read_bytes()
+        return hit
+
+    def put(self, key: str, data: bytes) -> None:
+        # With a disk cache the images stay on disk only: a site of thousands of units
+        # would otherwise hold every image in memory.
+        if self.directory is None:
+            with self.lock:
+                self.memory[key] = data
+        else:
+            path = self.directory / key[:2] / key
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_bytes(data)
+            tmp.replace(path)
+
+
+_CACHE = _Cache()
+
+
+def use_render_cache(directory: Path | str | None) -> None:
+    """Keep rendered images in ``directory`` across builds (keyed by spec, locale and
+    library versions, so a stale image is never reused). ``None`` = memory only."""
+    _CACHE.directory = Path(directory) if directory else None
+
+
+def _key(kind: str, chart: Chart, extra: str = "") -> str:
+    h = hashlib.sha256()
+    for part in (kind, chart.spec_json(), canonical_json(format_locale(chart.lang)),
+                 canonical_json(versions()), STATIC_FONT, str(PNG_SCALE), extra):
+        h.update(part.encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def static_svg(chart: Chart) -> str:
+    """The chart alone as SVG (the page's fallback)."""
+    key = _key("svg", chart)
+    hit = _CACHE.get(key)
+    if hit is not None:
+        return hit.decode("utf-8")
+    svg = vlc.vegalite_to_svg(chart.spec, vl_version=vl_version(),
+                              config={"font": STATIC_FONT},
+                              format_locale=format_locale(chart.lang),
+                              allowed_base_urls=[])     # offline: inline data only
+    _CACHE.put(key, svg.encode("utf-8"))
+    return svg
+
+
+_SIZE = re.compile(r'<svg\b[^>]*?\bwidth="([\d.]+)"[^>]*?\bheight="([\d.]+)"')
+
+
+def svg_size(svg: str) -> tuple[int, int]:
+    m = _SIZE.search(svg)
+    if not m:
+        return (0, 0)
+    return (round(float(m.group(1))), round(float(m.group(2))))
+
+
+#: (width, height) of each static image by its cache key, noted when its files are made.
+_SIZES: dict[str, tuple[int, int]] = {}
+
+
+def image_size(chart: Chart) -> tuple[int, int]:
+    """(width, height) of the static image in CSS pixels."""
+    key = _key("svg", chart)
+    if key not in _SIZES:
+        _SIZES[key] = svg_size(static_svg(chart))
+    return _SIZES[key]
+
+
+def _wrap(text: str, width_px: float, size: float) -> list[str]:
+    """Greedy word wrap by an estimated glyph width (DejaVu Sans ≈ 0.6 em)."""
+    per_line = max(10, int(width_px / (size * 0.6)))
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        candidate = f"{line} {word}".strip()
+        if len(candidate) <= per_line or not line:
+            line = candidate
+        else:
+            lines.append(line)
+            line = word
+    if line:
+        lines.append(line)
+    return lines
+
+
+def standalone_svg(chart: Chart, inner: str | None = None) -> str:
+    """The download: title and subtitle above the chart, the source line below it
+    (``inner``: the chart's :func:`static_svg`, when the caller has it)."""
+    inner = static_svg(chart) if inner is None else inner
+    w, h = svg_size(inner)
+    pad = 12
+    width = max(w, 360) + 2 * pad
+    text_w = width - 2 * pad
+    out: list[str] = []
+    y = pad
+    for content, size, colour, weight in (
+            (chart.title, 16, P.INK, "bold"), (chart.subtitle, 13, P.MUTED, "normal")):
+        for line in _wrap(content, text_w, size) if content else []:
+            y += size * 1.3
+            out.append(f'<text x="{pad}" y="{y:.0f}" font-size="{size}" fill="{colour}" '
+                       f'font-weight="{weight}">{escape(line)}</text>')
+    y += 8
+    body_y = y
+    y += h + 6
+    source = f"{chart.ui.get('source', 'Source')}: {chart.source}" if chart.source else ""
+    for line in _wrap(source, text_w, 11) if source else []:
+        y += 11 * 1.35
+        out.append(f'<text x="{pad}" y="{y:.0f}" font-size="11" fill="{P.MUTED}">'
+                   f'{escape(line)}</text>')
+    height = int(y + pad)
+    nested = re.sub(r"^<svg\b", f'<svg x="{pad}" y="{body_y:.0f}"', inner.strip(), count=1)
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" '
+            f'xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1" width="{width}" '
+            f'height="{height}" viewBox="0 0 {width} {height}">'
+            f'<title>{escape(chart.title)}</title><desc>{escape(chart.description)}</desc>'
+            f'<rect width="{width}" height="{height}" fill="white"/>'
+            f'<g font-family="{escape(STATIC_FONT)}">{"".join(out)}</g>{nested}</svg>')
+
+
+def _png_key(chart: Chart) -> str:
+    return _key("png", chart, canonical_json([chart.title, chart.subtitle, chart.source,
+                                              chart.description, dict(chart.ui)]))
+
+
+def png(chart: Chart) -> bytes:
+    """The download as PNG (from :func:`standalone_svg`, at :data:`PNG_SCALE`)."""
+    key = _png_key(chart)
+    hit = _CACHE.get(key)
+    if hit is not None:
+        return hit
+    data = vlc.svg_to_png(standalone_svg(chart), scale=PNG_SCALE)
+    _CACHE.put(key, data)
+    return data
+
+
+def _missing(chart: Chart, png_image: bool) -> bool:
+    """Whether an image of ``chart`` is in neither cache."""
+    keys = [_key("svg", chart)] + ([_png_key(chart)] if png_image else [])
+    return not all(_CACHE.has(k) for k in keys)
+
+
+def _draw(job: tuple[Chart, bool]) -> dict[str, bytes]:
+    """In a worker: draw one chart's images. With a disk cache they are written there and
+    nothing travels back; without one they are returned by cache key."""
+    chart, png_image = job
+    svg = static_svg(chart).encode("utf-8")
+    image = png(chart) if png_image else None
+    if _CACHE.directory is not None:
+        return {}
+    return {_key("svg", chart): svg, **({_png_key(chart): image} if png_image else {})}
+
+
+def draw_images(charts: Iterable[Chart], *, png_image: bool = True, workers: int = 1,
+                min_pool: int = 16) -> int:
+    """Draw the images of ``charts`` missing from the cache, over ``workers`` processes
+    when ``min_pool`` or more are missing; returns how many charts were drawn.
+
+    vl-convert holds the GIL while it draws, so threads run one at a time; and a forked
+    child of a process whose renderer runtime has started hangs. So the workers are
+    *spawned* (fresh interpreters): each starts its own renderer and draws its share into
+    the shared disk cache (without one, the images come back to this process's memory)."""
+    todo = list({id(c): c for c in charts if _missing(c, png_image)}.values())
+    if workers <= 1 or len(todo) < min_pool:
+        for chart in todo:
+            _draw((chart, png_image))
+        return len(todo)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # Large charts first, so that no worker is left with a map at the end.
+    todo.sort(key=lambda c: -len(c.spec_json()))
+    with _plain_main():
+        pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+            initializer=worker_init, initargs=(os.getpid(), use_render_cache,
+                                               _CACHE.directory))
+        try:
+            for images in pool.map(_draw, [(c, png_image) for c in todo], chunksize=2):
+                with _CACHE.lock:
+                    _CACHE.memory.update(images)
+        except BaseException:
+            _stop(pool)          # interrupted or failed: no worker draws on for nothing
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+    return len(todo)
+
+
+def _stop(pool) -> None:
+    """End a process pool's workers now: its queued work is dropped, a chart being drawn
+    is not finished (shutdown alone would wait for every queued chart)."""
+    kill = getattr(pool, "kill_workers", None)          # Python 3.14+
+    if kill is not None:
+        kill()
+        return
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        if process.is_alive():
+            process.kill()
+
+
+@contextmanager
+def _plain_main() -> Iterator[None]:
+    """Start spawned workers without re-running the caller's ``__main__``.
+
+    A spawned child imports the parent's main script first (as ``__mp_main__``); a script
+    that calls :func:`generator.build.build` at its top level, without the usual
+    ``if __name__ == "__main__":`` guard, would then build again in every worker. The
+    workers need nothing from ``__main__`` (the job is a function of this module), so the
+    parent shows them an empty one while the pool runs."""
+    saved = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if saved is not None:
+            sys.modules["__main__"] = saved
+
+
+def chart_files(chart: Chart, prefix: str, *, png_image: bool = True) -> dict[str, bytes]:
+    """Every file the chart's figure links to, by site path under ``prefix``:
+    ``<id>.json``, ``<id>.csv``, ``<id>.static.svg``, ``<id>.svg`` and ``<id>.png``."""
+    svg_key = _key("svg", chart)
+    inner = static_svg(chart)
+    _SIZES[svg_key] = svg_size(inner)
+    on_disk = _CACHE.path(svg_key)
+    files = {
+        chart.file(prefix, "json"): chart.spec_json().encode("utf-8"),
+        chart.file(prefix, "csv"): chart.csv(),
+        chart.file(prefix, "static.svg"): Stored(on_disk) if on_disk is not None
+        else inner.encode("utf-8"),
+        chart.file(prefix, "svg"): standalone_svg(chart, inner).encode("utf-8"),
+    }
+    if png_image:
+        png_key = _png_key(chart)
+        on_disk = _CACHE.path(png_key)
+        if on_disk is None:
+            image = png(chart)                  # drawn now: in no cache yet
+            on_disk = _CACHE.path(png_key)
+        files[chart.file(prefix, "png")] = Stored(on_disk) if on_disk is not None else image
+    return files
+
+
+def all_chart_files(charts: Iterable[tuple[Chart, str]], *, png_image: bool = True,
+                    workers: int = 1) -> dict[str, bytes]:
+    """:func:`chart_files` for many ``(chart, prefix)`` pairs; identical charts are rendered
+    once. Raises if two different charts would write the same path."""
+    files: dict[str, bytes] = {}
+    jobs = list(charts)
+    draw_images([c for c, _ in jobs], png_image=png_image, workers=workers)
+    results = [chart_files(c, p, png_image=png_image) for c, p in jobs]
+    for produced in results:
+        for path, data in produced.items():
+            if path in files and files[path] != data:
+                raise ValueError(f"two different charts write {path}: give them distinct ids "
+                                 "or prefixes")
+            files[path] = data
+    return files

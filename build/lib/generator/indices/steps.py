@@ -1,0 +1,685 @@
+"""The steps of an index (denominate, normalise, aggregate, count, classify, rank).
+
+Each step takes a :class:`Frame`, returns a new one and says in words what it did. Errors
+in the user's data (division by zero, a missing value the spec does not allow) become a
+:class:`ComputeError` naming the index, the unit and the inputs, at the step's line.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from ..data.model import Dataset
+from ..errors import ComputeError, MethodologyError
+from . import methods as M
+from .phrases import Phrase, Ref, say
+from .frame import Column as FrameColumn, Frame, make_frame, reference_mask
+from .registry import NORMALISATIONS, Column, is_directed
+from .spec import (MIN_RANKED_UNITS, AggregateSpec, ClassifySpec, CountSpec, DenominateSpec,
+                   IndexSpec, Methodology, RankSpec, WeightsSpec)
+
+
+#: What ``denominate: {by: …}`` accepts besides an input id (input ids may not use these).
+SPECIAL_BY = ("region", "units_sum", "parts_sum")
+
+
+@dataclass
+class StepContext:
+    dataset: Dataset
+    methodology: Methodology
+    index: IndexSpec
+    step_no: int               # position in index.steps (for the line)
+    warnings: list = field(default_factory=list)
+
+    def warn(self, code: str, **args) -> None:
+        """Something the user should see although the computation goes on."""
+        self.warnings.append({"code": code, "index": self.index.id, "line": self.line,
+                              "file": str(self.methodology.path), **args})
+
+    @property
+    def line(self) -> int | None:
+        return self.methodology.index_line(self.index.id, "steps", self.step_no)
+
+    def fail(self, message: str, fix: str | None = None) -> ComputeError:
+        """The data do not allow the step (division by zero, missing values)."""
+        return ComputeError(f"index {self.index.id!r}: {message}", self.methodology.path,
+                            self.line, fix)
+
+    def spec_error(self, message: str, fix: str | None = None) -> MethodologyError:
+        """The step itself is wrong (a name that does not exist, weights, a window)."""
+        return MethodologyError(f"index {self.index.id!r}: {message}",
+                                self.methodology.path, self.line, fix)
+
+    def name(self, unit: str) -> str:
+        return unit
+
+
+def _weights_equal(n: int) -> np.ndarray:
+    return np.full(n, 1.0 / n) if n else np.zeros(0)
+
+
+def _label(key: tuple[str, str]) -> str:
+    inp, part = key
+    return inp if not part else f"{inp}[{part}]"
+
+
+def _ref(key: tuple[str, str], ctx: "StepContext") -> Ref | Phrase:
+    """An (input, part) column as something the site can name."""
+    inp = Ref("input", key[0], ctx.index.id)
+    if not key[1]:
+        return inp
+    return say("part_of", input=inp, part=Ref("part", key[1], ctx.index.id))
+
+
+def _scale(scale: float) -> list[Phrase]:
+    return [say("step.scale", scale=scale)] if scale != 1 else []
+
+
+def _select_keys(frame: Frame, parts: list[str] | None, exclude: set = frozenset()
+                 ) -> list[tuple[str, str]]:
+    keys = [k for k in frame.keys() if k[0] not in exclude]
+    if parts is None:
+        return keys
+    return [k for k in keys if k[0] in parts or k[1] in parts
+            or f"{k[0]}.{k[1]}" in parts]
+
+
+def align_years(frame: Frame, keys: list[tuple[str, str]]) -> tuple[Frame, Phrase | None]:
+    """When each column holds a single year and the years differ, use the latest."""
+    df = frame.df
+    sub = df[[k in keys for k in zip(df["input"], df["part"])]]
+    per = sub.groupby(["input", "part"])["year"].nunique()
+    years = sorted(sub["year"].unique())
+    if len(years) <= 1 or (per > 1).any():
+        return frame, None
+    out = frame.copy()
+    mask = [k in keys for k in zip(out.df["input"], out.df["part"])]
+    out.df.loc[mask, "year"] = int(max(years))
+    return out, say("note.years_combined", years=[str(int(y)) for y in years],
+                    year=str(int(max(years))))
+
+
+# -- denominate -------------------------------------------------------------------------
+
+
+def denominate(frame: Frame, spec: DenominateSpec, ctx: StepContext
+               ) -> tuple[Frame, list[Phrase]]:
+    df = frame.df
+    region = ctx.dataset.region
+    by = spec.by
+    out = frame.copy()
+    notes = []
+    if isinstance(by, dict):
+        return _denominate_pairs(frame, spec, ctx)
+    if by in SPECIAL_BY or by.startswith("part:"):
+        keys = _select_keys(frame, spec.parts)
+        if by.startswith("part:"):
+            keys = [k for k in keys if k[1] != by[5:]]
+        new = []
+        refmask = reference_mask(df, ctx.dataset)
+        for key in keys:
+            m = (df["input"] == key[0]) & (df["part"] == key[1])
+            for year in sorted(df.loc[m, "year"].unique()):
+                my = m & (df["year"] == year)
+                rows = df[my]
+                if by == "region":
+                    base = df[my & (df["unit"] == region)]["value"]
+                    if base.empty:
+                        raise ctx.fail(f"the region {region!r} has no value of "
+                                       f"{_label(key)} in {year} to take shares of",
+                                       "add the region's total to the table, or use "
+                                       "'by: units_sum' (the sum over units)")
+                    den = np.full(len(rows), float(base.iloc[0]))
+                elif by == "units_sum":
+                    den = np.full(len(rows), float(np.nansum(df[my & refmask]["value"])))
+                else:
+                    same = df[(df["input"] == key[0]) & (df["year"] == year)]
+                    if by == "parts_sum":
+                        tot = same.groupby("unit")["value"].sum(min_count=1)
+                    else:
+                        tot = same[same["part"] == by[5:]].set_index("unit")["value"]
+                        if tot.empty:
+                            raise ctx.spec_error(f"input {key[0]!r} has no part {by[5:]!r} in "
+                                           f"{year}")
+                    den = rows["unit"].map(tot).to_numpy(dtype=float)
+                try:
+                    vals = M.divide(rows["value"].to_numpy(), den, spec.scale)
+                except M.MethodError as e:
+                    units = [rows["unit"].iloc[i] for i in e.positions]
+                    raise ctx.fail(f"division by zero for unit(s) {', '.join(units)}: "
+                                   f"{_label(key)} / {by} in {year}",
+                                   "check the inputs, or exclude these units") from None
+                r = rows.copy()
+                r["value"] = vals
+                new.append(r)
+        kept = df[[k not in keys for k in zip(df["input"], df["part"])]]
+        if by.startswith("part:"):
+            kept = kept[kept["part"] != by[5:]]
+        out.df = pd.concat([kept] + new, ignore_index=True) if new else kept
+        parts = [_ref(k, ctx) for k in keys]
+        code = "step.denominate.part" if by.startswith("part:") else f"step.denominate.{by}"
+        said = [say(code, inputs=parts, part=Ref("part", by[5:], ctx.index.id))
+                if by.startswith("part:") else say(code, inputs=parts)]
+        out.df = _order(out.df, frame)
+        return out, said + _scale(spec.scale)
+    # by another input
+    den_keys = [k for k in frame.keys() if k[0] == by]
+    if not den_keys:
+        raise ctx.spec_error(f"denominate by {by!r}: no input with that id",
+                       "name one of the index's inputs, or region, units_sum, parts_sum, "
+                       "part:<id>")
+    keys = _select_keys(frame, spec.parts, exclude={by})
+    out, note = align_years(frame, keys + den_keys)
+    if note:
+        notes.append(note)
+    df = out.df
+    new = []
+    for key in keys:
+        dkey = (by, key[1]) if (by, key[1]) in den_keys else den_keys[0]
+        new.append(_divide(df, key, dkey, spec.scale, ctx))
+    kept = df[[k not in keys and k[0] != by for k in zip(df["input"], df["part"])]]
+    out.df = _order(pd.concat([kept] + new, ignore_index=True), frame)
+    for k in den_keys:
+        out.columns.pop(k, None)
+    said = [say("step.denominate.input", inputs=[_ref(k, ctx) for k in keys],
+                by=Ref("input", by, ctx.index.id))]
+    return out, said + _scale(spec.scale) + notes
+
+
+def _divide(df: pd.DataFrame, key: tuple, dkey: tuple, scale: float,
+            ctx: StepContext) -> pd.DataFrame:
+    """Rows of ``key`` divided by the same unit's and year's value of ``dkey`` × scale."""
+    rows = df[(df["input"] == key[0]) & (df["part"] == key[1])]
+    dmap = df[(df["input"] == dkey[0]) & (df["part"] == dkey[1])].set_index(
+        ["unit", "year"])["value"]
+    d = np.array([dmap.get((u, y), math.nan) for u, y in zip(rows["unit"], rows["year"])],
+                 dtype=float)
+    try:
+        vals = M.divide(rows["value"].to_numpy(), d, scale)
+    except M.MethodError as e:
+        units = sorted({rows["unit"].iloc[i] for i in e.positions})
+        raise ctx.fail(f"division by zero for unit(s) {', '.join(units)}: "
+                       f"{_label(key)} / {_label(dkey)} is zero",
+                       "check the inputs, or exclude these units") from None
+    r = rows.copy()
+    r["value"] = vals
+    return r
+
+
+def _denominate_pairs(frame: Frame, spec: DenominateSpec, ctx: StepContext
+                      ) -> tuple[Frame, list[Phrase]]:
+    """Each numerator input divided by its own denominator input: {num: den, ...}."""
+    keys = frame.keys()
+    ids = {k[0] for k in keys}
+    for num, den in spec.by.items():
+        for x in (num, den):
+            if x not in ids:
+                raise ctx.spec_error(f"denominate: no input {x!r}", "name the index's input ids")
+    out, note = align_years(frame, keys)
+    df = out.df
+    new = []
+    for num, den in spec.by.items():
+        for key in [k for k in keys if k[0] == num]:
+            dkey = (den, key[1]) if (den, key[1]) in keys else (den, "")
+            new.append(_divide(df, key, dkey, spec.scale, ctx))
+    dens = set(spec.by.values())
+    nums = set(spec.by)
+    kept = df[[k[0] not in dens and k[0] not in nums for k in zip(df["input"], df["part"])]]
+    out.df = _order(pd.concat([kept] + new, ignore_index=True), frame)
+    for k in keys:
+        if k[0] in dens:
+            out.columns.pop(k, None)
+    pairs = [say("ratio", num=Ref("input", a, ctx.index.id), den=Ref("input", b, ctx.index.id))
+             for a, b in spec.by.items()]
+    return out, ([say("step.denominate.pairs", pairs=pairs)] + _scale(spec.scale)
+                 + ([note] if note else []))
+
+
+def _order(df: pd.DataFrame, frame: Frame) -> pd.DataFrame:
+    """Keep rows in the frame's unit order, then input/part order, then year."""
+    units = {u: i for i, u in enumerate(dict.fromkeys(frame.df["unit"]))}
+    keys = {k: i for i, k in enumerate(frame.keys())}
+    d = df.copy()
+    d["_u"] = d["unit"].map(units).fillna(len(units))
+    d["_k"] = [keys.get(k, len(keys)) for k in zip(d["input"], d["part"])]
+    d = d.sort_values(["_k", "_u", "year"], kind="stable").drop(columns=["_u", "_k"])
+    return d.reset_index(drop=True)
+
+
+# -- normalise ---------------------------------------------------------------------------
+
+
+def normalise(frame: Frame, spec, ctx: StepContext) -> tuple[Frame, list[Phrase]]:
+    """Any method of the registry: across the units year by year, or over time per unit."""
+    df = frame.df
+    keys = _select_keys(frame, spec.parts)
+    method = NORMALISATIONS[spec.method]
+    refmask = reference_mask(df, ctx.dataset)
+    new = []
+    inverted = []
+
+    def invert_for(key) -> bool:
+        if not is_directed(spec):
+            return False
+        if spec.direction == "auto":
+            col = frame.columns.get(key)
+            return bool(col and col.direction == "lower")
+        return spec.direction == "lower"
+
+    for key in keys:
+        m = ((df["input"] == key[0]) & (df["part"] == key[1])).to_numpy()
+        rows = df[m]
+        inv = invert_for(key)
+        if inv:
+            inverted.append(_ref(key, ctx))
+        if method.over == "units":
+            for year in sorted(rows["year"].unique()):
+                my = m & (df["year"] == year).to_numpy()
+                r = df[my].copy()
+                by_unit = dict(zip(r["unit"], r["value"].astype(float)))
+                column = Column(r["value"].to_numpy(dtype=float),
+                                df[my & refmask]["value"].to_numpy(dtype=float),
+                                lambda u, b=by_unit, y=year: _value_of(b, u, key, y, ctx))
+                try:
+                    r["value"] = (method.apply(column, spec, inv) if method.apply
+                                  else _ratio_to_region(column, ctx, inv))
+                except M.MethodError as e:
+                    units = [r["unit"].iloc[i] for i in e.positions]
+                    raise ctx.fail(f"{spec.method} of {_label(key)} in {year}: {e}"
+                                   + (f" (unit(s) {', '.join(units)})" if units else ""),
+                                   "check the input values or choose another normalisation"
+                                   ) from None
+                new.append(r)
+            continue
+        # methods over time, one unit at a time
+        for unit, r in rows.groupby("unit", sort=False):
+            series = dict(zip(r["year"].astype(int), r["value"].astype(float)))
+            base = r.iloc[0].to_dict()
+            try:
+                produced = _over_time(series, spec, ctx, key, unit)
+            except M.MethodError as e:
+                raise ctx.fail(f"{spec.method} of {_label(key)} for unit {unit!r}: {e}",
+                               "check the input values or the window") from None
+            for year, value in produced.items():
+                new.append(pd.DataFrame([{**base, "year": int(year), "value": value}]))
+    kept = df[[k not in keys for k in zip(df["input"], df["part"])]]
+    out = frame.copy()
+    out.df = _order(pd.concat([kept] + new, ignore_index=True), frame)
+    return out, _normalise_text(spec, inverted)
+
+
+def _value_of(by_unit: dict[str, float], unit: str, key, year, ctx: StepContext) -> float:
+    """The value of one area (the region, a reference unit) in the column being normalised."""
+    if unit not in by_unit or math.isnan(by_unit[unit]):
+        raise ctx.fail(f"{unit!r} has no value of {_label(key)} in {year} to normalise by",
+                       "add the value, or choose another reference")
+    return by_unit[unit]
+
+
+def _ratio_to_region(column: Column, ctx: StepContext, inv: bool) -> np.ndarray:
+    return M.ratio_to(column.values, column.value_of(ctx.dataset.region), inv)
+
+
+def _over_time(series: dict[int, float], spec, ctx: StepContext,
+               key: tuple[str, str], unit: str) -> dict[int, float]:
+    if spec.method == "chain_growth":
+        return M.chain_growth(list(series), list(series.values()), spec.scale)
+    a, b = spec.window
+    need = range(a - 1 if spec.method == "average_growth" else a, b + 1)
+    absent = [y for y in need if y not in series]
+    if absent:
+        have = f"{min(series)}–{max(series)}" if series else "none"
+        raise ctx.spec_error(f"window {a}–{b} of {spec.method} needs {_label(key)} for "
+                       f"{', '.join(map(str, absent))}, but unit {unit!r} has years {have}",
+                       "choose a window inside the data" + (
+                           f" (average growth over {a}–{b} also needs the level of {a - 1})"
+                           if spec.method == "average_growth" else ""))
+    vals = [series[y] for y in range(a, b + 1)]
+    if spec.method == "window_mean":
+        return {b: M.mean(vals, spec.mean) * spec.scale}
+    if spec.method == "window_minmax":
+        return {b: M.window_minmax(vals, spec.mean)}
+    # average_growth: geometric mean of the chain rates a..b = (x_b / x_(a-1))^(1/n)
+    first = series[a - 1]
+    if first == 0:
+        raise M.MethodError(f"the level in {a - 1} is zero")
+    if first < 0 or series[b] < 0:
+        raise M.MethodError("average growth needs positive levels")
+    n = b - a + 1
+    return {b: (series[b] / first) ** (1.0 / n) * spec.scale}
+
+
+def _normalise_text(spec, inverted: list) -> list[Phrase]:
+    """The method's code with this step's numbers (every key the method's schema has)."""
+    args = spec.model_dump(exclude={"method", "parts", "direction"})
+    if args.get("rescale"):
+        args.update(mean=args["rescale"]["mean"], sd=args["rescale"]["sd"])
+    if "range" in args:
+        args.update(lower=args["range"][0], upper=args["range"][1])
+    if "window" in args:
+        args.update(first=args["window"][0], last=args["window"][1])
+    if args.get("unit"):
+        args["unit"] = Ref("unit", args["unit"])
+    code = f"step.normalise.{spec.method}"
+    variant = ""
+    if spec.method == "zscore" and spec.rescale:
+        variant = "rescaled"
+    elif spec.method == "distance":
+        variant = f"{spec.to}_{spec.form}"
+    elif spec.method == "goalposts" and spec.log:
+        variant = "log"
+    elif spec.method in ("window_mean", "window_minmax"):
+        variant = spec.mean
+    said = [say(code + (f".{variant}" if variant else ""), **args)]
+    said += _scale(getattr(spec, "scale", 1.0))
+    if getattr(spec, "clip", False):
+        said.append(say("step.clipped"))
+    if inverted:
+        said.append(say("step.inverted", inputs=inverted))
+    return said
+
+
+# -- aggregate ---------------------------------------------------------------------------
+
+
+def aggregation_weights(frame: Frame, keys: list[tuple[str, str]], spec: AggregateSpec,
+                        index: IndexSpec) -> dict[tuple[str, str], float]:
+    """Weight of each column; an input's weight is split equally over its parts."""
+    by_input: dict[str, list[tuple[str, str]]] = {}
+    for k in keys:
+        by_input.setdefault(k[0], []).append(k)
+    w: dict[tuple[str, str], float] = {}
+    given = spec.weights
+    rescale = isinstance(given, WeightsSpec)
+    if rescale:
+        given = given.values if given.values is not None else "inputs"
+    if given == "equal":
+        return {k: 1.0 / len(keys) for k in keys}
+    if given == "inputs":
+        declared = {i.id: i.weight for i in index.inputs}
+        if all(declared.get(inp) is None for inp in by_input):
+            return {k: 1.0 / len(keys) for k in keys}
+        for inp, ks in by_input.items():
+            for k in ks:
+                w[k] = (declared.get(inp) or 0.0) / len(ks)
+    else:
+        for inp, ks in by_input.items():
+            for k in ks:
+                if f"{k[0]}.{k[1]}" in given:
+                    w[k] = given[f"{k[0]}.{k[1]}"]
+                elif k[1] and k[1] in given:
+                    w[k] = given[k[1]]
+                elif inp in given:
+                    w[k] = given[inp] / len(ks)
+                else:
+                    w[k] = 0.0
+    if rescale:
+        total = sum(w.values())
+        w = {k: v / total for k, v in w.items()} if total > 0 else w
+    return w
+
+
+def _row_method(spec: AggregateSpec) -> str:
+    """The mean applied row by row (Copeland first checks availability the arithmetic way)."""
+    return "arithmetic" if spec.method == "copeland" else spec.method
+
+
+def _copeland(matrix: np.ndarray, weights: np.ndarray, available: np.ndarray) -> np.ndarray:
+    """Copeland scores among the units whose inputs pass the missing-value rule (those
+    with a row mean ``available``)."""
+    return M.copeland(matrix, weights, ~np.isnan(available))
+
+
+def aggregate(frame: Frame, spec: AggregateSpec, ctx: StepContext
+              ) -> tuple[Frame, list[Phrase]]:
+    keys = frame.keys()
+    frame, note = align_years(frame, keys)
+    df = frame.df
+    index = ctx.index
+    named = (spec.weights if isinstance(spec.weights, dict) else
+             spec.weights.values if isinstance(spec.weights, WeightsSpec) else None)
+    if named:
+        known = {k[0] for k in keys} | {k[1] for k in keys if k[1]} | \
+            {f"{k[0]}.{k[1]}" for k in keys if k[1]}
+        unknown = sorted(set(named) - known)
+        if unknown:
+            raise ctx.spec_error(f"weights name {', '.join(map(repr, unknown))}, which is neither "
+                           f"an input nor a part (parts: "
+                           f"{', '.join(sorted(k[1] or k[0] for k in keys))})",
+                           "name the inputs or parts being aggregated")
+    weights = aggregation_weights(frame, keys, spec, index)
+    total = sum(weights.values())
+    if abs(total - 1.0) > 1e-6:
+        raise ctx.spec_error(f"the aggregation weights sum to {total:g}, not 1",
+                       "correct the weights so that they sum to 1, or write "
+                       "'weights: {normalise: true, values: {...}}' to rescale them")
+    groups: list[tuple[str, list[tuple[str, str]]]]
+    if spec.per == "part":
+        parts = list(dict.fromkeys(k[1] for k in keys))
+        groups = [(p, [k for k in keys if k[1] == p]) for p in parts]
+    else:
+        groups = [("", keys)]
+    policy = index.missing
+    min_share = policy.min_share if policy.policy == "skip" else None
+    records = []
+    notes = [str(note)] if note else []
+    units = list(dict.fromkeys(df["unit"]))
+    ref_units = set(df.loc[df["ref"], "unit"])
+    for part, gkeys in groups:
+        gw = np.array([weights[k] for k in gkeys])
+        if spec.per == "part":
+            s = gw.sum()
+            gw = gw / s if s > 0 else gw
+        sub = df[[k in gkeys for k in zip(df["input"], df["part"])]]
+        table = sub.pivot_table(index=["unit", "year"], columns=["input", "part"],
+                                values="value", aggfunc="first", dropna=False)
+        table = table.reindex(columns=pd.MultiIndex.from_tuples(gkeys))
+        table = table.reindex(sorted(table.index, key=lambda uy: (units.index(uy[0]), uy[1])))
+        matrix = table.to_numpy(dtype=float)
+        is_ref = np.array([u in ref_units for u, _ in table.index])
+        if policy.policy == "fail":
+            bad = np.isnan(matrix) & ~is_ref[:, None]
+            if bad.any():
+                cells = [f"{table.index[i][0]} ({_label(gkeys[j])})"
+                         for i, j in zip(*np.where(bad))]
+                raise ctx.fail(f"missing value(s) for {', '.join(cells[:12])}"
+                               + (f" and {len(cells) - 12} more" if len(cells) > 12 else ""),
+                               "complete the data, or declare 'missing: {policy: skip, "
+                               "min_share: …}' for this index")
+        power = spec.power if spec.power is not None else 1.0
+        try:
+            vals, share = M.aggregate(matrix[~is_ref], gw, _row_method(spec), spec.epsilon,
+                                      min_share if min_share is not None else None, power)
+        except M.MethodError as e:
+            rows = [table.index[~is_ref][i][0] for i in e.positions]
+            raise ctx.fail(f"{spec.method} mean for unit(s) {', '.join(rows)}: {e}",
+                           "declare 'epsilon' for zeros in a geometric or harmonic mean, "
+                           "or use the arithmetic mean") from None
+        if spec.method == "copeland":
+            vals = _copeland(matrix[~is_ref], gw, vals)
+        rvals = np.full(int(is_ref.sum()), math.nan)
+        if is_ref.any() and spec.method != "copeland":
+            try:
+                rvals, _ = M.aggregate(matrix[is_ref], gw, spec.method, spec.epsilon,
+                                       min_share, power)
+            except M.MethodError:
+                pass
+        full = np.full(len(table), math.nan)
+        full[~is_ref] = vals
+        if is_ref.any():
+            full[is_ref] = rvals
+        shares = np.full(len(table), 1.0)
+        shares[~is_ref] = share
+        for (unit, year), v, sh, r in zip(table.index, full, shares, is_ref):
+            if not r and sh < 1 and not math.isnan(v):
+                notes.append(f"{unit}: {sh:.0%} of the inputs available; the others skipped")
+            elif not r and sh < 1:
+                row = matrix[list(table.index).index((unit, year))]
+                absent = [_label(gkeys[j]) for j in np.where(np.isnan(row))[0]]
+                notes.append(f"{unit}: only {sh:.0%} of the inputs available; not computed")
+                ctx.warn("blank_aggregate", unit=unit, year=int(year),
+                         missing=", ".join(absent), share=sh,
+                         min_share=policy.min_share if policy.policy == "skip" else 1.0)
+            if spec.epsilon and not r:
+                row = matrix[list(table.index).index((unit, year))]
+                zeros = [_label(gkeys[j]) for j in np.where(row == 0)[0]]
+                if zeros:
+                    notes.append(f"{unit}: zero {', '.join(zeros)} replaced by ε = "
+                                 f"{spec.epsilon:g}")
+            records.append({"unit": unit, "input": index.id, "part": part, "year": int(year),
+                            "value": float(v), "label": "", "ref": bool(r)})
+    out = Frame(make_frame(records), {}, list(frame.notes))
+    for part, _ in groups:
+        out.columns[(index.id, part)] = FrameColumn(index.id, part, index=index.id)
+    said = [say(f"step.aggregate.{spec.method}", power=power,
+                weights=[say("weight", input=_ref(k, ctx), weight=round(weights[k], 4))
+                         for k in keys])]
+    if isinstance(spec.weights, WeightsSpec):
+        said.append(say("step.weights_rescaled"))
+    if spec.epsilon:
+        said.append(say("step.epsilon", epsilon=spec.epsilon))
+    if spec.per == "part":
+        said.append(say("step.per_part"))
+    if policy.policy == "skip":
+        said.append(say("step.skip_missing", share=policy.min_share * 100))
+    if note:
+        said.append(note)
+    out.notes.extend(notes)
+    return out, said
+
+
+# -- count -------------------------------------------------------------------------------
+
+
+def count(frame: Frame, spec: CountSpec, ctx: StepContext) -> tuple[Frame, list[Phrase]]:
+    df = frame.df
+    keys = frame.keys()
+    records, notes = [], []
+    policy = ctx.index.missing
+    for unit, sub in df.groupby("unit", sort=False):
+        labels = dict(zip(zip(sub["input"], sub["part"]), sub["label"]))
+        present = [k for k in keys if labels.get(k)]
+        absent = [_label(k) for k in keys if not labels.get(k)]
+        is_ref = bool(sub["ref"].any())
+        value: float = float(sum(1 for k in present if labels[k] == spec.class_))
+        if absent and not is_ref:
+            share = len(present) / len(keys)
+            if policy.policy == "fail":
+                raise ctx.fail(f"unit {unit!r} has no class in {', '.join(absent)}",
+                               "complete the memberships, or declare 'missing: {policy: "
+                               "skip, min_share: …}' for this index")
+            if share < policy.min_share:
+                value = math.nan
+                ctx.warn("blank_aggregate", unit=unit, year=int(sub["year"].max()),
+                         missing=", ".join(absent), share=share, min_share=policy.min_share)
+                notes.append(f"{unit}: classes available in {len(present)} of {len(keys)} "
+                             f"inputs; not counted")
+            else:
+                notes.append(f"{unit}: absent from {', '.join(absent)}; counted over the "
+                             f"other {len(present)}")
+        records.append({"unit": unit, "input": ctx.index.id, "part": "",
+                        "year": int(sub["year"].max()), "value": value, "label": "",
+                        "ref": is_ref})
+    out = Frame(make_frame(records), {(ctx.index.id, ""): FrameColumn(ctx.index.id, "")},
+                list(frame.notes) + notes)
+    desc = [say("step.count", cls=Ref("class", spec.class_, ctx.index.id),
+                inputs=[_ref(k, ctx) for k in keys])]
+    return out, desc
+
+
+# -- classify and rank -------------------------------------------------------------------
+
+
+def classify(frame: Frame, spec: ClassifySpec, ctx: StepContext
+             ) -> tuple[Frame, list[Phrase]]:
+    out = frame.copy()
+    df = out.df
+    refmask = reference_mask(df, ctx.dataset)
+    m = spec.method
+    ids = spec.class_ids()
+    if m == "given":
+        obs = ctx.dataset.select(spec.indicator, table=spec.table, year=spec.year)
+        given = obs.drop_duplicates("unit").set_index("unit")["label"]
+        df["label"] = [given.get(u, "") if not r else ""
+                       for u, r in zip(df["unit"], df["ref"])]
+        absent = sorted({u for u, r, lab in zip(df["unit"], df["ref"], df["label"])
+                         if not r and not lab})
+        if absent:
+            out.notes.append(f"no class given for {', '.join(absent)}")
+        if spec.table:
+            return out, [say("step.classify.given.table",
+                             indicator=Ref("indicator", spec.indicator),
+                             table=Ref("table", spec.table))]
+        return out, [say("step.classify.given", indicator=Ref("indicator", spec.indicator))]
+    if m == "map":
+        df["label"] = [spec.map.get(lab, spec.default if spec.default is not None else lab)
+                       if lab else "" for lab in df["label"]]
+        pairs = [say("maps_to", a=Ref("class", a, ctx.index.id), b=Ref("class", b, ctx.index.id))
+                 for a, b in spec.map.items()]
+        said = [say("step.classify.map", pairs=pairs)]
+        if spec.default:
+            said.append(say("step.classify.map_default",
+                            cls=Ref("class", spec.default, ctx.index.id)))
+        return out, said
+    labels = [""] * len(df)
+    for key in out.keys():
+        km = ((df["input"] == key[0]) & (df["part"] == key[1])).to_numpy()
+        for year in sorted(df.loc[km, "year"].unique()):
+            my = km & (df["year"] == year).to_numpy()
+            vals = df.loc[my, "value"].to_numpy(dtype=float)
+            ref = df.loc[my & refmask, "value"].to_numpy(dtype=float)
+            try:
+                if m == "thresholds":
+                    cls = M.thresholds(vals, spec.breaks)
+                elif m == "quantiles":
+                    cls = M.quantile_classes(vals, ref, spec.k)
+                else:
+                    bounds = M.optimal_breaks(ref, spec.k)
+                    cls = M.classes_from_bounds(vals, bounds)
+            except M.MethodError as e:
+                raise ctx.fail(f"classify by {m}: {e}",
+                               "use fewer classes or another method") from None
+            rows = np.where(my)[0]
+            for pos, c in zip(rows, cls):
+                if c >= 0 and not df["ref"].iloc[pos]:
+                    labels[pos] = ids[c]
+    df["label"] = labels
+    said = [say(f"step.classify.{m}", k=spec.k or 0, breaks=list(spec.breaks or [])),
+            say("step.classes_order", classes=[Ref("class", c, ctx.index.id) for c in ids])]
+    return out, said
+
+
+def rank(frame: Frame, spec: RankSpec, ctx: StepContext) -> tuple[Frame, list[Phrase]]:
+    out = frame.copy()
+    df = out.df
+    refmask = reference_mask(df, ctx.dataset)
+    ranks = np.full(len(df), math.nan)
+    unranked = []
+    for key in out.keys():
+        km = ((df["input"] == key[0]) & (df["part"] == key[1])).to_numpy()
+        for year in sorted(df.loc[km, "year"].unique()):
+            my = km & (df["year"] == year).to_numpy() & refmask
+            vals = df.loc[my, "value"].to_numpy(dtype=float)
+            if np.sum(~np.isnan(vals)) < MIN_RANKED_UNITS:
+                # a rank among fewer than two units ("1 of 1") says nothing
+                unranked.append(f"{_label(key)} {year}")
+                continue
+            ranks[np.where(my)[0]] = M.rank(vals, spec.order == "descending")
+    df["rank"] = ranks
+    if unranked:
+        out.notes.append(f"not ranked (fewer than {MIN_RANKED_UNITS} units with a value): "
+                         + ", ".join(unranked))
+    said = [say(f"step.rank.{spec.order}")]
+    if unranked:
+        said.append(say("step.rank.too_few", least=MIN_RANKED_UNITS))
+    return out, said
+
+
+RUNNERS: dict[str, Callable[..., tuple[Frame, list[Phrase]]]] = {
+    "denominate": denominate, "normalise": normalise, "aggregate": aggregate,
+    "count": count, "classify": classify, "rank": rank,
+}

@@ -1,0 +1,314 @@
+"""Rebuild only what a change affects, and write only the files whose bytes changed.
+
+A :class:`Session` keeps the last good build in memory (inputs, model, planned pages, files)
+and, given the input files that changed, re-runs the build's own stages
+(generator.build) for those alone:
+
+* a content Markdown file: the content is re-read; the pages made from that file are
+  rendered again (its front matter, which every page's footer lists, re-renders the pages of
+  its language; a page added or removed also re-renders its translations, whose language
+  switch changes);
+* a table CSV: the dataset is re-read and checked; the indices are recomputed only when the
+  index engine read that table; the pages that show the table are rendered again;
+* methodology.yaml: the indices are recomputed and the pages showing them rendered again;
+* anything else (site.yaml, templates, strings, the YAML data and content files): a full
+  rebuild in memory — still writing only the files whose bytes changed.
+
+Which pages show what is recorded by the pipeline while planning (PageSpec.inputs, see
+generator.site.inputs). A failed rebuild keeps the last good site; its changes stay pending
+and are built with the next change.
+"""
+from __future__ import annotations
+
+import dataclasses
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from .. import build as B
+from .. import theme
+from ..cache import forget_output
+from ..config import SiteConfig, load_config
+from ..content.load import load_content
+from ..data.load import load_dataset
+from ..errors import AimaqError
+from ..output import sync_site, write_site
+from ..site import inputs as page_inputs
+from ..site import render
+from ..site.search import BUNDLE
+
+SEARCH = BUNDLE + "/"
+
+
+@dataclass
+class Rebuild:
+    """What one (re)build did."""
+
+    full: bool = True
+    rendered: list[str] = field(default_factory=list)   # pages rendered again
+    written: list[str] = field(default_factory=list)    # files whose bytes changed
+    removed: list[str] = field(default_factory=list)
+    indices: bool = False                               # indices were recomputed
+    seconds: float = 0.0
+    error: AimaqError | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass
+class _State:
+    inputs: B.Inputs
+    site: Any
+    specs: list
+    files: dict[str, bytes]
+    results: Any
+    reads: set
+    index_tables: set[str]
+
+
+class Session:
+    def __init__(self, config_path: Path | str = "site.yaml", output: Path | None = None,
+                 edition_id: str | None = None, progress: B.ProgressFn | None = None):
+        self.config_path = Path(config_path)
+        self.config: SiteConfig = load_config(self.config_path)
+        self.output = B.output_folder(self.config, output)
+        self.edition_id = edition_id
+        self.progress = progress
+        self.state: _State | None = None
+        self.pending: set[Path] = set()
+        self._links: dict = {}
+        self._on_disk: dict[str, bytes] | None = None
+        self.search_stale = False
+
+    # -- what to watch --------------------------------------------------------------
+    @property
+    def config_file(self) -> Path:
+        p = self.config_path
+        return (p / "site.yaml" if p.is_dir() else p).resolve()
+
+    def watched(self) -> list[Path]:
+        """The input files and folders of the edition (the output folder is never one)."""
+        c = self.config
+        edition = c.edition(self.edition_id).id
+        return [self.config_file, c.data_path / edition, c.content_path / edition,
+                c.templates_path, theme.THEME_DIR]
+
+    # -- build ----------------------------------------------------------------------
+    def build(self, changed: Iterable[Path] | None = None) -> Rebuild:
+        """Build everything (first call, or ``changed`` None) or what ``changed`` affects."""
+        t0 = time.perf_counter()
+        if changed is not None:
+            self.pending |= {Path(p).resolve() for p in changed}
+        try:
+            kind = self._classify(self.pending) if self.state is not None and \
+                changed is not None else "full"
+            if kind == "none":
+                self.pending.clear()
+                return Rebuild(full=False, seconds=time.perf_counter() - t0)
+            if kind == "full":
+                state, result = self._full()
+            else:
+                state, result = self._incremental(kind)
+            forget_output(self.config.root / ".cache", self.output)   # no longer a build's
+            if self._on_disk is None:
+                write_site(state.files, self.output)
+                result.written = sorted(state.files)
+            else:
+                result.written, result.removed = sync_site(state.files, self.output,
+                                                           self._on_disk)
+        except AimaqError as err:
+            return Rebuild(full=False, error=err, seconds=time.perf_counter() - t0)
+        except Exception as exc:        # a bug, e.g. in a template: the preview keeps running
+            trace = "".join(traceback.format_exception(exc)[-6:])
+            err = AimaqError(f"unexpected {type(exc).__name__}: {exc}\n{trace}", None, None,
+                             "this may be a bug in Aimaq or a template; the server keeps "
+                             "running")
+            return Rebuild(full=False, error=err, seconds=time.perf_counter() - t0)
+        self._on_disk = state.files
+        self.state = state
+        self.pending.clear()
+        result.warnings = B.warnings(state.site)
+        result.seconds = time.perf_counter() - t0
+        return result
+
+    def _stages(self) -> B.Stages:
+        return B.Stages(None, self.progress)
+
+    def _full(self) -> tuple[_State, Rebuild]:
+        self.config = config = load_config(self.config_path)
+        made = B.run(config, self._stages(), self.edition_id, at_root=True,
+                     link_cache=self._links)
+        assert made is not None             # a build's stages raise their first mistake
+        site = made.models[made.built[0]]
+        specs = made.trees[0].specs
+        state = _State(site.inputs, site, specs, made.files, site.results, site.index_reads,
+                       page_inputs.index_tables(site.dataset, site.index_reads))
+        self.search_stale = False
+        return state, Rebuild(full=True, rendered=[s.path for s in specs], indices=True)
+
+    # -- what changed ---------------------------------------------------------------
+    def _classify(self, changed: set[Path]) -> Any:
+        """'full', 'none', or (markdown files, table files, methodology changed)."""
+        c = self.config
+        edition = c.edition(self.edition_id).id
+        data = (c.data_path / edition).resolve()
+        content = (c.content_path / edition).resolve()
+        templates = c.templates_path.resolve()
+        themes = (templates, theme.THEME_DIR)
+        md: set[Path] = set()
+        csv: set[Path] = set()
+        methodology = False
+        for path in changed:
+            if path == self.config_file or any(t in path.parents for t in themes):
+                return "full"
+            if data in path.parents:
+                if path.parent == data / "tables" and path.suffix == ".csv":
+                    csv.add(path)
+                elif path == data / "methodology.yaml":
+                    methodology = True
+                elif path.name.lower().startswith("readme"):
+                    continue
+                else:
+                    return "full"
+            elif content in path.parents:
+                rel = path.relative_to(content)
+                if path.suffix == ".md" and len(rel.parts) >= 2 and rel.parts[0] in c.languages:
+                    md.add(path)
+                else:
+                    return "full"
+        if not (md or csv or methodology):
+            return "none"
+        return md, csv, methodology
+
+    # -- incremental ------------------------------------------------------------------
+    def _incremental(self, kind) -> tuple[_State, Rebuild]:
+        md, csv, methodology = kind
+        old = self.state
+        assert old is not None
+        config = self.config
+        stage = self._stages()
+        inputs = dataclasses.replace(old.inputs)
+        if csv:
+            with stage("data"):
+                inputs.dataset = load_dataset(config.data_path, inputs.edition.id,
+                                              languages=config.languages,
+                                              base=config.root)
+            with stage("checks"):
+                inputs.checks = B.run_data_checks(inputs.dataset, config.root)
+        if md:
+            with stage("content"):
+                inputs.content = load_content(config.content_path, inputs.edition.id,
+                                              config.languages, inputs.dataset.unit_ids(),
+                                              base=config.root)
+        changed_tables = {p.stem for p in csv}
+        results, reads, recomputed = old.results, old.reads, False
+        if methodology or changed_tables & (
+                old.index_tables | page_inputs.index_tables(inputs.dataset, old.reads)):
+            reads = set()
+            with stage("compute"):
+                results = B.compute_indices(inputs.dataset, reads)
+            recomputed = True
+        languages = self._languages_with_new_front_matter(old.inputs.content, inputs.content)
+        if csv or methodology:
+            site = B.make_model(inputs, stage, indices=(results, reads))
+            specs = B.plan(site, stage)
+        elif languages:
+            site = dataclasses.replace(old.site, content=inputs.content)
+            specs = B.plan(site, stage)
+        else:
+            # Only the text of existing pages changed: the plan is the same, with the new
+            # text in the pages made from it.
+            site = dataclasses.replace(old.site, content=inputs.content)
+            specs = self._with_new_text(old.specs, inputs.content, site)
+
+        dirty = self._dirty(old, specs, {str(p) for p in md | csv} | (
+            {str((inputs.dataset.root / "methodology.yaml").resolve())} if methodology
+            else set()), languages)
+        pages = B.render_pages(site, specs, stage, only=dirty)
+        files = {s.path: pages[s.path] if s.path in pages else old.files[s.path]
+                 for s in specs}
+        files.update(B.site_files(site, specs))
+        # The search index is brought up to date after the pages are written and the browser
+        # reloaded (refresh_search), so a changed page shows without waiting for it.
+        search = {p: b for p, b in old.files.items() if p.startswith(SEARCH)}
+        self.search_stale = self.search_stale or any(
+            files[s.path] != old.files.get(s.path) for s in specs) or bool(
+            set(old.files) - set(files) - set(search))
+        files.update(search)
+        B.verify_links(files, site, specs, stage, cache=self._links)
+        state = _State(inputs, site, specs, files, results, reads,
+                       page_inputs.index_tables(inputs.dataset, reads))
+        return state, Rebuild(full=False, rendered=sorted(dirty), indices=recomputed)
+
+    def refresh_search(self) -> list[str]:
+        """Re-index the pages for search after an incremental rebuild; the files written."""
+        if self.state is None or not self.search_stale:
+            return []
+        files = {p: b for p, b in self.state.files.items() if not p.startswith(SEARCH)}
+        try:
+            files = B.finish(files, self._stages())
+        except AimaqError:
+            return []
+        written, removed = sync_site(files, self.output, self._on_disk)
+        self.state.files = self._on_disk = files
+        self.search_stale = False
+        return written + removed
+
+    @staticmethod
+    def _with_new_text(specs: list, content, site) -> list:
+        """The same planned pages, holding the re-read content pages instead of the old."""
+        from ..content.load import Page
+
+        fresh = {(p.lang, p.kind, p.slug): p for p in content.pages}
+
+        def swap(value):
+            if isinstance(value, Page):
+                return fresh.get((value.lang, value.kind, value.slug), value)
+            if isinstance(value, list):
+                return [swap(v) for v in value]
+            if isinstance(value, tuple):
+                return tuple(swap(v) for v in value)
+            if isinstance(value, dict):
+                return {k: swap(v) for k, v in value.items()}
+            return value
+
+        out = []
+        for spec in specs:
+            if spec.inputs is not None and not any(f.endswith(".md") for f in spec.inputs):
+                out.append(spec)
+                continue
+            out.append(dataclasses.replace(spec, context=swap(spec.context)))
+        return out
+
+    @staticmethod
+    def _languages_with_new_front_matter(old, new) -> set[str]:
+        def meta(content) -> dict[str, dict]:
+            out: dict[str, dict] = {}
+            for p in content.pages:
+                out.setdefault(p.lang, {})[(p.kind, p.slug)] = p.meta
+            return out
+
+        a, b = meta(old), meta(new)
+        return {lang for lang in set(a) | set(b) if a.get(lang) != b.get(lang)}
+
+    @staticmethod
+    def _dirty(old: _State, specs: list, changed: set[str], languages: set[str]) -> set[str]:
+        """The pages to render again."""
+        before = {s.path: s for s in old.specs}
+        alt_old = render.alternates_of(old.specs)
+        alt_new = render.alternates_of(specs)
+        dirty = set()
+        for spec in specs:
+            prev = before.get(spec.path)
+            if (prev is None or spec.inputs is None or prev.inputs is None
+                    or spec.lang in languages
+                    or (spec.inputs | prev.inputs) & changed
+                    or spec.key != prev.key or spec.template != prev.template
+                    or alt_new.get(spec.key) != alt_old.get(prev.key)):
+                dirty.add(spec.path)
+        return dirty

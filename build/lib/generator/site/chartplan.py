@@ -1,0 +1,465 @@
+"""Which charts each page shows, declared in content/<edition>/charts.yaml.
+
+The chart builders (generator.charts) know no page; this module knows which index or table
+a page charts, turns the engine's results and the data into the builders' plain frames with
+texts in the page's language, and returns the charts per page. Nothing here names a region,
+unit or index: the choices live in charts.yaml.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..data.model import text
+from ..errors import ContentError
+from ..yamlio import load_yaml, validation_error
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class IndexRef(_Strict):
+    index: str
+    part: str = ""
+
+
+class UnitMapRef(IndexRef):
+    """The map on each unit's profile. ``extent``: ``region`` draws every unit with this
+    one outlined; ``neighbours`` only the units near it (within ``margin`` times its size on
+    every side), so that a map's size does not grow with the region; ``auto`` is
+    ``region`` for regions of up to ``region_up_to`` units and ``neighbours`` above."""
+    extent: Literal["auto", "region", "neighbours"] = "auto"
+    region_up_to: int = Field(default=40, ge=1)
+    margin: float = Field(default=1.0, ge=0)
+
+    def neighbours_only(self, units: int) -> bool:
+        return self.extent == "neighbours" or (self.extent == "auto"
+                                               and units > self.region_up_to)
+
+
+class SeriesSpec(_Strict):
+    id: str
+    table: str
+    indicators: list[str]
+    unit: str | None = None          # default: the region
+    title: dict[str, str] = Field(default_factory=dict)
+
+
+class CompositionSpec(_Strict):
+    """Shares as sorted bars: the parts of a computed index, or the categories of a table."""
+    id: str
+    index: str | None = None
+    table: str | None = None
+    indicator: str | None = None
+    unit: str | None = None
+    year: int | None = None
+    exclude: list[str] = Field(default_factory=list)   # categories left out (e.g. the total)
+    areas: list[str] = Field(default_factory=list)     # compare these areas instead of categories
+
+
+class ScatterSpec(_Strict):
+    x: IndexRef
+    y: IndexRef
+    page: str                        # the index page that shows it
+
+
+class HeatmapSpec(_Strict):
+    index: str                       # a multi-part index whose parts are normalised scores
+    page: str | None = None
+
+
+class PageCharts(_Strict):
+    """Charts of a content page (content/<edition>/<lang>/pages/<slug>.md)."""
+    series: list[SeriesSpec] = Field(default_factory=list)
+    compositions: list[CompositionSpec] = Field(default_factory=list)
+
+
+class ChartsFile(_Strict):
+    home_map: IndexRef | None = None
+    home_ranking: IndexRef | None = None                           # beside the home map
+    changes_slopes: list[IndexRef] = Field(default_factory=list)   # on "what changed"
+    unit_map: UnitMapRef | None = None
+    unit_profile: IndexRef | None = None
+    index_rankings: bool = True
+    # Charts of all units (rankings, rank ranges, heatmaps) draw every unit up to this
+    # many; above, the two ends of the list (their tables keep every unit).
+    chart_rows: int = Field(default=40, ge=4)
+    sensitivity: bool = True
+    heatmaps: list[HeatmapSpec] = Field(default_factory=list)
+    scatters: list[ScatterSpec] = Field(default_factory=list)
+    region_series: list[SeriesSpec] = Field(default_factory=list)
+    compositions: list[CompositionSpec] = Field(default_factory=list)
+    pages: dict[str, PageCharts] = Field(default_factory=dict)
+
+
+@dataclass
+class ChartPlan:
+    by_page: dict[tuple[tuple[str, str], str], list] = field(default_factory=dict)
+
+    def add(self, key: tuple[str, str], lang: str, chart, inputs: frozenset[str]) -> None:
+        """``inputs``: what the chart shows, as tokens of generator.site.inputs."""
+        object.__setattr__(chart, "inputs", inputs)
+        self.by_page.setdefault((key, lang), []).append(chart)
+
+    def get(self, key: tuple[str, str], lang: str) -> list:
+        return self.by_page.get((key, lang), [])
+
+    def all(self) -> list:
+        return [c for charts in self.by_page.values() for c in charts]
+
+
+def load_charts_file(site) -> tuple[ChartsFile, Any]:
+    path = site.config.content_path / site.edition.id / "charts.yaml"
+    if not path.is_file():
+        return ChartsFile(index_rankings=True), None
+    doc = load_yaml(path)
+    if not doc.data:        # an emptied file would switch every declared chart off silently
+        raise ContentError("the file declares no charts", path, 1, "declare the charts "
+                           "(see docs), or delete the file to get the default index rankings")
+    try:
+        spec = ChartsFile.model_validate(doc.data or {})
+    except ValidationError as exc:
+        err = validation_error(exc, doc)
+        raise ContentError(err.message, err.file, err.line, err.fix) from None
+    return spec, doc
+
+
+class _Planner:
+    def __init__(self, site, strings, boundaries, rows: int | None = None):
+        self.site = site
+        self.ds = site.dataset
+        self.strings = strings
+        self.boundaries = boundaries
+        self.view = site.indices
+        self.rows = rows                        # charts.yaml: chart_rows
+        self._names: dict[str, dict[str, str]] = {}
+        self._frames: dict[tuple[str, str], pd.DataFrame] = {}
+        self._usable: dict[tuple[str, str], bool] = {}
+        self._texts: dict[tuple[str, str, str], tuple] = {}
+        self._profiles: dict[tuple[str, str], tuple] = {}
+
+    # -- helpers ----------------------------------------------------------------
+    def s(self, key: str, lang: str) -> str:
+        return self.site.s(key, lang)
+
+    # Per-unit charts ask for the same frames once per unit: each is made once per build,
+    # so planning grows with the units, not with units × units.
+    def unit_names(self, lang: str) -> dict[str, str]:
+        if lang not in self._names:
+            self._names[lang] = {u.id: text(u.name, lang) for u in self.ds.units}
+        return self._names[lang]
+
+    def index_frame(self, ref: IndexRef) -> pd.DataFrame:
+        key = (ref.index, ref.part)
+        if key not in self._frames:
+            rows = [r for r in self.view.rows.get(ref.index, [])
+                    if r.part == ref.part and not r.ref]
+            self._frames[key] = pd.DataFrame([{"unit": r.unit, "value": r.value,
+                                               "class": r.cls, "year": r.year} for r in rows])
+        return self._frames[key]
+
+    def region_value(self, ref: IndexRef) -> float | None:
+        key = ("@region", ref.index, ref.part)
+        if key not in self._texts:
+            self._texts[key] = next(
+                (r.value for r in self.view.rows.get(ref.index, [])
+                 if r.part == ref.part and r.unit == self.ds.region
+                 and not math.isnan(r.value)), None)
+        return self._texts[key]
+
+    def index_texts(self, ref: IndexRef, lang: str) -> tuple[str, str, str, str, int | None]:
+        key = (ref.index, ref.part, lang)
+        if key not in self._texts:
+            self._texts[key] = self._index_texts(ref, lang)
+        return self._texts[key]
+
+    def _index_texts(self, ref: IndexRef, lang: str) -> tuple[str, str, str, str, int | None]:
+        res = self.view.results[ref.index]
+        meta = res.meta
+        title = text(meta.name, lang)
+        if ref.part:
+            title += ": " + self.view.part_name(ref.index, ref.part, lang)
+        measure = text(self.ds.measures.get(meta.measure), lang) \
+            if isinstance(meta.measure, str) else ""
+        years = sorted({r.year for r in self.view.rows.get(ref.index, []) if r.year})
+        subtitle = ", ".join(x for x in (measure, "–".join(str(y) for y in years[:1] + years[1:][-1:]))
+                             if x)
+        src = meta.source or {}
+        doc = self.ds.documents.get(src.get("document", ""))
+        source_parts = [text(doc.short, lang) or text(doc.title, lang)] if doc else []
+        if src.get("table"):
+            source_parts.append(f"{self.s('table', lang)} {src['table']}")
+        source_parts.append(f"Aimaq: {self.s('status_' + meta.status, lang)}")
+        return title, subtitle, ", ".join(source_parts), measure, meta.decimals
+
+    def usable(self, ref: IndexRef | None) -> bool:
+        if ref is None or self.view is None or ref.index not in self.view.results.indices:
+            return False
+        key = (ref.index, ref.part)
+        if key not in self._usable:
+            frame = self.index_frame(ref)
+            self._usable[key] = len(frame) >= 2 and frame["value"].notna().sum() >= 2
+        return self._usable[key]
+
+    # -- kinds --------------------------------------------------------------------
+    def map(self, cid: str, ref: IndexRef, lang: str, highlight: str | None = None):
+        from ..charts import map_chart
+
+        title, subtitle, source, measure, decimals = self.index_texts(ref, lang)
+        frame = self.index_frame(ref)[["unit", "value"]]
+        areas = [a for a in self.ds.areas.values() if a.kind == "unit"]
+        if highlight and isinstance(ref, UnitMapRef) and ref.neighbours_only(len(areas)):
+            areas = self.boundaries.neighbourhood(areas, highlight, ref.margin)
+            frame = frame[frame["unit"].isin({a.id for a in areas})]
+        return map_chart(frame, id=cid, lang=lang, strings=self.strings,
+                         boundaries=self.boundaries, areas=areas,
+                         title=title, subtitle=subtitle, source=source, measure=measure,
+                         decimals=decimals, highlight=highlight,
+                         reference=self.region_value(ref),
+                         reference_name=text(self.ds.areas[self.ds.region].name, lang))
+
+    def ranking(self, cid: str, ref: IndexRef, lang: str, highlight: str | None = None):
+        from ..charts import ranking_chart
+
+        title, subtitle, source, measure, decimals = self.index_texts(ref, lang)
+        frame = self.index_frame(ref)
+        names = self.unit_names(lang)
+        frame = pd.DataFrame({"unit": frame["unit"], "name": frame["unit"].map(names),
+                              "value": frame["value"]})
+        return ranking_chart(frame, id=cid, lang=lang, strings=self.strings, title=title,
+                             shown=self.rows,
+                             subtitle=subtitle, source=source, measure=measure,
+                             decimals=decimals, highlight=highlight,
+                             reference=self.region_value(ref),
+                             reference_name=text(self.ds.areas[self.ds.region].name, lang),
+                             reference_id=self.ds.region)
+
+    def profile(self, cid: str, index_id: str, unit: str, lang: str):
+        from ..charts import profile_chart, profile_summary
+
+        res = self.view.results[index_id]
+        if (index_id, lang) not in self._profiles:
+            names = self.unit_names(lang)
+            everyone = pd.DataFrame(
+                [{"unit": r.unit, "name": names.get(r.unit, r.unit),
+                  "part": self.view.part_name(index_id, r.part, lang), "value": r.value}
+                 for r in self.view.rows[index_id] if not r.ref])
+            self._profiles[index_id, lang] = (
+                everyone, profile_summary(everyone),
+                {u: rows for u, rows in everyone.groupby("unit", sort=False)})
+        everyone, summary, by_unit = self._profiles[index_id, lang]
+        title = text(res.meta.name, lang)
+        _, subtitle, source, measure, decimals = self.index_texts(IndexRef(index=index_id), lang)
+        return profile_chart(by_unit.get(unit, everyone), id=cid, summary=summary, lang=lang,
+                             strings=self.strings, unit=unit, title=title, subtitle=subtitle,
+                             source=source, measure=measure, decimals=decimals)
+
+    def heatmap(self, cid: str, index_id: str, lang: str):
+        from ..charts import heatmap_chart
+
+        names = self.unit_names(lang)
+        rows = [{"unit": r.unit, "name": names.get(r.unit, r.unit),
+                 "column": self.view.part_name(index_id, r.part, lang), "score": r.value}
+                for r in self.view.rows[index_id] if not r.ref]
+        title, subtitle, source, _, decimals = self.index_texts(IndexRef(index=index_id), lang)
+        return heatmap_chart(pd.DataFrame(rows), id=cid, lang=lang, strings=self.strings,
+                             shown=self.rows,
+                             title=title, subtitle=subtitle, source=source,
+                             decimals=decimals if decimals is not None else 2)
+
+    def scatter(self, cid: str, spec: ScatterSpec, lang: str):
+        from ..charts import scatter_chart
+
+        names = self.unit_names(lang)
+        x = self.index_frame(spec.x).set_index("unit")["value"]
+        y = self.index_frame(spec.y).set_index("unit")["value"]
+        units = [u for u in self.ds.unit_ids() if u in x.index and u in y.index]
+        frame = pd.DataFrame({"unit": units, "name": [names[u] for u in units],
+                              "x": [x[u] for u in units], "y": [y[u] for u in units]})
+        xt = self.index_texts(spec.x, lang)
+        yt = self.index_texts(spec.y, lang)
+        return scatter_chart(frame, id=cid, lang=lang, strings=self.strings,
+                             title=f"{xt[0]} × {yt[0]}", x_title=xt[0], y_title=yt[0],
+                             source="; ".join(dict.fromkeys([xt[2], yt[2]])),
+                             x_decimals=xt[4] if xt[4] is not None else 3,
+                             y_decimals=yt[4] if yt[4] is not None else 3)
+
+    def slope(self, cid: str, change, lang: str):
+        from ..charts import slope_chart
+
+        prev = self.site.previous_model
+        names = {**{u.id: text(u.name, lang) for u in prev.dataset.units},
+                 **self.unit_names(lang)}
+        frame = pd.DataFrame([{"unit": u.unit, "name": names.get(u.unit, u.unit),
+                               "rank_before": u.rank_before if u.rank_before else math.nan,
+                               "rank_after": u.rank_after if u.rank_after else math.nan}
+                              for u in change.units])
+        ref = IndexRef(index=change.index, part=change.part)
+        title, _, source, _, _ = self.index_texts(ref, lang)
+        before, after = prev.edition.id, self.site.edition.id
+        return slope_chart(frame, id=cid, lang=lang, strings=self.strings, title=title,
+                           before=before, after=after,
+                           subtitle=f"{self.s('rank', lang)}: {before} → {after}",
+                           source=source)
+
+    def sensitivity(self, cid: str, sens, lang: str):
+        from ..charts import sensitivity_chart
+
+        names = self.unit_names(lang)
+        summary = sens.summary
+        summary = summary[summary["unit"].isin(names)]
+        frame = pd.DataFrame({"unit": summary["unit"], "name": summary["unit"].map(names),
+                              "nominal_rank": summary["nominal_rank"],
+                              "rank_min": summary["rank_min"], "rank_max": summary["rank_max"]})
+        title = f"{self.s('sensitivity', lang)}: {text(self.view.results[sens.target].meta.name, lang)}"
+        return sensitivity_chart(frame, id=cid, lang=lang, strings=self.strings, title=title,
+                                 shown=self.rows,
+                                 subtitle=self.s("rank_range", lang),
+                                 source="Aimaq", variants=int(sens.variants["variant"].nunique()))
+
+    def table_series(self, spec: SeriesSpec, lang: str):
+        from ..charts import time_series_chart
+
+        unit = spec.unit or self.ds.region
+        rows = []
+        measures = set()
+        for ind in spec.indicators:
+            obs = self.ds.select(ind, table=spec.table, units=[unit])
+            indicator = self.ds.indicators[ind]
+            measures.add(indicator.measure)
+            for r in obs.itertuples():
+                rows.append({"year": int(r.year), "value": r.value,
+                             "series": text(indicator.name, lang)})
+        frame = pd.DataFrame(rows)
+        if len(spec.indicators) == 1:
+            frame = frame.drop(columns="series")
+        table = self.ds.tables[spec.table]
+        doc = self.ds.documents[table.document]
+        source = f"{text(doc.short, lang) or text(doc.title, lang)}, {table.number}"
+        measure = text(self.ds.measures.get(next(iter(measures))), lang) if len(measures) == 1 else ""
+        title = text(spec.title, lang) or text(self.ds.indicators[spec.indicators[0]].name, lang)
+        return time_series_chart(frame, id=f"series-{spec.id}", lang=lang,
+                                 strings=self.strings, title=title,
+                                 subtitle=f"{text(self.ds.areas[unit].name, lang)}, {measure}",
+                                 source=source, measure=measure,
+                                 decimals=self.ds.indicators[spec.indicators[0]].decimals)
+
+    def composition(self, spec: CompositionSpec, lang: str):
+        from ..charts import composition_chart
+
+        unit = spec.unit or self.ds.region
+        if spec.index:
+            rows = [r for r in self.view.rows[spec.index]
+                    if r.unit == unit and r.part not in spec.exclude]
+            title, subtitle, source, measure, decimals = self.index_texts(
+                IndexRef(index=spec.index), lang)
+            frame = pd.DataFrame({
+                "category": [self.view.part_name(spec.index, r.part, lang) for r in rows],
+                "id": [r.part for r in rows], "value": [r.value for r in rows]})
+            return composition_chart(frame, id=f"composition-{spec.id}", lang=lang,
+                                     strings=self.strings, title=title,
+                                     subtitle=f"{text(self.ds.areas[unit].name, lang)}, {subtitle}",
+                                     source=source, measure=measure, decimals=decimals)
+        ind = self.ds.indicators[spec.indicator]
+        obs = self.ds.select(spec.indicator, table=spec.table, units=[unit], year=spec.year)
+        names = {c.id: text(c.name, lang) for c in ind.categories}
+        obs = obs[~obs["category"].isin(spec.exclude)]
+        frame = pd.DataFrame({"category": obs["category"].map(names), "id": obs["category"],
+                              "value": obs["value"]})
+        table = self.ds.tables[spec.table]
+        doc = self.ds.documents[table.document]
+        measure = text(self.ds.measures.get(ind.measure), lang)
+        years = sorted(obs["year"].unique())
+        return composition_chart(frame, id=f"composition-{spec.id}", lang=lang,
+                                 strings=self.strings, title=text(ind.name, lang),
+                                 subtitle=", ".join(([] if spec.areas else
+                                                     [text(self.ds.areas[unit].name, lang)])
+                                                    + [measure, *[str(y) for y in years]]),
+                                 source=f"{text(doc.short, lang) or text(doc.title, lang)}, "
+                                        f"{table.number}",
+                                 measure=measure, decimals=ind.decimals)
+
+
+def plan_charts(site, strings, boundaries) -> ChartPlan:
+    """Every chart of the site, per page and language."""
+    from ..parallel import fork_map
+    from .inputs import INDICES
+
+    spec, _ = load_charts_file(site)
+    plan = ChartPlan()
+    if site.indices is None:
+        return plan
+    p = _Planner(site, strings, boundaries, spec.chart_rows)
+    idx = frozenset({INDICES})
+    for lang in site.config.languages:
+        if p.usable(spec.home_map) and boundaries is not None:
+            plan.add(("home", "index"), lang, p.map("home-map", spec.home_map, lang), idx)
+        if p.usable(spec.home_ranking):
+            plan.add(("home", "index"), lang, p.ranking("home-ranking", spec.home_ranking, lang),
+                     idx)
+        for s in spec.region_series:
+            plan.add(("region", "index"), lang, p.table_series(s, lang),
+                     frozenset({f"@table:{s.table}"}))
+        for c in spec.compositions:
+            plan.add(("region", "index"), lang, p.composition(c, lang),
+                     idx if c.index else frozenset({f"@table:{c.table}"}))
+        units = site.dataset.unit_ids()
+
+        def unit_charts(unit: str, lang: str = lang) -> list:
+            out = []
+            if p.usable(spec.unit_map) and boundaries is not None:
+                out.append(p.map(f"unit-map-{unit}", spec.unit_map, lang, highlight=unit))
+            if spec.unit_profile and spec.unit_profile.index in site.indices.results.indices:
+                out.append(p.profile(f"unit-profile-{unit}", spec.unit_profile.index, unit,
+                                     lang))
+            return out
+
+        # The first unit here (it fills the planner's shared frames and the chart
+        # templates), the others spread over the cores: they are most of a large site.
+        done = [unit_charts(u) for u in units[:1]] + fork_map(unit_charts, units[1:])
+        for unit, charts in zip(units, done):
+            for chart in charts:
+                plan.add(("unit", unit), lang, chart, idx)
+        for res in site.indices.indices():
+            iid = res.meta.id
+            if spec.index_rankings:
+                parts = dict.fromkeys(r.part for r in site.indices.rows[iid])
+                for part in parts:
+                    ref = IndexRef(index=iid, part=part)
+                    if p.usable(ref) and not p.index_frame(ref)["class"].astype(bool).all():
+                        cid = f"rank-{iid}" + (f"-{part}" if part else "")
+                        plan.add(("index", iid), lang, p.ranking(cid, ref, lang), idx)
+            if spec.sensitivity:
+                for sens in res.sensitivity:
+                    if sens.summary["unit"].isin(site.dataset.unit_ids()).sum() >= 2:
+                        plan.add(("index", iid), lang,
+                                 p.sensitivity(f"sens-{sens.id}", sens, lang), idx)
+        for slug, pc in spec.pages.items():
+            for sr in pc.series:
+                plan.add(("page", slug), lang, p.table_series(sr, lang),
+                         frozenset({f"@table:{sr.table}"}))
+            for c in pc.compositions:
+                plan.add(("page", slug), lang, p.composition(c, lang),
+                         idx if c.index else frozenset({f"@table:{c.table}"}))
+        for h in spec.heatmaps:
+            if h.index in site.indices.results.indices:
+                plan.add(("index", h.page or h.index), lang,
+                         p.heatmap(f"heat-{h.index}", h.index, lang), idx)
+        if site.changes is not None:
+            wanted = [(r.index, r.part) for r in spec.changes_slopes] or [
+                (r.index, r.part) for r in [spec.home_map] if r is not None]
+            for change in site.changes.indices:
+                if (change.index, change.part) in wanted and change.ranked and \
+                        change.index in site.indices.results.indices:
+                    cid = f"slope-{change.index}" + (f"-{change.part}" if change.part else "")
+                    plan.add(("changes", "index"), lang, p.slope(cid, change, lang), idx)
+        for sc in spec.scatters:
+            if p.usable(sc.x) and p.usable(sc.y):
+                plan.add(("index", sc.page), lang,
+                         p.scatter(f"scatter-{sc.x.index}-{sc.y.index}", sc, lang), idx)
+    return plan

@@ -1,0 +1,86 @@
+"""The same page in the other editions: the edition switcher and the older-edition banner.
+
+Built once all editions are planned, from their page keys: a page that exists in another
+edition links to it; a page that does not links to that edition's home, whose
+``#edition-page-missing`` note (shown by CSS ``:target``, no script) says so.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MISSING = "edition-page-missing"
+
+
+@dataclass(frozen=True)
+class EditionEntry:
+    id: str
+    title: dict
+    status: str              # current | archived | draft
+    published: str | None
+    path: str                # the same page in that edition, or its home + #MISSING
+    exists: bool
+    here: bool               # the edition of the page being rendered
+
+
+class EditionLinks:
+    def __init__(self, config, trees):
+        self.config = config
+        self.editions = []                      # (Edition, status), newest first
+        self.pages: dict[str, dict] = {}        # edition id → {(key, lang): path}
+        self.short: dict = {}                   # current edition at <lang>/: {(key, lang): path}
+        seen = set()
+        for tree in trees:
+            site = tree.site
+            eid = site.edition.id
+            table = {(s.key, s.lang): s.path for s in tree.specs if not s.rooted}
+            if site.urls.prefix == site.urls.permalink_prefix:
+                self.pages[eid] = table
+            else:
+                self.short = table
+            if eid not in seen:
+                seen.add(eid)
+                self.editions.append((site.edition, config.status(eid)))
+        self.editions.reverse()
+        self.has_short = bool(self.short)
+
+    @property
+    def several(self) -> bool:
+        return len(self.editions) > 1
+
+    def _path(self, edition_id: str, key, lang: str) -> tuple[str, bool]:
+        prefer_short = edition_id == self.config.current_edition and self.has_short
+        table = self.short if prefer_short else self.pages.get(edition_id, {})
+        if (key, lang) in table:
+            return table[(key, lang)], True
+        home = table.get((("home", "index"), lang))
+        if home is None:                       # the language is missing in that edition
+            home = next(iter(table.values()), "")
+        return f"{home}#{MISSING}", False
+
+    def entries(self, site, spec) -> list[EditionEntry]:
+        """The switcher: every built edition, newest first."""
+        out = []
+        for edition, status in self.editions:
+            here = edition.id == site.edition.id
+            path, exists = (spec.path, True) if here else self._path(edition.id, spec.key,
+                                                                     spec.lang)
+            out.append(EditionEntry(edition.id, edition.title, status, edition.published,
+                                    path, exists, here))
+        return out
+
+    def newer(self, site, spec) -> EditionEntry | None:
+        """For a page of an older edition: the same page in the current edition."""
+        current = self.config.current_edition
+        if site.edition.id == current or current not in self.pages and not self.has_short:
+            return None
+        if self.config.status(site.edition.id) == "draft":
+            return None
+        for entry in self.entries(site, spec):
+            if entry.id == current:
+                return entry
+        return None
+
+    def searchable(self, site) -> bool:
+        """Index the current edition once (at <lang>/), and every other edition."""
+        return not (self.has_short and site.edition.id == self.config.current_edition
+                    and site.urls.prefix != "")

@@ -1,0 +1,142 @@
+"""Which input files each planned page is made from.
+
+``aimaq serve`` rebuilds only the pages whose inputs changed, so the inputs come from the
+pipeline itself, never from guessing by file name:
+
+* the objects a page's context holds name their origin: a content :class:`Page` its
+  Markdown file, a :class:`Figure` its table CSV, an index result or row the index engine's
+  inputs (methodology.yaml and the tables the engine read, recorded while it computed);
+* what a page kind shows without holding it in its context (``similar units`` compares every
+  table, the compare and data pages show everything) is declared in :data:`SHOWS` below;
+* a page kind not listed there depends on every input, so a new page type is always
+  rebuilt until it is described here.
+
+Site-wide inputs are not listed per page: site.yaml, the templates, strings.yaml, the YAML
+files of the data (units, indicators, sources, checks) and of the content (home, groups,
+recommendations, glossary). A change to one of them rebuilds every page; the front matter
+of a Markdown page (its title is in every page's footer) rebuilds every page of its language.
+Files are absolute, resolved paths.
+"""
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any, Iterable
+
+from ..content.load import Page
+from .figures import Figure
+from .indexview import IndexRow
+
+#: Tokens expanded by :func:`expand`.
+TABLES = "@tables"      # every table CSV of the edition
+INDICES = "@indices"    # methodology.yaml and the tables the index engine read
+
+#: What each page kind shows beyond the objects in its context (kind = PageSpec.key[0]).
+SHOWS: dict[str, frozenset[str]] = {
+    "home": frozenset({INDICES}),             # unit groups may be defined by an index class
+    "units": frozenset(),
+    "region": frozenset(),
+    "unit": frozenset({TABLES}),              # "similar units" compares every table
+    "indices": frozenset(),
+    "index": frozenset(),
+    "recommendations": frozenset({INDICES}),  # targets may be groups defined by an index
+    "glossary": frozenset(),
+    "data": frozenset({TABLES, INDICES}),     # every download, with its size
+    "compare": frozenset({TABLES, INDICES}),  # every value of every unit
+    "page": frozenset(),
+    "pages": frozenset(),                     # titles only: front matter rebuilds them
+    "404": frozenset(),
+    "search": frozenset(),                    # the index itself is made after rendering
+    "changes": frozenset({TABLES, INDICES}),  # and the previous edition (never edited)
+}
+
+
+def _index_objects() -> tuple[type, ...]:
+    from ..indices.results import IndexMeta, IndexResult, SensitivityResult, StepRecord
+
+    return (IndexRow, IndexResult, IndexMeta, SensitivityResult, StepRecord)
+
+
+def _walk(value: Any, root: Path, found: set[str], depth: int = 0) -> None:
+    if depth > 6 or value is None or isinstance(value, (str, bytes, int, float, bool)):
+        return
+    if isinstance(value, Page):
+        path = Path(value.path)
+        found.add(str((path if path.is_absolute() else root / path).resolve()))
+        return
+    if isinstance(value, Figure):
+        found.add(f"@table:{value.table}")
+        return
+    if isinstance(value, _index_objects()):
+        found.add(INDICES)
+        return
+    if type(value).__module__.startswith("generator.charts"):
+        # The chart plan records what each chart shows; an untagged chart may show anything.
+        found.update(getattr(value, "inputs", None) or (TABLES, INDICES))
+        return
+    if isinstance(value, dict):
+        for v in value.values():
+            _walk(v, root, found, depth + 1)
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        for v in value:
+            _walk(v, root, found, depth + 1)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            _walk(getattr(value, f.name, None), root, found, depth + 1)
+
+
+def of_spec(spec, root: Path) -> frozenset[str] | None:
+    """The inputs of one planned page (with tokens), or None: it depends on everything."""
+    kind = spec.key[0]
+    if kind not in SHOWS:
+        return None
+    found: set[str] = set(SHOWS[kind])
+    _walk(spec.context, root, found)
+    return frozenset(found)
+
+
+def markdown_files(context: Any, root: Path) -> list[str]:
+    """The Markdown files whose text a page's context holds, sorted."""
+    found: set[str] = set()
+    _walk(context, root, found)
+    return sorted(f for f in found if f.endswith(".md"))
+
+
+def index_tables(dataset, queries: Iterable[tuple[str | None, str | None]]) -> set[str]:
+    """Tables that can answer the index engine's queries (indicator, table) on ``dataset``."""
+    obs = dataset.observations
+    out: set[str] = set()
+    for indicator, table in queries:
+        if table is not None:
+            out.add(table)
+        elif indicator is None:
+            out.update(dataset.tables)
+        else:
+            out.update(obs.loc[obs["indicator"] == indicator, "table"].unique())
+    return out
+
+
+def expand(inputs: frozenset[str] | None, dataset, methodology: Path | None,
+           index_table_ids: set[str]) -> frozenset[str] | None:
+    """Replace tokens by files."""
+    if inputs is None:
+        return None
+
+    def table_file(table_id: str) -> str:
+        meta = dataset.tables.get(table_id)
+        path = Path(meta.file) if meta else dataset.root / "tables" / f"{table_id}.csv"
+        return str(path.resolve())
+
+    out: set[str] = set()
+    for item in inputs:
+        if item == TABLES:
+            out.update(table_file(t) for t in dataset.tables)
+        elif item == INDICES:
+            if methodology is not None:
+                out.add(str(methodology.resolve()))
+            out.update(table_file(t) for t in index_table_ids)
+        elif item.startswith("@table:"):
+            out.add(table_file(item[len("@table:"):]))
+        else:
+            out.add(item)
+    return frozenset(out)

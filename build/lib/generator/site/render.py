@@ -1,0 +1,590 @@
+"""Render planned pages with Jinja2 into bytes, in memory.
+
+Autoescaping is on everywhere; templates get small, named helpers (``link``, ``t``, ``num``,
+``tx``, ``cite``) instead of raw data structures, so a template never formats a number or
+builds a URL by hand.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import math
+import posixpath
+import re
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .. import theme
+from ..data.model import text
+from ..errors import AimaqError
+from ..yamlio import load_yaml
+from . import citations, urls
+from . import format as fmt
+from . import phrasing
+from .pages import PageSpec, SiteModel
+from .editions import MISSING
+from .social import og_image
+
+Markup = jinja2.utils.markupsafe.Markup
+#: Folders shared by every edition, at the site root.
+SITE_WIDE = {"assets", "charts", "downloads", "pagefind"}
+
+# 'wasm-unsafe-eval' lets the search run Pagefind's WebAssembly; it does not allow eval().
+CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+       "img-src 'self' data:; "
+       "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+       "form-action 'none'")
+
+
+def load_strings(templates_dir: Path, languages: list[str]) -> dict[str, dict[str, str]]:
+    """The interface words: the theme's strings.yaml with the project's keys over it."""
+    entries = theme.layered_yaml("strings.yaml", templates_dir)
+    for key, entry in entries.items():
+        if not isinstance(entry.value, dict):
+            raise AimaqError(f"string {key!r} must map languages to texts", entry.path,
+                             entry.doc.line(key), "write e.g. {kk: ..., ru: ..., en: ...}")
+        missing = [lang for lang in languages if not entry.value.get(lang)]
+        if missing:
+            raise AimaqError(f"string {key!r} has no text for {', '.join(missing)}", entry.path,
+                             entry.doc.line(key), "add the missing translations to "
+                             "strings.yaml in the project's templates folder")
+    return {key: entry.value for key, entry in entries.items()}
+
+
+@functools.lru_cache(maxsize=8)
+def environment(templates_dir: Path) -> jinja2.Environment:
+    """The template environment of a project's templates folder over the theme, kept
+    between builds (``aimaq serve``): compiled templates are reused, and Jinja reloads any
+    whose file changed. The project's file wins over the theme's of the same name."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in theme.search_path(templates_dir)]),
+        autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+class PageHelpers:
+    """The helpers one page's template sees; bound to that page's path and language."""
+
+    def __init__(self, site: SiteModel, spec: PageSpec, alternates: dict[str, str]):
+        self.site = site
+        self.spec = spec
+        self.lang = spec.lang
+        self.alternates = alternates
+
+    def link(self, path: str) -> str:
+        if self.spec.rooted:
+            return urls.rooted(self.site.config.base_url, path)
+        return urls.relative(self.spec.path, path)
+
+    def t(self, key: str, **kwargs: Any) -> str:
+        value = self.site.s(key, self.lang)
+        return value.format(**kwargs) if kwargs else value
+
+    def tm(self, key: str, **kwargs: Any) -> Markup:
+        """A string with markup arguments (links): the text and plain arguments escaped."""
+        return Markup(jinja2.utils.markupsafe.escape(self.site.s(key, self.lang))).format(
+            **kwargs)
+
+    def unit_links(self, unit_ids: list[str]) -> Markup:
+        """Units' names, each linked to its profile, joined by commas."""
+        esc = jinja2.utils.markupsafe.escape
+        return Markup(", ").join(
+            Markup('<a href="{}">{}</a>').format(self.link(self.site.urls.unit(self.lang, u)),
+                                                 esc(self.unit_name(u)))
+            for u in unit_ids)
+
+    def sorted_units(self, units) -> list:
+        """Areas in the alphabetical order of the page's language (by their name in it)."""
+        return sorted(units, key=lambda a: fmt.collation_key(text(a.name, self.lang), self.lang))
+
+    def tx(self, labels: dict[str, str] | None) -> str:
+        return text(labels, self.lang)
+
+    def num(self, value: float | None, decimals: int | None = None) -> str:
+        return fmt.number(value, self.lang, decimals)
+
+    def date(self, iso: str | None) -> str:
+        return fmt.date(iso, self.lang)
+
+    def signed(self, value: float | None, decimals: int | None = None) -> str:
+        return fmt.signed(value, self.lang, decimals)
+
+    def figure_value(self, f) -> str:
+        ds = self.site.dataset
+        ind = ds.indicators[f.indicator]
+        if ind.kind == "class":
+            for c in ind.classes:
+                if c.id == f.label:
+                    return text(c.name, self.lang)
+        if f.flag:
+            return self.t(f"flag_{f.flag}")
+        return fmt.number(f.value, self.lang, ind.decimals)
+
+    def indicator_name(self, f) -> str:
+        ds = self.site.dataset
+        ind = ds.indicators[f.indicator]
+        name = text(ind.name, self.lang)
+        if f.category:
+            for c in ind.categories:
+                if c.id == f.category:
+                    return f"{name}: {text(c.name, self.lang)}"
+        return name
+
+    def measure(self, indicator_id: str) -> str:
+        ds = self.site.dataset
+        if ds.indicators[indicator_id].kind == "class":
+            return ""
+        return text(ds.measures.get(ds.indicators[indicator_id].measure), self.lang)
+
+    def cite(self, table_id: str, line: int | None = None) -> str:
+        ds = self.site.dataset
+        table = ds.tables[table_id]
+        doc = ds.documents[table.document]
+        who = text(doc.short, self.lang)
+        if not who:
+            who = doc.author or text(doc.title, self.lang)
+            if doc.year:
+                who = f"{who} ({doc.year})"
+        number = table.number
+        if number.lower().startswith(("fig", "сур", "рис")):
+            label = f"{self.t('figure')} {number.split(maxsplit=1)[-1]}"
+        elif number and number[0].isdigit():
+            label = f"{self.t('table')} {number}"
+        elif number.lower() == "text":
+            label = self.t("in_text")
+        else:
+            label = number
+        parts = [who, label]
+        if line:
+            parts.append(f"{self.t('line')} {line}")
+        return ", ".join(p for p in parts if p)
+
+    def table_title(self, table_id: str) -> str:
+        return text(self.site.dataset.tables[table_id].title, self.lang)
+
+    def cite_ref(self, src) -> str:
+        """A structured source reference: document, section, table, lines."""
+        doc = self.site.dataset.documents.get(src.document)
+        parts = [text(doc.short, self.lang) or text(doc.title, self.lang)] if doc else [src.document]
+        if getattr(src, "section", None):
+            parts.append(f"{self.t('section')} {src.section}")
+        if getattr(src, "table", None):
+            parts.append(f"{self.t('table')} {src.table}")
+        if getattr(src, "lines", None):
+            parts.append(f"{self.t('line')} {src.lines}")
+        return ", ".join(parts)
+
+    def index_source(self, meta) -> str:
+        src = meta.source or {}
+        parts = []
+        doc = self.site.dataset.documents.get(src.get("document", ""))
+        if doc:
+            parts.append(text(doc.short, self.lang) or text(doc.title, self.lang))
+        if src.get("formula"):
+            parts.append(f"{self.t('formula').lower()} {src['formula']}")
+        if src.get("table"):
+            parts.append(f"{self.t('table')} {src['table']}")
+        if src.get("lines"):
+            parts.append(f"{self.t('line')} {src['lines']}")
+        return ", ".join(parts)
+
+    def part_name(self, index_id: str, part: str) -> str:
+        return self.site.indices.part_name(index_id, part, self.lang)
+
+    def class_name(self, index_id: str, class_id: str) -> str:
+        return self.site.indices.class_name(index_id, class_id, self.lang, self.site.strings)
+
+    def unit_name(self, unit_id: str) -> str:
+        area = self.site.dataset.areas.get(unit_id)
+        return text(area.name, self.lang) if area else unit_id
+
+    def index_name(self, index_id: str) -> str:
+        return text(self.site.indices.results[index_id].meta.name, self.lang)
+
+    def index_value(self, row) -> str:
+        meta = self.site.indices.results[row.index].meta
+        return fmt.number(row.value, self.lang, meta.decimals)
+
+    def printed_value(self, row_or_value, index_id: str | None = None) -> str:
+        value = getattr(row_or_value, "printed", row_or_value)
+        index_id = index_id or getattr(row_or_value, "index", None)
+        if value is None:
+            return ""
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            return self.class_name(index_id.split(":")[0], str(value)) if index_id else str(value)
+        # As printed: as many decimals as the stored value has.
+        digits = format(number, ".10g")
+        decimals = len(digits.split(".")[1]) if "." in digits and "e" not in digits else 0
+        return fmt.number(number, self.lang, min(decimals, 6))
+
+    def measure_id(self, measure: str | None) -> str:
+        if not measure:
+            return ""
+        return text(self.site.dataset.measures.get(measure), self.lang)
+
+    # -- standings: a value with its place among the units (generator.site.summary) ------
+    def standing_name(self, s) -> str:
+        if s.is_index:
+            return self.index_name(s.ref.index)
+        return self.indicator_name(s.figure)
+
+    def standing_decimals(self, s) -> int | None:
+        if s.is_index:
+            return self.site.indices.results[s.ref.index].meta.decimals
+        return self.site.dataset.indicators[s.ref.indicator].decimals
+
+    def standing_value(self, s) -> str:
+        if s.is_index:
+            return self.index_value(s.index_row)
+        return self.figure_value(s.figure)
+
+    def standing_measure(self, s) -> str:
+        if s.is_index:
+            return self.measure_id(self.site.indices.results[s.ref.index].meta.measure
+                                   if isinstance(self.site.indices.results[s.ref.index].meta.measure, str)
+                                   else "")
+        return self.measure(s.ref.indicator)
+
+    def rank_words(self, s) -> str:
+        """'5-орын, 19 аумақтың ішінде (1 — ең инновациялық белсенді)': the rank, out of how
+        many, and what rank 1 means; empty when the unit has no rank or is alone."""
+        if not s.rank or s.rank_of < 2:
+            return ""
+        one = self.tx(s.ref.rank_one) or self.t(f"rank_one_{s.first}")
+        if s.better and not s.ref.rank_one:
+            one += ", " + self.t(f"better_{s.better}")
+        return self.t("rank_words", rank=s.rank, total=s.rank_of, one=one,
+                      ordinal=fmt.ordinal(s.rank, self.lang))
+
+    def strip(self, s) -> Markup:
+        """A small chart of every unit's value as a tick on one line, the unit's own tick
+        tall and dark and the region's value dashed. Decorative: the sentence beside it
+        says the same in words."""
+        values = [v for v in s.values if not math.isnan(v)]
+        if len(values) < 2 or math.isnan(s.value):
+            return Markup("")
+        lo, hi = min(values + ([s.region_value] if not math.isnan(s.region_value) else [])), \
+            max(values + ([s.region_value] if not math.isnan(s.region_value) else []))
+        span = (hi - lo) or 1.0
+        width, pad = 160.0, 4.0
+        flip = s.better == "lower"          # better always to the right
+
+        def x(v: float) -> float:
+            share = (v - lo) / span
+            return round(pad + (1 - share if flip else share) * (width - 2 * pad), 1)
+
+        ticks = "".join(f'<line x1="{x(v)}" x2="{x(v)}" y1="7" y2="17" class="strip-tick"/>'
+                        for v in sorted(values))
+        region = "" if math.isnan(s.region_value) else \
+            f'<line x1="{x(s.region_value)}" x2="{x(s.region_value)}" y1="2" y2="22" class="strip-region"/>'
+        own = f'<line x1="{x(s.value)}" x2="{x(s.value)}" y1="1" y2="23" class="strip-own"/>'
+        return Markup(f'<svg class="strip" viewBox="0 0 {int(width)} 24" width="{int(width)}" '
+                      f'height="24" aria-hidden="true" focusable="false">'
+                      f'<line x1="{pad}" x2="{width - pad}" y1="12" y2="12" class="strip-axis"/>'
+                      f"{ticks}{region}{own}</svg>")
+
+    def compare_json(self) -> str:
+        """The compare page's data island (JSON, never executed)."""
+        import json
+
+        from .pages import compare_table
+
+        data = compare_table(self.site, self.lang, self)
+        # No "<" inside a <script> element: it could close it or open a comment.
+        return json.dumps(data, ensure_ascii=False, sort_keys=True,
+                          separators=(",", ":")).replace("<", "\\u003c")
+
+    def lang_of(self, labels: dict[str, str] | None) -> str:
+        """The language ``tx`` actually shows for ``labels`` (for a lang attribute)."""
+        if not labels or labels.get(self.lang):
+            return self.lang
+        for other in ("kk", "ru", "en"):
+            if labels.get(other):
+                return other
+        return self.lang
+
+    def math(self, meta):
+        """The index's formula as MathML (static, no script), or None without formula_tex."""
+        tex = getattr(meta, "formula_tex", "")
+        if not tex:
+            return None
+        from latex2mathml.converter import convert
+
+        return jinja2.utils.markupsafe.Markup(convert(tex, display="block"))
+
+    def other_names(self, area) -> list[str]:
+        """The unit's names in the other languages and every spelling the sources use."""
+        own = text(area.name, self.lang)
+        names: list[str] = []
+        for name in [*area.name.values(), *area.aliases]:
+            if name and name != own and name not in names:
+                names.append(name)
+        return names
+
+    def prose(self, page) -> Markup:
+        """A content page's HTML. Authors write links relative to the short address
+        (<lang>/…); on an edition's permanent pages (one folder deeper) the links that
+        reach the site-wide folders (assets/, charts/, downloads/, pagefind/) are moved
+        one level up, so they resolve the same from both addresses."""
+        html = self._with_references(page)
+        prefix = self.site.urls.prefix
+        if not prefix:
+            return Markup(html)
+        short = self.spec.path[len(prefix):]
+        start = posixpath.dirname(short)
+
+        def fix(m: re.Match) -> str:
+            url = m.group(2)
+            if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^/|^#", url):
+                return m.group(0)
+            path, rest = re.match(r"([^?#]*)(.*)", url).groups()
+            target = posixpath.normpath(posixpath.join(start, path))
+            if target.split("/", 1)[0] not in SITE_WIDE:
+                return m.group(0)
+            moved = urls.relative(self.spec.path, target)
+            return f'{m.group(1)}="{moved}{rest}"'
+
+        return Markup(re.sub(r'\b(href|src)="([^"]*)"', fix, html))
+
+    def _with_references(self, page) -> str:
+        """The page's HTML with its [@doc, …] citations numbered and its list of
+        references at the end (generator.site.citations)."""
+        html, refs = citations.number_citations(page.html, self.t("reference_label"))
+        if not refs.entries:
+            return html
+        esc = jinja2.utils.markupsafe.escape
+        items = []
+        for n, (doc_id, where) in enumerate(refs.entries, 1):
+            doc = self.site.dataset.documents.get(doc_id)
+            if doc is None:
+                raise AimaqError(f"citation [@{doc_id}] names no document of sources.yaml",
+                                 page.path, None, "use a document id of sources.yaml")
+            title = text(doc.title, self.lang)
+            who = text(doc.short, self.lang) if doc.author else ""
+            where = where[:1].upper() + where[1:]
+            if any(d == doc_id for d, _ in refs.entries[:n - 1]):
+                # Cited before on this page: the short form, as "ibid." lists do.
+                parts = [f"{esc(who or title)}, {esc(where)}." if where else f"{esc(who or title)}."]
+            else:
+                parts = [f"{esc(who)}." if who else "", f"<cite>{esc(title)}</cite>.",
+                         f"{esc(where)}." if where else ""]
+            items.append(f'<li id="ref-{n}">{" ".join(p for p in parts if p)}</li>')
+        return (html + '\n<section class="references" aria-labelledby="references-heading">'
+                f'<h2 id="references-heading">{esc(self.t("references"))}</h2>'
+                f'<ol>{"".join(items)}</ol></section>\n')
+
+    # -- editions -------------------------------------------------------------------
+    def _models(self):
+        prev = self.site.previous_model
+        return [self.site] + ([prev] if prev is not None else [])
+
+    def any_unit_name(self, unit_id: str) -> str:
+        """A unit's name from this edition, or from the previous one if it left."""
+        for m in self._models():
+            area = m.dataset.areas.get(unit_id)
+            if area:
+                return text(area.name, self.lang)
+        return unit_id
+
+    def any_index_name(self, index_id: str, part: str = "") -> str:
+        for m in self._models():
+            if m.indices is not None and index_id in m.indices.results.indices:
+                name = text(m.indices.results[index_id].meta.name, self.lang)
+                if part:
+                    name += ": " + m.indices.part_name(index_id, part, self.lang)
+                return name
+        return index_id
+
+    def any_indicator_name(self, indicator_id: str) -> str:
+        for m in self._models():
+            ind = m.dataset.indicators.get(indicator_id)
+            if ind is not None:
+                return text(ind.name, self.lang)
+        return indicator_id
+
+    def index_number(self, index_id: str, value) -> str:
+        """A value of an index, with the index's decimals (this edition's, else the
+        previous edition's)."""
+        for m in self._models():
+            if m.indices is not None and index_id in m.indices.results.indices:
+                return fmt.number(value, self.lang, m.indices.results[index_id].meta.decimals)
+        return fmt.number(value, self.lang)
+
+    def has_index(self, index_id: str) -> bool:
+        return self.site.indices is not None and index_id in self.site.indices.results.indices
+
+    def pagefind_translations(self) -> str:
+        """Pagefind UI's words in the page's language (its ``translations`` option), as
+        JSON: the pagefind_* strings and the placeholder."""
+        words = {key[len("pagefind_"):]: self.t(key) for key in self.site.strings
+                 if key.startswith("pagefind_")}
+        words["placeholder"] = self.t("search_placeholder")
+        return json.dumps(words, ensure_ascii=False, sort_keys=True)
+
+    def search_bundle(self) -> str:
+        """Folder of the search index of this page's edition (each edition has its own)."""
+        links = self.site.editions
+        if links is None or links.searchable(self.site):
+            return self.site.urls.prefix + "pagefind/"
+        return "pagefind/"          # the current edition, indexed at its short addresses
+
+    def citation(self) -> str:
+        from ..editions.archive import citation_text
+
+        return citation_text(self.site.config, self.site.edition, self.lang)
+
+    def based_on(self) -> str:
+        from ..editions.archive import based_on_text
+
+        return based_on_text(self.site.config)
+
+    def citation_cff(self) -> str:
+        from ..editions.archive import citation_cff
+
+        return citation_cff(self.site.config, self.site.edition)
+
+    def citation_file(self) -> str:
+        return f"downloads/{self.site.edition.id}/CITATION.cff"
+
+    def edition_archive(self) -> tuple[str, int] | None:
+        """(site path, size in bytes) of the edition's zip."""
+        from ..editions.archive import archive_name
+
+        path = f"downloads/{self.site.edition.id}/{archive_name(self.site.edition.id)}"
+        data = self.site.downloads.get(path)
+        return (path, len(data)) if data is not None else None
+
+    def edition_name(self, edition_id: str) -> str:
+        return text(self.site.config.edition(edition_id).title, self.lang) or edition_id
+
+    def said(self, phrases) -> Markup:
+        """An audit reason or a step description in the page's language."""
+        return phrasing.said(self, phrases)
+
+    def isnan(self, value: Any) -> bool:
+        return isinstance(value, float) and math.isnan(value)
+
+
+def alternates_of(specs: list[PageSpec]) -> dict[tuple[str, str], dict[str, str]]:
+    """{page key: {language: path}}: the same page in every language it exists in."""
+    by_key: dict[tuple[str, str], dict[str, str]] = {}
+    for spec in specs:
+        by_key.setdefault(spec.key, {})[spec.lang] = spec.path
+    return by_key
+
+
+def render(site: SiteModel, specs: list[PageSpec], env: jinja2.Environment, *,
+           only: set[str] | None = None, on_page=None) -> dict[str, bytes]:
+    """Render every page (or the pages whose paths are in ``only``); returns {path: bytes}.
+
+    ``on_page(path)`` is called after each page, for progress reports."""
+    by_key = alternates_of(specs)
+    files: dict[str, bytes] = {}
+    for spec in specs:
+        if only is not None and spec.path not in only:
+            continue
+        files[spec.path] = render_page(site, spec, env, by_key[spec.key])
+        if on_page is not None:
+            on_page(spec.path)
+    return files
+
+
+def render_page(site: SiteModel, spec: PageSpec, env: jinja2.Environment,
+                alternates: dict[str, str]) -> bytes:
+    """One page's HTML; ``alternates``: {language: path} of the same page."""
+    helpers = PageHelpers(site, spec, alternates)
+    try:
+        template = env.get_template(spec.template)
+    except jinja2.TemplateNotFound:
+        raise AimaqError(f"template {spec.template!r} not found",
+                         site.config.templates_path, None,
+                         f"add {spec.template} to the templates folder") from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise AimaqError(f"template error: {exc.message}", exc.filename or spec.template,
+                         exc.lineno, "correct the Jinja syntax") from None
+    context = dict(spec.context)
+    context.update(
+        page=spec, site=site, config=site.config, edition=site.edition, lang=spec.lang,
+        h=helpers, link=helpers.link, t=helpers.t, tx=helpers.tx, num=helpers.num,
+        csp=CSP, languages=site.config.languages, language_name=fmt.language_name,
+        alternates=alternates, urls=site.urls, missing_anchor=MISSING,
+        canonical=urls.absolute(site.config.base_url, spec.path if spec.rooted
+                                else site.urls.permalink(spec.path)),
+        og_image=urls.absolute(site.config.base_url,
+                               og_image(spec, site.chart_dir(spec.lang))),
+    )
+    try:
+        html = template.render(context)
+    except jinja2.UndefinedError as exc:
+        raise AimaqError(f"template {spec.template!r}: {exc.message}",
+                         site.config.templates_path / spec.template, None,
+                         "use only the variables the page provides") from None
+    return html.encode("utf-8")
+
+
+def redirect_page(site: SiteModel, target: str, at: str = "index.html") -> bytes:
+    """A page at ``at`` (output/index.html, or <edition>/index.html) that sends the reader
+    to the home page ``target`` in the default language."""
+    lang = site.config.default_language
+    canonical = urls.absolute(site.config.base_url, site.urls.permalink(target))
+    icon = urls.relative(at, "assets/favicon.svg")
+    target = urls.relative(at, target)
+    title = text(site.config.title, lang)
+    html = (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
+        f'<meta http-equiv="refresh" content="0; url={target}">\n'
+        f'<link rel="canonical" href="{canonical}">\n'
+        f'<link rel="icon" href="{icon}" type="image/svg+xml">\n'
+        f"<title>{jinja2.utils.markupsafe.escape(title)}</title>\n</head>\n<body>\n"
+        f"<h1>{jinja2.utils.markupsafe.escape(title)}</h1>\n"
+        f'<p><a href="{target}">{jinja2.utils.markupsafe.escape(site.s("redirect_text", lang))}'
+        "</a></p>\n</body>\n</html>\n")
+    return html.encode("utf-8")
+
+
+def crawler_files(trees: list[tuple[SiteModel, list[PageSpec]]]) -> dict[str, bytes]:
+    """sitemap.xml (with hreflang alternates) and robots.txt. The sitemap lists each page's
+    permanent address (its canonical), so the current edition's short addresses are left
+    out."""
+    from xml.sax.saxutils import quoteattr
+
+    base = trees[0][0].config.base_url
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+             'xmlns:xhtml="http://www.w3.org/1999/xhtml">']
+    for site, specs in trees:
+        if site.urls.prefix != site.urls.permalink_prefix:
+            continue
+        by_key: dict[tuple[str, str], dict[str, str]] = {}
+        for spec in specs:
+            if not spec.rooted:
+                by_key.setdefault(spec.key, {})[spec.lang] = spec.path
+        lastmod = site.edition.published
+        for spec in specs:
+            if spec.rooted:
+                continue
+            lines.append("  <url>")
+            lines.append(f"    <loc>{urls.absolute(base, spec.path)}</loc>")
+            if lastmod:
+                lines.append(f"    <lastmod>{lastmod}</lastmod>")
+            for lang, path in sorted(by_key[spec.key].items()):
+                lines.append(f'    <xhtml:link rel="alternate" hreflang={quoteattr(lang)} '
+                             f'href={quoteattr(urls.absolute(base, path))}/>')
+            lines.append("  </url>")
+    lines.append("</urlset>")
+    robots = ["User-agent: *", "Allow: /"]
+    if urls.is_absolute(base):
+        robots.append(f"Sitemap: {urls.absolute(base, 'sitemap.xml')}")
+    return {"sitemap.xml": ("\n".join(lines) + "\n").encode("utf-8"),
+            "robots.txt": ("\n".join(robots) + "\n").encode("utf-8")}

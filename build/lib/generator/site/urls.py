@@ -1,0 +1,121 @@
+"""The URL scheme and relative links.
+
+Pages live at stable, pretty paths (``<edition>/<lang>/units/<unit>/index.html``, the
+edition's permalink; the current edition also at ``<lang>/units/<unit>/index.html``). Every internal link
+is written relative to the page that contains it and ends in ``index.html``, so the same
+files work opened from disk (file://), at a domain root and under any sub-path. Only the
+canonical, hreflang and sitemap addresses are absolute, built from ``base_url``.
+"""
+from __future__ import annotations
+
+import functools
+import posixpath
+from dataclasses import dataclass
+
+
+def home(lang: str) -> str:
+    return f"{lang}/index.html"
+
+
+def unit(lang: str, unit_id: str) -> str:
+    return f"{lang}/units/{unit_id}/index.html"
+
+
+def region(lang: str) -> str:
+    return f"{lang}/region/index.html"
+
+
+def units(lang: str) -> str:
+    return f"{lang}/units/index.html"
+
+
+def index(lang: str, index_id: str) -> str:
+    return f"{lang}/indices/{index_id}/index.html"
+
+
+def indices(lang: str) -> str:
+    return f"{lang}/indices/index.html"
+
+
+def page(lang: str, slug: str) -> str:
+    return f"{lang}/{slug}/index.html"
+
+
+# Pages of one folder link to the same targets over and over (navigation, footer, charts):
+# posixpath.relpath costs more than the rest of a link, so its answers are kept.
+@functools.lru_cache(maxsize=1 << 16)
+def relative(from_path: str, to_path: str) -> str:
+    """Link from the page at ``from_path`` to ``to_path`` (both relative to the site root)."""
+    to_path, _, fragment = to_path.partition("#")
+    start = posixpath.dirname(from_path) or "."
+    rel = posixpath.relpath(to_path, start)
+    if to_path.endswith("/") and not rel.endswith("/"):
+        rel += "/"          # a folder stays a folder (Pagefind's bundle path)
+    return rel + (f"#{fragment}" if fragment else "")
+
+
+def absolute(base_url: str, path: str) -> str:
+    """Public address of ``path``: 'index.html' is dropped for pretty URLs."""
+    if path.endswith("index.html"):
+        path = path[: -len("index.html")]
+    return base_url.rstrip("/") + "/" + path
+
+
+def base_path(base_url: str) -> str:
+    """The path part of base_url ('/' or '/reports/aimaq/')."""
+    from urllib.parse import urlsplit
+
+    path = urlsplit(base_url).path or "/"
+    return path if path.endswith("/") else path + "/"
+
+
+def rooted(base_url: str, path: str) -> str:
+    """A link from the server root, for pages served at unknown addresses (404)."""
+    return base_path(base_url) + path
+
+
+def is_absolute(base_url: str) -> bool:
+    return base_url.startswith(("http://", "https://"))
+
+
+@dataclass(frozen=True)
+class Paths:
+    """The page paths of one tree of the site: an edition's permalinks (``prefix`` =
+    '2023/') or the current edition's short addresses (``prefix`` = ''). Templates get it
+    as ``urls``; the module's path-independent functions are reachable through it too."""
+
+    prefix: str = ""
+    permalink_prefix: str = ""      # where the same pages live for good
+
+    def home(self, lang: str) -> str:
+        return self.prefix + home(lang)
+
+    def unit(self, lang: str, unit_id: str) -> str:
+        return self.prefix + unit(lang, unit_id)
+
+    def region(self, lang: str) -> str:
+        return self.prefix + region(lang)
+
+    def units(self, lang: str) -> str:
+        return self.prefix + units(lang)
+
+    def index(self, lang: str, index_id: str) -> str:
+        return self.prefix + index(lang, index_id)
+
+    def indices(self, lang: str) -> str:
+        return self.prefix + indices(lang)
+
+    def page(self, lang: str, slug: str) -> str:
+        return self.prefix + page(lang, slug)
+
+    def permalink(self, path: str) -> str:
+        """The permanent path of a page of this tree."""
+        if self.prefix and path.startswith(self.prefix):
+            path = path[len(self.prefix):]
+        return self.permalink_prefix + path
+
+    relative = staticmethod(relative)
+    absolute = staticmethod(absolute)
+    base_path = staticmethod(base_path)
+    rooted = staticmethod(rooted)
+    is_absolute = staticmethod(is_absolute)
