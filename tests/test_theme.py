@@ -12,6 +12,8 @@ from generator.charts import load_chart_strings
 from generator.charts.assets import chart_assets
 from generator.charts.geo import boundary_licence
 from generator.check import check
+from generator.config import load_config
+from generator.editions.archive import citation_cff
 from generator.errors import AimaqError
 from generator.site import render
 from generator.theme import THEME_DIR
@@ -107,3 +109,9 @@ def test_no_word_of_the_bundled_region_is_in_the_package():
                 line = text.count("\n", 0, m.start()) + 1
                 leaks.append(f"{path.relative_to(PACKAGE)}:{line}: {m.group(0)}")
     assert leaks == []
+
+
+def test_citation_without_authors_names_the_site_not_aimaq(mini):
+    config = load_config(mini / "site.yaml")
+    cff = citation_cff(config, config.edition(None))
+    assert "name: Mini region" in cff and "Aimaq" not in cff
