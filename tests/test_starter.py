@@ -58,7 +58,7 @@ def test_a_wheel_in_a_fresh_venv_makes_builds_and_checks_a_new_site(tmp_path_fac
     work = wheel_env(tmp_path_factory)
     aimaq = work / "venv/bin/aimaq"
     site = tmp_path_factory.mktemp("new") / "my-region"
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env = clean_env()
     run = lambda *args, cwd=site: subprocess.run(  # noqa: E731
         [str(aimaq), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
     made = run("new", str(site), "--languages", languages, cwd=site.parent)
@@ -84,6 +84,11 @@ def test_a_wheel_in_a_fresh_venv_makes_builds_and_checks_a_new_site(tmp_path_fac
 _ENV: dict[str, Path] = {}
 
 
+def clean_env() -> dict[str, str]:
+    """The environment without this checkout on the path: the venv must stand alone."""
+    return {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+
+
 def wheel_env(factory) -> Path:
     """A wheel of the checkout, installed into a fresh venv outside the repo (once)."""
     if "dir" in _ENV:
@@ -91,13 +96,16 @@ def wheel_env(factory) -> Path:
     if not LOCK.is_file():
         pytest.skip("requirements/site.lock is missing")
     work = factory.mktemp("wheel")
+    env = clean_env()
     subprocess.run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "-q",
-                    "-w", str(work / "dist")], check=True, cwd=work)
-    subprocess.run([sys.executable, "-m", "venv", str(work / "venv")], check=True)
+                    "-w", str(work / "dist")], check=True, cwd=work, env=env)
+    subprocess.run([sys.executable, "-m", "venv", str(work / "venv")], check=True, env=env)
     pip = str(work / "venv/bin/pip")
-    subprocess.run([pip, "install", "-q", "--require-hashes", "-r", str(LOCK)], check=True)
+    subprocess.run([pip, "install", "-q", "--require-hashes", "-r", str(LOCK)], check=True,
+                   cwd=work, env=env)
     wheel = next((work / "dist").glob("aimaq-*.whl"))
-    subprocess.run([pip, "install", "-q", "--no-deps", str(wheel)], check=True)
+    subprocess.run([pip, "install", "-q", "--no-deps", str(wheel)], check=True, cwd=work,
+                   env=env)
     shutil.rmtree(work / "dist")
     _ENV["dir"] = work
     return work

@@ -2,6 +2,7 @@
 (templates, assets) and key by key (strings.yaml, chart_strings.yaml); labels of the
 project's own ids are checked in every language; nothing of the bundled region is in the
 package."""
+import json
 import re
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from generator import theme
 from generator.charts import load_chart_strings
 from generator.charts.assets import chart_assets
-from generator.charts.geo import boundary_licence
+from generator.charts.geo import boundary_licence, load_boundaries
 from generator.check import check
 from generator.config import load_config
 from generator.editions.archive import citation_cff
@@ -115,3 +116,15 @@ def test_citation_without_authors_names_the_site_not_aimaq(mini):
     config = load_config(mini / "site.yaml")
     cff = citation_cff(config, config.edition(None))
     assert "name: Mini region" in cff and "Aimaq" not in cff
+
+
+def test_the_name_property_of_boundary_features_is_configurable(tmp_path):
+    geo = tmp_path / "shapes.geojson"
+    square = {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]}
+    geo.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"NAME_2": "Lakeside"}, "geometry": square}]}),
+        encoding="utf-8")
+    with pytest.raises(AimaqError, match="properties.shapeName"):
+        load_boundaries.__wrapped__(geo)
+    (tmp_path / "shapes.yaml").write_text("name_property: NAME_2\n", encoding="utf-8")
+    assert list(load_boundaries.__wrapped__(geo).shapes) == ["Lakeside"]
