@@ -51,6 +51,20 @@ def test_new_writes_only_the_chosen_languages(tmp_path, capsys):
     assert "cd " in capsys.readouterr().out
 
 
+def test_the_lock_pins_every_dependency():
+    """A plain pip install of the checkout from requirements/site.lock must have every
+    library Aimaq imports (scipy was missing once)."""
+    pinned = {re.split(r"[=\[ ]", line, maxsplit=1)[0].lower().replace("_", "-")
+              for line in LOCK.read_text(encoding="utf-8").splitlines()
+              if line and not line.startswith((" ", "#", "-"))}
+    block = (ROOT / "pyproject.toml").read_text(encoding="utf-8").split(
+        "\ndependencies = [", 1)[1].split("\n]", 1)[0]                 # tomllib is 3.11+
+    wanted = {re.split(r"[<>=\[ ]", dep, maxsplit=1)[0].lower()
+              for dep in re.findall(r'"([^"]+)"', block)}
+    assert "jinja2" in wanted and "pyyaml" in wanted
+    assert sorted(wanted - pinned) == []
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("languages", ["en,ru", "kk,ru,en"])
 def test_a_wheel_in_a_fresh_venv_makes_builds_and_checks_a_new_site(tmp_path_factory,
@@ -104,8 +118,9 @@ def wheel_env(factory) -> Path:
     subprocess.run([pip, "install", "-q", "--require-hashes", "-r", str(LOCK)], check=True,
                    cwd=work, env=env)
     wheel = next((work / "dist").glob("aimaq-*.whl"))
-    subprocess.run([pip, "install", "-q", "--no-deps", str(wheel)], check=True, cwd=work,
-                   env=env)
+    # With its dependencies: pip adds any the lock lacks (test_the_lock_pins_every_dependency
+    # tells a stale lock apart).
+    subprocess.run([pip, "install", "-q", str(wheel)], check=True, cwd=work, env=env)
     shutil.rmtree(work / "dist")
     _ENV["dir"] = work
     return work
