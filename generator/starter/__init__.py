@@ -83,7 +83,7 @@ jobs:
 README = """\
 # {title}
 
-A statistics site made with [Aimaq](https://github.com/aimaq). Everything in it is an
+A statistics site made with Aimaq (`aimaq new`). Everything in it is an
 **invented example** (the region, its five units and every number): replace it with your
 region's data, step by step, and run `aimaq check` after each step.
 
