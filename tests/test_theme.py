@@ -4,6 +4,7 @@ project's own ids are checked in every language; nothing of the bundled region i
 package."""
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -139,3 +140,14 @@ def test_every_string_a_theme_template_names_is_in_the_theme_in_every_language()
     assert len(named) > 50
     composed = {k for k in named if k.endswith('_')}        # 'family_' ~ id: see labels.py
     assert sorted(named - composed - set(strings)) == []
+
+
+def test_a_class_without_a_name_or_label_fails_the_check(tmp_path):
+    site = tmp_path / "editions"
+    shutil.copytree(Path(__file__).parent / "fixtures/editions", site)
+    strings = site / "templates/strings.yaml"
+    strings.write_text(strings.read_text(encoding="utf-8").replace("class_not_lagging", "x"),
+                       encoding="utf-8")
+    problems = [str(p) for p in check(site / "site.yaml").problems]
+    assert any("class 'not_lagging' has no label" in p and "methodology.yaml" in p
+               for p in problems), problems

@@ -1,8 +1,9 @@
 """Labels a project's own ids need in every site language, checked before anything renders.
 
-Index families, unit types and borders are the project's words (methodology.yaml,
+Index families, classes, unit types and borders are the project's words (methodology.yaml,
 units.yaml); the pages show them through interface strings named ``family_<id>``,
-``unit_<type>`` and ``border_<id>``. Without this check a missing one would show as its raw
+``class_<id>``, ``unit_<type>`` and ``border_<id>`` (a class named in methodology.yaml or
+by a class indicator needs none). Without this check a missing one would show as its raw
 key on the page (``family_wellbeing``) and ``aimaq check`` would find nothing.
 """
 from __future__ import annotations
@@ -31,7 +32,26 @@ def needed(dataset, methodology_path: Path) -> dict[str, tuple[Path, int | None]
             if family:
                 keys.setdefault(f"family_{family}",
                                 (methodology_path, doc.line("indices", i, "family")))
-    return keys
+            for j, step in enumerate(index.get("steps") or [] if isinstance(index, dict)
+                                     else []):
+                for cls in _unnamed_classes(step):
+                    keys.setdefault(f"class_{cls}",
+                                    (methodology_path, doc.line("indices", i, "steps", j)))
+    named = {c.id for ind in dataset.indicators.values() for c in ind.classes}
+    return {k: v for k, v in keys.items()
+            if not (k.startswith("class_") and k[len("class_"):] in named)}
+
+
+def _unnamed_classes(step) -> list[str]:
+    """Class ids a classify step makes without giving them a name."""
+    spec = step.get("classify") if isinstance(step, dict) else None
+    if not isinstance(spec, dict):
+        return []
+    out = [c for c in spec.get("classes") or [] if isinstance(c, str)]
+    out += [str(v) for v in (spec.get("map") or {}).values()]
+    if spec.get("default"):
+        out.append(str(spec["default"]))
+    return out
 
 
 def missing_labels(strings: dict, dataset, languages: list[str]) -> list[AimaqError]:
