@@ -1,4 +1,5 @@
-"""The words of the charts: ``chart_strings.yaml`` of the theme and the project, validated when loaded.
+"""The words of the charts: ``chart_strings.yaml`` of the theme, with the project's keys
+over it, validated when loaded.
 
 An editor changes the sentences there; a template that uses an unknown ``{name}`` or lacks
 a language stops the build with the file, the line and the fix.
