@@ -115,7 +115,10 @@ class SiteConfig(_Strict):
     base_url: str = "/"
     data_dir: str = "data"
     content_dir: str = "content"
-    templates_dir: str = "templates"
+    templates_dir: str = Field("templates", description=(
+        "The project's overrides of Aimaq's default theme (optional; the folder need not "
+        "exist): a file here replaces the theme's file of the same name (templates, "
+        "assets/), and strings.yaml and chart_strings.yaml replace only the keys they list."))
     output_dir: str = "output"
     editions: list[Edition] = Field(description="Oldest first; the last one that is not a "
                                     "draft is the current edition, the others are archived.")
