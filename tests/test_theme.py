@@ -151,3 +151,15 @@ def test_a_class_without_a_name_or_label_fails_the_check(tmp_path):
     problems = [str(p) for p in check(site / "site.yaml").problems]
     assert any("class 'not_lagging' has no label" in p and "methodology.yaml" in p
                for p in problems), problems
+
+
+def test_an_override_made_after_the_first_render_is_seen(tmp_path):
+    """aimaq serve keeps its template environment: a new project file must still win."""
+    project = tmp_path / "templates"                        # does not exist yet
+    env = render.environment(project)
+    _, first, _ = env.loader.get_source(env, "404.html")
+    env.get_template("404.html")                            # compiled from the theme, cached
+    project.mkdir()
+    (project / "404.html").write_text("project 404\n", encoding="utf-8")
+    assert Path(first) == THEME_DIR / "404.html"
+    assert env.get_template("404.html").render() == "project 404\n"

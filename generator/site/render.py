@@ -19,7 +19,6 @@ import jinja2
 from .. import theme
 from ..data.model import text
 from ..errors import AimaqError
-from ..yamlio import load_yaml
 from . import citations, urls
 from . import format as fmt
 from . import phrasing
@@ -59,7 +58,7 @@ def environment(templates_dir: Path) -> jinja2.Environment:
     between builds (``aimaq serve``): compiled templates are reused, and Jinja reloads any
     whose file changed. The project's file wins over the theme's of the same name."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in theme.search_path(templates_dir)]),
+        loader=theme.ThemeLoader(templates_dir),
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -10,9 +10,12 @@ writes only the words it changes.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import jinja2
 
 from ..errors import AimaqError
 from ..yamlio import load_yaml
@@ -24,14 +27,37 @@ THEME_DIR = Path(__file__).resolve().parent
 def search_path(project_dir: Path | str | None) -> list[Path]:
     """The folders a file is looked up in, first match wins: the project's, then the theme.
 
-    A project folder that does not exist is skipped: a project needs none."""
+    The project's folder is listed even before it exists (a project needs none, and one
+    made while ``aimaq serve`` runs is seen)."""
     dirs: list[Path] = []
     if project_dir is not None:
         project = Path(project_dir).resolve()
-        if project.is_dir() and project != THEME_DIR:
+        if project != THEME_DIR:
             dirs.append(project)
     dirs.append(THEME_DIR)
     return dirs
+
+
+class ThemeLoader(jinja2.FileSystemLoader):
+    """Templates from the project's folder, then the theme's. A template read from the theme
+    is stale as soon as the project gains a file of that name (``aimaq serve`` picks up a new
+    override without a restart); Jinja alone checks only the file it read."""
+
+    def __init__(self, project_dir: Path | str | None):
+        super().__init__([str(d) for d in search_path(project_dir)])
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        found = Path(filename).resolve()
+        earlier = []
+        for folder in map(Path, self.searchpath):
+            if folder.resolve() in found.parents:
+                break
+            earlier.append(folder.joinpath(*template.split("/")))
+
+        def fresh() -> bool:
+            return (uptodate is None or uptodate()) and not any(map(os.path.isfile, earlier))
+        return source, filename, fresh
 
 
 @dataclass(frozen=True)
