@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from . import cache
+from . import cache, theme
 from .charts import (
     all_chart_files,
     chart_assets,
@@ -39,6 +39,7 @@ from .charts import (
     load_chart_strings,
     use_render_cache,
 )
+from .charts.geo import boundary_licence
 from .config import Edition, SiteConfig, load_config
 from .content.load import Content, load_content
 from .content.translations import missing_translations
@@ -54,6 +55,7 @@ from .output import check_path, guard_output, write_site
 from .parallel import fork_map, workers
 from .site import inputs as page_inputs
 from .site import pages, render, urls
+from .site.labels import missing_labels
 from .site.chartplan import plan_charts
 from .site.downloads import download_files
 from .site.editions import EditionLinks
@@ -246,6 +248,9 @@ def gather(config: SiteConfig, edition_id: str | None = None,
         strings = stage.attempt(lambda: render.load_strings(config.templates_path,
                                                             config.languages),
                                 config.templates_path / "strings.yaml")
+        if strings is not None and dataset is not None:
+            for err in missing_labels(strings, dataset, config.languages):
+                stage.report(err)
     if len(stage.problems or ()) > before or None in (dataset, checks, content, strings):
         return None
     return Inputs(config, edition, dataset, checks, content, strings, notes)
@@ -440,14 +445,9 @@ def plan(site: pages.SiteModel, stage: Stages | None = None,
 
 
 def assets(templates_dir: Path) -> dict[str, bytes]:
-    """Static files of the theme, copied to output/assets/."""
-    root = templates_dir / "assets"
-    files: dict[str, bytes] = {}
-    if root.is_dir():
-        for path in sorted(root.rglob("*")):
-            if path.is_file():
-                files["assets/" + path.relative_to(root).as_posix()] = path.read_bytes()
-    return files
+    """Static files of the theme, each overridable by the project's, copied to
+    output/assets/."""
+    return theme.assets(templates_dir)
 
 
 def render_pages(site: pages.SiteModel, specs: list[pages.PageSpec],
@@ -469,7 +469,8 @@ def plan_site_charts(site: pages.SiteModel):
     cache_dir = site.cache_dir
     sources = [site.dataset.root, config.content_path / site.edition.id / "charts.yaml",
                config.root / "site.yaml", config.templates_path / "strings.yaml",
-               config.templates_path / "chart_strings.yaml"]
+               config.templates_path / "chart_strings.yaml",
+               theme.THEME_DIR / "strings.yaml", theme.THEME_DIR / "chart_strings.yaml"]
     if site.previous_model is not None:
         sources.append(site.previous_model.dataset.root)
     k = cache.key(cache.digest_files(sources, config.root),
@@ -499,7 +500,8 @@ def chart_files(site: pages.SiteModel, stage: Stages | None = None) -> dict[str,
     with _stages(stage)("svg", total=len(charts)):
         files = all_chart_files([(c, site.chart_dir(c.lang)) for c in charts],
                                 workers=workers())
-    files.update(chart_assets(site.config.languages))
+    licence = boundary_licence(find_boundary_file(site.dataset.root))
+    files.update(chart_assets(site.config.languages, boundary_licence=licence))
     site.chart_files = files
     return files
 

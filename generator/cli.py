@@ -1,5 +1,6 @@
 """Command line: the only module that talks to the terminal.
 
+    aimaq new DIR [--languages kk,ru,en] [--title TEXT]      (a starter project to edit)
     aimaq build [--config site.yaml] [--edition E] [--drafts] [--out DIR]
     aimaq check [--config site.yaml] [--edition E] [--drafts] (writes nothing; exit 1 on problems)
     aimaq freeze E [--config site.yaml]                     (lock an edition's inputs and results)
@@ -237,6 +238,21 @@ def _new_edition(args: argparse.Namespace) -> int:
     return 0
 
 
+def _new(args: argparse.Namespace) -> int:
+    from .starter import create, parse_languages
+
+    made = create(args.folder, parse_languages(args.languages), args.title)
+    print(f"Created a starter site in {made.root} ({len(made.files)} files, languages "
+          f"{', '.join(made.languages)}): an invented example region to replace with yours.\n"
+          "Next steps:\n"
+          f"  cd {made.root}\n"
+          "  aimaq check     validate data, content and translations\n"
+          "  aimaq serve     preview on http://127.0.0.1:8000 while you edit\n"
+          "  aimaq build     the complete site in output/\n"
+          "README.md in the new folder says which file holds what.")
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     from .serve import Preview
 
@@ -286,6 +302,14 @@ def parser() -> argparse.ArgumentParser:
         sp.add_argument("--config", default="site.yaml", help="path to site.yaml")
         sp.add_argument("--edition", help="edition id (default: every published edition; "
                         "serve and compute: the current one)")
+
+    w = sub.add_parser("new", help="create a starter project (an invented example region) "
+                       "that builds and passes 'aimaq check' as it is")
+    w.add_argument("folder", metavar="DIR", help="a new or empty folder")
+    w.add_argument("--languages", default="kk,ru,en",
+                   help="site languages, the first is the default (default: kk,ru,en)")
+    w.add_argument("--title", help="the site's title (default: an example title per language)")
+    w.set_defaults(func=_new)
 
     b = sub.add_parser("build", help="build the site into the output folder")
     common(b)

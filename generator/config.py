@@ -133,8 +133,11 @@ class SiteConfig(_Strict):
                           "one subfolder per edition.")
     content_dir: str = Field("content", description="Folder of the texts, relative to "
                              "site.yaml: one subfolder per edition.")
-    templates_dir: str = Field("templates", description="Folder of the page templates and "
-                               "interface strings, relative to site.yaml.")
+    templates_dir: str = Field("templates", description=(
+        "The project's overrides of Aimaq's default theme, relative to site.yaml (optional; "
+        "the folder need not exist): a file here replaces the theme's file of the same name "
+        "(templates, assets/), and strings.yaml and chart_strings.yaml replace only the keys "
+        "they list."))
     output_dir: str = Field("output", description="Folder aimaq build writes the site to, "
                             "relative to site.yaml; replaced whole by every build.")
     editions: list[Edition] = Field(description="Oldest first; the last one that is not a "

@@ -25,13 +25,10 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture
 def mini(tmp_path: Path) -> Path:
-    """A writable copy of the invented 3-unit fixture site, with the real templates."""
+    """A writable copy of the invented 3-unit fixture site, with its own templates/ over the theme."""
     dest = tmp_path / "mini"
     shutil.copytree(FIXTURES / "mini", dest)
-    shutil.copytree(ROOT / "templates", dest / "templates")
     cfg = dest / "site.yaml"
-    cfg.write_text(cfg.read_text(encoding="utf-8").replace(
-        "templates_dir: ../../../templates", "templates_dir: templates"), encoding="utf-8")
     return dest
 
 

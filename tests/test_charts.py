@@ -21,6 +21,7 @@ from generator.charts import palette
 from generator.charts.geo import _signed_area
 from generator.errors import AimaqError
 from generator.site.format import number_symbols
+from generator.theme import THEME_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -306,7 +307,7 @@ def test_slug():
 
 
 def test_chart_strings_are_checked(tmp_path):
-    good = (ROOT / "templates/chart_strings.yaml").read_text(encoding="utf-8")
+    good = (THEME_DIR / "chart_strings.yaml").read_text(encoding="utf-8")
     bad = good.replace("{top} ({top_value})", "{topp} ({top_value})", 1)
     (tmp_path / "chart_strings.yaml").write_text(bad, encoding="utf-8")
     with pytest.raises(AimaqError) as err:

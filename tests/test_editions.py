@@ -24,6 +24,7 @@ from generator.cli import main
 from generator.config import load_config
 from generator.errors import AimaqError
 from generator.serve.session import Session
+from generator.theme import THEME_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "editions"
@@ -31,13 +32,10 @@ FIXTURE = ROOT / "tests" / "fixtures" / "editions"
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
-    """A writable copy of the two-edition fixture, with the real templates."""
+    """A writable copy of the two-edition fixture, with its own templates/ over the theme."""
     dest = tmp_path / "editions"
     shutil.copytree(FIXTURE, dest)
-    shutil.copytree(ROOT / "templates", dest / "templates")
     cfg = dest / "site.yaml"
-    cfg.write_text(cfg.read_text(encoding="utf-8").replace(
-        "templates_dir: ../../../templates", "templates_dir: templates"), encoding="utf-8")
     return dest
 
 
@@ -45,10 +43,7 @@ def site(tmp_path: Path) -> Path:
 def built(tmp_path_factory) -> Path:
     dest = tmp_path_factory.mktemp("built") / "editions"
     shutil.copytree(FIXTURE, dest)
-    shutil.copytree(ROOT / "templates", dest / "templates")
     cfg = dest / "site.yaml"
-    cfg.write_text(cfg.read_text(encoding="utf-8").replace(
-        "templates_dir: ../../../templates", "templates_dir: templates"), encoding="utf-8")
     build(cfg)
     return dest / "output"
 
@@ -243,9 +238,12 @@ def test_a_lock_ignores_line_endings(site):
 
 def test_templates_may_restyle_a_frozen_edition(site):
     css = site / "templates/assets/style.css"
-    css.write_text(read(css) + "\nbody { color: #111; }\n", encoding="utf-8")
+    css.parent.mkdir(parents=True, exist_ok=True)
+    css.write_text(read(THEME_DIR / "assets/style.css") + "\nbody { color: #111; }\n",
+                   encoding="utf-8")
     base = site / "templates/base.html"
-    base.write_text(read(base).replace("<body>", "<body class=\"restyled\">"), encoding="utf-8")
+    base.write_text(read(THEME_DIR / "base.html").replace("<body>", "<body class=\"restyled\">"),
+                    encoding="utf-8")
     assert check(site / "site.yaml").problems == []
 
 

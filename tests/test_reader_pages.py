@@ -13,6 +13,7 @@ from generator.data.load import load_dataset
 from generator.indices import compute
 from generator.site.citations import locator, number_citations
 from generator.site.format import collation_key
+from generator.theme import THEME_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -201,7 +202,7 @@ def test_reader_strings_have_exactly_kk_ru_en():
     Russian "чем выше, тем лучше" was shown as "чем выше"."""
     import yaml
 
-    text = (ROOT / "templates/strings.yaml").read_text(encoding="utf-8")
+    text = (THEME_DIR / "strings.yaml").read_text(encoding="utf-8")
     block = text.split("# -- reader: pages", 1)[1].split("\n# -- reader:", 1)[0]
     strings = yaml.safe_load(block)
     assert len(strings) >= 30

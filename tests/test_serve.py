@@ -12,6 +12,7 @@ import pytest
 from generator.build import build
 from generator.errors import AimaqError
 from generator.serve import Preview, Session
+from generator.theme import THEME_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -135,8 +136,8 @@ def test_csv_reload_checks_the_languages_of_the_data_as_a_full_build_does(sessio
 def test_template_edit_rebuilds_everything_but_writes_only_changed_files(session, mini,
                                                                           tmp_path):
     before = stats(session.output)
-    tpl = mini / "templates/page.html"
-    tpl.write_text(tpl.read_text().replace('<div class="prose">', '<div class="prose page">'))
+    tpl = mini / "templates/page.html"                 # the project's override of the theme's
+    tpl.write_text((THEME_DIR / "page.html").read_text().replace('<div class="prose">', '<div class="prose page">'))
     result = session.build([tpl])
     assert result.ok and result.full
     assert touched(before, stats(session.output)) == {"en/about/index.html"}
@@ -267,8 +268,8 @@ def test_server_rebuilds_on_change_and_shows_errors(preview, mini):
 
 
 def test_a_template_bug_is_reported_and_the_next_save_recovers(session, mini, tmp_path):
-    tpl = mini / "templates/page.html"
-    good = tpl.read_text()
+    tpl = mini / "templates/page.html"                 # the project's override of the theme's
+    good = (THEME_DIR / "page.html").read_text()
     tpl.write_text(good.replace("{{ page.title }}", "{{ page.title + 1 }}", 1))
     result = session.build([tpl])
     assert not result.ok and "unexpected TypeError" in str(result.error)

@@ -55,8 +55,6 @@ ISC and MIT Licenses: Permission to use, copy, modify, and/or distribute this so
 any purpose with or without fee is hereby granted, provided that the above copyright notice
 and this permission notice appear in all copies. THE SOFTWARE IS PROVIDED "AS IS", WITHOUT
 WARRANTY OF ANY KIND.
-
-Map boundaries: geoBoundaries (KAZ ADM2), © OpenStreetMap contributors, ODbL 1.0.
 """
 
 
@@ -86,12 +84,18 @@ def charts_js(languages: Iterable[str]) -> bytes:
     return src.replace("/*AIMAQ_LOCALES*/{}", blob).encode("utf-8")
 
 
-def chart_assets(languages: Iterable[str], prefix: str = ASSETS_DIR) -> dict[str, bytes]:
-    """{site path: bytes} of every file the chart pages load; add them to the site."""
+def chart_assets(languages: Iterable[str], prefix: str = ASSETS_DIR,
+                 boundary_licence: str = "") -> dict[str, bytes]:
+    """{site path: bytes} of every file the chart pages load; add them to the site.
+    ``boundary_licence`` is the project's own boundary file's licence line (see
+    :func:`..geo.boundary_licence`): the maps' data, listed with the libraries'."""
     prefix = prefix.strip("/")
+    licences = _LICENCES.format(**versions())
+    if boundary_licence:
+        licences += f"\nMap boundaries: {boundary_licence}\n"
     return {
         f"{prefix}/vega.js": vega_bundle(),
         f"{prefix}/charts.js": charts_js(languages),
         f"{prefix}/charts.css": _static("charts.css").encode("utf-8"),
-        f"{prefix}/LICENSES.txt": _LICENCES.format(**versions()).encode("utf-8"),
+        f"{prefix}/LICENSES.txt": licences.encode("utf-8"),
     }

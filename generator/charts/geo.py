@@ -23,6 +23,7 @@ import numpy as np
 
 from ..data.model import Area
 from ..errors import DataError
+from ..yamlio import load_yaml
 
 #: Decimals kept in the map's coordinates.
 COORD_DECIMALS = 3
@@ -148,8 +149,10 @@ def _outer_rings(geometry: dict[str, Any]) -> list[list[list[float]]]:
 
 @lru_cache(maxsize=8)
 def load_boundaries(path: str | Path) -> Boundaries:
-    """Read a GeoJSON FeatureCollection whose features carry ``properties.shapeName``."""
+    """Read a GeoJSON FeatureCollection whose features carry their name in a property
+    (``shapeName``, or ``name_property`` of the file's metadata)."""
     path = Path(path)
+    prop = boundary_meta(path).get("name_property", NAME_PROPERTY)
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -162,10 +165,11 @@ def load_boundaries(path: str | Path) -> Boundaries:
     centroids: dict[str, tuple[float, float]] = {}
     anchors: dict[str, list[tuple[float, float]]] = {}
     for feature in doc.get("features", []):
-        name = (feature.get("properties") or {}).get("shapeName")
+        name = (feature.get("properties") or {}).get(prop)
         if not name:
-            raise DataError("a feature has no properties.shapeName", path, None,
-                            "every feature needs the shapeName units.yaml refers to")
+            raise DataError(f"a feature has no properties.{prop}", path, None,
+                            f"every feature needs the {prop} units.yaml refers to, or set "
+                            f"name_property in {path.with_suffix('.yaml').name}")
         geometry = for_vega(feature["geometry"])
         shapes[name] = geometry
         # Label at the centroid of the largest outer ring (orientation does not matter).
@@ -229,3 +233,35 @@ def find_boundary_file(edition_root: Path) -> Path | None:
                         f"{', '.join(f.name for f in files)}", folder, None,
                         "keep one .geojson file per edition")
     return files[0] if files else None
+
+
+#: The feature property that names a polygon, unless the boundary file's metadata says.
+NAME_PROPERTY = "shapeName"
+
+
+def boundary_meta(boundary_file: Path | str | None) -> dict[str, str]:
+    """What the project declares about its boundary file in ``<name>.yaml`` beside it:
+    ``licence`` (one line for the site's LICENSES.txt) and ``name_property`` (the feature
+    property units.yaml's ``geo: {shape: …}`` refers to; default shapeName). The file's
+    source and licence are the project's to state, never Aimaq's."""
+    if boundary_file is None:
+        return {}
+    meta = Path(boundary_file).with_suffix(".yaml")
+    if not meta.is_file():
+        return {}
+    doc = load_yaml(meta)
+    data = doc.data if isinstance(doc.data, dict) else {}
+    unknown = sorted(set(map(str, data)) - {"licence", "name_property"})
+    if unknown:
+        raise DataError(f"unknown key(s) {', '.join(unknown)}", meta, doc.line(unknown[0]),
+                        "use licence and name_property only")
+    for key, value in data.items():
+        if not isinstance(value, str) or not value.strip():
+            raise DataError(f"{key} must be one line of text", meta, doc.line(key),
+                            'write e.g. licence: "© OpenStreetMap contributors, ODbL 1.0"')
+    return {str(k): v.strip() for k, v in data.items()}
+
+
+def boundary_licence(boundary_file: Path | str | None) -> str:
+    """The licence line of a boundary file (see :func:`boundary_meta`); "" when none."""
+    return boundary_meta(boundary_file).get("licence", "")

@@ -1,4 +1,5 @@
-"""The words of the charts: ``templates/chart_strings.yaml``, validated when loaded.
+"""The words of the charts: ``chart_strings.yaml`` of the theme, with the project's keys
+over it, validated when loaded.
 
 An editor changes the sentences there; a template that uses an unknown ``{name}`` or lacks
 a language stops the build with the file, the line and the fix.
@@ -10,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+from .. import theme
 from ..errors import AimaqError
-from ..yamlio import load_yaml
 
 FILE_NAME = "chart_strings.yaml"
 
@@ -98,18 +99,13 @@ class ChartStrings:
 
 
 def load_chart_strings(templates_dir: Path | str, languages: Iterable[str]) -> ChartStrings:
-    """Read and check ``chart_strings.yaml`` of a templates folder."""
-    path = Path(templates_dir) / FILE_NAME
-    if not path.is_file():
-        raise AimaqError("chart texts not found", path, None,
-                         f"create {FILE_NAME} in the templates folder (copy the bundled one)")
-    doc = load_yaml(path)
-    if not isinstance(doc.data, dict):
-        raise AimaqError("chart_strings.yaml must map text ids to texts per language", path, 1,
-                         "write e.g. show_data: {kk: ..., ru: ..., en: ...}")
+    """Read and check ``chart_strings.yaml``: the theme's, with the project's keys over it
+    (``templates_dir`` is the project's templates folder, which may not exist)."""
+    entries = theme.layered_yaml(FILE_NAME, templates_dir)
     languages = list(languages)
     texts: dict[str, dict[str, str]] = {}
-    for key, value in doc.data.items():
+    for key, entry in entries.items():
+        value, path, doc = entry.value, entry.path, entry.doc
         line = doc.line(key)
         if not isinstance(value, dict):
             raise AimaqError(f"text {key!r} must map languages to texts", path, line,
@@ -136,6 +132,7 @@ def load_chart_strings(templates_dir: Path | str, languages: Iterable[str]) -> C
                                  "the generator does not fill", path, doc.line(key, lang),
                                  f"use only these names: {names}")
         texts[str(key)] = {str(k): v for k, v in value.items()}
+    path = theme.THEME_DIR / FILE_NAME
     absent = [k for k in REQUIRED if k not in texts]
     if absent:
         raise AimaqError(f"chart_strings.yaml lacks {', '.join(absent)}", path, None,

@@ -228,7 +228,7 @@ def load_page(file: Path, lang_dir: Path, lang: str, unit_ids: list[str] | None,
         if unit_ids is not None and slug not in unit_ids:
             raise ContentError(f"no unit {slug!r} in units.yaml", display, 1,
                                "name the file after a unit id, e.g. "
-                               f"units/{unit_ids[0] if unit_ids else 'oskemen'}.md")
+                               f"units/{unit_ids[0] if unit_ids else 'my-unit'}.md")
     elif len(rel.parts) == 2 and rel.parts[0] == "pages":
         kind, slug = "page", rel.stem
         if not SLUG_RE.match(slug) or len(slug) > 80:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
@@ -52,8 +51,8 @@ class GroupSpec(_Strict):
     """A named group of units: listed, or defined by a border or by an index's class."""
 
     name: Text = Field(description="The group's name per language.")
-    border: Literal["russia", "china"] | None = Field(None, description="The units whose "
-                                                      "'border' in units.yaml is this country.")
+    border: str | None = Field(None, description="The units whose 'border' in units.yaml is "
+                               "this id (its label is border_<id> in strings.yaml).")
     index: str | None = Field(None, description="Id of an index (methodology.yaml) whose "
                               "class defines the group; with 'class'.")
     cls: str | None = Field(default=None, alias="class", description="With 'index': the "

@@ -48,8 +48,9 @@ class AreaSpec(_Strict):
     name: Text = Field(description="The area's name per language.")
     aliases: list[str] = Field(default_factory=list, description="Other spellings a table "
                                "may use for the area (case, dots and spaces do not matter).")
-    border: Literal["russia", "china"] | None = Field(None, description="The neighbouring "
-                                                      "country a unit borders, if any.")
+    border: str | None = Field(None, description="An id of what the unit borders (e.g. a "
+                               "neighbouring country), if anything; its label is border_<id> in "
+                               "strings.yaml.")
     geo: GeoSpec | None = Field(None, description="Where the area is on the map: a polygon "
                                 "(shape) or a point.")
     notes: Text = Field(default_factory=dict, description="Remarks per language.")

@@ -49,7 +49,10 @@ def citation_cff(config: SiteConfig, edition: Edition) -> str:
         "version": edition.id,
     }
     cit = config.citation
-    doc["authors"] = [_person(p) for p in cit.authors] if cit else [{"name": "Aimaq"}]
+    # CFF needs an author; without a citation in site.yaml the site itself is named (as an
+    # entity), never the tool that built it.
+    doc["authors"] = ([_person(p) for p in cit.authors] if cit
+                      else [{"name": text(config.title, "en")}])
     if edition.published:
         doc["date-released"] = edition.published
     if config.base_url.startswith(("http://", "https://")):

@@ -1,7 +1,7 @@
 """What changed between two editions: computed from both, never written by hand.
 
 * every unit's value and rank of every index both editions compute (latest year of each);
-* units entering or leaving each group (e.g. the depressed districts), by the groups'
+* units entering or leaving each group (e.g. the lagging units), by the groups'
   own definitions in each edition;
 * indicators added or removed (indicators.yaml);
 * the methodology, as the differences between the two methodology.yaml specs, path by path.

@@ -30,7 +30,7 @@ class MethodError(ValueError):
 def minmax(values: np.ndarray, reference: np.ndarray, invert: bool = False) -> np.ndarray:
     """(x − min) / (max − min) with min and max over ``reference``; 1 − that when inverted.
 
-    Formulas (10)/(11) of the dissertation and the partial index of Table 44.
+    Formulas (10)/(11) of the source method and the partial index of Table 44.
     """
     values = np.asarray(values, dtype=float)
     ref = np.asarray(reference, dtype=float)

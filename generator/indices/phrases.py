@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable
 import yaml
 
 #: The texts of every code; kk, ru and en for each (a test checks).
-REASONS_FILE = Path(__file__).resolve().parents[2] / "templates" / "reasons.yaml"
+REASONS_FILE = Path(__file__).resolve().parents[1] / "theme" / "reasons.yaml"
 LANGUAGES = ("kk", "ru", "en")
 
 

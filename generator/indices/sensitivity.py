@@ -3,7 +3,7 @@
 Like COINr's uncertainty analysis, each factor (aggregation, ε, weights, normalisation…)
 has options declared in methodology.yaml as changes to steps; every combination is a
 variant. For each unit we report the rank range and, when a flag class is declared (e.g.
-"depressed"), the share of variants in which the unit has it. A unit flagged in some
+"lagging"), the share of variants in which the unit has it. A unit flagged in some
 variants but not in others depends on a methodological choice and is reported as such.
 """
 from __future__ import annotations

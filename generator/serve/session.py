@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .. import build as B
+from .. import theme
 from ..cache import forget_output
 from ..charts.geo import load_boundaries
 from ..config import SiteConfig, load_config
@@ -117,7 +118,7 @@ class Session:
         c = self.config
         edition = c.edition(self.edition_id).id
         return [self.config_file, c.data_path / edition, c.content_path / edition,
-                c.templates_path]
+                c.templates_path, theme.THEME_DIR]
 
     # -- build ----------------------------------------------------------------------
     def build(self, changed: Iterable[Path] | None = None) -> Rebuild:
@@ -183,11 +184,12 @@ class Session:
         data = (c.data_path / edition).resolve()
         content = (c.content_path / edition).resolve()
         templates = c.templates_path.resolve()
+        themes = (templates, theme.THEME_DIR)
         md: set[Path] = set()
         csv: set[Path] = set()
         methodology = False
         for path in changed:
-            if path == self.config_file or templates in path.parents:
+            if path == self.config_file or any(t in path.parents for t in themes):
                 return "full"
             if data in path.parents:
                 if path.parent == data / "tables" and path.suffix.lower() in TABLE_SUFFIXES:

@@ -16,9 +16,9 @@ from typing import Any
 
 import jinja2
 
+from .. import theme
 from ..data.model import text
 from ..errors import AimaqError
-from ..yamlio import load_yaml
 from . import citations, urls
 from . import format as fmt
 from . import phrasing
@@ -39,27 +39,27 @@ CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'sel
 
 
 def load_strings(templates_dir: Path, languages: list[str]) -> dict[str, dict[str, str]]:
-    path = templates_dir / "strings.yaml"
-    doc = load_yaml(path)
-    if not isinstance(doc.data, dict):
-        raise AimaqError("strings.yaml must map string ids to texts per language", path, 1)
-    for key, value in doc.data.items():
-        if not isinstance(value, dict):
-            raise AimaqError(f"string {key!r} must map languages to texts", path, doc.line(key),
-                             "write e.g. {kk: ..., ru: ..., en: ...}")
-        missing = [lang for lang in languages if not value.get(lang)]
+    """The interface words: the theme's strings.yaml with the project's keys over it."""
+    entries = theme.layered_yaml("strings.yaml", templates_dir)
+    for key, entry in entries.items():
+        if not isinstance(entry.value, dict):
+            raise AimaqError(f"string {key!r} must map languages to texts", entry.path,
+                             entry.doc.line(key), "write e.g. {kk: ..., ru: ..., en: ...}")
+        missing = [lang for lang in languages if not entry.value.get(lang)]
         if missing:
-            raise AimaqError(f"string {key!r} has no text for {', '.join(missing)}", path,
-                             doc.line(key), "add the missing translations")
-    return doc.data
+            raise AimaqError(f"string {key!r} has no text for {', '.join(missing)}", entry.path,
+                             entry.doc.line(key), "add the missing translations to "
+                             "strings.yaml in the project's templates folder")
+    return {key: entry.value for key, entry in entries.items()}
 
 
 @functools.lru_cache(maxsize=8)
 def environment(templates_dir: Path) -> jinja2.Environment:
-    """The template environment of a templates folder, kept between builds (``aimaq
-    serve``): compiled templates are reused, and Jinja reloads any whose file changed."""
+    """The template environment of a project's templates folder over the theme, kept
+    between builds (``aimaq serve``): compiled templates are reused, and Jinja reloads any
+    whose file changed. The project's file wins over the theme's of the same name."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        loader=theme.ThemeLoader(templates_dir),
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
