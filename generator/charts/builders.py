@@ -931,7 +931,7 @@ def profile_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
     words = {k: strings.get(k, lang) for k in ("part", "minimum", "median", "maximum", "value",
                                                "unit")}
     value_label = _value_label(strings, lang, value_title, measure)
-    # Each part's full name above its range (names of the dissertation's indicators run to
+    # Each part's full name above its range (long indicator names run to
     # 300 px and more), the unit's value at the right of the same line.
     width = plot_width(0)
     value_w = widest([r["value_text"] for r in range_rows]) + 8

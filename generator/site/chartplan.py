@@ -341,7 +341,7 @@ class _Planner:
         from ..charts import heatmap_chart
 
         names = self.unit_names(lang)
-        # Column headings: the parts' own short ids (the dissertation's X1–X6) when short.
+        # Column headings: the parts' own short ids (such as X1–X6) when short.
         rows = [{"unit": r.unit, "name": names.get(r.unit, r.unit),
                  "column": self.view.part_name(index_id, r.part, lang), "score": r.value,
                  "code": r.part.upper() if 0 < len(r.part) <= 4 else ""}
