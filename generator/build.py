@@ -45,7 +45,7 @@ from .content.translations import missing_translations
 from .data.checks import CheckResult, run_checks, unexpected
 from .data.load import load_dataset
 from .data.model import Dataset
-from .editions.archive import archive_name, citation_cff, edition_archive
+from .editions.archive import edition_archive
 from .editions.compare import compare
 from .editions.lock import change_error, differences, lock_path, verify
 from .errors import AimaqError, Problem
@@ -56,6 +56,7 @@ from .site import inputs as page_inputs
 from .site import pages, render, urls
 from .site.chartplan import plan_charts
 from .site.downloads import download_files
+from .site.edition_citation import archive_name, citation_cff
 from .site.editions import EditionLinks
 from .site.figures import FigureIndex
 from .site.indexview import IndexView

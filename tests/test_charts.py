@@ -20,7 +20,7 @@ from generator.charts import (TEMPLATES, canonical_json, format_locale, fresh_te
 from generator.charts import palette
 from generator.charts.geo import _signed_area
 from generator.errors import AimaqError
-from generator.site.format import number_symbols
+from generator.formatting import number_symbols
 
 ROOT = Path(__file__).resolve().parents[1]
 

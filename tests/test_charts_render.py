@@ -18,7 +18,7 @@ from generator.charts import render as R
 from generator.charts.assets import ASSETS_DIR
 from generator.data.model import Area
 from generator.output import content
-from generator.site import format as fmt
+from generator import formatting as fmt
 from generator.site import urls
 from generator.site.render import CSP, environment
 

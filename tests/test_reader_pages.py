@@ -12,7 +12,7 @@ import pytest
 from generator.data.load import load_dataset
 from generator.indices import compute
 from generator.site.citations import locator, number_citations
-from generator.site.format import collation_key
+from generator.formatting import collation_key
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -20,7 +20,7 @@ import threading
 import types
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 from xml.sax.saxutils import escape
 
 import altair as alt
@@ -29,9 +29,11 @@ import vl_convert as vlc
 from ..output import Stored
 from ..parallel import worker_init
 from .jsonspec import canonical_json
-from .model import Chart
 from .numbers import format_locale
 from . import palette as P
+
+if TYPE_CHECKING:               # a Chart asks this module for its size: no import back at run time
+    from .model import Chart
 
 #: Font of the static images: DejaVu Sans (Debian's default, full Kazakh Cyrillic) first,
 #: so the SVG/PNG files look the same on every build machine; viewers without it fall back.

@@ -17,7 +17,7 @@ from . import methods as M
 from .engine import Computed
 from .phrases import Phrase, Ref, render, say, text_note
 from .printed import decimals_as_printed, decimals_in_yaml, decimals_of_float
-from .results import AUDIT_COLUMNS, AUDIT_EXTRA
+from .results import AUDIT_COLUMNS, AUDIT_EXTRA, STATUSES
 from .spec import AuditSpec, Erratum, Methodology, PrintedSpec
 
 
@@ -375,7 +375,6 @@ def compare_classes(comp: Computed, other: Computed, reason: str | None) -> pd.D
 
 
 def status_counts(audit: pd.DataFrame) -> dict[str, int]:
-    from .results import STATUSES
     counts = audit["status"].value_counts() if not audit.empty else pd.Series(dtype=int)
     return {s: int(counts.get(s, 0)) for s in STATUSES}
 

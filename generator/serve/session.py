@@ -30,7 +30,7 @@ from typing import Any, Iterable
 from .. import build as B
 from ..cache import forget_output
 from ..config import SiteConfig, load_config
-from ..content.load import load_content
+from ..content.load import Page, load_content
 from ..data.load import load_dataset
 from ..errors import AimaqError
 from ..output import sync_site, write_site
@@ -260,8 +260,6 @@ class Session:
     @staticmethod
     def _with_new_text(specs: list, content, site) -> list:
         """The same planned pages, holding the re-read content pages instead of the old."""
-        from ..content.load import Page
-
         fresh = {(p.lang, p.kind, p.slug): p for p in content.pages}
 
         def swap(value):

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ..content.load import Page
+from ..indices.results import IndexMeta, IndexResult, SensitivityResult, StepRecord
 from .figures import Figure
 from .indexview import IndexRow
 
@@ -52,8 +53,6 @@ SHOWS: dict[str, frozenset[str]] = {
 
 
 def _index_objects() -> tuple[type, ...]:
-    from ..indices.results import IndexMeta, IndexResult, SensitivityResult, StepRecord
-
     return (IndexRow, IndexResult, IndexMeta, SensitivityResult, StepRecord)
 
 

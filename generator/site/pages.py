@@ -16,9 +16,11 @@ from ..content.load import Content
 from ..content.structured import group_members, load_structured
 from ..data.model import Dataset, text
 from ..errors import ContentError
-from . import format as fmt
+from .. import formatting as fmt
 from . import summary, urls
+from .edition_citation import archive_name
 from .figures import FigureIndex, similar_units
+from .history import unit_history
 
 
 @dataclass
@@ -137,8 +139,6 @@ class SiteModel:
 
     def unit_history(self, unit_id: str) -> list:
         """[(index id, part, points)]: the unit's values across editions (two or more)."""
-        from ..editions.compare import unit_history
-
         return unit_history(self.edition_views, unit_id) if self.edition_views else []
 
     def s(self, key: str, lang: str) -> str:
@@ -344,8 +344,6 @@ def _data_page(site: SiteModel, lang: str) -> list[PageSpec]:
     prefix = f"downloads/{ds.edition}/"
     tables = [(t, prefix + f"tables/{t.id}.csv", len(site.downloads[prefix + f"tables/{t.id}.csv"]))
               for t in ds.tables.values()]
-    from ..editions.archive import archive_name
-
     names = [(archive_name(ds.edition), "file_archive"), ("CITATION.cff", "file_citation")] + [
         (name, "file_" + name.replace(".", "_").replace("-", "_"))
         for name in ("indices.csv", "audit.csv", "sensitivity.csv", "units.csv",

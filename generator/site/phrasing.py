@@ -13,7 +13,7 @@ import jinja2
 
 from ..data.model import text
 from ..indices.phrases import Phrase, Ref, is_fallback, render
-from . import format as fmt
+from .. import formatting as fmt
 
 Markup = jinja2.utils.markupsafe.Markup
 
