@@ -253,7 +253,7 @@ def test_map_geometry_points_and_attribution(charts, boundaries):
     assert points == {"delta", "eps"}
     assert chart.attribution == ("Boundaries © OpenStreetMap contributors (ODbL), "
                                  "via geoBoundaries")
-    assert chart.spec["title"]["text"] == chart.attribution
+    assert " ".join(chart.spec["title"]["text"]) == chart.attribution   # wrapped, never cut
     # The copy in the repository is the published file, counter-clockwise as RFC 7946 asks.
     raw = json.loads((ROOT / "data/2023/geo/east_kazakhstan_adm2_2017.geojson").read_text())
     assert _signed_area(raw["features"][0]["geometry"]["coordinates"][0]) > 0
@@ -294,7 +294,7 @@ def test_tooltips_show_the_value_with_its_unit(charts):
 def test_csv_has_headers_in_the_language_and_plain_numbers(charts):
     data = charts["ru"]["ranking"].csv().decode("utf-8-sig")
     lines = data.splitlines()
-    assert lines[0] == 'id,Единица,"Значение, %",Место'
+    assert lines[0] == 'id,Единица,"Значение, %",Место (1 — наибольшее значение)'
     assert "delta,Дельта,1234.5,1" in lines
     assert lines[-1] == "region,Region,12.9,"
 

@@ -25,20 +25,24 @@ from . import labels as L
 from . import palette as P
 from .geo import Boundaries
 from .jsonspec import TEMPLATES, normalise
+from .layout import FONT, MAP_FONT, WIDTH, plot_width, text_width, widest, wrap
 from .model import Chart, Column, slug
 from .numbers import value_text
 from .texts import ChartStrings
 
 #: Spec-level look shared by every kind (fonts are left to the page and to the renderer).
+#: Labels are never cut ("…"): layouts make room for them instead (see :mod:`.layout`);
+#: tick labels that would overlap are dropped by Vega (``labelOverlap``).
 CONFIG: dict[str, Any] = {
     "background": "white",
     "view": {"stroke": None},
     "axis": {"labelColor": P.INK, "titleColor": P.INK, "gridColor": P.GRID,
-             "domainColor": P.MUTED, "tickColor": P.MUTED, "labelFontSize": 11,
-             "titleFontSize": 12, "titleFontWeight": "normal", "labelLimit": 220},
-    "legend": {"labelFontSize": 11, "titleFontSize": 12, "titleFontWeight": "normal",
-               "labelColor": P.INK, "titleColor": P.INK, "labelLimit": 260},
-    "title": {"color": P.MUTED, "fontSize": 10, "fontWeight": "normal", "anchor": "end"},
+             "domainColor": P.MUTED, "tickColor": P.MUTED, "labelFontSize": FONT,
+             "titleFontSize": FONT, "titleFontWeight": "normal", "labelLimit": 0,
+             "labelOverlap": True, "labelSeparation": 6},
+    "legend": {"labelFontSize": FONT, "titleFontSize": FONT, "titleFontWeight": "normal",
+               "labelColor": P.INK, "titleColor": P.INK, "labelLimit": 0, "titleLimit": 0},
+    "title": {"color": P.MUTED, "fontSize": FONT, "fontWeight": "normal", "anchor": "end"},
     "text": {"color": P.INK},
     "range": {"category": P.OKABE_ITO},
 }
@@ -65,12 +69,6 @@ def _configured(chart: Any, description: str | None) -> Any:
     if description is not None:
         chart = chart.properties(description=description)
     return chart
-
-
-#: Width (px) of the part names beside a profile: the parts' full names (those of the
-#: dissertation reach ~300 px) rather than the axes' default limit. A name cut to the limit
-#: loses its indicator code, and Vega measures it again and again to find the cut.
-PART_LABEL_LIMIT = 360
 
 
 def _frame(data: pd.DataFrame, required: Sequence[str], kind: str) -> pd.DataFrame:
@@ -153,6 +151,11 @@ def _gapped(rows: list[dict[str, Any]], positions: list[int],
 
 def _describe_extremes(strings: ChartStrings, lang: str, key: str, frame: pd.DataFrame,
                        label: str, decimals: int | None, measure: str) -> str:
+    """Highest and lowest of the real values (not the rows the audit calls not real);
+    the count is of every unit with a value."""
+    count = int(frame["value"].notna().sum())
+    if "not_real" in frame.columns:
+        frame = frame[~frame["not_real"].fillna(False).astype(bool)]
     valid = frame[frame["value"].notna()]
     if valid.empty:
         return strings.get("describe_empty", lang)
@@ -162,42 +165,73 @@ def _describe_extremes(strings: ChartStrings, lang: str, key: str, frame: pd.Dat
                        top_value=value_text(top["value"], lang, decimals, measure),
                        bottom=bottom[label],
                        bottom_value=value_text(bottom["value"], lang, decimals, measure),
-                       count=len(valid))
+                       count=count)
 
 
 # == ranking ==================================================================================
+
+def _rank_words(strings: ChartStrings, lang: str, first: str) -> tuple[str, str]:
+    """(what rank 1 means, the rank's column header saying it)."""
+    meaning = strings.get(f"rank_first_{first}", lang)
+    return meaning, strings.get("rank_titled", lang, first=meaning)
+
+
+def _not_real_note(strings: ChartStrings, lang: str, frame: pd.DataFrame) -> str:
+    """The sentence naming the rows the audit calls not real and the rows they repeat."""
+    if "not_real" not in frame.columns or not frame["not_real"].any():
+        return ""
+    copies = frame[frame["not_real"]]
+    originals = list(dict.fromkeys(o for o in copies.get("original_name", []) if o))
+    return strings.get("describe_not_real", lang,
+                       names=strings.join(sorted(copies["name"]), lang),
+                       originals=strings.join(originals, lang))
+
 
 def ranking_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
                   title: str, subtitle: str = "", source: str = "", value_title: str = "",
                   measure: str = "", decimals: int | None = None,
                   highlight: str | None = None, reference: float | None = None,
                   reference_name: str = "", reference_id: str = "",
-                  descending: bool = True, shown: int | None = None,
-                  width: int = 420) -> Chart:
-    """Units sorted by a value, one unit highlighted, the region's value as a rule.
+                  descending: bool = True, shown: int | None = None) -> Chart:
+    """Units in rank order, one unit highlighted, the region's value as a dashed rule.
 
-    ``data``: columns ``unit`` (id), ``name`` (in ``lang``), ``value`` (NaN = no data).
-    ``highlight``: the unit id to emphasise (dark bar, black outline, bold label and value:
-    distinguishable in greyscale). ``reference``: the region's value, drawn as a dashed rule
-    labelled ``reference_name``. ``measure``: unit of measure for tooltips and the table.
-    ``shown``: draw at most this many bars (see :func:`_ends`); the table keeps all units.
+    ``data``: columns ``unit`` (id), ``name`` (in ``lang``), ``value`` (NaN = no data);
+    optional ``not_real`` (bool: a value the audit calls not real, e.g. a row that repeats
+    another unit's row; drawn grey with a dashed outline, never ranked) and
+    ``original_name`` (the unit whose row it repeats). Rank 1 is the largest value, or the
+    smallest when ``descending`` is false; the chart says which. ``highlight``: the unit id
+    to emphasise (dark bar, black outline, bold label and value: distinguishable in
+    greyscale). ``reference``: the region's value, drawn as a dashed rule with
+    ``reference_name`` above the bars. ``measure``: unit of measure for tooltips and the
+    table. ``shown``: draw at most this many bars (see :func:`_ends`); the table keeps all.
+    A ranking of one unit ranks nothing: a unit alone gets no rank.
     """
     frame = _frame(data, ["unit", "name", "value"], "ranking")
     frame["value"] = frame["value"].map(_num)
+    if "not_real" not in frame.columns:
+        frame["not_real"] = False
+    frame["not_real"] = frame["not_real"].fillna(False).astype(bool)
     frame = _ordered(frame, "value", "name", descending)
-    frame["rank"] = _ranks(frame["value"], descending)
+    ranked = frame["value"].where(~frame["not_real"])
+    count = int(ranked.notna().sum())
+    frame["rank"] = _ranks(ranked, descending) if count >= 2 else math.nan
     frame["hl"] = frame["unit"] == highlight if highlight else False
-    count = int(frame["value"].notna().sum())
+    first = "high" if descending else "low"
+    meaning, rank_title = _rank_words(strings, lang, first)
+    generic = strings.words("generic_words", lang)
+    copy_word = strings.get("not_real_short", lang)
     rows = [{
-        "unit": r.unit, "name": r.name, "value": r.value, "hl": bool(r.hl),
+        "unit": r.unit, "name": short_name(r.name, generic), "value": r.value,
+        "hl": bool(r.hl), "copy": bool(r.not_real),
         "value_text": value_text(r.value, lang, decimals, measure),
-        "rank_text": "" if math.isnan(r.rank) else f"{int(r.rank)} / {count}", "gap": False,
+        "rank_text": (copy_word if r.not_real else "" if math.isnan(r.rank)
+                      else f"{int(r.rank)} / {count} ({meaning})"), "gap": False,
     } for r in frame.itertuples(index=False)]
     drawn = _ends(len(rows), shown, [i for i, r in enumerate(rows) if r["hl"]])
     if drawn is not None:
         rows = _gapped(rows, drawn, lambda n: {
             "unit": "", "name": strings.get("gap_row", lang, count=n), "value": None,
-            "hl": False, "value_text": "", "rank_text": "", "gap": True})
+            "hl": False, "copy": False, "value_text": "", "rank_text": "", "gap": True})
     for i, row in enumerate(rows):
         row["order"] = i                    # the axis order, whichever layer has the row
     ref_rows = []
@@ -205,12 +239,29 @@ def ranking_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
     if has_ref:
         ref_text = value_text(_num(reference), lang, decimals, measure)
         ref_rows = [{"value": _num(reference), "value_text": ref_text, "name": reference_name,
-                     "label": strings.get("reference_label", lang, name=reference_name,
-                                          value=ref_text)}]
-    hl_name = frame.loc[frame["hl"], "name"].iloc[0] if frame["hl"].any() else ""
-    words = {k: strings.get(k, lang) for k in ("unit", "value", "rank", "no_data")}
+                     "label": "╌ " + strings.get("reference_label", lang, name=reference_name,
+                                                 value=ref_text)}]
+    hl_name = short_name(frame.loc[frame["hl"], "name"].iloc[0], generic) \
+        if frame["hl"].any() else ""
+    words = {k: strings.get(k, lang) for k in ("unit", "value", "no_data")}
+    words["rank"] = rank_title
     value_label = _value_label(strings, lang, value_title, measure)
-    key = ["ranking", lang, words, value_label, width]
+    has_copies = bool(frame["not_real"].any())
+    # Room: unit names on the left, value labels right of the longest bar.
+    name_w = widest([r["name"] for r in rows])
+    value_w = widest([r["value_text"] for r in rows]) + 6
+    negative = bool((frame["value"] < 0).any())
+    width = plot_width(name_w + 10, value_w * (2 if negative else 1))
+    key_rows = []
+    if has_copies:
+        key_rows += [{"text": line, "color": P.INK, "bold": False}
+                     for line in wrap("▭ " + strings.get("not_real", lang), WIDTH - 12)]
+    if has_ref:
+        key_rows += [{"text": line, "color": P.REFERENCE, "bold": True}
+                     for line in wrap(ref_rows[0]["label"], WIDTH - 12)]
+    for i, k in enumerate(reversed(key_rows)):
+        k["y"] = -6 - 16 * i
+    key = ["ranking", lang, words, value_label, width, negative, value_w, name_w]
 
     def build(datasets, params, description):
         hl = alt.param(name="hl", value=params["hl"])
@@ -218,19 +269,30 @@ def ranking_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
         y = alt.Y("name:N", sort=alt.EncodingSortField("order", op="min"), title=None,
                   axis=alt.Axis(labelFontWeight=alt.expr(
                       "datum.value === hl ? 'bold' : 'normal'"), labelPadding=4))
+        x_scale = alt.Scale(padding=value_w) if negative else alt.Undefined
+        x = alt.X("value:Q", title=value_label, scale=x_scale,
+                  axis=alt.Axis(tickCount=4))
         tooltip = [alt.Tooltip("name:N", title=words["unit"]),
                    alt.Tooltip("value_text:N", title=words["value"]),
                    alt.Tooltip("rank_text:N", title=words["rank"])]
         bars = base.mark_bar(height={"band": 0.72}).encode(
-            y=y, x=alt.X("value:Q", title=value_label),
+            y=y, x=x,
             fill=alt.when(alt.datum.hl).then(alt.value(P.BAR_HIGHLIGHT))
+                    .when(alt.datum.copy).then(alt.value(P.NOT_REAL))
                     .otherwise(alt.value(P.BAR)),
-            stroke=alt.when(alt.datum.hl).then(alt.value(P.INK)).otherwise(alt.value(P.BAR)),
-            strokeWidth=alt.when(alt.datum.hl).then(alt.value(2)).otherwise(alt.value(0)),
+            stroke=alt.when(alt.datum.hl).then(alt.value(P.INK))
+                      .when(alt.datum.copy).then(alt.value(P.INK))
+                      .otherwise(alt.value(P.BAR)),
+            strokeWidth=alt.when(alt.datum.hl).then(alt.value(2))
+                           .when(alt.datum.copy).then(alt.value(1))
+                           .otherwise(alt.value(0)),
+            strokeDash=alt.when(alt.datum.copy).then(alt.value([3, 2]))
+                          .otherwise(alt.value([1, 0])),
             tooltip=tooltip)
-        label_style = dict(baseline="middle", fontSize=11, fontWeight=BOLD_IF_HL,
+        label_style = dict(baseline="middle", fontSize=FONT, fontWeight=BOLD_IF_HL,
                            align=alt.expr("datum.value < 0 ? 'right' : 'left'"),
-                           dx=alt.expr("datum.value < 0 ? -4 : 4"))
+                           dx=alt.expr("datum.value < 0 ? -4 : 4"),
+                           fontStyle=alt.expr("datum.copy ? 'italic' : 'normal'"))
         halo = base.mark_text(stroke="white", strokeWidth=3, strokeJoin="round",
                               **label_style).encode(y=y, x="value:Q", text="value_text:N")
         labels = base.mark_text(**label_style).encode(
@@ -238,46 +300,60 @@ def ranking_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
         # Rows without a value: "no data", or the gap row of a long ranking (which must
         # reach some layer to have its place on the axis).
         missing = base.transform_filter("!isValid(datum.value)").mark_text(
-            align="left", dx=4, baseline="middle", fontSize=11, fontStyle="italic",
+            align="left", dx=4, baseline="middle", fontSize=FONT, fontStyle="italic",
             color=P.MUTED).encode(y=y, x=alt.datum(0), text=alt.when(alt.datum.gap).then(
                 alt.value("")).otherwise(alt.value(words["no_data"])))
         ref = alt.Chart(alt.NamedData(name="ref"))
         rule = ref.mark_rule(color=P.REFERENCE, strokeDash=[6, 3], strokeWidth=2).encode(
             x="value:Q", tooltip=[alt.Tooltip("name:N", title=words["unit"]),
                                   alt.Tooltip("value_text:N", title=words["value"])])
-        ref_label = ref.mark_text(align="left", baseline="bottom", dx=4, dy=-4, fontSize=11,
-                                  color=P.REFERENCE, fontWeight="bold").encode(
-            x="value:Q", y=alt.value(0), text="label:N")
-        chart = alt.layer(bars, rule, halo, labels, missing, ref_label).add_params(hl).properties(
-            datasets=datasets, width=width, height=alt.Step(20))
+        # The keys of the rule and of the grey bars, in words, above the bars from the
+        # left edge (whatever their length, they never run off the drawing).
+        keys = alt.Chart(alt.NamedData(name="keys")).mark_text(
+            align="left", baseline="bottom", fontSize=FONT, yOffset=alt.expr("datum.y"),
+            fontWeight=alt.expr("datum.bold ? 'bold' : 'normal'"),
+            fontStyle=alt.expr("datum.bold ? 'normal' : 'italic'")).encode(
+            x=alt.value(-name_w - 10), y=alt.value(0), text="text:N",
+            color=alt.Color("color:N", scale=None))
+        chart = alt.layer(bars, rule, halo, labels, missing, keys).add_params(hl).properties(
+            datasets=datasets, width=width, height=alt.Step(22))
         return _configured(chart, description)
 
     description = _describe_extremes(strings, lang, "describe_ranking", frame, "name",
-                                      decimals, measure)
+                                     decimals, measure)
     if has_ref:
         description += " " + strings.get("describe_reference", lang, name=reference_name,
                                          value=ref_rows[0]["value_text"])
+    if count >= 2:
+        description += " " + strings.get("describe_rank_rule", lang, first=meaning,
+                                         count=count)
+    if has_copies:
+        description += " " + _not_real_note(strings, lang, frame)
     if drawn is not None:
         description += " " + strings.get("describe_shown", lang, shown=len(drawn),
                                          count=len(frame))
     if highlight and frame["hl"].any():
         row = frame[frame["hl"]].iloc[0]
-        if not math.isnan(row["value"]):
+        if not math.isnan(row["rank"]):
             description += " " + strings.get(
                 "describe_highlight", lang, unit=row["name"], rank=int(row["rank"]),
                 count=count, value=value_text(row["value"], lang, decimals, measure))
     alt_words = strings.get("alt", lang, kind=strings.get("kind_ranking", lang), title=title,
                             subtitle=subtitle)
-    spec = TEMPLATES.spec(key, build, datasets={"table": rows, "ref": ref_rows},
+    spec = TEMPLATES.spec(key, build, datasets={"table": rows, "ref": ref_rows,
+                                                "keys": key_rows},
                           params={"hl": hl_name}, description=alt_words)
-    table = frame[["unit", "name", "value", "rank"]].copy()
+    table = frame[["unit", "name", "value", "rank", "not_real"]].copy()
     if has_ref:
         table = pd.concat([table, pd.DataFrame([{
             "unit": reference_id, "name": reference_name, "value": _num(reference),
-            "rank": math.nan}])], ignore_index=True)
+            "rank": math.nan, "not_real": False}])], ignore_index=True)
+    table["note"] = table["not_real"].map(lambda c: copy_word if c else "")
     columns = [Column("unit", "id", html=False), Column("name", words["unit"]),
                Column("value", value_label, numeric=True, decimals=decimals),
-               Column("rank", words["rank"], numeric=True, decimals=0)]
+               Column("rank", rank_title, numeric=True, decimals=0)]
+    if has_copies:
+        columns.append(Column("note", strings.get("note", lang)))
     return _finish(kind="ranking", id=id, lang=lang, strings=strings, spec=spec, data=table,
                    columns=columns, title=title, subtitle=subtitle, source=source,
                    description=description, highlight=highlight)
@@ -285,11 +361,28 @@ def ranking_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
 
 # == composition ==============================================================================
 
+#: Rows with their name above the bar: gap above the name, line height, bar height.
+ROW_GAP, LINE, BAR_H = 10, 15, 14
+
+
+def _label_rows(rows: list[dict[str, Any]], field: str, width: float) -> int:
+    """Wrap each row's ``field`` into ``lines`` (for a label above its bar) and give the
+    row ``bar_dy``, its bar's offset from the middle of the row, so that each bar sits
+    right under its own name; returns the row height (the same for every row)."""
+    most = max([len(wrap(r[field], width)) for r in rows] or [1])
+    step = ROW_GAP + LINE * most + BAR_H + 8
+    for r in rows:
+        r["lines"] = wrap(r[field], width)
+        r["bar_dy"] = -step / 2 + ROW_GAP + LINE * len(r["lines"]) + 2 + BAR_H / 2
+    return step
+
+
 def composition_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
                       title: str, subtitle: str = "", source: str = "",
                       value_title: str = "", measure: str = "%",
-                      decimals: int | None = None, width: int = 420) -> Chart:
-    """Shares (or parts of a total) as bars sorted from the largest.
+                      decimals: int | None = None) -> Chart:
+    """Shares (or parts of a total) as bars sorted from the largest, each category's name
+    written in full above its bar (long names of economic activities wrap, never cut).
 
     ``data``: columns ``category`` (label in ``lang``) and ``value``; an optional ``id``
     column keeps a stable id for the CSV.
@@ -304,19 +397,30 @@ def composition_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartS
             for r in frame.itertuples(index=False)]
     words = {k: strings.get(k, lang) for k in ("category", "value")}
     value_label = _value_label(strings, lang, value_title, measure)
-    key = ["composition", lang, words, value_label, width]
+    value_w = widest([r["value_text"] for r in rows]) + 6
+    width = plot_width(value_w)
+    step = _label_rows(rows, "category", width + value_w)
+    key = ["composition", lang, words, value_label, width, step]
 
     def build(datasets, params, description):
         base = alt.Chart(alt.NamedData(name="table"))
-        y = alt.Y("category:N", sort=None, title=None)
+        y = alt.Y("category:N", sort=None, title=None, axis=None,
+                  scale=alt.Scale(paddingInner=0, paddingOuter=0))
         tooltip = [alt.Tooltip("category:N", title=words["category"]),
                    alt.Tooltip("value_text:N", title=words["value"])]
-        bars = base.mark_bar(height={"band": 0.72}, fill=P.POINT).encode(
-            y=y, x=alt.X("value:Q", title=value_label), tooltip=tooltip)
-        labels = base.mark_text(align="left", dx=4, baseline="middle", fontSize=11).encode(
+        # The bar fills the lower part of the row, the name the upper part.
+        bar_dy = alt.expr("datum.bar_dy")
+        bars = base.mark_bar(height=BAR_H, yOffset=bar_dy, fill=P.POINT).encode(
+            y=y, x=alt.X("value:Q", title=value_label, axis=alt.Axis(tickCount=4)),
+            tooltip=tooltip)
+        labels = base.mark_text(align="left", dx=4, baseline="middle", fontSize=FONT,
+                                yOffset=bar_dy).encode(
             y=y, x="value:Q", text="value_text:N", tooltip=tooltip)
-        chart = alt.layer(bars, labels).properties(datasets=datasets, width=width,
-                                                   height=alt.Step(22))
+        names = base.mark_text(align="left", baseline="top", fontSize=FONT, lineHeight=LINE,
+                               yOffset=-step / 2 + ROW_GAP).encode(
+            y=y, x=alt.value(0), text="lines:N")
+        chart = alt.layer(bars, labels, names).properties(datasets=datasets, width=width,
+                                                          height=alt.Step(step))
         return _configured(chart, description)
 
     description = _describe_extremes(strings, lang, "describe_composition", frame,
@@ -338,12 +442,14 @@ def time_series_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartS
                       title: str, subtitle: str = "", source: str = "",
                       value_title: str = "", measure: str = "",
                       decimals: int | None = None, zero: bool = True,
-                      width: int = 480, height: int = 240) -> Chart:
+                      width: int | None = None, height: int = 220) -> Chart:
     """The region's series over the years (e.g. Figs. 16–17, 2013–2020).
 
     ``data``: columns ``year`` and ``value``, and ``series`` (label in ``lang``) when the
     chart holds several series of the same unit of measure; series keep their first-seen
-    order and are told apart by colour, dash and point shape.
+    order and are told apart by colour, dash and point shape. A single series writes its
+    first, last and highest values (the ones the description names): a label on every
+    point would overlap its neighbours at a phone's width.
     """
     frame = _frame(data, ["year", "value"], "time series")
     if "series" not in frame.columns:
@@ -357,8 +463,21 @@ def time_series_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartS
     rows = [{"year": int(r.year), "value": r.value, "series": r.series, "order": r.order,
              "value_text": value_text(r.value, lang, decimals, measure)}
             for r in frame.itertuples(index=False)]
+    marked: set[int] = set()
+    for s in order:
+        idx = [i for i, r in enumerate(rows) if r["series"] == s and not math.isnan(r["value"])]
+        if idx:
+            marked |= _end_labels(rows, idx, height)
+    years = [r["year"] for r in rows]
+    for i, r in enumerate(rows):
+        r["label"] = r["value_text"] if i in marked else ""
+        # The end labels turn inwards so that they stay inside the drawing.
+        r["align"] = ("left" if r["year"] == min(years) else
+                      "right" if r["year"] == max(years) else "center")
     words = {k: strings.get(k, lang) for k in ("year", "value", "series")}
     value_label = _value_label(strings, lang, value_title, measure)
+    if width is None:
+        width = plot_width(widest([r["value_text"] for r in rows]) * 0.8 + 24)
     n = len(order)
     key = ["time_series", lang, words, value_label, zero, width, height,
            n if multi else 1]
@@ -366,7 +485,8 @@ def time_series_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartS
     def build(datasets, params, description):
         base = alt.Chart(alt.NamedData(name="table"))
         x = alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0))
-        y = alt.Y("value:Q", title=value_label, scale=alt.Scale(zero=zero))
+        y = alt.Y("value:Q", title=value_label, scale=alt.Scale(zero=zero),
+                  axis=alt.Axis(tickCount=4))
         tooltip = [alt.Tooltip("series:N", title=words["series"]),
                    alt.Tooltip("year:O", title=words["year"]),
                    alt.Tooltip("value_text:N", title=words["value"])]
@@ -387,9 +507,12 @@ def time_series_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartS
             line = base.mark_line(strokeWidth=2.5, color=P.POINT).encode(x=x, y=y)
             points = base.mark_point(filled=True, size=60, color=P.POINT).encode(
                 x=x, y=y, tooltip=tooltip)
-            labels = base.mark_text(baseline="bottom", dy=-7, fontSize=11).encode(
-                x=x, y=y, text="value_text:N")
-            layers = [line, points, labels]
+            label_style = dict(baseline="bottom", dy=-7, fontSize=FONT,
+                               align=alt.expr("datum.align"))
+            halo = base.mark_text(stroke="white", strokeWidth=3, strokeJoin="round",
+                                  **label_style).encode(x=x, y=y, text="label:N")
+            labels = base.mark_text(**label_style).encode(x=x, y=y, text="label:N")
+            layers = [line, points, halo, labels]
         chart = alt.layer(*layers).properties(datasets=datasets, width=width, height=height)
         return _configured(chart, description)
 
@@ -420,6 +543,25 @@ def time_series_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartS
                    key_column="series")
 
 
+def _end_labels(rows: list[dict[str, Any]], idx: list[int], height: int) -> set[int]:
+    """Which points of one series to label: the highest, the last and the first, each only
+    if its label stays clear of those kept before it (labels ≈ 70 px wide, 16 px high on
+    a plot whose points stand ≈ 35 px apart at a phone's width)."""
+    values = [rows[i]["value"] for i in idx]
+    top = max(max(values), 0) or 1.0
+    step = 280 / max(1, len(idx))
+    kept: list[tuple[float, float, float]] = []
+    out = set()
+    for i in dict.fromkeys([max(idx, key=lambda j: rows[j]["value"]), idx[-1], idx[0]]):
+        x = idx.index(i) * step
+        y = height * (1 - rows[i]["value"] / top)
+        w = text_width(rows[i]["value_text"])
+        if all(abs(x - kx) > (w + kw) / 2 or abs(y - ky) > 16 for kx, ky, kw in kept):
+            kept.append((x, y, w))
+            out.add(i)
+    return out
+
+
 # == map ======================================================================================
 
 def map_units(areas: Iterable[Area], lang: str) -> pd.DataFrame:
@@ -436,17 +578,23 @@ def map_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
               measure: str = "", decimals: int | None = None,
               highlight: str | None = None, classes: Sequence[str] | None = None,
               reference: float | None = None, reference_name: str = "",
+              better: str | None = None, descending: bool = True,
               labels: bool = True, label_names: Mapping[str, str] | None = None,
-              width: int = 560, height: int = 420) -> Chart:
+              width: int | None = None, height: int | None = None) -> Chart:
     """Choropleth of the units coloured by any value; cities without a polygon as circles.
 
     ``data``: columns ``unit`` and ``value`` (numbers), or ``unit`` and ``class`` (class
-    labels in ``lang``, listed in ``classes`` from the most to the least marked). ``areas``:
-    the dataset's areas (names, ``shape`` and ``point`` from units.yaml). The attribution of
-    the boundary file is drawn under the map and returned as ``Chart.attribution``.
-    ``labels``: write the units' names on the map (``label_names`` by unit id, default the
-    names without a generic "district" word, see :func:`short_name`), placed so that they
-    do not overlap.
+    labels in ``lang``, listed in ``classes`` from the most to the least marked); optional
+    ``not_real`` and ``original_name`` as in :func:`ranking_chart` (such units are drawn
+    grey, dashed, with a key, and get no rank). ``areas``: the dataset's areas (names,
+    ``shape`` and ``point`` from units.yaml). ``better``: ``higher`` or ``lower``, which
+    way the measure is better: the worse end is drawn dark, as on every map, and the
+    legend says so under the measure's name; without it the ramp is neutral blue.
+    ``descending``: rank 1 in the table is the largest value (else the smallest). The
+    attribution of the boundary file is drawn under the map and returned as
+    ``Chart.attribution``. ``labels``: write the units' names on the map (``label_names``
+    by unit id, default the names without a generic word, see :func:`short_name`); a
+    name that would overlap another is left to the tooltip and the table.
     """
     frame = _frame(data, ["unit"], "map")
     areas = list(areas)
@@ -458,6 +606,9 @@ def map_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
     units = map_units(areas, lang)
     frame = units.merge(frame.drop(columns=[c for c in ("name",) if c in frame.columns]),
                         on="unit", how="left")
+    if "not_real" not in frame.columns:
+        frame["not_real"] = False
+    frame["not_real"] = frame["not_real"].fillna(False).astype(bool)
     if categorical:
         frame["class"] = frame["class"].where(frame["class"].notna(), None)
         frame["value"] = math.nan
@@ -466,6 +617,10 @@ def map_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
         frame["class"] = None
     frame["hl"] = frame["unit"] == highlight if highlight else False
     no_data = strings.get("no_data", lang)
+    copy_word = strings.get("not_real_short", lang)
+    extent = boundaries.extent(a for a in areas if a.kind == "unit")
+    width = width or WIDTH - 10
+    height = height or map_height(extent, width)
     rows = []
     for r in frame.to_dict("records"):
         lon, lat = _num(r["lon"]), _num(r["lat"])
@@ -476,43 +631,62 @@ def map_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
             lx, ly = lon, lat
         cls = r["class"] if isinstance(r["class"], str) else None
         value = _num(r["value"])
-        has = cls is not None if categorical else not math.isnan(value)
+        copy = bool(r["not_real"])
+        has = (cls is not None if categorical else not math.isnan(value)) and not copy
         shown = cls if categorical else value_text(value, lang, decimals, measure)
+        status = copy_word if copy else "" if has else no_data
         rows.append({"unit": r["unit"], "name": r["name"], "value": value, "class": cls,
-                     "has": bool(has), "value_text": shown if has else no_data,
-                     "hl": bool(r["hl"]), "point": bool(is_point), "lon": lon, "lat": lat,
-                     "lx": lx, "ly": ly})
-    extent = boundaries.extent(a for a in areas if a.kind == "unit")
-    _place_map_labels(rows, frame, boundaries, label_names, extent, width, height)
+                     "has": bool(has), "status": status,
+                     "value_text": f"{shown} ({copy_word})" if copy else shown if has
+                     else no_data, "hl": bool(r["hl"]), "point": bool(is_point),
+                     "lon": lon, "lat": lat, "lx": lx, "ly": ly})
+    generic = strings.words("generic_words", lang)
+    _place_map_labels(rows, frame, boundaries, label_names, extent, width, height, generic)
     features = boundaries.features(a for a in areas if a.kind == "unit")
     words = {k: strings.get(k, lang) for k in ("unit", "value")}
     attribution = strings.get("map_attribution", lang)
     value_label = _value_label(strings, lang, value_title, measure)
+    legend_title = wrap(", ".join(x for x in (value_title or title, measure) if x),
+                        width - 10)
+    if better in ("higher", "lower"):
+        legend_title.append(strings.get(f"better_{better}", lang))
+    statuses = [s for s in (no_data, copy_word) if any(r["status"] == s for r in rows)]
+    status_colours = [P.NO_DATA if s == no_data else P.NOT_REAL for s in statuses]
     key = ["map", lang, words, value_label, attribution, list(classes or []), categorical,
-           labels, width, height, boundaries.path]
+           labels, width, height, boundaries.path, legend_title, better, statuses]
 
     def build(datasets, params, description):
         lookup = alt.LookupData(data=alt.NamedData(name="table"), key="unit",
-                                fields=["name", "value", "class", "has", "value_text", "hl"])
+                                fields=["name", "value", "class", "has", "value_text", "hl",
+                                        "status"])
         geo = alt.Chart(alt.NamedData(name="geo")).transform_lookup(
             lookup="properties.unit", from_=lookup)
         table = alt.Chart(alt.NamedData(name="table"))
         tooltip = [alt.Tooltip("name:N", title=words["unit"]),
                    alt.Tooltip("value_text:N", title=value_label)]
+        legend = alt.Legend(orient="bottom", direction="horizontal", columns=2,
+                            title=legend_title)
         if categorical:
             n = len(classes)
             ramp = [BLUES[i] for i in _spread(n, len(BLUES))][::-1]
-            color = alt.Color("class:N", title=value_label,
-                              scale=alt.Scale(domain=list(classes), range=ramp),
-                              legend=alt.Legend(orient="bottom", direction="horizontal"))
+            color = alt.Color("class:N", scale=alt.Scale(domain=list(classes), range=ramp),
+                              legend=legend)
         else:
-            color = alt.Color("value:Q", title=value_label,
-                              scale=alt.Scale(type="quantize", nice=True, zero=False,
-                                              scheme=alt.SchemeParams(name=P.SEQUENTIAL,
-                                                                      count=5)),
-                              legend=alt.Legend(orient="bottom", direction="horizontal"))
-        base = geo.mark_geoshape(fill=P.NO_DATA, stroke="white", strokeWidth=0.8).encode(
-            tooltip=tooltip)
+            directed = better in ("higher", "lower")
+            color = alt.Color("value:Q", scale=alt.Scale(
+                type="quantize", nice=True, zero=False, reverse=better == "higher",
+                scheme=alt.SchemeParams(name=P.WORSE if directed else "blues", count=5)),
+                legend=legend)
+        # Units without a coloured value: grey, with a key saying why (no data, or a value
+        # the audit calls not real); a repeated row is also outlined dashed.
+        status = alt.Fill("status:N", scale=alt.Scale(domain=statuses or [no_data],
+                                                      range=status_colours or [P.NO_DATA]),
+                          legend=alt.Legend(orient="top", direction="horizontal",
+                                            title=None) if statuses else None)
+        base = geo.transform_filter("!datum.has").mark_geoshape(
+            stroke="white", strokeWidth=0.8).encode(fill=status, tooltip=tooltip)
+        copies = geo.transform_filter(alt.datum.status == copy_word).mark_geoshape(
+            filled=False, stroke=P.INK, strokeWidth=1, strokeDash=[3, 2])
         filled = geo.transform_filter("datum.has").mark_geoshape(
             stroke="white", strokeWidth=0.8).encode(color=color, tooltip=tooltip)
         outline = geo.transform_filter("datum.hl").mark_geoshape(
@@ -520,34 +694,38 @@ def map_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
         lonlat = dict(longitude="lon:Q", latitude="lat:Q")
         pts = table.transform_filter("datum.point")
         pt_none = pts.transform_filter("!datum.has").mark_circle(
-            size=150, opacity=1, fill=P.NO_DATA, stroke=P.INK, strokeWidth=1).encode(
-            **lonlat, tooltip=tooltip)
+            size=150, opacity=1, stroke=P.INK, strokeWidth=1).encode(
+            **lonlat, fill=status, tooltip=tooltip)
         pt_fill = pts.transform_filter("datum.has").mark_circle(
             size=150, opacity=1, stroke=P.INK).encode(
             **lonlat, color=color, tooltip=tooltip,
             strokeWidth=alt.when(alt.datum.hl).then(alt.value(3)).otherwise(alt.value(1)))
-        layers = [base, filled, outline, pt_none, pt_fill]
+        layers = [base, copies, filled, outline, pt_none, pt_fill]
         if labels:
+            shown_names = table.transform_filter("datum.label !== ''")
             label_enc = dict(longitude="lx:Q", latitude="ly:Q", text="label:N")
             placed = dict(align=alt.expr("datum.align"), dx=alt.expr("datum.dx"),
                           dy=alt.expr("datum.dy"), baseline="middle", fontSize=MAP_FONT,
                           fontWeight=BOLD_IF_HL)
-            halo = table.mark_text(stroke="white", strokeWidth=3, strokeJoin="round",
-                                   opacity=0.85, **placed).encode(**label_enc)
-            names = table.mark_text(color=P.INK, **placed).encode(**label_enc,
-                                                                   tooltip=tooltip)
+            halo = shown_names.mark_text(stroke="white", strokeWidth=3, strokeJoin="round",
+                                         opacity=0.85, **placed).encode(**label_enc)
+            names = shown_names.mark_text(color=P.INK, **placed).encode(**label_enc,
+                                                                         tooltip=tooltip)
             layers += [halo, names]
+        # Status layers use the fill channel, values the colour channel: two legends.
         chart = alt.layer(*layers).properties(
             datasets=datasets, width=width, height=height,
             projection=alt.Projection(**projection(extent)),
-            title=alt.TitleParams(text=attribution, orient="bottom", anchor="end",
-                                  fontSize=10, color=P.MUTED, offset=6))
+            title=alt.TitleParams(text=wrap(attribution, width, FONT - 1), orient="bottom",
+                                  anchor="end", fontSize=FONT - 1, color=P.MUTED, offset=6))
         return _configured(chart, description)
 
+    real = frame[~frame["not_real"]]
     if categorical:
-        counts = frame["class"].value_counts()
-        description = " ".join(f"{c}: {strings.join(sorted(frame.loc[frame['class'] == c, 'name']), lang)}."
-                               for c in classes if counts.get(c))
+        counts = real["class"].value_counts()
+        description = " ".join(
+            f"{c}: {strings.join(sorted(real.loc[real['class'] == c, 'name']), lang)}."
+            for c in classes if counts.get(c))
     else:
         description = _describe_extremes(strings, lang, "describe_ranking", frame, "name",
                                          decimals, measure)
@@ -555,10 +733,15 @@ def map_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
             description += " " + strings.get(
                 "describe_reference", lang, name=reference_name,
                 value=value_text(_num(reference), lang, decimals, measure))
-    missing = [r["name"] for r in rows if not r["has"]]
+        if better in ("higher", "lower"):
+            description += " " + strings.get("describe_colours", lang,
+                                             better=strings.get(f"better_{better}", lang))
+    missing = [r["name"] for r in rows if r["status"] == no_data]
     if missing:
         description += " " + strings.get("describe_missing", lang,
                                          names=strings.join(missing, lang))
+    if frame["not_real"].any():
+        description += " " + _not_real_note(strings, lang, frame)
     points = [r["name"] for r in rows if r["point"]]
     if points:
         description += " " + strings.get("describe_points", lang,
@@ -573,10 +756,17 @@ def map_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
     columns = [Column("unit", "id", html=False), Column("name", words["unit"]),
                Column(cols[2], value_label, numeric=not categorical, decimals=decimals)]
     if not categorical:
-        table_frame = frame[cols].copy()
-        table_frame["rank"] = _ranks(table_frame["value"])
-        table_frame = _ordered(table_frame, "value", "name", True)
-        columns.append(Column("rank", strings.get("rank", lang), numeric=True, decimals=0))
+        table_frame = frame[cols + ["not_real"]].copy()
+        ranked = table_frame["value"].where(~table_frame["not_real"])
+        table_frame["rank"] = _ranks(ranked, descending) if ranked.notna().sum() >= 2 \
+            else math.nan
+        table_frame = _ordered(table_frame, "value", "name", descending)
+        meaning, rank_title = _rank_words(strings, lang, "high" if descending else "low")
+        columns.append(Column("rank", rank_title, numeric=True, decimals=0))
+        if frame["not_real"].any():
+            table_frame["note"] = table_frame["not_real"].map(
+                lambda c: copy_word if c else "")
+            columns.append(Column("note", strings.get("note", lang)))
     else:
         order = {c: i for i, c in enumerate(classes)}
         table_frame = (frame[cols].assign(_o=frame["class"].map(order))
@@ -587,13 +777,20 @@ def map_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
                    description=description, highlight=highlight, attribution=attribution)
 
 
-MAP_FONT = 10
-_GENERIC = (" ауданы", " район", " district", " District", " қаласы", " қ.")
+def map_height(extent: tuple[float, float, float, float], width: int) -> int:
+    """The height that fits the mapped extent at ``width`` (its shape, within 0.5–1.2 of
+    the width), so that a wide region does not leave a band of white above and below."""
+    lon0, lat0, lon1, lat1 = extent
+    k = math.cos(math.radians((lat0 + lat1) / 2))
+    ratio = (lat1 - lat0) / (((lon1 - lon0) * k) or 1.0)
+    return int(round(width * min(1.2, max(0.5, ratio))))
 
 
-def short_name(name: str) -> str:
-    """A unit's name without a trailing generic word ("Абайский район" → "Абайский")."""
-    for word in _GENERIC:
+def short_name(name: str, generic: Iterable[str] = ()) -> str:
+    """A unit's name without a trailing generic word ("Абайский район" → "Абайский"); the
+    words are the language's ``generic_words`` of chart_strings.yaml."""
+    for word in generic:
+        word = " " + word
         if name.endswith(word) and len(name) > len(word) + 1:
             return name[: -len(word)]
     return name
@@ -630,13 +827,14 @@ def _project(extent: tuple[float, float, float, float], lonlat: list[tuple[float
 
 def _place_map_labels(rows: list[dict[str, Any]], frame: pd.DataFrame,
                       boundaries: Boundaries, label_names: Mapping[str, str] | None,
-                      extent: tuple[float, float, float, float], width: int, height: int
-                      ) -> None:
-    """Give every map row a label text, an anchor (lx, ly) and align/dx/dy."""
+                      extent: tuple[float, float, float, float], width: int, height: int,
+                      generic: Iterable[str] = ()) -> None:
+    """Give every map row a label text, an anchor (lx, ly) and align/dx/dy; a label that
+    would overlap one placed before it (the highlighted unit's first) gets no text."""
     shapes = dict(zip(frame["unit"], frame["shape"]))
     options: list[list[tuple[float, float]]] = []
     for r in rows:
-        r["label"] = (label_names or {}).get(r["unit"]) or short_name(r["name"])
+        r["label"] = (label_names or {}).get(r["unit"]) or short_name(r["name"], generic)
         if r["point"]:
             options.append([(r["lon"], r["lat"])])
         else:
@@ -654,9 +852,15 @@ def _place_map_labels(rows: list[dict[str, Any]], frame: pd.DataFrame,
             candidates.append([c for x, y in px for c in L.around(x, y, L.CENTRED[:1])]
                               + [c for x, y in px[:1] for c in L.around(x, y, L.CENTRED[1:])])
     obstacles = [(c[0][0], c[0][1], 8.0) for r, c in zip(rows, candidates) if r["point"]]
-    order = sorted(range(len(rows)), key=lambda i: (not rows[i]["point"], len(candidates[i])))
-    chosen = L.place(candidates, [r["label"] for r in rows], width=width, height=height,
+    order = sorted(range(len(rows)), key=lambda i: (not rows[i]["hl"], not rows[i]["point"],
+                                                    len(candidates[i])))
+    texts = [r["label"] for r in rows]
+    chosen = L.place(candidates, texts, width=width, height=height,
                      font=MAP_FONT, obstacles=obstacles, order=order)
+    for r, keep in zip(rows, L.clear(candidates, texts, chosen, font=MAP_FONT, width=width,
+                                     order=order)):
+        if not keep:
+            r["label"] = ""
     for r, opts, cands, pick in zip(rows, spots, candidates, chosen):
         x, y, align, dx, dy = cands[pick]
         n_anchor = len(opts)
@@ -692,13 +896,15 @@ def profile_summary(data: pd.DataFrame) -> pd.DataFrame:
 def profile_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
                   unit: str, title: str, subtitle: str = "", source: str = "",
                   value_title: str = "", measure: str = "", decimals: int | None = None,
-                  summary: pd.DataFrame | None = None, width: int = 420) -> Chart:
+                  summary: pd.DataFrame | None = None, note: str = "") -> Chart:
     """A unit's partial indices against the minimum, median and maximum of all units.
 
     ``data``: columns ``unit`` (id), ``name`` (unit name in ``lang``), ``part`` (label in
     ``lang``, in display order) and ``value``, for every unit. ``unit``: the id profiled.
     ``summary``: :func:`profile_summary` of all units, when ``data`` holds the profiled
     unit's rows only (a site with many units computes it once, not once per unit).
+    ``note``: a sentence added to the description (e.g. what the scores mean, so that a
+    "strongest part" is read as a score among the units, not as a raw value).
     """
     frame = _frame(data, ["unit", "name", "part", "value"], "profile")
     frame["value"] = frame["value"].map(_num)
@@ -725,24 +931,34 @@ def profile_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
     words = {k: strings.get(k, lang) for k in ("part", "minimum", "median", "maximum", "value",
                                                "unit")}
     value_label = _value_label(strings, lang, value_title, measure)
-    key = ["profile", lang, words, value_label, width]
+    # Each part's full name above its range (names of the dissertation's indicators run to
+    # 300 px and more), the unit's value at the right of the same line.
+    width = plot_width(0)
+    value_w = widest([r["value_text"] for r in range_rows]) + 8
+    step = _label_rows(range_rows, "part", width - value_w)
+    bar_dy = {r["part"]: r["bar_dy"] for r in range_rows}
+    for r in point_rows:
+        r["bar_dy"] = bar_dy[r["part"]]
+    key = ["profile", lang, words, value_label, width, step]
 
     def build(datasets, params, description):
         unit_param = alt.param(name="unit_name", value=params["unit_name"])
         y = alt.Y("part:N", title=None, sort=alt.EncodingSortField("order", op="min"),
-                  axis=alt.Axis(labelLimit=PART_LABEL_LIMIT))
+                  axis=None, scale=alt.Scale(paddingInner=0, paddingOuter=0))
         ranges = alt.Chart(alt.NamedData(name="ranges"))
         tooltip = [alt.Tooltip("part:N", title=words["part"]),
                    alt.Tooltip("min_text:N", title=words["minimum"]),
                    alt.Tooltip("median_text:N", title=words["median"]),
                    alt.Tooltip("max_text:N", title=words["maximum"]),
                    alt.Tooltip("value_text:N", title=words["value"])]
-        bar = ranges.mark_rule(strokeWidth=8, color="#dfe4ea", strokeCap="round").encode(
+        low = alt.expr("datum.bar_dy")       # the range sits right under its name
+        bar = ranges.mark_rule(strokeWidth=8, color="#dfe4ea", strokeCap="round",
+                               yOffset=low).encode(
             y=y, x=alt.X("min:Q", title=value_label), x2="max:Q", tooltip=tooltip)
         label_expr = (f"datum.label === 'min' ? {_js(words['minimum'])} : "
                       f"datum.label === 'median' ? {_js(words['median'])} : "
                       f"datum.label === 'max' ? {_js(words['maximum'])} : unit_name")
-        legend = alt.Legend(title=None, orient="bottom", direction="horizontal",
+        legend = alt.Legend(title=None, orient="bottom", direction="horizontal", columns=2,
                             labelExpr=label_expr, symbolStrokeWidth=2)
         domain = ["min", "median", "max", "value"]
         color = alt.Color("stat:N", scale=alt.Scale(
@@ -751,17 +967,20 @@ def profile_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
             domain=domain, range=["triangle-right", "diamond", "triangle-left", "circle"]),
             legend=legend)
         points = alt.Chart(alt.NamedData(name="points")).mark_point(
-            filled=True, opacity=1,
+            filled=True, opacity=1, yOffset=low,
             size=alt.expr("datum.stat === 'value' ? 150 : datum.stat === 'median' ? 90 : 70")
         ).encode(
             y=y, x="x:Q", color=color, shape=shape,
             tooltip=[alt.Tooltip("part:N", title=words["part"]),
                      alt.Tooltip("x_text:N", title=words["value"])])
-        text = ranges.mark_text(align="center", baseline="bottom", dy=-8, fontSize=11,
-                                fontWeight="bold", color=P.POINT).encode(
-            y=y, x="value:Q", text="value_text:N")
-        chart = alt.layer(bar, points, text).add_params(unit_param).properties(
-            datasets=datasets, width=width, height=alt.Step(34))
+        top = -step / 2 + ROW_GAP
+        names = ranges.mark_text(align="left", baseline="top", fontSize=FONT, lineHeight=LINE,
+                                 yOffset=top).encode(y=y, x=alt.value(0), text="lines:N")
+        text = ranges.mark_text(align="right", baseline="top", fontSize=FONT,
+                                fontWeight="bold", color=P.POINT, yOffset=top).encode(
+            y=y, x=alt.value(width), text="value_text:N")
+        chart = alt.layer(bar, points, names, text).add_params(unit_param).properties(
+            datasets=datasets, width=width, height=alt.Step(step))
         chart = chart.resolve_scale(color="shared")
         return _configured(chart, description)
 
@@ -777,6 +996,8 @@ def profile_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
             above=int((valid["value"] > valid["median"]).sum()), count=len(valid),
             best=best["part"], best_value=fmt(best["value"]), worst=worst["part"],
             worst_value=fmt(worst["value"]))
+    if note:
+        description += " " + note
     alt_words = strings.get("alt", lang, kind=strings.get("kind_profile", lang), title=title,
                             subtitle=subtitle)
     spec = TEMPLATES.spec(key, build, datasets={"ranges": range_rows, "points": point_rows},
@@ -797,18 +1018,24 @@ def profile_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
 def heatmap_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
                   title: str, subtitle: str = "", source: str = "", score_title: str = "",
                   decimals: int | None = 2, highlight: str | None = None,
-                  shown: int | None = None, cell_width: int = 56) -> Chart:
+                  shown: int | None = None, better: str | None = "higher") -> Chart:
     """Units × indicators of normalised scores.
 
     ``data``: columns ``unit`` (id), ``name`` (in ``lang``), ``column`` (indicator label in
-    ``lang``) and ``score``. Rows keep the order of first appearance of the units, columns
-    that of the indicators. ``shown``: above this many units, draw the units of the
+    ``lang``) and ``score``; optional ``code``, the column's short heading (default its
+    number): headings are codes, named in full in a key under the cells, so that six long
+    indicator names need no slanted, cut labels. ``better``: which way a score is better
+    (the worse end is dark, as on every map). Rows keep the order of first appearance of
+    the units, columns that of the indicators. ``shown``: above this many units, draw the units of the
     highest and lowest mean scores, by mean (see :func:`_ends`); the table keeps all.
     """
     frame = _frame(data, ["unit", "name", "column", "score"], "heatmap")
     frame["score"] = frame["score"].map(_num)
     row_order = list(dict.fromkeys(frame["unit"]))
     col_order = list(dict.fromkeys(frame["column"]))
+    if "code" not in frame.columns:
+        frame["code"] = frame["column"].map({c: str(i + 1) for i, c in enumerate(col_order)})
+    codes = dict(zip(frame["column"], frame["code"]))
     frame["row_i"] = frame["unit"].map({u: i for i, u in enumerate(row_order)})
     frame["col_i"] = frame["column"].map({c: i for i, c in enumerate(col_order)})
     lo, hi = frame["score"].min(), frame["score"].max()
@@ -822,14 +1049,41 @@ def heatmap_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
     if drawn is not None:
         rank = {by_mean[p]: i for i, p in enumerate(drawn)}
         drawn_frame = frame[frame["unit"].isin(rank)].assign(row_i=frame["unit"].map(rank))
-    rows = [{"unit": r.unit, "name": r.name, "column": r.column, "score": r.score,
-             "rel": (r.score - lo) / span if not math.isnan(r.score) else None,
+    generic = strings.words("generic_words", lang)
+
+    def worse(score: float) -> float | None:
+        """0 (best) … 1 (worst) of a score, for the colour and for its label's ink."""
+        if math.isnan(score):
+            return None
+        rel = (score - lo) / span
+        return 1 - rel if better == "higher" else rel
+
+    label_decimals = min(decimals, 2) if decimals is not None else 2   # the table has all
+    rows = [{"unit": r.unit, "name": short_name(r.name, generic), "column": r.column,
+             "code": r.code, "score": r.score, "dark": (worse(r.score) or 0) > 0.55,
+             "label": value_text(r.score, lang, label_decimals),
              "score_text": value_text(r.score, lang, decimals), "row_i": r.row_i,
              "col_i": r.col_i, "hl": bool(highlight and r.unit == highlight)}
             for r in drawn_frame.itertuples(index=False)]
     words = {k: strings.get(k, lang) for k in ("unit", "series", "value")}
     score_label = score_title or strings.get("value", lang)
-    key = ["heatmap", lang, words, score_label, cell_width]
+    legend_title = wrap(score_label, WIDTH - 20)
+    if better in ("higher", "lower"):
+        legend_title.append(strings.get(f"better_{better}", lang))
+    name_w = widest([r["name"] for r in rows])
+    cell_width = max(30, int(plot_width(name_w + 24) / max(1, len(col_order))))
+
+    def bare(column: str) -> str:
+        """The column's name without a trailing "(X1)" that repeats its code."""
+        tail = f" ({codes[column]})"
+        return column[: -len(tail)] if column.endswith(tail) else column
+
+    key_lines = [line for c in col_order
+                 for line in wrap(f"{codes[c]} — {bare(c)}", WIDTH - 40)]
+    hl_name = short_name(names.get(highlight, ""), generic) if highlight else ""
+    n_rows = len(drawn) if drawn is not None else len(row_order)
+    key = ["heatmap", lang, words, score_label, cell_width, legend_title, better, key_lines,
+           n_rows, name_w]
 
     def build(datasets, params, description):
         hl = alt.param(name="hl", value=params["hl"])
@@ -837,27 +1091,34 @@ def heatmap_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
         y = alt.Y("name:N", title=None, sort=alt.EncodingSortField("row_i", op="min"),
                   axis=alt.Axis(labelFontWeight=alt.expr(
                       "datum.value === hl ? 'bold' : 'normal'")))
-        x = alt.X("column:N", title=None, sort=alt.EncodingSortField("col_i", op="min"),
-                  axis=alt.Axis(orient="top", labelAngle=-40, labelAlign="left",
-                                labelLimit=160))
+        x = alt.X("code:N", title=None, sort=alt.EncodingSortField("col_i", op="min"),
+                  axis=alt.Axis(orient="top", labelAngle=0, labelFontWeight="bold"))
         tooltip = [alt.Tooltip("name:N", title=words["unit"]),
                    alt.Tooltip("column:N", title=words["series"]),
                    alt.Tooltip("score_text:N", title=score_label)]
         cells = base.mark_rect().encode(
-            y=y, x=x, color=alt.Color("score:Q", title=score_label,
-                                      scale=alt.Scale(scheme=P.HEAT),
-                                      legend=alt.Legend(orient="bottom", gradientLength=200)),
+            y=y, x=x, color=alt.Color("score:Q", scale=alt.Scale(
+                scheme=P.HEAT if better in ("higher", "lower") else "blues",
+                reverse=better == "higher"),
+                # Under the cells from the names' left edge (a bottom legend would start
+                # at the cells and run off a phone's width).
+                legend=alt.Legend(orient="none", direction="horizontal", gradientLength=200,
+                                  title=legend_title, legendX=-name_w - 14,
+                                  legendY=22 * n_rows + 12)),
             stroke=alt.when(alt.datum.hl).then(alt.value(P.INK)).otherwise(
                 alt.value("white")),
             strokeWidth=alt.when(alt.datum.hl).then(alt.value(2)).otherwise(alt.value(1)),
             tooltip=tooltip)
-        labels = base.mark_text(fontSize=10, baseline="middle").encode(
-            y=y, x=x, text="score_text:N",
-            color=alt.when("datum.rel > 0.6").then(alt.value(P.INK)).otherwise(
-                alt.value("white")),
+        labels = base.mark_text(fontSize=FONT - 1, baseline="middle").encode(
+            y=y, x=x, text="label:N",
+            color=alt.when("datum.dark").then(alt.value("white")).otherwise(
+                alt.value(P.INK)),
             tooltip=tooltip)
         chart = alt.layer(cells, labels).add_params(hl).properties(
-            datasets=datasets, width=alt.Step(cell_width), height=alt.Step(22))
+            datasets=datasets, width=alt.Step(cell_width), height=alt.Step(22),
+            title=alt.TitleParams(text=[strings.get("key_title", lang) + ":"] + key_lines,
+                                  orient="bottom", anchor="start", fontSize=FONT,
+                                  color=P.INK, offset=10, frame="bounds"))
         return _configured(chart, description)
 
     valid = frame[frame["score"].notna()]
@@ -879,7 +1140,7 @@ def heatmap_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
     alt_words = strings.get("alt", lang, kind=strings.get("kind_heatmap", lang), title=title,
                             subtitle=subtitle)
     spec = TEMPLATES.spec(key, build, datasets={"table": rows},
-                          params={"hl": names.get(highlight, "") if highlight else ""},
+                          params={"hl": hl_name},
                           description=alt_words)
     wide = frame.pivot(index="unit", columns="column", values="score").reindex(
         index=row_order, columns=col_order)
@@ -900,36 +1161,51 @@ SCATTER_PAD = 14
 def scatter_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
                   title: str, x_title: str, y_title: str, subtitle: str = "",
                   source: str = "", x_decimals: int | None = 3, y_decimals: int | None = 3,
-                  highlight: str | None = None, width: int = 460,
-                  height: int = 360) -> Chart:
+                  highlight: str | None = None, width: int | None = None,
+                  height: int = 280) -> Chart:
     """Two composite indices against each other, quadrant lines at the medians, units named.
 
-    ``data``: columns ``unit`` (id), ``name`` (in ``lang``), ``x`` and ``y``.
+    ``data``: columns ``unit`` (id), ``name`` (in ``lang``), ``x`` and ``y``; optional
+    ``not_real`` and ``original_name`` as in :func:`ranking_chart` (such points are grey
+    and hollow, left out of the medians, and named in the description). A name that would
+    overlap another is left to the tooltip and the table.
     """
     frame = _frame(data, ["unit", "name", "x", "y"], "scatter")
     frame["x"] = frame["x"].map(_num)
     frame["y"] = frame["y"].map(_num)
     frame = frame.sort_values("name", kind="mergesort").reset_index(drop=True)
-    valid = frame[frame["x"].notna() & frame["y"].notna()]
+    if "not_real" not in frame.columns:
+        frame["not_real"] = False
+    frame["not_real"] = frame["not_real"].fillna(False).astype(bool)
+    valid = frame[frame["x"].notna() & frame["y"].notna() & ~frame["not_real"]]
+    width = width or plot_width(64)
+    generic = strings.words("generic_words", lang)
     mx, my = float(valid["x"].median()), float(valid["y"].median())
-    rows = [{"unit": r.unit, "name": r.name, "x": r.x, "y": r.y,
+    rows = [{"unit": r.unit, "name": short_name(r.name, generic), "x": r.x, "y": r.y,
+             "copy": bool(r.not_real),
              "x_text": value_text(r.x, lang, x_decimals),
              "y_text": value_text(r.y, lang, y_decimals),
              "hl": bool(highlight and r.unit == highlight), "align": "left", "dx": 7, "dy": 0}
             for r in frame.itertuples(index=False)]
     ok = [i for i, r in enumerate(rows) if not (math.isnan(r["x"]) or math.isnan(r["y"]))]
     if ok:
-        xs = L.linear([rows[i]["x"] for i in ok], float(valid["x"].min()),
-                      float(valid["x"].max()), width, SCATTER_PAD)
-        ys = L.linear([rows[i]["y"] for i in ok], float(valid["y"].min()),
-                      float(valid["y"].max()), height, SCATTER_PAD, flip=True)
+        xs = L.linear([rows[i]["x"] for i in ok], min(rows[i]["x"] for i in ok),
+                      max(rows[i]["x"] for i in ok), width, SCATTER_PAD)
+        ys = L.linear([rows[i]["y"] for i in ok], min(rows[i]["y"] for i in ok),
+                      max(rows[i]["y"] for i in ok), height, SCATTER_PAD, flip=True)
         cands = [L.around(x, y) for x, y in zip(xs, ys)]
         texts = [rows[i]["name"] + ("  " if rows[i]["hl"] else "") for i in ok]
-        chosen = L.place(cands, texts, width=width, height=height, font=10,
+        order = sorted(range(len(ok)), key=lambda j: not rows[ok[j]]["hl"])
+        chosen = L.place(cands, texts, width=width, height=height, font=MAP_FONT,
                          obstacles=[(x, y, 8.0 if rows[i]["hl"] else 5.0)
-                                    for i, x, y in zip(ok, xs, ys)])
-        for i, c, pick in zip(ok, cands, chosen):
+                                    for i, x, y in zip(ok, xs, ys)], order=order)
+        kept = L.clear(cands, texts, chosen, font=MAP_FONT, order=order)
+        for i, c, pick, keep in zip(ok, cands, chosen, kept):
             _, _, rows[i]["align"], rows[i]["dx"], rows[i]["dy"] = c[pick]
+            if not keep:
+                rows[i]["name_shown"] = ""
+    for r in rows:
+        r.setdefault("name_shown", r["name"])
     median_rows = [] if valid.empty else [{
         "x": mx, "y": my, "x_text": value_text(mx, lang, x_decimals),
         "y_text": value_text(my, lang, y_decimals)}]
@@ -939,9 +1215,11 @@ def scatter_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
     def build(datasets, params, description):
         base = alt.Chart(alt.NamedData(name="table"))
         med = alt.Chart(alt.NamedData(name="medians"))
-        x = alt.X("x:Q", title=x_title, scale=alt.Scale(zero=False, nice=False,
+        x = alt.X("x:Q", title=wrap(x_title, width), axis=alt.Axis(tickCount=4),
+                  scale=alt.Scale(zero=False, nice=False,
                                                          padding=SCATTER_PAD))
-        y = alt.Y("y:Q", title=y_title, scale=alt.Scale(zero=False, nice=False,
+        y = alt.Y("y:Q", title=wrap(y_title, height), axis=alt.Axis(tickCount=5),
+                  scale=alt.Scale(zero=False, nice=False,
                                                          padding=SCATTER_PAD))
         med_tip = [alt.Tooltip("x_text:N", title=f"{words['median']}: {x_title}"),
                    alt.Tooltip("y_text:N", title=f"{words['median']}: {y_title}")]
@@ -954,14 +1232,19 @@ def scatter_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
                    alt.Tooltip("y_text:N", title=y_title)]
         points = base.mark_point(filled=True, opacity=1, stroke=P.INK).encode(
             x=x, y=y, tooltip=tooltip,
-            fill=alt.when(alt.datum.hl).then(alt.value(P.BAR_HIGHLIGHT)).otherwise(
+            fill=alt.when(alt.datum.hl).then(alt.value(P.BAR_HIGHLIGHT))
+                    .when(alt.datum.copy).then(alt.value("white")).otherwise(
                 alt.value(P.POINT)),
+            strokeDash=alt.when(alt.datum.copy).then(alt.value([2, 1])).otherwise(
+                alt.value([1, 0])),
             size=alt.when(alt.datum.hl).then(alt.value(160)).otherwise(alt.value(60)),
-            strokeWidth=alt.when(alt.datum.hl).then(alt.value(2)).otherwise(alt.value(0.5)))
+            strokeWidth=alt.when(alt.datum.hl).then(alt.value(2))
+                           .when(alt.datum.copy).then(alt.value(1.5)).otherwise(alt.value(0.5)))
         names = base.mark_text(align=alt.expr("datum.align"), dx=alt.expr("datum.dx"),
-                               dy=alt.expr("datum.dy"), baseline="middle", fontSize=10,
-                               fontWeight=BOLD_IF_HL).encode(
-            x=x, y=y, text="name:N", tooltip=tooltip)
+                               dy=alt.expr("datum.dy"), baseline="middle", fontSize=MAP_FONT,
+                               fontWeight=BOLD_IF_HL,
+                               fontStyle=alt.expr("datum.copy ? 'italic' : 'normal'")).encode(
+            x=x, y=y, text="name_shown:N", tooltip=tooltip)
         chart = alt.layer(vrule, hrule, points, names).properties(
             datasets=datasets, width=width, height=height)
         return _configured(chart, description)
@@ -977,6 +1260,8 @@ def scatter_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
             "describe_scatter", lang, both_high=len(hh),
             both_high_names=strings.join(list(hh["name"]), lang), both_low=len(ll),
             count=len(valid), top_x=top_x["name"], top_y=top_y["name"])
+        if frame["not_real"].any():
+            description += " " + _not_real_note(strings, lang, frame)
     alt_words = strings.get("alt", lang, kind=strings.get("kind_scatter", lang), title=title,
                             subtitle=subtitle)
     spec = TEMPLATES.spec(key, build, datasets={"table": rows, "medians": median_rows},
@@ -995,12 +1280,15 @@ def scatter_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
 def sensitivity_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
                       title: str, subtitle: str = "", source: str = "", variants: int = 0,
                       highlight: str | None = None, shown: int | None = None,
-                      width: int = 420) -> Chart:
+                      descending: bool | None = None) -> Chart:
     """Each unit's rank range across methodological variants, the main rank as a dot.
 
     ``data``: columns ``unit`` (id), ``name`` (in ``lang``), ``nominal_rank``, ``rank_min``
-    and ``rank_max`` (e.g. :attr:`SensitivityResult.summary` with names added).
-    ``variants``: how many variants were computed (for the description).
+    and ``rank_max`` (e.g. :attr:`SensitivityResult.summary` with names added); optional
+    ``not_real`` and ``original_name`` as in :func:`ranking_chart` (their ranges are drawn
+    grey and italic, and the description says why).
+    ``variants``: how many variants were computed (for the description). ``descending``:
+    whether rank 1 is the largest value (``None``: not said); the rank axis says which.
     """
     frame = _frame(data, ["unit", "name", "nominal_rank", "rank_min", "rank_max"],
                    "sensitivity")
@@ -1014,7 +1302,12 @@ def sensitivity_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartS
     def rank_text(v: float) -> str:
         return "–" if math.isnan(v) else str(int(v))
 
-    rows = [{"unit": r.unit, "name": r.name, "nominal": r.nominal_rank, "min": r.rank_min,
+    if "not_real" not in frame.columns:
+        frame["not_real"] = False
+    frame["not_real"] = frame["not_real"].fillna(False).astype(bool)
+    generic = strings.words("generic_words", lang)
+    rows = [{"unit": r.unit, "name": short_name(r.name, generic), "copy": bool(r.not_real),
+             "nominal": r.nominal_rank, "min": r.rank_min,
              "max": r.rank_max, "order": i, "hl": bool(highlight and r.unit == highlight),
              "nominal_text": rank_text(r.nominal_rank),
              "range_text": f"{rank_text(r.rank_min)}–{rank_text(r.rank_max)}"}
@@ -1023,6 +1316,7 @@ def sensitivity_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartS
     if drawn is not None:
         rows = _gapped(rows, drawn, lambda n: {
             "unit": "", "name": strings.get("gap_row", lang, count=n), "nominal": None,
+            "copy": False,
             "min": None, "max": None, "order": 0, "hl": False, "nominal_text": "",
             "range_text": ""})
         for i, r in enumerate(rows):
@@ -1030,6 +1324,9 @@ def sensitivity_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartS
     names = dict(zip(frame["unit"], frame["name"]))
     words = {k: strings.get(k, lang) for k in ("unit", "nominal_rank", "rank_range", "rank",
                                                "rank_min", "rank_max")}
+    if descending is not None:
+        words["rank"] = _rank_words(strings, lang, "high" if descending else "low")[1]
+    width = plot_width(widest([r["name"] for r in rows]) + 12)
     key = ["sensitivity", lang, words, width]
 
     def build(datasets, params, description):
@@ -1047,10 +1344,13 @@ def sensitivity_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartS
                          axis=alt.Axis(format="d", tickMinStep=1)),
             x2="max:Q", tooltip=tooltip,
             color=alt.when(alt.datum.hl).then(alt.value("#8fa3b8")).otherwise(
-                alt.value("#cfd8e1")))
+                alt.value("#cfd8e1")),
+            strokeDash=alt.when(alt.datum.copy).then(alt.value([2, 2])).otherwise(
+                alt.value([1, 0])))
         dot = base.mark_point(filled=True, size=70, opacity=1, stroke=P.INK).encode(
             y=y, x=alt.X("nominal:Q", scale=x_scale), tooltip=tooltip,
-            fill=alt.when(alt.datum.hl).then(alt.value(P.BAR_HIGHLIGHT)).otherwise(
+            fill=alt.when(alt.datum.hl).then(alt.value(P.BAR_HIGHLIGHT))
+                    .when(alt.datum.copy).then(alt.value(P.NOT_REAL)).otherwise(
                 alt.value(P.POINT)),
             strokeWidth=alt.when(alt.datum.hl).then(alt.value(2)).otherwise(alt.value(0)))
         chart = alt.layer(bar, dot).add_params(hl).properties(
@@ -1061,20 +1361,23 @@ def sensitivity_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartS
     if valid.empty:
         description = strings.get("describe_empty", lang)
     else:
-        widest = valid.sort_values(["rank_range", "nominal_rank"], ascending=[False, True],
+        wide = valid.sort_values(["rank_range", "nominal_rank"], ascending=[False, True],
                                    kind="mergesort").iloc[0]
         description = strings.get(
             "describe_sensitivity", lang, variants=variants,
             stable=int((valid["rank_range"] == 0).sum()), count=len(valid),
-            widest=widest["name"], widest_min=int(widest["rank_min"]),
-            widest_max=int(widest["rank_max"]))
+            widest=wide["name"], widest_min=int(wide["rank_min"]),
+            widest_max=int(wide["rank_max"]))
+    if frame["not_real"].any():
+        description += " " + _not_real_note(strings, lang, frame)
     if drawn is not None:
         description += " " + strings.get("describe_shown", lang, shown=len(drawn),
                                          count=len(frame))
     alt_words = strings.get("alt", lang, kind=strings.get("kind_sensitivity", lang),
                             title=title, subtitle=subtitle)
     spec = TEMPLATES.spec(key, build, datasets={"table": rows},
-                          params={"hl": names.get(highlight, "") if highlight else ""},
+                          params={"hl": short_name(names.get(highlight, ""), generic)
+                                  if highlight else ""},
                           description=alt_words)
     columns = [Column("unit", "id", html=False), Column("name", words["unit"]),
                Column("nominal_rank", words["nominal_rank"], numeric=True, decimals=0),
@@ -1090,7 +1393,7 @@ def sensitivity_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartS
 
 def slope_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
                 title: str, before: str, after: str, subtitle: str = "", source: str = "",
-                width: int = 360) -> Chart:
+                width: int | None = None) -> Chart:
     """Each unit's rank in two editions joined by a line: who moved up, who moved down.
 
     ``data``: columns ``unit`` (id), ``name`` (in ``lang``), ``rank_before``, ``rank_after``
@@ -1130,6 +1433,9 @@ def slope_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings
     count = int(max(frame["rank_before"].max(skipna=True) if frame["rank_before"].notna().any()
                     else 0, frame["rank_after"].max(skipna=True)
                     if frame["rank_after"].notna().any() else 0))
+    if width is None:
+        side = widest([r["label"] for r in rows]) + 10
+        width = max(60, int(WIDTH - 12 - 2 * side))
     key = ["slope", lang, words, width, before, after]
 
     def build(datasets, params, description):
@@ -1152,10 +1458,10 @@ def slope_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings
             strokeDash=alt.StrokeDash("kind:N", scale=alt.Scale(
                 domain=kinds, range=[[1, 0], [5, 3], [1, 0]]), legend=None))
         left = base.transform_filter(alt.datum.side == "before").mark_text(
-            align="right", dx=-8, fontSize=11, baseline="middle").encode(
+            align="right", dx=-8, fontSize=FONT, baseline="middle").encode(
             x=x, y=y, text="label:N")
         right = base.transform_filter(alt.datum.side == "after").mark_text(
-            align="left", dx=8, fontSize=11, baseline="middle").encode(
+            align="left", dx=8, fontSize=FONT, baseline="middle").encode(
             x=x, y=y, text="label:N")
         chart = alt.layer(lines, left, right).properties(
             datasets=datasets, width=width, height=max(120, 18 * max(count, 2)))

@@ -87,3 +87,25 @@ def linear(values: Sequence[float], lo: float, hi: float, pixels: float, pad: fl
         p = pad + (v - lo) / span * (pixels - 2 * pad)
         out.append(pixels - p if flip else p)
     return out
+
+
+def clear(candidates: Sequence[Sequence[Candidate]], texts: Sequence[str],
+          chosen: Sequence[int], *, font: float = 10, width: float | None = None,
+          order: Sequence[int] | None = None) -> list[bool]:
+    """Which placed labels to draw: in ``order``, a label is kept unless it overlaps one
+    already kept (or, given ``width``, runs off the drawing). Two names written over each
+    other are unreadable; a name left out stays in the tooltip and the chart's table."""
+    kept: list[tuple[float, float, float, float]] = []
+    out = [False] * len(candidates)
+    for i in (order if order is not None else range(len(candidates))):
+        if not texts[i]:
+            continue
+        x, y, align, dx, dy = candidates[i][chosen[i]]
+        b = _box(x, y, texts[i], font, align, dx, dy)
+        if width is not None and (b[0] < -2 or b[2] > width + 2):
+            continue
+        if any(_overlap(b, k) > 0 for k in kept):
+            continue
+        kept.append(b)
+        out[i] = True
+    return out

@@ -2,8 +2,8 @@
 
 * Categories: the Okabe–Ito palette (distinct for the common colour-vision deficiencies).
   Series are told apart by line dash and point shape as well, never by hue alone.
-* Sequential values (maps, heatmaps): ColorBrewer "blues" and viridis, single-direction
-  ramps that stay ordered in greyscale and for every colour-vision deficiency.
+* Sequential values (maps, heatmaps): ColorBrewer "oranges", a single-hue ramp that stays
+  ordered in greyscale and for every colour-vision deficiency; dark always means worse.
 * The highlighted unit: a dark fill against light ones (a large luminance difference that
   survives greyscale), a black outline and a bold label.
 """
@@ -27,8 +27,13 @@ REFERENCE = "#D55E00"    # the region's value: vermilion rule, dashed
 RANGE = "#9aa5b1"        # min–max ranges
 POINT = "#0072B2"        # the unit's own value
 
-SEQUENTIAL = "blues"     # maps
-HEAT = "viridis"         # heatmaps
+NOT_REAL = "#b3bbc4"     # values the audit calls not real (repeated rows): mid grey, dashed
+
+#: Every map and heat map: one single-hue ramp whose dark end is always the worse end, so a
+#: dark colour means "worse" on every page (the scale is reversed where lower is worse).
+WORSE = "oranges"
+SEQUENTIAL = WORSE       # maps
+HEAT = WORSE             # heatmaps
 
 
 def categorical(n: int) -> list[str]:

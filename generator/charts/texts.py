@@ -40,6 +40,10 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
                                    "top_x", "top_y"}),
     "describe_sensitivity": frozenset({"variants", "stable", "count", "widest",
                                        "widest_min", "widest_max"}),
+    "rank_titled": frozenset({"first"}),
+    "describe_not_real": frozenset({"names", "originals"}),
+    "describe_rank_rule": frozenset({"first", "count"}),
+    "describe_colours": frozenset({"better"}),
 }
 
 #: Every key the chart code reads; the file must define each of them.
@@ -49,7 +53,8 @@ REQUIRED = (
     "kind_heatmap", "kind_scatter", "kind_sensitivity", "unit", "value", "rank", "year",
     "series", "category", "part", "minimum", "median", "maximum", "nominal_rank", "rank_min",
     "rank_max", "rank_range", "no_data", "none", "and", "reference_label", "map_attribution",
-    "gap_row",
+    "gap_row", "generic_words", "better_higher", "better_lower", "rank_first_high",
+    "rank_first_low", "not_real", "not_real_short", "key_title", "note", "untitled_table", "describe_scores", "score",
     *[k for k in PLACEHOLDERS if k.startswith("describe_")], "describe_empty",
 )
 
@@ -80,6 +85,10 @@ class ChartStrings:
         if len(names) == 1:
             return names[0]
         return ", ".join(names[:-1]) + self.get("and", lang) + names[-1]
+
+    def words(self, key: str, lang: str) -> tuple[str, ...]:
+        """A comma-separated list of words (e.g. ``generic_words``)."""
+        return tuple(w.strip() for w in self.get(key, lang).split(",") if w.strip())
 
     def ui(self, lang: str) -> dict[str, str]:
         """The words the chart partial shows, in ``lang``."""

@@ -401,6 +401,24 @@ def read_table(meta: TableMeta, indicators: dict[str, Indicator], lookup: dict[s
 # -- the edition ----------------------------------------------------------------
 
 
+def load_note_texts(path: Path) -> dict[str, dict[str, str]]:
+    """``notes.yaml``: the tables' English notes in other languages (optional file)."""
+    if not path.is_file():
+        return {}
+    doc = load_yaml(path)
+    data = doc.data or {}
+    if not isinstance(data, dict):
+        raise DataError("notes.yaml must map each English note to its translations", path,
+                        1, 'write e.g. "year not printed": {kk: ..., ru: ...}')
+    out: dict[str, dict[str, str]] = {}
+    for note, texts in data.items():
+        if not isinstance(texts, dict) or not all(isinstance(v, str) for v in texts.values()):
+            raise DataError(f"note {note!r} must map languages to texts", path,
+                            doc.line(note), "write {kk: ..., ru: ...}")
+        out[str(note)] = {str(k): v for k, v in texts.items()}
+    return out
+
+
 def _display(path: Path, base: Path) -> Path:
     try:
         return path.resolve().relative_to(base)
@@ -430,6 +448,7 @@ def load_dataset(data_dir: Path | str, edition: str, *, base: Path | None = None
             for other in sorted(root.glob("*.yaml")):
                 if other.name not in ("units.yaml", "sources.yaml", "indicators.yaml"):
                     check_languages(load_yaml(other), other, languages)
+        note_texts = load_note_texts(root / "notes.yaml")
         records: list[dict[str, Any]] = []
         for meta in tables.values():
             rows = read_table(meta, indicators, lookup, _display(Path(meta.file), base))
@@ -444,4 +463,4 @@ def load_dataset(data_dir: Path | str, edition: str, *, base: Path | None = None
     obs = obs.astype({"year": "int64", "value": "float64", "line": "int64", "row": "int64"})
     return Dataset(edition=edition, root=root, region=region, areas=areas, measures=measures,
                    indicators=indicators, documents=documents, tables=tables,
-                   observations=obs, empty_tables=tuple(empty))
+                   observations=obs, empty_tables=tuple(empty), note_texts=note_texts)

@@ -124,6 +124,12 @@ class Dataset:
     #: Tables with a header and no rows (a new edition's, before its numbers are entered):
     #: the data checks refuse them, so a published edition never has one.
     empty_tables: tuple[str, ...] = ()
+    #: The tables' notes in other languages, by the English note (notes.yaml).
+    note_texts: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def note(self, note: str) -> dict[str, str]:
+        """A table note in every language it has (``text`` picks the page's)."""
+        return {"en": note, **self.note_texts.get(note, {})} if note else {}
 
     # -- areas -----------------------------------------------------------
     def unit_ids(self) -> list[str]:

@@ -8,6 +8,7 @@ unit or index: the choices live in charts.yaml.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -81,7 +82,10 @@ class PageCharts(_Strict):
 
 class ChartsFile(_Strict):
     home_map: IndexRef | None = None
-    home_ranking: IndexRef | None = None                           # beside the home map
+    home_ranking: IndexRef | None = None       # a ranking beside the home map
+    # Which way each index is better (higher | lower): maps and heat maps draw the worse
+    # end dark and say so in their legend; an index not listed gets a neutral ramp.
+    better: dict[str, Literal["higher", "lower"]] = Field(default_factory=dict)
     changes_slopes: list[IndexRef] = Field(default_factory=list)   # on "what changed"
     unit_map: UnitMapRef | None = None
     unit_profile: IndexRef | None = None
@@ -142,6 +146,8 @@ class _Planner:
         self._usable: dict[tuple[str, str], bool] = {}
         self._texts: dict[tuple[str, str, str], tuple] = {}
         self._profiles: dict[tuple[str, str], tuple] = {}
+        self._copies: dict[str, dict[str, str]] = {}
+        self.better: dict[str, str] = {}          # charts.yaml: better
 
     # -- helpers ----------------------------------------------------------------
     def s(self, key: str, lang: str) -> str:
@@ -197,6 +203,73 @@ class _Planner:
         source_parts.append(f"Aimaq: {self.s('status_' + meta.status, lang)}")
         return title, subtitle, ", ".join(source_parts), measure, meta.decimals
 
+    def copies(self, index_id: str) -> dict[str, str]:
+        """``{unit: unit whose row it repeats}`` for an index's inputs: units whose row of
+        the source table repeats another unit's row in every input (three or more), which
+        the audit calls not real. The first row printed (lowest line) is the original.
+        Found in the data, not listed: a new edition's copies are found the same way."""
+        if index_id not in self._copies:
+            self._copies[index_id] = self._find_copies(index_id)
+        return self._copies[index_id]
+
+    def _find_copies(self, index_id: str) -> dict[str, str]:
+        meta = self.view.results[index_id].meta
+        inputs = [i for i in meta.inputs if i.kind == "indicator" and i.table]
+        if len(inputs) < 3:                 # two equal numbers may be a coincidence
+            return {}
+        rows: dict[str, list] = {}
+        first_line: dict[str, int] = {}
+        units = set(self.ds.unit_ids())
+        for inp in inputs:
+            obs = self.ds.select(inp.ref, table=inp.table,
+                                 year=inp.year if isinstance(inp.year, int) else None)
+            obs = obs[obs["unit"].isin(units)]
+            for r in obs.itertuples(index=False):
+                rows.setdefault(r.unit, []).append((inp.id, r.value))
+                first_line[r.unit] = min(first_line.get(r.unit, r.line), r.line)
+        groups: dict[tuple, list[str]] = {}
+        for unit, values in rows.items():
+            if len(values) == len(inputs) and all(not math.isnan(v) for _, v in values):
+                groups.setdefault(tuple(sorted(values)), []).append(unit)
+        out = {}
+        for same in groups.values():
+            if len(same) > 1:
+                same.sort(key=lambda u: first_line[u])
+                out.update({u: same[0] for u in same[1:]})
+        return out
+
+    def marked(self, frame: pd.DataFrame, index_ids, lang: str) -> pd.DataFrame:
+        """``frame`` with ``not_real`` and ``original_name`` for the copies of any index."""
+        copies: dict[str, str] = {}
+        for i in index_ids:
+            copies.update(self.copies(i))
+        names = self.unit_names(lang)
+        return frame.assign(not_real=frame["unit"].isin(copies),
+                            original_name=frame["unit"].map(
+                                lambda u: names.get(copies.get(u, ""), "")))
+
+    def descending(self, ref: IndexRef) -> bool:
+        """Whether the engine's rank 1 is the largest value of this index (else the
+        smallest), read from its ranks; the charts rank the same way and say which."""
+        rows = [r for r in self.view.rows.get(ref.index, [])
+                if r.part == ref.part and not r.ref and r.rank and not math.isnan(r.value)]
+        if len(rows) < 2:
+            return True
+        first = min(rows, key=lambda r: r.rank)
+        return first.value >= max(r.value for r in rows) - 1e-12
+
+    def table_label(self, number: str, lang: str) -> str:
+        """A table's printed number in the page's language: "Fig. 16–17" →
+        "Сурет 16–17", "15" → "Кесте 15", "text" → "мәтін"."""
+        if number.lower().startswith(("fig", "сур", "рис")):
+            rest = re.sub(r"(?i)\b(figs?|сурет|рис)\.?\s*", "", number)
+            return f"{self.s('figure', lang)} {rest}"
+        if number[:1].isdigit():
+            return f"{self.s('table', lang)} {number}"
+        if number.lower() == "text":
+            return self.s("in_text", lang)
+        return self.strings.get("untitled_table", lang)
+
     def usable(self, ref: IndexRef | None) -> bool:
         if ref is None or self.view is None or ref.index not in self.view.results.indices:
             return False
@@ -216,10 +289,12 @@ class _Planner:
         if highlight and isinstance(ref, UnitMapRef) and ref.neighbours_only(len(areas)):
             areas = self.boundaries.neighbourhood(areas, highlight, ref.margin)
             frame = frame[frame["unit"].isin({a.id for a in areas})]
+        frame = self.marked(frame, [ref.index], lang)
         return map_chart(frame, id=cid, lang=lang, strings=self.strings,
                          boundaries=self.boundaries, areas=areas,
                          title=title, subtitle=subtitle, source=source, measure=measure,
                          decimals=decimals, highlight=highlight,
+                         better=self.better.get(ref.index), descending=self.descending(ref),
                          reference=self.region_value(ref),
                          reference_name=text(self.ds.areas[self.ds.region].name, lang))
 
@@ -231,8 +306,9 @@ class _Planner:
         names = self.unit_names(lang)
         frame = pd.DataFrame({"unit": frame["unit"], "name": frame["unit"].map(names),
                               "value": frame["value"]})
+        frame = self.marked(frame, [ref.index], lang)
         return ranking_chart(frame, id=cid, lang=lang, strings=self.strings, title=title,
-                             shown=self.rows,
+                             shown=self.rows, descending=self.descending(ref),
                              subtitle=subtitle, source=source, measure=measure,
                              decimals=decimals, highlight=highlight,
                              reference=self.region_value(ref),
@@ -257,18 +333,26 @@ class _Planner:
         _, subtitle, source, measure, decimals = self.index_texts(IndexRef(index=index_id), lang)
         return profile_chart(by_unit.get(unit, everyone), id=cid, summary=summary, lang=lang,
                              strings=self.strings, unit=unit, title=title, subtitle=subtitle,
-                             source=source, measure=measure, decimals=decimals)
+                             source=source, measure=measure, decimals=decimals,
+                             note=self.strings.get("describe_scores", lang)
+                             if self.better.get(index_id) == "higher" else "")
 
     def heatmap(self, cid: str, index_id: str, lang: str):
         from ..charts import heatmap_chart
 
         names = self.unit_names(lang)
+        # Column headings: the parts' own short ids (the dissertation's X1–X6) when short.
         rows = [{"unit": r.unit, "name": names.get(r.unit, r.unit),
-                 "column": self.view.part_name(index_id, r.part, lang), "score": r.value}
+                 "column": self.view.part_name(index_id, r.part, lang), "score": r.value,
+                 "code": r.part.upper() if 0 < len(r.part) <= 4 else ""}
                 for r in self.view.rows[index_id] if not r.ref]
+        frame = pd.DataFrame(rows)
+        if (frame["code"] == "").any() or frame.groupby("code")["column"].nunique().max() > 1:
+            frame = frame.drop(columns="code")
         title, subtitle, source, _, decimals = self.index_texts(IndexRef(index=index_id), lang)
-        return heatmap_chart(pd.DataFrame(rows), id=cid, lang=lang, strings=self.strings,
-                             shown=self.rows,
+        return heatmap_chart(frame, id=cid, lang=lang, strings=self.strings,
+                             shown=self.rows, better=self.better.get(index_id),
+                             score_title=self.strings.get("score", lang),
                              title=title, subtitle=subtitle, source=source,
                              decimals=decimals if decimals is not None else 2)
 
@@ -281,6 +365,7 @@ class _Planner:
         units = [u for u in self.ds.unit_ids() if u in x.index and u in y.index]
         frame = pd.DataFrame({"unit": units, "name": [names[u] for u in units],
                               "x": [x[u] for u in units], "y": [y[u] for u in units]})
+        frame = self.marked(frame, [spec.x.index, spec.y.index], lang)
         xt = self.index_texts(spec.x, lang)
         yt = self.index_texts(spec.y, lang)
         return scatter_chart(frame, id=cid, lang=lang, strings=self.strings,
@@ -316,11 +401,13 @@ class _Planner:
         frame = pd.DataFrame({"unit": summary["unit"], "name": summary["unit"].map(names),
                               "nominal_rank": summary["nominal_rank"],
                               "rank_min": summary["rank_min"], "rank_max": summary["rank_max"]})
+        frame = self.marked(frame, [sens.target], lang)
         title = f"{self.s('sensitivity', lang)}: {text(self.view.results[sens.target].meta.name, lang)}"
         return sensitivity_chart(frame, id=cid, lang=lang, strings=self.strings, title=title,
                                  shown=self.rows,
                                  subtitle=self.s("rank_range", lang),
-                                 source="Aimaq", variants=int(sens.variants["variant"].nunique()))
+                                 source="Aimaq", variants=int(sens.variants["variant"].nunique()),
+                                 descending=self.descending(IndexRef(index=sens.target)))
 
     def table_series(self, spec: SeriesSpec, lang: str):
         from ..charts import time_series_chart
@@ -340,7 +427,8 @@ class _Planner:
             frame = frame.drop(columns="series")
         table = self.ds.tables[spec.table]
         doc = self.ds.documents[table.document]
-        source = f"{text(doc.short, lang) or text(doc.title, lang)}, {table.number}"
+        source = (f"{text(doc.short, lang) or text(doc.title, lang)}, "
+                  f"{self.table_label(table.number, lang)}")
         measure = text(self.ds.measures.get(next(iter(measures))), lang) if len(measures) == 1 else ""
         title = text(spec.title, lang) or text(self.ds.indicators[spec.indicators[0]].name, lang)
         return time_series_chart(frame, id=f"series-{spec.id}", lang=lang,
@@ -381,7 +469,7 @@ class _Planner:
                                                      [text(self.ds.areas[unit].name, lang)])
                                                     + [measure, *[str(y) for y in years]]),
                                  source=f"{text(doc.short, lang) or text(doc.title, lang)}, "
-                                        f"{table.number}",
+                                        f"{self.table_label(table.number, lang)}",
                                  measure=measure, decimals=ind.decimals)
 
 
@@ -395,13 +483,14 @@ def plan_charts(site, strings, boundaries) -> ChartPlan:
     if site.indices is None:
         return plan
     p = _Planner(site, strings, boundaries, spec.chart_rows)
+    p.better = dict(spec.better)
     idx = frozenset({INDICES})
     for lang in site.config.languages:
         if p.usable(spec.home_map) and boundaries is not None:
             plan.add(("home", "index"), lang, p.map("home-map", spec.home_map, lang), idx)
         if p.usable(spec.home_ranking):
-            plan.add(("home", "index"), lang, p.ranking("home-ranking", spec.home_ranking, lang),
-                     idx)
+            plan.add(("home", "index"), lang,
+                     p.ranking("home-ranking", spec.home_ranking, lang), idx)
         for s in spec.region_series:
             plan.add(("region", "index"), lang, p.table_series(s, lang),
                      frozenset({f"@table:{s.table}"}))
@@ -425,10 +514,15 @@ def plan_charts(site, strings, boundaries) -> ChartPlan:
         for unit, charts in zip(units, done):
             for chart in charts:
                 plan.add(("unit", unit), lang, chart, idx)
+        # An index whose parts a heat map shows on its own page gets that one large chart,
+        # not a small ranking per part as well (fewer, larger charts).
+        heated = {h.index for h in spec.heatmaps if (h.page or h.index) == h.index}
         for res in site.indices.indices():
             iid = res.meta.id
             if spec.index_rankings:
                 parts = dict.fromkeys(r.part for r in site.indices.rows[iid])
+                if iid in heated:
+                    parts = {p: None for p in parts if not p}
                 for part in parts:
                     ref = IndexRef(index=iid, part=part)
                     if p.usable(ref) and not p.index_frame(ref)["class"].astype(bool).all():

@@ -26,6 +26,7 @@ from .pages import PageSpec, SiteModel, compare_table
 from .edition_citation import archive_name, based_on_text, citation_cff, citation_text
 from .editions import MISSING
 from .social import og_image
+from .sourcewords import section_label
 
 Markup = jinja2.utils.markupsafe.Markup
 #: Folders shared by every edition, at the site root.
@@ -174,7 +175,7 @@ class PageHelpers:
         doc = self.site.dataset.documents.get(src.document)
         parts = [text(doc.short, self.lang) or text(doc.title, self.lang)] if doc else [src.document]
         if getattr(src, "section", None):
-            parts.append(f"{self.t('section')} {src.section}")
+            parts.append(f"{self.t('section')} {section_label(src.section, self.t)}")
         if getattr(src, "table", None):
             parts.append(f"{self.t('table')} {src.table}")
         if getattr(src, "lines", None):

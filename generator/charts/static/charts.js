@@ -61,7 +61,14 @@
       live.setAttribute("role", "img");
       live.setAttribute("aria-label", img ? img.getAttribute("alt") : "");
       var svg = live.querySelector("svg");
-      if (svg) { svg.setAttribute("aria-hidden", "true"); }
+      if (svg) {
+        svg.setAttribute("aria-hidden", "true");
+        /* A viewBox lets the live chart fill its column like the image (charts.css). */
+        if (!svg.getAttribute("viewBox") && svg.getAttribute("width")) {
+          svg.setAttribute("viewBox", "0 0 " + svg.getAttribute("width") + " " +
+                           svg.getAttribute("height"));
+        }
+      }
       live.hidden = false;
       figure.classList.add("chart-is-live");
     }).catch(function (err) {
