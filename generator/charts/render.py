@@ -28,9 +28,9 @@ import vl_convert as vlc
 
 from ..output import Stored
 from ..parallel import worker_init
+from . import palette as P
 from .jsonspec import canonical_json
 from .numbers import format_locale
-from . import palette as P
 
 if TYPE_CHECKING:               # a Chart asks this module for its size: no import back at run time
     from .model import Chart
