@@ -60,11 +60,16 @@ class BuildDisplay:
         self.bar = None
         self.task = None
 
-    def __enter__(self) -> "BuildDisplay":
+    def __enter__(self) -> BuildDisplay:
         if self.fancy:
             from rich.console import Console
-            from rich.progress import (BarColumn, Progress, SpinnerColumn, TextColumn,
-                                       TimeElapsedColumn)
+            from rich.progress import (
+                BarColumn,
+                Progress,
+                SpinnerColumn,
+                TextColumn,
+                TimeElapsedColumn,
+            )
 
             self.bar = Progress(SpinnerColumn(), TextColumn("{task.description:<26}"),
                                 BarColumn(), TextColumn("{task.fields[count]:>9}"),

@@ -25,7 +25,8 @@ import signal
 import sys
 import threading
 import time
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 #: Below this many items a pool costs more than it saves.
 MIN_ITEMS = 64

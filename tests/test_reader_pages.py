@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from generator.data.load import load_dataset
+from generator.formatting import collation_key
 from generator.indices import compute
 from generator.site.citations import locator, number_citations
-from generator.formatting import collation_key
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -8,7 +8,7 @@ descriptions use :func:`value_text`, i.e. ``generator.formatting.number`` itself
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from babel import Locale
@@ -16,7 +16,7 @@ from babel import Locale
 from .. import formatting as fmt
 
 
-@lru_cache(maxsize=None)
+@cache
 def format_locale(lang: str) -> dict[str, Any]:
     """d3-format locale for ``lang`` built from babel's CLDR data."""
     syms = fmt.number_symbols(lang)
@@ -37,7 +37,7 @@ def format_locale(lang: str) -> dict[str, Any]:
     }
 
 
-@lru_cache(maxsize=None)
+@cache
 def _percent_space(lang: str) -> str:
     """What stands between a number and '%' in ``lang`` (babel's percent pattern)."""
     pattern = Locale.parse(lang).percent_formats[None].pattern

@@ -18,9 +18,10 @@ import re
 import sys
 import threading
 import types
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 import altair as alt

@@ -20,7 +20,6 @@ from .printed import decimals_as_printed, decimals_in_yaml, decimals_of_float
 from .results import AUDIT_COLUMNS, AUDIT_EXTRA, STATUSES
 from .spec import AuditSpec, Erratum, Methodology, PrintedSpec
 
-
 #: Decimals of a number known only as a float (kept for printed values in the YAML).
 printed_decimals = decimals_of_float
 
@@ -159,7 +158,7 @@ def audit_printed(a: AuditSpec, comp: Computed, dataset: Dataset,
         obs = obs[obs["unit"].isin(computed_units)]     # only what this index computes
         ind = dataset.indicators[sel.indicator]
         decimals_default = a.decimals if a.decimals is not None else ind.decimals
-        for unit, year, value, label, flag, table, row, file in zip(
+        for unit, year, value, label, _flag, table, row, file in zip(
                 obs["unit"], obs["year"], obs["value"], obs["label"], obs["flag"],
                 obs["table"], obs["row"], obs["file"]):
             here = {"cell": f"{file}:{row}", "kind": "table"}
@@ -250,7 +249,7 @@ def audit_ordering(a: AuditSpec, comp: Computed, dataset: Dataset) -> list[dict[
                                              [level[c] for c in have["class"]]))
         ranges = have.groupby("class")["value"].agg(["min", "max"])
         position = {u: i for i, u in reversed(list(enumerate(have["unit"])))}
-        for i, r in v.iterrows():
+        for _, r in v.iterrows():
             if r["class"] not in level:
                 st, why = _decide(a, "not-reproducible", [], r["unit"], part,
                                   [say("audit.absent_from_class_table")], int(r["year"]))

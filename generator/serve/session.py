@@ -23,9 +23,10 @@ from __future__ import annotations
 import dataclasses
 import time
 import traceback
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from .. import build as B
 from ..cache import forget_output

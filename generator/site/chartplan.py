@@ -515,7 +515,7 @@ def plan_charts(site, strings, boundaries) -> ChartPlan:
             if spec.index_rankings:
                 parts = dict.fromkeys(r.part for r in site.indices.rows[iid])
                 if iid in heated:
-                    parts = {p: None for p in parts if not p}
+                    parts = {whole: None for whole in parts if not whole}
                 for part in parts:
                     ref = IndexRef(index=iid, part=part)
                     if p.usable(ref) and not p.index_frame(ref)["class"].astype(bool).all():

@@ -20,8 +20,9 @@ Files are absolute, resolved paths.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ..content.load import Page
 from ..indices.results import IndexMeta, IndexResult, SensitivityResult, StepRecord

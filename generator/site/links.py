@@ -15,6 +15,7 @@ from lxml import etree
 
 from ..parallel import fork_map
 
+
 @dataclass(frozen=True)
 class BrokenLink:
     page: str

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import formatting as fmt
 from ..config import Edition, SiteConfig
 from ..content.load import Content
 from ..content.structured import group_members, load_structured
 from ..data.model import Dataset, text
 from ..errors import ContentError
-from .. import formatting as fmt
 from . import summary, urls
 from .edition_citation import archive_name
 from .figures import FigureIndex, similar_units
@@ -106,7 +106,7 @@ class SiteModel:
             self.__dict__["_by_unit"] = memo
         return list(memo.get(unit_id, []))
 
-    def footer_pages(self, lang: str) -> "FooterPages":
+    def footer_pages(self, lang: str) -> FooterPages:
         """The content pages the footer lists: the first ``footer_pages`` of site.yaml, and
         whether a link to the list of all of them follows."""
         pages = self.content.of_kind(lang, "page")
@@ -121,7 +121,7 @@ class SiteModel:
     def status(self) -> str:
         return self.config.status(self.edition.id)
 
-    def errata_for(self, spec: "PageSpec") -> list:
+    def errata_for(self, spec: PageSpec) -> list:
         """The edition's errata that concern a page (every erratum on its home)."""
         errata = self.edition.errata
         if not errata or spec.key == ("home", "index"):

@@ -16,15 +16,14 @@ from typing import Any
 
 import jinja2
 
+from .. import formatting as fmt
 from ..data.model import text
 from ..errors import AimaqError
 from ..yamlio import load_yaml
-from . import citations, urls
-from .. import formatting as fmt
-from . import phrasing
-from .pages import PageSpec, SiteModel, compare_table
+from . import citations, phrasing, urls
 from .edition_citation import archive_name, based_on_text, citation_cff, citation_text
 from .editions import MISSING
+from .pages import PageSpec, SiteModel, compare_table
 from .social import og_image
 from .sourcewords import section_label
 

@@ -17,7 +17,7 @@ templates/chart_strings.yaml (docs/architecture.md).
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from ..model import Chart
 from .base import short_name
