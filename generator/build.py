@@ -373,9 +373,8 @@ def protect(site: pages.SiteModel, stage: Stages | None = None) -> None:
             for change in changes or ():
                 if not change.covered:
                     stage.report(change_error(config, eid, change))
-            site.lock_changes = [c for c in changes or () if c.covered]
         else:
-            site.lock_changes = verify(config, eid, site.results)
+            verify(config, eid, site.results)
 
 
 def relate(models: dict[str, pages.SiteModel], stage: Stages | None = None) -> None:
@@ -491,10 +490,10 @@ def plan_site_charts(site: pages.SiteModel):
 def chart_files(site: pages.SiteModel, stage: Stages | None = None) -> dict[str, bytes]:
     """Each chart's spec, data (CSV), static SVG and SVG/PNG downloads, plus the chart
     scripts. Images are rendered offline and cached by content under .cache/charts."""
-    memo = getattr(site, "chart_files", None)
+    memo = site.chart_files
     if memo is not None:
         return memo
-    charts = site.charts.all() if getattr(site, "charts", None) else []
+    charts = site.charts.all() if site.charts is not None else []
     if not charts:
         return {}
     use_render_cache(site.cache_dir / "charts" if site.cache_dir is not None else None)
@@ -640,11 +639,8 @@ def warnings(site: pages.SiteModel, *more: pages.SiteModel) -> list[str]:
 
 
 def count_charts(site: pages.SiteModel) -> int:
-    """Charts on the site's pages (``site.charts``: a list, or a plan with ``all()``)."""
-    charts = getattr(site, "charts", None)
-    if charts is None:
-        return 0
-    return len(charts.all() if hasattr(charts, "all") else charts)
+    """Charts on the site's pages (``site.charts``, the ChartPlan, once planned)."""
+    return len(site.charts.all()) if site.charts is not None else 0
 
 
 # -- the pipeline ---------------------------------------------------------------------

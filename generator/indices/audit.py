@@ -18,7 +18,7 @@ from .engine import Computed
 from .phrases import Phrase, Ref, render, say, text_note
 from .printed import decimals_as_printed, decimals_in_yaml, decimals_of_float
 from .results import AUDIT_COLUMNS, AUDIT_EXTRA, STATUSES
-from .spec import AuditSpec, Erratum, Methodology, PrintedSpec
+from .spec import AuditErratum, AuditSpec, Methodology, PrintedSpec
 
 #: Decimals of a number known only as a float (kept for printed values in the YAML).
 printed_decimals = decimals_of_float
@@ -37,8 +37,8 @@ def _as_list(x):
     return [x] if isinstance(x, (str, int)) else x
 
 
-def _erratum(errata: list[Erratum], unit: str, part: str, year: int | None = None
-             ) -> Erratum | None:
+def _erratum(errata: list[AuditErratum], unit: str, part: str, year: int | None = None
+             ) -> AuditErratum | None:
     """The first erratum for this unit, part and year (unset fields match anything)."""
     for e in errata:
         units, parts, years = _as_list(e.unit), _as_list(e.part), _as_list(e.year)
@@ -78,7 +78,7 @@ def _row(index_id, part, unit, year, printed, computed, status, said: list[Phras
             "status": status, "reason": render(said, "en"), "said": list(said)}
 
 
-def _explain(e: Erratum | AuditSpec, numbers: dict[str, Any], others: dict[str, Computed],
+def _explain(e: AuditErratum | AuditSpec, numbers: dict[str, Any], others: dict[str, Computed],
              unit: str, part: str, year: int | None) -> Phrase:
     """An erratum's (or entry's) reason: its text, or its code filled with the computed
     numbers; {other} is the value of the ``against`` index for the same unit and part, in

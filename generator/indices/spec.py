@@ -305,7 +305,7 @@ class PrintedValue(_Strict):
     note: Reason | None = None
 
 
-class Erratum(_Strict):
+class AuditErratum(_Strict):
     """A known cause of a difference: a ``reason`` written out, or a ``code`` of
     templates/reasons.yaml filled with the computed numbers ({printed}, {computed} and,
     with ``against``, {other}: that index's value for the same unit, part and year)."""
@@ -337,7 +337,7 @@ class AuditSpec(_Strict):
     reason: Reason | None = None
     code: str | None = None         # instead of reason: a code filled with the numbers
     against: str | None = None      # an index whose value is the code's {other}
-    errata: list[Erratum] = Field(default_factory=list)
+    errata: list[AuditErratum] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _what(self):

@@ -66,7 +66,6 @@ class SiteModel:
     urls: urls.Paths = field(default_factory=urls.Paths)   # where this tree's pages live
     editions: Any = None            # EditionLinks: the same page in the other editions
     results: Any = None             # the index engine's Results
-    lock_changes: list = field(default_factory=list)   # differences errata explain
     changes: Any = None             # Comparison with the previous edition
     previous_model: Any = None      # the previous edition's SiteModel
     edition_views: list = field(default_factory=list)  # [(edition id, IndexView)], oldest first
