@@ -31,7 +31,7 @@ from ..data.model import text
 from ..errors import ContentError
 from ..parallel import fork_map
 from ..yamlio import load_yaml, validation_error
-from .inputs import INDICES
+from .inputs import INDICES, table_input
 
 
 class _Strict(BaseModel):
@@ -486,10 +486,10 @@ def plan_charts(site, strings, boundaries) -> ChartPlan:
                      p.ranking("home-ranking", spec.home_ranking, lang), idx)
         for s in spec.region_series:
             plan.add(("region", "index"), lang, p.table_series(s, lang),
-                     frozenset({f"@table:{s.table}"}))
+                     frozenset({table_input(s.table)}))
         for c in spec.compositions:
             plan.add(("region", "index"), lang, p.composition(c, lang),
-                     idx if c.index else frozenset({f"@table:{c.table}"}))
+                     idx if c.index else frozenset({table_input(c.table)}))
         units = site.dataset.unit_ids()
 
         def unit_charts(unit: str, lang: str = lang) -> list:
@@ -529,10 +529,10 @@ def plan_charts(site, strings, boundaries) -> ChartPlan:
         for slug, pc in spec.pages.items():
             for sr in pc.series:
                 plan.add(("page", slug), lang, p.table_series(sr, lang),
-                         frozenset({f"@table:{sr.table}"}))
+                         frozenset({table_input(sr.table)}))
             for c in pc.compositions:
                 plan.add(("page", slug), lang, p.composition(c, lang),
-                         idx if c.index else frozenset({f"@table:{c.table}"}))
+                         idx if c.index else frozenset({table_input(c.table)}))
         for h in spec.heatmaps:
             if h.index in site.indices.results.indices:
                 plan.add(("index", h.page or h.index), lang,
