@@ -14,13 +14,17 @@ from typing import Any
 from .. import formatting as fmt
 from ..config import Edition, SiteConfig
 from ..content.load import Content
-from ..content.structured import group_members, load_structured
+from ..content.structured import Structured, group_members, load_structured
 from ..data.model import Dataset, text
 from ..errors import ContentError
+from ..indices.results import Results
 from . import summary, urls
+from .chartplan import ChartPlan
 from .edition_citation import archive_name
+from .editions import EditionLinks
 from .figures import FigureIndex, similar_units
 from .history import unit_history
+from .indexview import IndexView
 
 
 @dataclass
@@ -55,22 +59,23 @@ class SiteModel:
     content: Content
     figures: FigureIndex
     strings: dict[str, dict[str, str]]
-    indices: Any = None             # index engine results, when computed
-    key_figures: list = field(default_factory=list)
-    structured: Any = None          # recommendations, glossary, groups (content/<edition>)
-    similar: Any = None             # nearest units by normalised indicators: ({unit: …}, n)
-    downloads: dict = field(default_factory=dict)   # {path: bytes} of the data downloads
-    charts: Any = None              # ChartPlan: the charts of every page
-    chart_files: Any = None         # {path: bytes} of the rendered charts, once made
+    indices: IndexView | None = None    # index engine results, when computed
+    key_figures: list[Any] = field(default_factory=list)
+    structured: Structured | None = None    # recommendations, glossary, groups (content/<edition>)
+    # nearest units by normalised indicators: ({unit: [(unit, distance)]}, sections used)
+    similar: tuple[dict[str, list[tuple[str, float]]], int] | None = None
+    downloads: dict[str, bytes] = field(default_factory=dict)   # the data downloads by path
+    charts: ChartPlan | None = None     # the charts of every page
+    chart_files: dict[str, bytes] | None = None   # the rendered charts, once made
     index_reads: set = field(default_factory=set)   # (indicator, table) the index engine read
     urls: urls.Paths = field(default_factory=urls.Paths)   # where this tree's pages live
-    editions: Any = None            # EditionLinks: the same page in the other editions
-    results: Any = None             # the index engine's Results
-    changes: Any = None             # Comparison with the previous edition
-    previous_model: Any = None      # the previous edition's SiteModel
-    edition_views: list = field(default_factory=list)  # [(edition id, IndexView)], oldest first
-    inputs: Any = None              # the build's Inputs of the edition
-    cache_dir: Any = None           # .cache/ folder for computed results (None: no cache)
+    editions: EditionLinks | None = None    # the same page in the other editions
+    results: Results | None = None      # the index engine's Results
+    changes: Any = None             # editions.compare.Comparison (a layer above: not imported)
+    previous_model: SiteModel | None = None     # the previous edition's model
+    edition_views: list[tuple[str, IndexView | None]] = field(default_factory=list)  # oldest first
+    inputs: Any = None              # build.Inputs of the edition (the pipeline: not imported)
+    cache_dir: Path | None = None   # .cache/ folder for computed results (None: no cache)
 
     # Groups and targets are asked for once per page (every unit's profile lists the
     # recommendations that concern it): each is worked out once per model, so planning
