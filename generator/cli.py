@@ -5,7 +5,8 @@
     aimaq freeze E [--config site.yaml]                     (lock an edition's inputs and results)
     aimaq new-edition ID [--from E] [--config site.yaml]    (scaffold the next edition, as a draft)
     aimaq compute [--config site.yaml] [--edition E] [--data DIR] --out DIR
-    aimaq serve [--config site.yaml] [--port 8000] [--out DIR]
+    aimaq serve [--config site.yaml] [--port 8000] [--out DIR]  (preview in .cache/serve/)
+    aimaq --version
 
 Only this module prints: the pipeline reports progress through a callback.
 
@@ -24,6 +25,7 @@ import argparse
 import os
 import signal
 import sys
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from .build import build, compute_indices
@@ -259,9 +261,19 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def installed_version() -> str:
+    """The version pip installed (from the package metadata, i.e. pyproject.toml); a
+    checkout run without installing has none."""
+    try:
+        return version("aimaq")
+    except PackageNotFoundError:
+        return "(not installed: run pip install .)"
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="aimaq", description="Build a static report site of "
                                 "regional development statistics.")
+    p.add_argument("--version", action="version", version=f"aimaq {installed_version()}")
     sub = p.add_subparsers(dest="command", required=True)
 
     def common(sp):
@@ -305,7 +317,8 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("serve", help="build, serve on 127.0.0.1, rebuild and reload on change")
     common(s)
     s.add_argument("--port", type=int, default=8000)
-    s.add_argument("--out", help="output folder (default: output_dir of site.yaml)")
+    s.add_argument("--out", help="folder for the preview (default: .cache/serve/ in the "
+                   "project; never output_dir, which holds only complete builds)")
     s.set_defaults(func=_serve)
     return p
 

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from .errors import ConfigError
 from .yamlio import load_yaml, validation_error
@@ -26,7 +27,7 @@ Text = dict[str, str]
 
 def _iso_date(v: str | None) -> str | None:
     if v is not None and not re.match(r"^\d{4}-\d{2}-\d{2}$", str(v)):
-        raise ValueError("write the date as YYYY-MM-DD, in quotes")
+        raise PydanticCustomError("date_format", "write the date as YYYY-MM-DD, in quotes")
     return v
 
 
@@ -56,13 +57,15 @@ class Erratum(_Strict):
 
 class Edition(_Strict):
     id: str = Field(description="Edition id, used in URLs and folder names (e.g. '2023').")
-    title: Text = Field(default_factory=dict)
+    title: Text = Field(default_factory=dict, description="The edition's name per language, "
+                        "shown in the edition switcher and on its home.")
     data_year: int | None = Field(default=None, description="Latest year of the edition's data.")
     published: str | None = Field(default=None, description="Publication date, YYYY-MM-DD.")
     draft: bool = Field(default=False, description="A draft is built only with --drafts.")
     basis: Text = Field(default_factory=dict,
                         description="What the edition's numbers rest on, shown on its home.")
-    errata: list[Erratum] = Field(default_factory=list)
+    errata: list[Erratum] = Field(default_factory=list, description="Corrections made after "
+                                  "the edition was frozen (see docs/editions.md).")
 
     @field_validator("id")
     @classmethod
@@ -80,9 +83,10 @@ class Edition(_Strict):
 class Person(_Strict):
     """An author for the "how to cite" block: a person (family, given) or a body (name)."""
 
-    family: str | None = None
-    given: str | None = None
-    name: str | None = None
+    family: str | None = Field(None, description="A person's family name.")
+    given: str | None = Field(None, description="A person's given names.")
+    name: str | None = Field(None, description="The name of a body (an office, a "
+                             "university) that is an author.")
 
     @model_validator(mode="after")
     def _one(self) -> Person:
@@ -94,33 +98,50 @@ class Person(_Strict):
 class Reference(_Strict):
     """The work the site is based on, cited next to the edition."""
 
-    type: str = "generic"
-    title: str
-    authors: list[Person]
-    year: int | None = None
-    institution: str | None = None
-    location: str | None = None
+    type: str = Field("generic", description="Kind of work, as CITATION.cff names it "
+                      "(e.g. thesis, report, article, generic).")
+    title: str = Field(description="Title of the work.")
+    authors: list[Person] = Field(description="Its authors, each a person or a body.")
+    year: int | None = Field(None, description="Year of publication.")
+    institution: str | None = Field(None, description="Institution that published or "
+                                    "awarded it.")
+    location: str | None = Field(None, description="City (or place) of publication.")
 
 
 class Citation(_Strict):
-    authors: list[Person]
-    license: str | None = None
-    based_on: Reference | None = None
+    """Who to cite: the site's "How to cite" block and its CITATION.cff."""
+
+    authors: list[Person] = Field(description="Authors of the site, each a person or a body.")
+    license: str | None = Field(None, description="Licence of the site's texts and data, as "
+                                "an SPDX id (e.g. CC-BY-4.0).")
+    based_on: Reference | None = Field(None, description="The work the site is based on, "
+                                       "cited next to it.")
 
 
 class SiteConfig(_Strict):
-    title: Text
-    description: Text = Field(default_factory=dict)
-    languages: list[str] = Field(default_factory=lambda: ["kk", "ru", "en"])
-    default_language: str = "kk"
-    base_url: str = "/"
-    data_dir: str = "data"
-    content_dir: str = "content"
-    templates_dir: str = "templates"
-    output_dir: str = "output"
+    title: Text = Field(description="The site's name per language; every site language "
+                        "needs one.")
+    description: Text = Field(default_factory=dict, description="One sentence per language "
+                              "about the site, for search engines and link previews.")
+    languages: list[str] = Field(default_factory=lambda: ["kk", "ru", "en"], description=(
+        "The site's languages as two- or three-letter codes, in the order the language "
+        "switch shows them."))
+    default_language: str = Field("kk", description="The language the site's root address "
+                                  "opens in; one of languages.")
+    base_url: str = Field("/", description="Where the site is published: a path ('/' or "
+                          "'/stats/') or a full address ('https://example.org/stats/').")
+    data_dir: str = Field("data", description="Folder of the data, relative to site.yaml: "
+                          "one subfolder per edition.")
+    content_dir: str = Field("content", description="Folder of the texts, relative to "
+                             "site.yaml: one subfolder per edition.")
+    templates_dir: str = Field("templates", description="Folder of the page templates and "
+                               "interface strings, relative to site.yaml.")
+    output_dir: str = Field("output", description="Folder aimaq build writes the site to, "
+                            "relative to site.yaml; replaced whole by every build.")
     editions: list[Edition] = Field(description="Oldest first; the last one that is not a "
                                     "draft is the current edition, the others are archived.")
-    citation: Citation | None = None
+    citation: Citation | None = Field(None, description="Who to cite: the 'How to cite' "
+                                      "block of every edition and the site's CITATION.cff.")
     footer_pages: int = Field(12, ge=0, description=(
         "How many of the pages in content/<edition>/<lang>/pages/ the footer of every page "
         "lists (by 'order', then file name). With more pages than this, the footer ends with a "
@@ -151,11 +172,15 @@ class SiteConfig(_Strict):
     @model_validator(mode="after")
     def _cross(self) -> SiteConfig:
         if self.default_language not in self.languages:
-            raise ValueError(f"default_language {self.default_language!r} is not in languages")
+            raise PydanticCustomError("not_a_site_language",
+                                      "default_language '{value}' is not in languages",
+                                      {"key": "default_language",
+                                       "value": self.default_language})
         for key in ("title",):
             missing = [lang for lang in self.languages if not getattr(self, key).get(lang)]
             if missing:
-                raise ValueError(f"{key} has no text for {', '.join(missing)}")
+                raise PydanticCustomError("missing_language", "{key} has no text for {langs}",
+                                          {"key": key, "langs": ", ".join(missing)})
         ids = [e.id for e in self.editions]
         if len(set(ids)) != len(ids):
             raise ValueError("an edition id is listed twice")
@@ -229,7 +254,7 @@ def load_config(path: Path | str = "site.yaml") -> SiteConfig:
     try:
         config = SiteConfig.model_validate(doc.data)
     except ValidationError as exc:
-        err = validation_error(exc, doc)
+        err = validation_error(exc, doc, model=SiteConfig)
         raise ConfigError(err.message, err.file, err.line, err.fix) from None
     _check_languages(config, doc)
     return config.model_copy(update={"root": path.parent.resolve()})

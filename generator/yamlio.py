@@ -13,12 +13,16 @@ at their line, found before any memory is spent on them.
 """
 from __future__ import annotations
 
+import difflib
+import types
+import typing
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import BaseModel
 
 from .errors import AimaqError
 
@@ -131,6 +135,37 @@ class _Walk:
             self.open.discard(id(node))
 
 
+#: The fix for PyYAML's commonest complaints (by the start of its "problem" text).
+_SYNTAX_FIXES = (
+    ("mapping values are not allowed", "a ':' inside a value starts a new key: put the "
+     "value in quotes, or put the key on a line of its own"),
+    ("found character that cannot start any token", "indent with spaces, not tabs, and "
+     "put a value that starts with '@', '`' or '%' in quotes"),
+    ("found character '\\t'", "indent with spaces, not tabs"),
+    ("did not find expected key", "line the keys up: the keys of one mapping start in the "
+     "same column"),
+    ("did not find expected '-' indicator", "line the list up: every '- item' of one list "
+     "starts in the same column, and a key cannot follow it at that column"),
+    ("did not find expected ',' or ']'", "close the bracket, and separate the items with "
+     "', '"),
+    ("did not find expected ',' or '}'", "close the brace, and separate the items with "
+     "', '"),
+    ("found unexpected end of stream", "close the quote opened on this line"),
+    ("found undefined alias", "define the anchor (&name) before the alias (*name), or put "
+     "a value that starts with '*' in quotes"),
+    ("could not find expected ':'", "write 'key: value' (a colon and a space after the "
+     "key), or put the text in quotes"),
+)
+
+
+def syntax_fix(problem: str) -> str:
+    """The fix for a YAML syntax error, by what PyYAML says the problem is."""
+    for start, fix in _SYNTAX_FIXES:
+        if problem.startswith(start):
+            return fix
+    return "check indentation, colons and quotes around this line"
+
+
 def parse_yaml(text: str, path: Path) -> YamlDoc:
     loader = _Loader(text)
     try:
@@ -148,7 +183,7 @@ def parse_yaml(text: str, path: Path) -> YamlDoc:
         line = mark.line + 1 if mark else None
         problem = exc.problem or str(exc)
         raise AimaqError(f"this is not valid YAML ({problem})", path, line,
-                         "check indentation, colons and quotes around this line") from None
+                         syntax_fix(problem)) from None
     except (yaml.YAMLError, ValueError, OverflowError) as exc:
         # Unmarked errors (a bad tag's value, an out-of-range number in a timestamp-like
         # scalar) are rare; they are still the file's fault, not Aimaq's.
@@ -187,35 +222,162 @@ def _loc_text(loc: Iterable[Any]) -> str:
     return "".join(parts).lstrip(".") or "(top level)"
 
 
-def validation_error(exc: Exception, doc: YamlDoc, base: KeyPath = ()) -> AimaqError:
-    """Turn a pydantic ValidationError into an AimaqError at the first bad key's line."""
+#: The fix for each kind of pydantic error (its ``type``), so the advice fits the mistake:
+#: a list written as ``kk, ru`` is told how to write a list, not to rename keys.
+_FIXES = {
+    "extra_forbidden": "remove the key or correct its spelling (the documented keys are in "
+                       "docs/)",
+    "string_type": "write text here; put it in quotes if it looks like a number, a date or "
+                   "yes/no",
+    "int_type": "write a whole number, e.g. 2023",
+    "int_parsing": "write a whole number, e.g. 2023",
+    "int_from_float": "write a whole number, without a decimal part",
+    "float_type": "write a number, e.g. 12.5",
+    "float_parsing": "write a number with a decimal point and no thousands separator, "
+                     "e.g. 1234.5",
+    "finite_number": "write a finite number",
+    "bool_type": "write true or false",
+    "bool_parsing": "write true or false",
+    "list_type": "write a list: one '- item' per line, or [a, b] in brackets (commas "
+                 "alone make one text)",
+    "tuple_type": "write a list in brackets, e.g. [82.6, 49.9]",
+    "too_short": "add the missing items",
+    "too_long": "remove the extra items",
+    "dict_type": "write 'key: value' pairs indented under this key",
+    "model_type": "write 'key: value' pairs indented under this key",
+    "model_attributes_type": "write 'key: value' pairs indented under this key",
+    "greater_than_equal": "use a larger number",
+    "greater_than": "use a larger number",
+    "less_than_equal": "use a smaller number",
+    "less_than": "use a smaller number",
+    "missing_language": "add the text in each missing language (a key per language code "
+                        "under this key)",
+    "bad_id": "use lowercase letters, digits, '_' or '-' only (e.g. 'east_district')",
+    "not_a_site_language": "use one of the codes listed under 'languages', or add it there",
+    "date_format": "write the date as YYYY-MM-DD, in quotes (e.g. '2024-03-01')",
+}
+
+
+def _inner(annotation: Any, item: Any) -> Any:
+    """The type of the value at ``item`` (a key or an index) inside ``annotation``."""
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            found = _inner(arg, item)
+            if found is not None:
+                return found
+        return None
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        for name, info in annotation.model_fields.items():
+            if item in (name, info.alias):
+                return info.annotation
+        return None
+    args = typing.get_args(annotation)
+    if origin in (list, tuple) and isinstance(item, int) and args:
+        return args[0]
+    if origin is dict and len(args) == 2:
+        return args[1]
+    return None
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_of(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def allowed_keys(model: type[BaseModel] | None, loc: Iterable[Any]) -> list[str]:
+    """The keys a mapping at ``loc`` (the path to it) may hold, from the file's schema."""
+    annotation: Any = model
+    for item in loc:
+        if annotation is None:
+            return []
+        annotation = _inner(annotation, item)
+    found = _model_of(annotation)
+    if found is None:
+        return []
+    return [info.alias or name for name, info in found.model_fields.items()
+            if not info.exclude]
+
+
+def _unknown_key_fix(key: Any, keys: list[str]) -> str:
+    if not keys:
+        return _FIXES["extra_forbidden"]
+    close = difflib.get_close_matches(str(key), keys, n=1, cutoff=0.6)
+    guess = f"did you mean '{close[0]}'? " if close else ""
+    return f"{guess}remove the key or correct its spelling; the keys allowed here are " + \
+        ", ".join(keys)
+
+
+def error_fix(err: dict, model: type[BaseModel] | None = None) -> str:
+    """The fix for one pydantic error: what to write instead, by the kind of mistake.
+    With the file's ``model``, an unknown key is told the keys allowed where it is."""
+    kind = err.get("type", "")
+    ctx = err.get("ctx") or {}
+    loc = [x for x in err.get("loc", ()) if not _is_pydantic_tag(x)]
+    if kind == "extra_forbidden" and model is not None and loc:
+        return _unknown_key_fix(loc[-1], allowed_keys(model, loc[:-1]))
+    if kind == "missing":
+        key = loc[-1] if loc else "the key"
+        return f"add '{key}:' with its value"
+    if kind in ("literal_error", "enum"):
+        return f"use one of {ctx.get('expected', 'the documented values')}"
+    if kind == "string_pattern_mismatch":
+        return f"write a value of the form {ctx.get('pattern', 'documented for this key')}"
+    if kind in _FIXES:
+        return _FIXES[kind]
+    # A validator's own message says what is wrong and how to put it right.
+    return "correct the value as the message says"
+
+
+def _error_message(err: dict, where: str) -> str:
+    kind = err.get("type", "")
+    if kind == "extra_forbidden":
+        return f"unknown key '{where}'"
+    if kind == "missing":
+        return f"missing key '{where}'"
+    msg = err.get("msg", "invalid value")
+    # pydantic prefixes a validator's message with "Value error, "; the user needs only it.
+    msg = msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    return f"'{where}': {msg}"
+
+
+def validation_error(exc: Exception, doc: YamlDoc, base: KeyPath = (),
+                     model: type[BaseModel] | None = None) -> AimaqError:
+    """Turn a pydantic ValidationError into an AimaqError at the first bad key's line, with
+    the fix for each kind of mistake it holds (``model``: the schema that was validated,
+    to name the keys allowed in place of an unknown one)."""
     errors = exc.errors() if hasattr(exc, "errors") else []
     if not errors:
         return AimaqError(str(exc), doc.path, doc.line(*base))
     messages = []
+    fixes: list[str] = []
     first_line = None
     for err in errors[:5]:
         loc = tuple(base) + tuple(x for x in err.get("loc", ()) if not _is_pydantic_tag(x))
+        if not err.get("loc") and (err.get("ctx") or {}).get("key"):
+            # A check of the whole file that names the key it is about (a text missing
+            # a language): that key's line, not the top of the file.
+            loc = tuple(base) + (err["ctx"]["key"],)
         line = doc.line(*loc)
         if first_line is None:
             first_line = line
-        kind = err.get("type", "")
-        where = _loc_text(loc)
-        if kind == "extra_forbidden":
-            msg = f"unknown key '{where}'"
-        elif kind == "missing":
-            msg = f"missing key '{where}'"
-        else:
-            msg = f"'{where}': {err.get('msg', 'invalid value')}"
+        msg = _error_message(err, _loc_text(loc))
         if line is not None and len(errors) > 1:
             msg += f" (line {line})"
         messages.append(msg)
+        fix = error_fix(err, model)
+        if len(errors) > 1:             # which fix is for which mistake
+            fix = f"for '{_loc_text(loc)}', {fix}"
+        if fix not in fixes:
+            fixes.append(fix)
     if len(errors) > 5:
         messages.append(f"and {len(errors) - 5} more")
-    fix = "remove or rename unknown keys; see the documented keys and types"
-    if all(e.get("type") == "missing" for e in errors):
-        fix = "add the missing key"
-    return AimaqError("; ".join(messages), doc.path, first_line, fix)
+    return AimaqError("; ".join(messages), doc.path, first_line, "; ".join(fixes))
 
 
 def _is_pydantic_tag(item: Any) -> bool:

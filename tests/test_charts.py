@@ -29,7 +29,7 @@ from generator.charts import (
     slug,
     value_text,
 )
-from generator.charts.geo import _signed_area
+from generator.data.geo import _signed_area
 from generator.errors import AimaqError
 from generator.formatting import number_symbols
 

@@ -1,8 +1,10 @@
 """The loader accepts good data and names file, row and fix for every kind of bad input."""
+import json
 from pathlib import Path
 
 import pytest
 
+from generator.check import check
 from generator.data.load import alias_key, load_dataset
 from generator.errors import DataError
 
@@ -130,3 +132,58 @@ def test_series_and_ambiguity(mini):
     assert s["beta"] == 15.0
     with pytest.raises(DataError, match="unknown indicator"):
         ds.series("nope")
+
+
+def _with_boundaries(site: Path) -> None:
+    """A boundary file with one square polygon per district, and the districts naming it."""
+    geo = site / "data/2023/geo"
+    geo.mkdir()
+    features = [{"type": "Feature", "properties": {"shapeName": name},
+                 "geometry": {"type": "Polygon", "coordinates": [[[x, 0], [x + 1, 0],
+                                                                  [x + 1, 1], [x, 1], [x, 0]]]}}
+                for x, name in enumerate(["Beta", "Gamma"])]
+    (geo / "mini.geojson").write_text(json.dumps({"type": "FeatureCollection",
+                                                  "features": features}), encoding="utf-8")
+    edit(site, "data/2023/units.yaml", "name: {kk: Бета, en: Beta}",
+         "name: {kk: Бета, en: Beta}\n    geo: {shape: Beta}")
+    edit(site, "data/2023/units.yaml", "name: {kk: Гамма, en: Gamma}",
+         "name: {kk: Гамма, en: Gamma}\n    geo:\n      shape: Gama")
+
+
+def test_unknown_polygon_is_blamed_on_its_line_in_units_yaml(mini):
+    _with_boundaries(mini)
+    with pytest.raises(DataError) as err:
+        load(mini)
+    e = err.value
+    assert str(e.file) == "data/2023/units.yaml"
+    lines = (mini / "data/2023/units.yaml").read_text(encoding="utf-8").splitlines()
+    assert lines[e.line - 1].strip() == "shape: Gama"
+    assert "'Gama'" in e.message and "mini.geojson" in e.message
+    assert "Beta, Gamma" in e.fix
+
+
+def test_check_lists_an_unknown_polygon_at_units_yaml_not_templates(mini):
+    _with_boundaries(mini)
+    report = check(mini / "site.yaml")
+    files = {p.file for p in report.problems}
+    assert "data/2023/units.yaml" in files, report.problems
+    assert not any("templates" in f for f in files), report.problems
+
+
+def test_a_polygon_without_a_boundary_file(mini):
+    edit(mini, "data/2023/units.yaml", "name: {kk: Бета, en: Beta}",
+         "name: {kk: Бета, en: Beta}\n    geo: {shape: Beta}")
+    with pytest.raises(DataError, match="no boundary file") as err:
+        load(mini)
+    assert str(err.value.file) == "data/2023/units.yaml" and err.value.line == 15
+
+
+def test_semicolon_separated_table_gets_a_hint(mini):
+    path = mini / TABLE
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(",", ";"), encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        load(mini)
+    assert err.value.line == 1 and str(err.value.file) == TABLE
+    assert "';' between values" in err.value.message
+    assert "CSV with commas" in err.value.fix

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import build
+from generator.errors import AimaqError
 from generator.serve import Preview, Session
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -114,6 +115,21 @@ def test_csv_edit_renders_the_pages_that_show_the_table(session, mini, tmp_path)
     assert "downloads/2023/tables/t1_firms.csv" in written
     assert not [p for p in written if p.endswith(".html") and p not in showing]
     same_as_full_build(session, tmp_path)
+
+
+def test_csv_reload_checks_the_languages_of_the_data_as_a_full_build_does(session, mini):
+    """The incremental reload of a table re-reads the edition's YAML too: a text keyed by
+    a language code that does not exist is an error there as in a full build."""
+    units = mini / "data/2023/units.yaml"
+    units.write_text(units.read_text(encoding="utf-8").replace(
+        "name: {kk: Бета, en: Beta}", "name: {kk: Бета, en: Beta, kks: Бета}"),
+        encoding="utf-8")
+    csv = mini / "data/2023/tables/t1_firms.csv"
+    csv.write_text(csv.read_text().replace("gamma,firms,2020,10,,14,",
+                                           "gamma,firms,2020,10,,14,note"))
+    result = session.build([csv])
+    assert not result.ok and "'kks'" in result.error.message
+    assert str(result.error.file).endswith("units.yaml")
 
 
 def test_template_edit_rebuilds_everything_but_writes_only_changed_files(session, mini,
@@ -259,3 +275,50 @@ def test_a_template_bug_is_reported_and_the_next_save_recovers(session, mini, tm
     tpl.write_text(good)
     assert session.build([tpl]).ok
     same_as_full_build(session, tmp_path)
+
+
+def test_serve_never_touches_the_output_folder(mini, tmp_path):
+    """A preview holds one edition at the site root: it goes to .cache/serve/, so output/
+    keeps the complete build that may be published."""
+    build(mini / "site.yaml")
+    output = mini / "output"
+    before_bytes, before_stats = tree(output), stats(output)
+    session = Session(mini / "site.yaml")
+    assert session.output == (mini / ".cache/serve").resolve()
+    assert session.build().ok
+    md = mini / "content/2023/en/index.md"
+    md.write_text(md.read_text() + "\nA sentence added while serving.\n")
+    assert session.build([md]).ok
+    session.refresh_search()
+    assert "A sentence added while serving." in (session.output / "en/index.html").read_text()
+    assert tree(output) == before_bytes and stats(output) == before_stats
+
+
+def test_serve_refuses_the_output_folder_as_its_folder(mini):
+    with pytest.raises(AimaqError, match="does not write to the site's output folder"):
+        Session(mini / "site.yaml", mini / "output")
+
+
+def test_an_edited_boundary_file_is_read_again(session, mini):
+    """A unit's polygon renamed in the boundary file and in units.yaml: the preview
+    rebuilds with the new names, not the ones read at its start."""
+    geo = mini / "data/2023/geo"
+    geo.mkdir()
+
+    def boundaries(name: str) -> None:
+        square = [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]
+        (geo / "mini.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": {"shapeName": name},
+             "geometry": {"type": "Polygon", "coordinates": square}}]}), encoding="utf-8")
+
+    units = mini / "data/2023/units.yaml"
+    boundaries("Beta")
+    units.write_text(units.read_text(encoding="utf-8").replace(
+        "name: {kk: Бета, en: Beta}", "name: {kk: Бета, en: Beta}\n    geo: {shape: Beta}"),
+        encoding="utf-8")
+    assert session.build([units, geo / "mini.geojson"]).ok
+    boundaries("Beta district")
+    units.write_text(units.read_text(encoding="utf-8").replace(
+        "shape: Beta}", "shape: Beta district}"), encoding="utf-8")
+    result = session.build([units, geo / "mini.geojson"])
+    assert result.ok, result.error

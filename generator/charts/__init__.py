@@ -16,8 +16,8 @@ Public API::
 
 ``templates/partials/chart.html`` renders a :class:`Chart` (see its header comment).
 """
+from ..data.geo import Boundaries, find_boundary_file, load_boundaries
 from .assets import ASSETS_DIR, chart_assets, vega_bundle
-from .geo import Boundaries, find_boundary_file, load_boundaries
 from .jsonspec import TEMPLATES, canonical_json, fresh_templates
 from .kinds import (
                     KINDS,

@@ -19,7 +19,7 @@ from typing import Literal
 
 import markdown
 import nh3
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..confine import refuse_outside_links
 from ..data.load import check_languages
@@ -49,11 +49,12 @@ class FigureRef(BaseModel):
     """A figure chosen for a page: one observation of the region (or of a named area)."""
 
     model_config = ConfigDict(extra="forbid")
-    table: str
-    indicator: str
-    category: str = ""
-    year: int | None = None
-    unit: str | None = None
+    table: str = Field(description="Id of the table (sources.yaml) the figure is read from.")
+    indicator: str = Field(description="Id of the indicator (indicators.yaml).")
+    category: str = Field("", description="The category, for an indicator with categories.")
+    year: int | None = Field(None, description="The year; needed when the table has "
+                             "several years for the figure.")
+    unit: str | None = Field(None, description="Id of the area; none: the region.")
 
 
 class RankedRef(BaseModel):
@@ -62,13 +63,18 @@ class RankedRef(BaseModel):
     which value comes first and whether higher or lower is better."""
 
     model_config = ConfigDict(extra="forbid")
-    index: str | None = None
-    table: str | None = None
-    indicator: str | None = None
-    category: str = ""
-    year: int | None = None
-    better: Literal["higher", "lower"] | None = None   # indices: which way is better
-    rank_one: dict[str, str] = {}
+    index: str | None = Field(None, description="Id of an index of methodology.yaml; or give "
+                              "table and indicator.")
+    table: str | None = Field(None, description="Id of the table (sources.yaml) the value is "
+                              "read from, with indicator.")
+    indicator: str | None = Field(None, description="Id of the indicator (indicators.yaml), "
+                                  "with table.")
+    category: str = Field("", description="The category, for an indicator with categories.")
+    year: int | None = Field(None, description="The year; default the latest with values.")
+    better: Literal["higher", "lower"] | None = Field(None, description=(
+        "Which way is better, for an index (an indicator says it in indicators.yaml)."))
+    rank_one: dict[str, str] = Field({}, description="What rank 1 means, as a text per "
+                                     "language (e.g. 'most innovative').")
 
 
 class HeadlineSpec(BaseModel):
@@ -76,33 +82,46 @@ class HeadlineSpec(BaseModel):
     (the index that classes them), and the index mapped and ranked first."""
 
     model_config = ConfigDict(extra="forbid")
-    lagging: str                    # group id in groups.yaml
-    measure: RankedRef              # the index the group's class comes from
-    index: RankedRef                # mapped and ranked on the home page
+    lagging: str = Field(description="Id of the group of groups.yaml whose units lag.")
+    measure: RankedRef = Field(description="The index the group's class comes from.")
+    index: RankedRef = Field(description="The index mapped and ranked first on the home page.")
 
 
 class GlanceSpec(BaseModel):
     """The "at a glance" block that opens every unit profile."""
 
     model_config = ConfigDict(extra="forbid")
-    groups: list[str] = []          # groups named as the unit's class, first match wins
-    why: RankedRef | None = None    # the value the class rests on
-    indicators: list[RankedRef] = []
+    groups: list[str] = Field([], description="Groups of groups.yaml named as the unit's "
+                              "class; the first the unit belongs to wins.")
+    why: RankedRef | None = Field(None, description="The value the class rests on.")
+    indicators: list[RankedRef] = Field([], description="4–6 headline values, each with its "
+                                        "rank in words and the region's value.")
 
 
 class HomeSpec(BaseModel):
+    """content/<edition>/home.yaml: what the home page shows beside its text."""
+
     model_config = ConfigDict(extra="forbid")
-    key_figures: list[FigureRef] = []
-    groups: list[str] = []          # groups of groups.yaml shown on the home page
-    headline: HeadlineSpec | None = None
-    glance: GlanceSpec | None = None
+    key_figures: list[FigureRef] = Field([], description="The key figures at the top of the "
+                                         "home page, in order.")
+    groups: list[str] = Field([], description="Ids of groups of groups.yaml shown on the home "
+                              "page with their members.")
+    headline: HeadlineSpec | None = Field(None, description="The home page's answer: which "
+                                          "units lag, on what measure, and the index mapped "
+                                          "and ranked first.")
+    glance: GlanceSpec | None = Field(None, description="The 'at a glance' block that opens "
+                                      "every unit profile.")
 
 
 class FrontMatter(BaseModel):
+    """The YAML block between '---' lines at the top of a Markdown page."""
+
     model_config = ConfigDict(extra="forbid")
-    title: str
-    description: str = ""
-    order: int = 0
+    title: str = Field(description="The page's title (its heading, tab and links to it).")
+    description: str = Field("", description="One sentence about the page, for search "
+                             "engines and link previews.")
+    order: int = Field(0, description="Position among the pages of its kind (lower first; "
+                       "then by file name).")
 
 
 @dataclass
@@ -181,7 +200,7 @@ def parse_page(text: str, path: Path, display: Path) -> tuple[FrontMatter, str, 
     try:
         meta = FrontMatter.model_validate(doc.data)
     except ValidationError as exc:
-        err = validation_error(exc, doc)
+        err = validation_error(exc, doc, model=FrontMatter)
         raise ContentError(err.message, display, err.line, err.fix) from None
     return meta, "\n".join(lines[end + 1:]), end + 2
 
@@ -289,7 +308,7 @@ def load_content(content_dir: Path, edition: str, languages: list[str],
         try:
             content.home = HomeSpec.model_validate(doc.data or {})
         except ValidationError as exc:
-            err = validation_error(exc, doc)
+            err = validation_error(exc, doc, model=HomeSpec)
             raise ContentError(err.message, _display(home_file, base), err.line,
                                err.fix) from None
         content.home_file = _display(home_file, base)

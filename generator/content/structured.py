@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 from ..errors import ContentError
 from ..yamlio import YamlDoc, load_yaml, validation_error
@@ -29,15 +30,17 @@ class _Strict(BaseModel):
 
 def _slug(v: str) -> str:
     if not SLUG.match(v):
-        raise ValueError(f"{v!r} is not a valid id: use lowercase letters, digits, '-' or '_'")
+        raise PydanticCustomError("bad_id", "'{value}' is not a valid id: use lowercase "
+                                  "letters, digits, '-' or '_'", {"value": v})
     return v
 
 
 class SourceRef(_Strict):
-    document: str
-    section: str | None = None
-    table: str | None = None
-    lines: str | None = None
+    document: str = Field(description="Id of the document in the edition's sources.yaml.")
+    section: str | None = Field(None, description="Section of the document, as printed "
+                                "(e.g. 'Conclusion', '2.3').")
+    table: str | None = Field(None, description="Table or figure number, as printed.")
+    lines: str | None = Field(None, description="Lines of the document, e.g. '120-134'.")
 
     @field_validator("section", "table", "lines", mode="before")
     @classmethod
@@ -46,49 +49,58 @@ class SourceRef(_Strict):
 
 
 class GroupSpec(_Strict):
-    name: Text
-    border: Literal["russia", "china"] | None = None
-    index: str | None = None
-    cls: str | None = Field(default=None, alias="class")
-    units: list[str] | None = None
+    """A named group of units: listed, or defined by a border or by an index's class."""
+
+    name: Text = Field(description="The group's name per language.")
+    border: Literal["russia", "china"] | None = Field(None, description="The units whose "
+                                                      "'border' in units.yaml is this country.")
+    index: str | None = Field(None, description="Id of an index (methodology.yaml) whose "
+                              "class defines the group; with 'class'.")
+    cls: str | None = Field(default=None, alias="class", description="With 'index': the "
+                            "class whose units form the group.")
+    units: list[str] | None = Field(None, description="The unit ids of a listed group.")
 
 
 class GroupsFile(_Strict):
-    groups: dict[str, GroupSpec] = Field(default_factory=dict)
+    groups: dict[str, GroupSpec] = Field(default_factory=dict, description="Each group by "
+                                         "its id (lowercase letters, digits, '-' or '_').")
 
 
 class AreaSpec(_Strict):
-    id: str
-    name: Text
+    id: str = Field(description="Id of the policy area, cited by recommendations.")
+    name: Text = Field(description="Its name per language (a heading of the page).")
     _id = field_validator("id")(classmethod(lambda cls, v: _slug(v)))
 
 
 class RecommendationSpec(_Strict):
-    id: str
-    area: str
-    measure: Text
-    actor: Text = Field(default_factory=dict)
-    targets: list[str] = Field(default_factory=lambda: ["all"])
-    effect: Text = Field(default_factory=dict)
-    source: SourceRef
+    id: str = Field(description="Stable id of the recommendation (its anchor).")
+    area: str = Field(description="Id of its policy area, under 'areas'.")
+    measure: Text = Field(description="What to do, per language.")
+    actor: Text = Field(default_factory=dict, description="Who should do it, per language.")
+    targets: list[str] = Field(default_factory=lambda: ["all"], description=(
+        "Which units it is for: unit ids, group ids of groups.yaml, or 'all'."))
+    effect: Text = Field(default_factory=dict, description="The effect expected, per "
+                         "language.")
+    source: SourceRef = Field(description="Where the proposal is made.")
     _id = field_validator("id")(classmethod(lambda cls, v: _slug(v)))
 
 
 class RecommendationsFile(_Strict):
-    areas: list[AreaSpec]
-    recommendations: list[RecommendationSpec]
+    areas: list[AreaSpec] = Field(description="The policy areas the recommendations are "
+                                  "grouped under.")
+    recommendations: list[RecommendationSpec] = Field(description="The recommendations.")
 
 
 class TermSpec(_Strict):
-    id: str
-    term: Text
-    definition: Text
-    source: SourceRef | None = None
+    id: str = Field(description="Stable id of the term (its anchor on the glossary page).")
+    term: Text = Field(description="The term per language.")
+    definition: Text = Field(description="Its definition per language.")
+    source: SourceRef | None = Field(None, description="Where the definition comes from.")
     _id = field_validator("id")(classmethod(lambda cls, v: _slug(v)))
 
 
 class GlossaryFile(_Strict):
-    terms: list[TermSpec]
+    terms: list[TermSpec] = Field(description="The terms of the glossary page.")
 
 
 @dataclass
@@ -106,7 +118,7 @@ def _load(path: Path, model, display: Path):
     try:
         return model.model_validate(doc.data or {}), doc
     except ValidationError as exc:
-        err = validation_error(exc, doc)
+        err = validation_error(exc, doc, model=model)
         raise ContentError(err.message, display, err.line, err.fix) from None
 
 

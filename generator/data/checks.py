@@ -437,7 +437,7 @@ def run_checks(ds: Dataset, path: Path | None = None) -> list[CheckResult]:
     try:
         spec = ChecksFile.model_validate(doc.data or {})
     except ValidationError as exc:
-        err = validation_error(exc, doc)
+        err = validation_error(exc, doc, model=ChecksFile)
         raise DataError(err.message, err.file, err.line, err.fix) from None
     ids = set()
     for i, c in enumerate(spec.checks):

@@ -3,14 +3,13 @@
 Every problem is reported with the file and line (YAML) or row (CSV), what was expected
 and how to fix it. Nothing is written; the caller decides what to do with the dataset.
 
-Inputs are bounded: a table larger than :data:`MAX_TABLE_BYTES` or with more than
+Inputs are bounded: a table larger than :data:`.tables.MAX_TABLE_BYTES` or with more than
 :data:`MAX_TABLE_ROWS` rows, a value beyond :data:`MAX_MAGNITUDE` and a source line beyond
 :data:`MAX_LINE` are errors at their row, never an overflow deeper in. A symbolic link that
 leads outside the project and a name a spreadsheet would run as a formula are refused.
 """
 from __future__ import annotations
 
-import csv
 import math
 import re
 from pathlib import Path
@@ -23,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 from ..confine import FORMULA_STARTS, looks_like_formula, refuse_outside_links
 from ..errors import AimaqError, DataError
 from ..yamlio import YamlDoc, load_yaml, validation_error
+from .geo import find_boundary_file, load_boundaries
 from .model import (
     OBSERVATION_COLUMNS,
     Area,
@@ -34,14 +34,13 @@ from .model import (
     TableMeta,
 )
 from .schema import IndicatorsFile, SourcesFile, UnitsFile
+from .tables import TABLE_SUFFIXES, is_workbook, table_rows, where_row
 
 REQUIRED_COLUMNS = ("unit", "indicator", "year", "value")
 OPTIONAL_COLUMNS = ("category", "flag", "line", "note")
 FLAGS = ("confidential", "nil", "missing")
 LANG_RE = re.compile(r"^[a-z]{2,3}$")
 NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-#: A table file larger than this is not a hand-transcribed table (bytes).
-MAX_TABLE_BYTES = 200_000_000
 #: Rows of one table (a 2,000-unit region with 100 indicators over 5 years is 1,000,000).
 MAX_TABLE_ROWS = 2_000_000
 #: Largest magnitude of a value: beyond it sums and ratios lose every digit (float64
@@ -58,7 +57,7 @@ def _validated(model: type[BaseModel], doc: YamlDoc) -> Any:
     try:
         return model.model_validate(doc.data)
     except ValidationError as exc:
-        err = validation_error(exc, doc)
+        err = validation_error(exc, doc, model=model)
         raise DataError(err.message, err.file, err.line, err.fix) from None
 
 
@@ -159,6 +158,32 @@ def load_areas(path: Path, languages: list[str] | None = None
     return spec.region, areas, lookup
 
 
+def check_shapes(units: Path, areas: dict[str, Area], boundary_file: Path | None) -> None:
+    """Every ``geo.shape`` of units.yaml names a polygon of the edition's boundary file.
+
+    Checked when the data is read, so the mistake is reported at its line in units.yaml
+    (the map, drawn much later, knows neither)."""
+    shaped = [a for a in areas.values() if a.shape]
+    if not shaped:
+        return
+    if boundary_file is None:
+        doc = load_yaml(units)
+        i = list(areas).index(shaped[0].id)
+        raise DataError(f"area {shaped[0].id!r} names the polygon {shaped[0].shape!r}, but "
+                        "there is no boundary file in the geo/ folder beside units.yaml", units,
+                        doc.line("areas", i, "geo", "shape"),
+                        "put the boundary file (one .geojson) in the edition's geo/ folder, "
+                        "or remove geo.shape")
+    names = load_boundaries(boundary_file).shapes
+    for i, area in enumerate(areas.values()):
+        if area.shape and area.shape not in names:
+            doc = load_yaml(units)
+            raise DataError(f"area {area.id!r} names the polygon {area.shape!r}, which is "
+                            f"not a shapeName in {boundary_file.name}", units,
+                            doc.line("areas", i, "geo", "shape"),
+                            f"use one of {', '.join(sorted(names))}")
+
+
 def _classes(items) -> tuple[ClassDef, ...]:
     return tuple(ClassDef(id=c.id, name=dict(c.name)) for c in items)
 
@@ -226,18 +251,30 @@ def load_sources(path: Path, tables_dir: Path, languages: list[str] | None = Non
             raise DataError(f"table {t.id!r} cites unknown document {t.document!r}", path,
                             doc.line("tables", i, "document"),
                             f"use one of {sorted(documents)}")
-        file = tables_dir / f"{t.id}.csv"
-        if not file.is_file():
-            raise DataError(f"table {t.id!r} has no data file {file.name}", path, line,
-                            f"create {file} or remove the entry")
+        found = [tables_dir / f"{t.id}{suffix}" for suffix in TABLE_SUFFIXES
+                 if (tables_dir / f"{t.id}{suffix}").is_file()]
+        if not found:
+            raise DataError(f"table {t.id!r} has no data file {t.id}.csv or {t.id}.xlsx",
+                            path, line, f"create {tables_dir / (t.id + '.csv')} (or .xlsx) "
+                            "or remove the entry")
+        if len(found) > 1:
+            raise DataError(f"table {t.id!r} has two data files, "
+                            f"{' and '.join(f.name for f in found)}", path, line,
+                            "keep one of them")
+        file = found[0]
+        if t.sheet is not None and not is_workbook(file):
+            raise DataError(f"table {t.id!r} names the sheet {t.sheet!r}, but {file.name} "
+                            "is not a workbook", path, doc.line("tables", i, "sheet"),
+                            "remove 'sheet' (a CSV file has none)")
         tables[t.id] = TableMeta(id=t.id, file=str(file), document=t.document,
                                  number=t.number, title=dict(t.title), lines=t.lines,
-                                 notes=dict(t.notes))
-    listed = {f"{t}.csv" for t in tables}
-    for csv_file in sorted(tables_dir.glob("*.csv")):
-        if csv_file.name not in listed:
-            raise DataError("this table is not listed in sources.yaml", csv_file, None,
-                            f"add an entry with 'id: {csv_file.stem}' under tables in {path}")
+                                 notes=dict(t.notes), sheet=t.sheet)
+    for table_file in sorted(tables_dir.iterdir()) if tables_dir.is_dir() else ():
+        if table_file.suffix.lower() not in TABLE_SUFFIXES or table_file.name.startswith("~$"):
+            continue     # "~$name.xlsx" is the lock file Excel keeps while a workbook is open
+        if table_file.stem not in tables:
+            raise DataError("this table is not listed in sources.yaml", table_file, None,
+                            f"add an entry with 'id: {table_file.stem}' under tables in {path}")
     return documents, tables
 
 
@@ -257,52 +294,40 @@ def _parse_number(raw: str) -> float | None:
 
 def read_table(meta: TableMeta, indicators: dict[str, Indicator], lookup: dict[str, str],
                display: Path) -> list[dict[str, Any]]:
-    """Read one tidy CSV into observation records, validating every row."""
+    """Read one tidy table (CSV or a workbook's sheet) into observation records,
+    validating every row."""
     path = Path(meta.file)
-    try:
-        size = path.stat().st_size
-        if size > MAX_TABLE_BYTES:
-            raise DataError(f"the table is {size:,} bytes; tables are read up to "
-                            f"{MAX_TABLE_BYTES:,} bytes", display, None,
-                            "split it into several tables, or check that it is the file "
-                            "you meant")
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise DataError(f"cannot read the table ({exc.strerror or exc})", display, None,
-                        "check that it is a readable file") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DataError(f"the file is not UTF-8 text (byte {exc.start})", display,
-                        raw.count(b"\n", 0, exc.start) + 1, "save it as UTF-8 CSV") from None
-    if "\x00" in text:
-        raise DataError("the file holds a NUL byte: it is not a CSV text file", display,
-                        text.count("\n", 0, text.index("\x00")) + 1, "save it as UTF-8 CSV")
-    reader = csv.reader(text.splitlines())
-    try:
-        rows = list(reader)
-    except csv.Error as exc:               # e.g. a field larger than csv's limit
-        raise DataError(f"the file is not a readable CSV ({exc})", display,
-                        reader.line_num or None, "save it as UTF-8 CSV") from None
+    rows, sheet = table_rows(path, display, meta.sheet)
+    row = where_row(sheet)
     if len(rows) > MAX_TABLE_ROWS + 1:
         raise DataError(f"the table has {len(rows) - 1:,} rows; a table may have up to "
                         f"{MAX_TABLE_ROWS:,}", display, MAX_TABLE_ROWS + 2,
                         "split it into several tables")
+    # In a workbook the sheet is named too: a workbook holds several.
+    at = f"sheet {sheet!r}: " if sheet is not None else ""
     if not rows or not any(cell.strip() for cell in rows[0]):
-        raise DataError("the file is empty; expected a header row", display, 1,
-                        f"start with the header {','.join(REQUIRED_COLUMNS)}")
+        empty = f"{at}row 1 is empty" if sheet is not None else "the file is empty"
+        raise DataError(f"{empty}; expected a header row", display, 1,
+                        f"start with the header {','.join(REQUIRED_COLUMNS)} in row 1")
     header = [h.strip() for h in rows[0]]
+    if len(header) == 1 and header[0].count(";") >= len(REQUIRED_COLUMNS) - 1:
+        # Excel in a locale whose decimal mark is a comma (Russian, Kazakh) writes "CSV"
+        # with semicolons: the whole header reads as one column.
+        raise DataError("this table seems to use ';' between values, not ','", display, 1,
+                        "save it as CSV with commas (in Excel: 'CSV UTF-8 (comma "
+                        "delimited)'), or save it as .xlsx")
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        raise DataError(f"missing column(s) {', '.join(missing)} in the header {header}",
+        raise DataError(f"{at}missing column(s) {', '.join(missing)} in the header {header}",
                         display, 1, f"the header needs {', '.join(REQUIRED_COLUMNS)}"
                         f" and may add {', '.join(OPTIONAL_COLUMNS)}")
     extra = [c for c in header if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
     if extra:
-        raise DataError(f"unknown column(s) {', '.join(repr(c) for c in extra)}", display, 1,
-                        f"allowed columns are {', '.join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)}")
+        raise DataError(f"{at}unknown column(s) {', '.join(repr(c) for c in extra)}", display,
+                        1, f"allowed columns are "
+                        f"{', '.join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)}")
     if len(set(header)) != len(header):
-        raise DataError("a column name appears twice in the header", display, 1,
+        raise DataError(f"{at}a column name appears twice in the header", display, 1,
                         "keep each column once")
     col = {name: i for i, name in enumerate(header)}
     seen: dict[tuple, int] = {}
@@ -311,7 +336,7 @@ def read_table(meta: TableMeta, indicators: dict[str, Indicator], lookup: dict[s
         if not any(c.strip() for c in cells):
             continue
         if len(cells) != len(header):
-            raise DataError(f"row {n} has {len(cells)} cells but the header has {len(header)}",
+            raise DataError(f"{row} {n} has {len(cells)} cells but the header has {len(header)}",
                             display, n, "check for an unquoted comma or a missing cell")
 
         def cell(name: str) -> str:
@@ -321,33 +346,33 @@ def read_table(meta: TableMeta, indicators: dict[str, Indicator], lookup: dict[s
         unit_raw = cell("unit")
         unit = lookup.get(alias_key(unit_raw)) if unit_raw else None
         if unit is None:
-            raise DataError(f"row {n}: unknown unit {unit_raw!r}", display, n,
+            raise DataError(f"{row} {n}: unknown unit {unit_raw!r}", display, n,
                             "use an area id, name or alias from units.yaml, or add the "
                             "spelling to that area's aliases")
         ind_id = cell("indicator")
         ind = indicators.get(ind_id)
         if ind is None:
-            raise DataError(f"row {n}: unknown indicator {ind_id!r}", display, n,
+            raise DataError(f"{row} {n}: unknown indicator {ind_id!r}", display, n,
                             "use an id from indicators.yaml or add the indicator there")
         category = cell("category")
         if ind.categories:
             allowed = [c.id for c in ind.categories]
             if category not in allowed:
-                raise DataError(f"row {n}: indicator {ind_id!r} needs a category from "
+                raise DataError(f"{row} {n}: indicator {ind_id!r} needs a category from "
                                 f"{allowed}, got {category!r}", display, n,
                                 "fill the category column with one of those ids")
         elif category:
-            raise DataError(f"row {n}: indicator {ind_id!r} has no categories but the row "
+            raise DataError(f"{row} {n}: indicator {ind_id!r} has no categories but the row "
                             f"gives {category!r}", display, n,
                             "leave the category empty or declare categories for the indicator")
         year_raw = cell("year")
         if not re.fullmatch(r"\d{4}", year_raw):
-            raise DataError(f"row {n}: year {year_raw!r} is not a four-digit year", display, n,
+            raise DataError(f"{row} {n}: year {year_raw!r} is not a four-digit year", display, n,
                             "write the year as e.g. 2020 (the end year of a period)")
         year = int(year_raw)
         flag = cell("flag")
         if flag and flag not in FLAGS:
-            raise DataError(f"row {n}: unknown flag {flag!r}", display, n,
+            raise DataError(f"{row} {n}: unknown flag {flag!r}", display, n,
                             f"use one of {', '.join(FLAGS)} or leave it empty")
         raw = cell("value")
         value = math.nan
@@ -355,45 +380,45 @@ def read_table(meta: TableMeta, indicators: dict[str, Indicator], lookup: dict[s
         if raw == "":
             if not flag:
                 if "flag" not in col:
-                    raise DataError(f"row {n}: the value is empty and the table has no "
+                    raise DataError(f"{row} {n}: the value is empty and the table has no "
                                     "'flag' column to say why", display, n,
                                     "write the value, or add the flag column (header "
                                     f"{','.join(header)},flag) and set it to confidential, "
                                     "nil or missing")
-                raise DataError(f"row {n}: the value is empty", display, n,
+                raise DataError(f"{row} {n}: the value is empty", display, n,
                                 "write the value, or set flag to confidential (printed 'x'), "
                                 "nil (printed '-') or missing")
         elif ind.kind == "class":
             allowed = [c.id for c in ind.classes]
             if raw not in allowed:
-                raise DataError(f"row {n}: {raw!r} is not a class of {ind_id!r}", display, n,
+                raise DataError(f"{row} {n}: {raw!r} is not a class of {ind_id!r}", display, n,
                                 f"use one of {allowed}")
             label = raw
         else:
             number = _parse_number(raw)
             if number is None:
-                raise DataError(f"row {n}: value {raw!r} is not a number", display, n,
+                raise DataError(f"{row} {n}: value {raw!r} is not a number", display, n,
                                 "write digits with a decimal point and no thousands separator "
                                 "(e.g. 1234.5), or leave it empty and set a flag")
             if not abs(number) <= MAX_MAGNITUDE:
                 shown = raw if len(raw) <= 24 else f"{raw[:12]}…{raw[-6:]} ({len(raw)} characters)"
-                raise DataError(f"row {n}: value {shown} is out of range (larger than "
+                raise DataError(f"{row} {n}: value {shown} is out of range (larger than "
                                 f"{MAX_MAGNITUDE:g} in magnitude)", display, n,
                                 "check the number against the source: a digit too many, or "
                                 "a missing decimal point")
             value = number
         line_raw = cell("line")
         if line_raw and not (line_raw.isascii() and line_raw.isdigit()):
-            raise DataError(f"row {n}: line {line_raw[:40]!r} is not a line number", display,
+            raise DataError(f"{row} {n}: line {line_raw[:40]!r} is not a line number", display,
                             n, "write the source line as a whole number or leave it empty")
         if line_raw and (len(line_raw) > 9 or int(line_raw) > MAX_LINE):
             shown = line_raw if len(line_raw) <= 24 else f"{line_raw[:12]}… ({len(line_raw)} digits)"
-            raise DataError(f"row {n}: line {shown} is out of range (the largest is "
+            raise DataError(f"{row} {n}: line {shown} is out of range (the largest is "
                             f"{MAX_LINE:,})", display, n,
                             "write the line of the source document the value was read from")
         key = (unit, ind_id, category, year)
         if key in seen:
-            raise DataError(f"row {n} repeats row {seen[key]} ({unit}, {ind_id}, "
+            raise DataError(f"{row} {n} repeats row {seen[key]} ({unit}, {ind_id}, "
                             f"{category or '-'}, {year})", display, n,
                             "keep one row per unit, indicator, category and year")
         seen[key] = n
@@ -449,6 +474,7 @@ def load_dataset(data_dir: Path | str, edition: str, *, base: Path | None = None
     try:
         refuse_outside_links(root, base, error=DataError)
         region, areas, lookup = load_areas(root / "units.yaml", languages)
+        check_shapes(root / "units.yaml", areas, find_boundary_file(root))
         documents, tables = load_sources(root / "sources.yaml", tables_dir, languages)
         measures, indicators = load_indicators(root / "indicators.yaml", documents,
                                                languages)

@@ -106,6 +106,7 @@ class TableMeta:
     title: dict[str, str]
     lines: str | None = None
     notes: dict[str, str] = field(default_factory=dict)
+    sheet: str | None = None       # the sheet read from a workbook (None: the first)
 
 
 @dataclass

@@ -16,6 +16,8 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import openpyxl
+
 from ..config import EDITION_RE, SiteConfig, load_config
 from ..data.load import load_dataset
 from ..errors import AimaqError
@@ -41,6 +43,15 @@ def _header_only(src: Path, dst: Path) -> None:
     dst.write_text(("\ufeff" if bom else "") + header + "\n", encoding="utf-8")
 
 
+def _header_only_workbook(src: Path, dst: Path) -> None:
+    """Every sheet keeps its header row (row 1) only, its name and layout too."""
+    book = openpyxl.load_workbook(src)
+    for sheet in book.worksheets:
+        if sheet.max_row > 1:
+            sheet.delete_rows(2, sheet.max_row - 1)
+    book.save(dst)
+
+
 def _copy_data(src: Path, dst: Path) -> list[str]:
     tables: list[str] = []
     for path in sorted(src.rglob("*")):
@@ -55,6 +66,10 @@ def _copy_data(src: Path, dst: Path) -> list[str]:
         if rel.parts[0] == "tables" and path.suffix.lower() == ".csv":
             _header_only(path, target)
             tables.append(rel.as_posix())
+        elif rel.parts[0] == "tables" and path.suffix.lower() == ".xlsx":
+            if not path.name.startswith("~$"):       # Excel's lock file of an open workbook
+                _header_only_workbook(path, target)
+                tables.append(rel.as_posix())
         else:
             shutil.copy2(path, target)
     return tables

@@ -1,6 +1,7 @@
 """``aimaq serve``: a local preview that rebuilds on change and reloads the browser.
 
-The site is built into the output folder exactly as ``aimaq build`` writes it; the server
+The site is built exactly as ``aimaq build --edition E`` would write it at the site root,
+into the preview's own folder (``.cache/serve/``, never ``output/``); the server
 adds, only to the HTML it sends (never to the files), one script tag for
 ``/__aimaq/reload.js``. That script is a file of this package served from the site's own
 origin, so the pages' Content-Security-Policy (scripts from 'self' only) allows it. It polls

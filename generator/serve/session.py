@@ -8,8 +8,9 @@ and, given the input files that changed, re-runs the build's own stages
   rendered again (its front matter, which every page's footer lists, re-renders the pages of
   its language; a page added or removed also re-renders its translations, whose language
   switch changes);
-* a table CSV: the dataset is re-read and checked; the indices are recomputed only when the
-  index engine read that table; the pages that show the table are rendered again;
+* a table (CSV or .xlsx): the dataset is re-read and checked; the indices are recomputed
+  only when the index engine read that table; the pages that show the table are rendered
+  again;
 * methodology.yaml: the indices are recomputed and the pages showing them rendered again;
 * anything else (site.yaml, templates, strings, the YAML data and content files): a full
   rebuild in memory — still writing only the files whose bytes changed.
@@ -17,6 +18,10 @@ and, given the input files that changed, re-runs the build's own stages
 Which pages show what is recorded by the pipeline while planning (PageSpec.inputs, see
 generator.site.inputs). A failed rebuild keeps the last good site; its changes stay pending
 and are built with the next change.
+
+The preview is written to a folder of its own, ``.cache/serve/`` in the project (or
+``--out``), never to the site's output folder: a preview holds one edition at the site
+root, so ``output/`` only ever holds a complete build that can be published as it is.
 """
 from __future__ import annotations
 
@@ -32,7 +37,9 @@ from .. import build as B
 from ..cache import forget_output
 from ..config import SiteConfig, load_config
 from ..content.load import Page, load_content
+from ..data.geo import load_boundaries
 from ..data.load import load_dataset
+from ..data.tables import TABLE_SUFFIXES
 from ..errors import AimaqError
 from ..output import sync_site, write_site
 from ..site import inputs as page_inputs
@@ -40,6 +47,21 @@ from ..site import render
 from ..site.search import BUNDLE
 
 SEARCH = BUNDLE + "/"
+#: The preview's own folder, relative to the project (site.yaml's folder).
+PREVIEW_DIR = Path(".cache") / "serve"
+
+
+def preview_folder(config: SiteConfig, output: Path | str | None = None) -> Path:
+    """The folder the preview is written to: ``output``, or :data:`PREVIEW_DIR`; never the
+    site's output folder."""
+    folder = Path(output) if output else config.root / PREVIEW_DIR
+    if folder.resolve() == config.output_path:
+        raise AimaqError(f"aimaq serve does not write to the site's output folder "
+                         f"{config.output_path}: it holds only complete builds, and a "
+                         "preview is one edition", config.root / "site.yaml", None,
+                         "leave out --out (the preview goes to .cache/serve/), or give "
+                         "another folder")
+    return B.output_folder(config, folder)
 
 
 @dataclass
@@ -76,7 +98,7 @@ class Session:
                  edition_id: str | None = None, progress: B.ProgressFn | None = None):
         self.config_path = Path(config_path)
         self.config: SiteConfig = load_config(self.config_path)
-        self.output = B.output_folder(self.config, output)
+        self.output = preview_folder(self.config, output)
         self.edition_id = edition_id
         self.progress = progress
         self.state: _State | None = None
@@ -140,6 +162,9 @@ class Session:
         return B.Stages(None, self.progress)
 
     def _full(self) -> tuple[_State, Rebuild]:
+        # The boundary file is read once per process and kept by its path; a preview lives
+        # long enough for it to be edited (a full rebuild is what such a change triggers).
+        load_boundaries.cache_clear()
         self.config = config = load_config(self.config_path)
         made = B.run(config, self._stages(), self.edition_id, at_root=True,
                      link_cache=self._links)
@@ -166,7 +191,7 @@ class Session:
             if path == self.config_file or templates in path.parents:
                 return "full"
             if data in path.parents:
-                if path.parent == data / "tables" and path.suffix == ".csv":
+                if path.parent == data / "tables" and path.suffix.lower() in TABLE_SUFFIXES:
                     csv.add(path)
                 elif path == data / "methodology.yaml":
                     methodology = True

@@ -18,6 +18,7 @@ from pathlib import Path
 from ..confine import looks_like_formula, neutralise_cell
 from ..data.load import NUMBER_RE
 from ..data.model import Dataset, text
+from ..data.tables import table_csv
 from ..indices import export
 
 #: Column descriptions of the tidy table files (data-format.md), for the CSVW dictionary.
@@ -67,9 +68,10 @@ def safe_csv(data: bytes) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-def table_download(path: Path | str) -> bytes:
-    """A source table's file as the site publishes it (:func:`safe_csv`)."""
-    return safe_csv(Path(path).read_bytes())
+def table_download(path: Path | str, sheet: str | None = None) -> bytes:
+    """A source table's file as the site publishes it (:func:`safe_csv`); a workbook's
+    sheet is published as CSV."""
+    return safe_csv(table_csv(path, sheet))
 
 
 def _csv(rows: list[list], header: list[str]) -> bytes:
@@ -92,7 +94,7 @@ def download_files(ds: Dataset, results, languages: list[str], title: dict[str, 
     files: dict[str, bytes] = {}
     tables = []
     for table in ds.tables.values():
-        raw = table_download(table.file)
+        raw = table_download(table.file, table.sheet)
         name = f"tables/{table.id}.csv"
         files[f"{base}/{name}"] = raw
         header = raw.decode("utf-8-sig").splitlines()[0].split(",")

@@ -8,10 +8,10 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from ...data.geo import Boundaries
 from ...data.model import Area, text
 from .. import labels as L
 from .. import palette as P
-from ..geo import Boundaries
 from ..jsonspec import TEMPLATES, normalise
 from ..layout import FONT, MAP_FONT, WIDTH, wrap
 from ..model import Chart, Column

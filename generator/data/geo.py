@@ -22,8 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from ..data.model import Area
 from ..errors import DataError
+from .model import Area
 
 #: Decimals kept in the map's coordinates.
 COORD_DECIMALS = 3
