@@ -32,8 +32,12 @@ site: $(STAMP)
 	$(BIN)/aimaq build
 
 ## Install test needs (Python packages, Debian's chromium, Java, vnu.jar) and run the
-## whole suite: unit tests, the real-browser tests and the HTML/CSS/link validators.
+## whole suite: the linter (ruff), the type checker (mypy, settings in pyproject.toml), then
+## unit tests (tests/test_layers.py holds the import layers), the real-browser tests and the
+## HTML/CSS/link validators.
 test: $(TSTAMP) browser tools
+	$(BIN)/ruff check generator tests
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 ## The fast tests alone (no browser, no build of the bundled site): seconds, for every

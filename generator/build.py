@@ -25,10 +25,11 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from . import cache, theme
 from .charts import (
@@ -39,14 +40,14 @@ from .charts import (
     load_chart_strings,
     use_render_cache,
 )
-from .charts.geo import boundary_licence
 from .config import Edition, SiteConfig, load_config
 from .content.load import Content, load_content
 from .content.translations import missing_translations
 from .data.checks import CheckResult, run_checks, unexpected
+from .data.geo import boundary_licence
 from .data.load import load_dataset
 from .data.model import Dataset
-from .editions.archive import archive_name, citation_cff, edition_archive
+from .editions.archive import edition_archive
 from .editions.compare import compare
 from .editions.lock import change_error, differences, lock_path, verify
 from .errors import AimaqError, Problem
@@ -55,12 +56,13 @@ from .output import check_path, guard_output, write_site
 from .parallel import fork_map, workers
 from .site import inputs as page_inputs
 from .site import pages, render, urls
-from .site.labels import missing_labels
 from .site.chartplan import plan_charts
 from .site.downloads import download_files
+from .site.edition_citation import archive_name, citation_cff
 from .site.editions import EditionLinks
 from .site.figures import FigureIndex
 from .site.indexview import IndexView
+from .site.labels import missing_labels
 from .site.links import check_links
 from .site.problems import link_problems
 from .site.search import search_bundle
@@ -376,9 +378,8 @@ def protect(site: pages.SiteModel, stage: Stages | None = None) -> None:
             for change in changes or ():
                 if not change.covered:
                     stage.report(change_error(config, eid, change))
-            site.lock_changes = [c for c in changes or () if c.covered]
         else:
-            site.lock_changes = verify(config, eid, site.results)
+            verify(config, eid, site.results)
 
 
 def relate(models: dict[str, pages.SiteModel], stage: Stages | None = None) -> None:
@@ -490,10 +491,10 @@ def plan_site_charts(site: pages.SiteModel):
 def chart_files(site: pages.SiteModel, stage: Stages | None = None) -> dict[str, bytes]:
     """Each chart's spec, data (CSV), static SVG and SVG/PNG downloads, plus the chart
     scripts. Images are rendered offline and cached by content under .cache/charts."""
-    memo = getattr(site, "chart_files", None)
+    memo = site.chart_files
     if memo is not None:
         return memo
-    charts = site.charts.all() if getattr(site, "charts", None) else []
+    charts = site.charts.all() if site.charts is not None else []
     if not charts:
         return {}
     use_render_cache(site.cache_dir / "charts" if site.cache_dir is not None else None)
@@ -640,11 +641,8 @@ def warnings(site: pages.SiteModel, *more: pages.SiteModel) -> list[str]:
 
 
 def count_charts(site: pages.SiteModel) -> int:
-    """Charts on the site's pages (``site.charts``: a list, or a plan with ``all()``)."""
-    charts = getattr(site, "charts", None)
-    if charts is None:
-        return 0
-    return len(charts.all() if hasattr(charts, "all") else charts)
+    """Charts on the site's pages (``site.charts``, the ChartPlan, once planned)."""
+    return len(site.charts.all()) if site.charts is not None else 0
 
 
 # -- the pipeline ---------------------------------------------------------------------

@@ -19,8 +19,9 @@ import hashlib
 import json
 import os
 import pickle
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 PACKAGE = Path(__file__).resolve().parent
 

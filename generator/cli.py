@@ -29,7 +29,15 @@ import sys
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from .build import build, compute_indices
+from .check import check
+from .config import load_config
+from .data.load import load_dataset
+from .editions.lock import freeze
+from .editions.scaffold import new_edition
 from .errors import AimaqError
+from .indices.api import compute_to_dir
+from .serve import Preview
 
 
 class BuildDisplay:
@@ -55,11 +63,16 @@ class BuildDisplay:
         self.bar = None
         self.task = None
 
-    def __enter__(self) -> "BuildDisplay":
+    def __enter__(self) -> BuildDisplay:
         if self.fancy:
             from rich.console import Console
-            from rich.progress import (BarColumn, Progress, SpinnerColumn, TextColumn,
-                                       TimeElapsedColumn)
+            from rich.progress import (
+                BarColumn,
+                Progress,
+                SpinnerColumn,
+                TextColumn,
+                TimeElapsedColumn,
+            )
 
             self.bar = Progress(SpinnerColumn(), TextColumn("{task.description:<26}"),
                                 BarColumn(), TextColumn("{task.fields[count]:>9}"),
@@ -91,8 +104,6 @@ def _plural(n: int, word: str) -> str:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .build import build
-
     with BuildDisplay() as display:
         report = build(args.config, Path(args.out) if args.out else None, args.edition,
                        progress=display, drafts=args.drafts)
@@ -143,8 +154,6 @@ def print_profile(report) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .check import check
-
     with BuildDisplay(lines=False) as display:
         report = check(args.config, args.edition, progress=display, drafts=args.drafts)
     for problem in report.problems:
@@ -165,12 +174,6 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _compute(args: argparse.Namespace) -> int:
-    from .config import load_config
-
-    try:
-        from .indices.api import compute_to_dir
-    except ImportError:  # pragma: no cover - until the index engine exists
-        raise AimaqError("the index engine is not available in this installation") from None
     if args.data:
         data_dir = Path(args.data)
         edition = args.edition
@@ -193,11 +196,6 @@ def _compute(args: argparse.Namespace) -> int:
 
 
 def _freeze(args: argparse.Namespace) -> int:
-    from .build import compute_indices
-    from .config import load_config
-    from .data.load import load_dataset
-    from .editions.lock import freeze
-
     config = load_config(args.config)
     edition = config.edition(args.edition_id)
     results = compute_indices(load_dataset(config.data_path, edition.id, base=config.root,
@@ -213,8 +211,6 @@ def _freeze(args: argparse.Namespace) -> int:
 
 
 def _new_edition(args: argparse.Namespace) -> int:
-    from .editions.scaffold import new_edition
-
     made = new_edition(args.config, args.edition_id, args.source)
     root = made.data.parent.parent
     rel = lambda p: Path(p).relative_to(root) if Path(p).is_relative_to(root) else p  # noqa: E731
@@ -254,8 +250,6 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from .serve import Preview
-
     def show(result) -> None:
         if result.error is not None:
             print(f"error: {result.error}", file=sys.stderr, flush=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
@@ -48,7 +49,7 @@ class Erratum(_Strict):
         return _iso_date(v)
 
     @model_validator(mode="after")
-    def _something(self) -> "Erratum":
+    def _something(self) -> Erratum:
         if not self.files and not self.indices:
             raise ValueError("an erratum names the changed 'files' or 'indices' (or both)")
         return self
@@ -88,7 +89,7 @@ class Person(_Strict):
                              "university) that is an author.")
 
     @model_validator(mode="after")
-    def _one(self) -> "Person":
+    def _one(self) -> Person:
         if not (self.name or self.family):
             raise ValueError("give 'family' (and 'given') for a person or 'name' for a body")
         return self
@@ -172,7 +173,7 @@ class SiteConfig(_Strict):
         return v if v.endswith("/") else v + "/"
 
     @model_validator(mode="after")
-    def _cross(self) -> "SiteConfig":
+    def _cross(self) -> SiteConfig:
         if self.default_language not in self.languages:
             raise PydanticCustomError("not_a_site_language",
                                       "default_language '{value}' is not in languages",

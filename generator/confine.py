@@ -8,8 +8,8 @@ spreadsheet (OWASP's "CSV injection"). Both are refused or neutralised here.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from .errors import AimaqError
 

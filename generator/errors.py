@@ -73,7 +73,7 @@ class Problem:
 
     @classmethod
     def of(cls, err: AimaqError, default_file: Path | str | None = None,
-           base: Path | None = None) -> "Problem":
+           base: Path | None = None) -> Problem:
         """``err`` at its own file, or at ``default_file`` when it names none; a file inside
         ``base`` (the project) is shown relative to it."""
         file = err.file if err.file is not None else default_file

@@ -28,8 +28,8 @@ import posixpath
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from .errors import AimaqError
 
@@ -177,7 +177,7 @@ class Stored:
         return f"Stored({str(self.path)!r})"
 
 
-def content(data: "bytes | Stored") -> bytes:
+def content(data: bytes | Stored) -> bytes:
     """The bytes of a site file, read from disk when it is :class:`Stored`."""
     return data.read() if isinstance(data, Stored) else data
 

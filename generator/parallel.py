@@ -25,7 +25,8 @@ import signal
 import sys
 import threading
 import time
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 #: Below this many items a pool costs more than it saves.
 MIN_ITEMS = 64
@@ -82,6 +83,7 @@ def workers() -> int:
 
 
 def _run(bounds: tuple[int, int]) -> list[Any]:
+    assert _JOB is not None                       # set by fork_map before the fork
     fn, items = _JOB                              # inherited from the parent at fork
     return [fn(items[i]) for i in range(*bounds)]
 
@@ -93,7 +95,7 @@ def fork_map(fn: Callable[[Any], Any], items: Sequence[Any],
     global _JOB
     n = workers()
     if n <= 1 or len(items) < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
-        out = []
+        out: list[Any] = []
         for x in items:
             out.append(fn(x))
             if on_done is not None:
@@ -105,7 +107,7 @@ def fork_map(fn: Callable[[Any], Any], items: Sequence[Any],
     try:
         with multiprocessing.get_context("fork").Pool(
                 n, initializer=worker_init, initargs=(os.getpid(),)) as pool:
-            out: list[Any] = []
+            out = []
             for (a, b), part in zip(chunks, pool.imap(_run, chunks)):
                 out.extend(part)
                 if on_done is not None:

@@ -5,9 +5,16 @@ import math
 
 import pandas as pd
 
-from generator.charts import (composition_chart, heatmap_chart, map_chart, profile_chart,
-                              ranking_chart, scatter_chart, sensitivity_chart,
-                              time_series_chart)
+from generator.charts import (
+    composition_chart,
+    heatmap_chart,
+    map_chart,
+    profile_chart,
+    ranking_chart,
+    scatter_chart,
+    sensitivity_chart,
+    time_series_chart,
+)
 from generator.data.model import Area
 
 LANGS = ("kk", "ru", "en")

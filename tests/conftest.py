@@ -28,7 +28,6 @@ def mini(tmp_path: Path) -> Path:
     """A writable copy of the invented 3-unit fixture site, with its own templates/ over the theme."""
     dest = tmp_path / "mini"
     shutil.copytree(FIXTURES / "mini", dest)
-    cfg = dest / "site.yaml"
     return dest
 
 

@@ -8,8 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from generator.data.model import (OBSERVATION_COLUMNS, Area, ClassDef, Dataset, Indicator,
-                                  TableMeta)
+from generator.data.model import OBSERVATION_COLUMNS, Area, ClassDef, Dataset, Indicator, TableMeta
 from generator.indices import api
 from generator.indices.spec import parse_methodology
 from generator.yamlio import parse_yaml

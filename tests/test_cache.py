@@ -2,7 +2,6 @@
 module can change without invalidating them (a hand-picked list of sub-packages went stale
 once a result came to depend on yamlio, config and content)."""
 import shutil
-from pathlib import Path
 
 import pytest
 

@@ -10,17 +10,28 @@ import jsonschema
 import pandas as pd
 import pytest
 from altair.vegalite.v6.schema.core import load_schema
-from charts_helpers import LANGS, UNITS, build_all, frame, invented_areas, parts_frame
 
-from generator.charts import (TEMPLATES, canonical_json, format_locale, fresh_templates,
-                              load_boundaries, load_chart_strings, map_chart, profile_chart,
-                              profile_summary,
-                              heatmap_chart, ranking_chart, sensitivity_chart, slug,
-                              value_text)
-from generator.charts import palette
-from generator.charts.geo import _signed_area
+from charts_helpers import LANGS, UNITS, build_all, frame, invented_areas, parts_frame
+from generator.charts import (
+    TEMPLATES,
+    canonical_json,
+    format_locale,
+    fresh_templates,
+    heatmap_chart,
+    load_boundaries,
+    load_chart_strings,
+    map_chart,
+    palette,
+    profile_chart,
+    profile_summary,
+    ranking_chart,
+    sensitivity_chart,
+    slug,
+    value_text,
+)
+from generator.data.geo import _signed_area
 from generator.errors import AimaqError
-from generator.site.format import number_symbols
+from generator.formatting import number_symbols
 from generator.theme import THEME_DIR
 
 ROOT = Path(__file__).resolve().parents[1]

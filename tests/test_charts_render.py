@@ -10,15 +10,23 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import vl_convert as vlc
-from charts_helpers import build_all, invented_areas
 
-from generator.charts import (chart_assets, chart_files, load_boundaries, load_chart_strings,
-                              map_chart, ranking_chart, standalone_svg, static_svg)
+from charts_helpers import build_all, invented_areas
+from generator import formatting as fmt
+from generator.charts import (
+    chart_assets,
+    chart_files,
+    load_boundaries,
+    load_chart_strings,
+    map_chart,
+    ranking_chart,
+    standalone_svg,
+    static_svg,
+)
 from generator.charts import render as R
 from generator.charts.assets import ASSETS_DIR
 from generator.data.model import Area
 from generator.output import content
-from generator.site import format as fmt
 from generator.site import urls
 from generator.site.render import CSP, environment
 

@@ -35,7 +35,6 @@ def site(tmp_path: Path) -> Path:
     """A writable copy of the two-edition fixture, with its own templates/ over the theme."""
     dest = tmp_path / "editions"
     shutil.copytree(FIXTURE, dest)
-    cfg = dest / "site.yaml"
     return dest
 
 

@@ -73,7 +73,6 @@ def test_damaged_yaml_is_parsed_or_refused_at_a_line(name, edits):
 def copy(tmp_path_factory) -> Path:
     dest = tmp_path_factory.mktemp("fuzz") / "mini"
     shutil.copytree(FIXTURE, dest)
-    cfg = dest / "site.yaml"
     return dest
 
 

@@ -204,7 +204,7 @@ TWO = "      - {id: a, indicator: a}\n      - {id: b, indicator: b}\n"
 def test_harmonic_and_power_means_match_scipy(method, extra, expected):
     _, v = _one(f"- aggregate: {{method: {method}, weights: {{a: 0.25, b: 0.75}}{extra}}}\n",
                 TWO)
-    for i, u in enumerate(UNITS):
+    for i in range(len(UNITS)):
         assert abs(_col(v)[i] - expected([A[i], B[i]], [0.25, 0.75])) < TOL
 
 

@@ -11,7 +11,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from tests.language_runs import page_runs, runs_in_text, svg_runs
 
 ROOT = Path(__file__).resolve().parents[1]

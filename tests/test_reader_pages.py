@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from generator.data.load import load_dataset
+from generator.formatting import collation_key
 from generator.indices import compute
 from generator.site.citations import locator, number_citations
-from generator.site.format import collation_key
 from generator.theme import THEME_DIR
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -7,8 +7,7 @@ import pytest
 
 from generator.build import build
 from generator.errors import AimaqError
-from generator.output import (MARKER, OutputPathError, check_path, exchange, sync_site,
-                              write_site)
+from generator.output import MARKER, OutputPathError, check_path, exchange, sync_site, write_site
 
 PROBE = ('<script>alert("xss")</script><img src=x onerror=alert(2)>'
          '<a href="javascript:alert(3)">j</a>')
@@ -52,10 +51,10 @@ class Audit(HTMLParser):
             self._script = a
 
     def handle_data(self, data):
-        if self._script is not None and data.strip():
-            # Only JSON data islands may have content; they never run.
-            if self._script.get("type") != "application/json":
-                self.problems.append(f"inline <script>: {data[:40]!r}")
+        # Only JSON data islands may have content; they never run.
+        if (self._script is not None and data.strip()
+                and self._script.get("type") != "application/json"):
+            self.problems.append(f"inline <script>: {data[:40]!r}")
 
     def handle_endtag(self, tag):
         if tag == "script":

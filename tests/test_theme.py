@@ -12,9 +12,9 @@ import pytest
 from generator import theme
 from generator.charts import load_chart_strings
 from generator.charts.assets import chart_assets
-from generator.charts.geo import boundary_licence, load_boundaries
 from generator.check import check
 from generator.config import load_config
+from generator.data.geo import boundary_licence, load_boundaries
 from generator.editions.archive import citation_cff
 from generator.errors import AimaqError
 from generator.site import render

@@ -1,4 +1,4 @@
-"""Charts: declared with Altair, never drawn by hand; one builder per kind; no page knowledge.
+"""Charts: declared with Altair, never drawn by hand; one module per kind (kinds/); no page knowledge.
 
 Public API::
 
@@ -16,18 +16,35 @@ Public API::
 
 ``templates/partials/chart.html`` renders a :class:`Chart` (see its header comment).
 """
+from ..data.geo import Boundaries, find_boundary_file, load_boundaries
 from .assets import ASSETS_DIR, chart_assets, vega_bundle
-from .builders import (composition_chart, heatmap_chart, map_chart, map_units, profile_chart,
-                       profile_summary,
-                       ranking_chart, scatter_chart, sensitivity_chart, short_name,
-                       slope_chart,
-                       time_series_chart)
-from .geo import Boundaries, find_boundary_file, load_boundaries
 from .jsonspec import TEMPLATES, canonical_json, fresh_templates
+from .kinds import (
+                    KINDS,
+                    composition_chart,
+                    heatmap_chart,
+                    map_chart,
+                    map_units,
+                    profile_chart,
+                    profile_summary,
+                    ranking_chart,
+                    scatter_chart,
+                    sensitivity_chart,
+                    short_name,
+                    slope_chart,
+                    time_series_chart,
+)
 from .model import Chart, Column, slug
 from .numbers import format_locale, value_text
-from .render import (all_chart_files, chart_files, image_size, png, standalone_svg,
-                     static_svg, use_render_cache)
+from .render import (
+                    all_chart_files,
+                    chart_files,
+                    image_size,
+                    png,
+                    standalone_svg,
+                    static_svg,
+                    use_render_cache,
+)
 from .texts import ChartStrings, load_chart_strings
 
 __all__ = [
@@ -37,5 +54,5 @@ __all__ = [
     "scatter_chart", "sensitivity_chart", "slope_chart", "chart_files", "all_chart_files", "chart_assets",
     "ASSETS_DIR", "vega_bundle", "static_svg", "standalone_svg", "png", "image_size",
     "use_render_cache", "format_locale", "value_text", "canonical_json", "fresh_templates",
-    "TEMPLATES", "slug",
+    "TEMPLATES", "slug", "KINDS",
 ]

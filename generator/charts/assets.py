@@ -18,9 +18,9 @@ downloaded at build or run time and no page requests anything outside the site.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from collections.abc import Iterable
+from functools import cache
 from importlib.resources import files
-from typing import Iterable
 
 import vl_convert as vlc
 
@@ -58,7 +58,7 @@ WARRANTY OF ANY KIND.
 """
 
 
-@lru_cache(maxsize=None)
+@cache
 def vega_bundle() -> bytes:
     """Vega + Vega-Lite + vega-embed as one classic script (about 0.9 MB, minified)."""
     version = vl_version()

@@ -9,7 +9,7 @@ character), which is enough to keep labels apart.
 """
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 #: (align, dx, dy) of the candidate positions, in order of preference.
 AROUND = [("left", 7, 0), ("right", -7, 0), ("center", 0, -10), ("center", 0, 11),

@@ -5,13 +5,15 @@ import csv
 import io
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import pandas as pd
 from markupsafe import Markup
 
 from .jsonspec import canonical_json, clean_float, script_safe
+from .render import image_size
 
 _SLUG = re.compile(r"[^a-z0-9_-]+")
 
@@ -130,6 +132,4 @@ class Chart:
 
     def image_size(self) -> tuple[int, int]:
         """(width, height) of the static image (renders it once, then cached)."""
-        from .render import image_size
-
         return image_size(self)

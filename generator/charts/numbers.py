@@ -1,22 +1,22 @@
 """Numbers in charts: the same babel setting per language as the prose and the tables.
 
-:func:`format_locale` turns the decimal and group symbols of ``generator.site.format`` into a
+:func:`format_locale` turns the decimal and group symbols of ``generator.formatting`` into a
 d3-format locale, given both to vl-convert (static SVG/PNG) and to vega-embed (in the page),
 so axes, legends and tooltips print ``1 234,5`` in kk/ru and ``1,234.5`` in en. Tooltips and
-descriptions use :func:`value_text`, i.e. ``generator.site.format.number`` itself.
+descriptions use :func:`value_text`, i.e. ``generator.formatting.number`` itself.
 """
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from babel import Locale
 
-from ..site import format as fmt
+from .. import formatting as fmt
 
 
-@lru_cache(maxsize=None)
+@cache
 def format_locale(lang: str) -> dict[str, Any]:
     """d3-format locale for ``lang`` built from babel's CLDR data."""
     syms = fmt.number_symbols(lang)
@@ -37,7 +37,7 @@ def format_locale(lang: str) -> dict[str, Any]:
     }
 
 
-@lru_cache(maxsize=None)
+@cache
 def _percent_space(lang: str) -> str:
     """What stands between a number and '%' in ``lang`` (babel's percent pattern)."""
     pattern = Locale.parse(lang).percent_formats[None].pattern

@@ -18,9 +18,10 @@ import re
 import sys
 import threading
 import types
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 import altair as alt
@@ -28,10 +29,12 @@ import vl_convert as vlc
 
 from ..output import Stored
 from ..parallel import worker_init
-from .jsonspec import canonical_json
-from .model import Chart
-from .numbers import format_locale
 from . import palette as P
+from .jsonspec import canonical_json
+from .numbers import format_locale
+
+if TYPE_CHECKING:               # a Chart asks this module for its size: no import back at run time
+    from .model import Chart
 
 #: Font of the static images: DejaVu Sans (Debian's default, full Kazakh Cyrillic) first,
 #: so the SVG/PNG files look the same on every build machine; viewers without it fall back.

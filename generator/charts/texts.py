@@ -7,9 +7,9 @@ a language stops the build with the file, the line and the fix.
 from __future__ import annotations
 
 import string
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from .. import theme
 from ..errors import AimaqError

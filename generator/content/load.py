@@ -254,7 +254,7 @@ def load_page(file: Path, lang_dir: Path, lang: str, unit_ids: list[str] | None,
 
 
 @functools.lru_cache(maxsize=8192)
-def _parsed(text: str, file: Path, display: Path) -> tuple["FrontMatter", str, str]:
+def _parsed(text: str, file: Path, display: Path) -> tuple[FrontMatter, str, str]:
     """Front matter, body and HTML of a page's text: ``aimaq serve`` re-reads the whole
     edition after an edit, and only the edited file is parsed again."""
     meta, body, _ = parse_page(text, file, display)

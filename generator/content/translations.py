@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..errors import Problem
+from .load import Page
 
 _REL = {"home": "index.md", "unit": "units/{slug}.md", "page": "pages/{slug}.md"}
 
@@ -9,7 +10,7 @@ _REL = {"home": "index.md", "unit": "units/{slug}.md", "page": "pages/{slug}.md"
 def missing_translations(content, config) -> list[Problem]:
     """A content page present in one language and missing in another, named by its file."""
     root = config.content_path / content.edition
-    by_key: dict[tuple[str, str], dict[str, object]] = {}
+    by_key: dict[tuple[str, str], dict[str, Page]] = {}
     for page in content.pages:
         by_key.setdefault((page.kind, page.slug), {})[page.lang] = page
     out = []

@@ -19,12 +19,20 @@ import pandas as pd
 from babel import localedata
 from pydantic import BaseModel, ValidationError
 
-from ..charts.geo import find_boundary_file, load_boundaries
 from ..confine import FORMULA_STARTS, looks_like_formula, refuse_outside_links
 from ..errors import AimaqError, DataError
 from ..yamlio import YamlDoc, load_yaml, validation_error
-from .model import (OBSERVATION_COLUMNS, Area, ClassDef, Dataset, Document, Indicator,
-                    SourceRef, TableMeta)
+from .geo import find_boundary_file, load_boundaries
+from .model import (
+    OBSERVATION_COLUMNS,
+    Area,
+    ClassDef,
+    Dataset,
+    Document,
+    Indicator,
+    SourceRef,
+    TableMeta,
+)
 from .schema import IndicatorsFile, SourcesFile, UnitsFile
 from .tables import TABLE_SUFFIXES, is_workbook, table_rows, where_row
 
@@ -333,7 +341,7 @@ def read_table(meta: TableMeta, indicators: dict[str, Indicator], lookup: dict[s
 
         def cell(name: str) -> str:
             i = col.get(name)
-            return cells[i].strip() if i is not None else ""
+            return cells[i].strip() if i is not None else ""  # noqa: B023 - called in this pass
 
         unit_raw = cell("unit")
         unit = lookup.get(alias_key(unit_raw)) if unit_raw else None

@@ -5,9 +5,9 @@ The loader (``generator.data.load``) builds a :class:`Dataset` from the files de
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 import pandas as pd
 

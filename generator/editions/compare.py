@@ -10,11 +10,11 @@ Knows no page and no picture: the site and the charts read the :class:`Compariso
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..site.history import latest_rows, plain_value
 from ..yamlio import load_yaml
 
 
@@ -105,19 +105,6 @@ class Comparison:
 
 # -- index values and ranks ------------------------------------------------------------------
 
-def _latest(rows) -> dict[tuple[str, str], Any]:
-    """{(part, unit): row} of the latest year each part has."""
-    years: dict[str, int] = {}
-    for r in rows:
-        if not r.ref:
-            years[r.part] = max(years.get(r.part, r.year), r.year)
-    return {(r.part, r.unit): r for r in rows if not r.ref and r.year == years.get(r.part)}
-
-
-def _value(v: float) -> float | None:
-    return None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
-
-
 def index_changes(view_before, view_after) -> list[IndexChange]:
     """Values and ranks of every index both editions compute, unit by unit."""
     out: list[IndexChange] = []
@@ -127,14 +114,14 @@ def index_changes(view_before, view_after) -> list[IndexChange]:
         rows_before = view_before.rows.get(index_id)
         if rows_before is None:
             continue
-        a, b = _latest(rows_before), _latest(rows_after)
+        a, b = latest_rows(rows_before), latest_rows(rows_after)
         for part in dict.fromkeys(p for p, _ in [*a, *b]):
             units = sorted({u for p, u in [*a, *b] if p == part})
             changes = []
             for unit in units:
                 ra, rb = a.get((part, unit)), b.get((part, unit))
                 changes.append(UnitChange(
-                    unit, _value(ra.value) if ra else None, _value(rb.value) if rb else None,
+                    unit, plain_value(ra.value) if ra else None, plain_value(rb.value) if rb else None,
                     ra.rank if ra else None, rb.rank if rb else None))
             if not any(c.before is not None or c.after is not None for c in changes):
                 continue
@@ -265,28 +252,3 @@ def compare(before, after, members_before: dict[str, list[str]],
         units_removed=[u for u in units_a if u not in units_b],
         methodology=methodology_changes(ds_a.root / "methodology.yaml",
                                         ds_b.root / "methodology.yaml"))
-
-
-@dataclass(frozen=True)
-class HistoryPoint:
-    edition: str
-    year: int
-    value: float | None
-    rank: int | None
-    rank_of: int
-
-
-def unit_history(views: list[tuple[str, Any]], unit: str) -> list[tuple[str, str, list]]:
-    """[(index id, part, [HistoryPoint per edition])] for the indices a unit has in two or
-    more editions; ``views``: [(edition id, IndexView)] oldest first."""
-    series: dict[tuple[str, str], list[HistoryPoint]] = {}
-    for edition_id, view in views:
-        if view is None:
-            continue
-        for index_id, rows in view.rows.items():
-            for (part, u), r in _latest(rows).items():
-                if u == unit:
-                    series.setdefault((index_id, part), []).append(HistoryPoint(
-                        edition_id, r.year, _value(r.value), r.rank, r.rank_of))
-    return [(i, p, points) for (i, p), points in series.items()
-            if len(points) >= 2 and any(pt.value is not None for pt in points)]

@@ -19,6 +19,7 @@ import yaml
 
 from ..config import SiteConfig
 from ..errors import AimaqError
+from ..indices.export import fmt_int, fmt_number, values_table
 from ..yamlio import load_yaml
 
 LOCK_DIR = "editions"
@@ -60,8 +61,6 @@ def file_hash(path: Path) -> str:
 
 def index_hashes(results) -> dict[str, str]:
     """{index id: SHA-256 of its canonical values rows}."""
-    from ..indices.export import fmt_int, fmt_number, values_table
-
     table = values_table(results)
     rows: dict[str, list[str]] = {index_id: [] for index_id in results.indices}
     for r in table.itertuples(index=False):

@@ -19,7 +19,10 @@ from pathlib import Path
 import openpyxl
 
 from ..config import EDITION_RE, SiteConfig, load_config
+from ..data.load import load_dataset
 from ..errors import AimaqError
+from ..indices import compute
+from .lock import freeze, lock_path
 
 
 @dataclass
@@ -112,8 +115,6 @@ def _insert_edition(site_yaml: Path, entry: str) -> None:
 def new_edition(config_path: Path | str, edition_id: str, source_id: str | None = None,
                 results=None, freeze_source: bool = True) -> Scaffold:
     """Scaffold edition ``edition_id`` from ``source_id`` (default: the current edition)."""
-    from .lock import freeze, lock_path
-
     config: SiteConfig = load_config(config_path)
     site_yaml = Path(config_path)
     if site_yaml.is_dir():                      # as load_config reads it
@@ -136,11 +137,9 @@ def new_edition(config_path: Path | str, edition_id: str, source_id: str | None 
     froze = None
     if freeze_source and not lock_path(config, source.id).is_file():
         if results is None:
-            from ..data.load import load_dataset
-            from ..build import compute_indices
-
-            results = compute_indices(load_dataset(config.data_path, source.id,
-                                                   base=config.root))
+            dataset = load_dataset(config.data_path, source.id, base=config.root)
+            if (dataset.root / "methodology.yaml").is_file():     # as build.compute_indices
+                results = compute(dataset)
         froze = freeze(config, source.id, results)[0]
     tables = _copy_data(data_src, data_dst)
     if content_src.is_dir():

@@ -13,8 +13,7 @@ function per step kind), ``engine`` (dependency order, step records), ``audit`` 
 computed), ``sensitivity`` (variants), ``export`` (CSV), ``results`` (what the site reads).
 """
 from .api import compute, compute_edition, compute_to_dir, load_methodology
-from .results import (ComputeSummary, IndexMeta, IndexResult, Results, SensitivityResult,
-                      StepRecord)
+from .results import ComputeSummary, IndexMeta, IndexResult, Results, SensitivityResult, StepRecord
 
 __all__ = ["compute", "compute_edition", "compute_to_dir", "load_methodology", "Results",
            "IndexResult", "IndexMeta", "StepRecord", "SensitivityResult", "ComputeSummary"]

@@ -18,11 +18,10 @@ from ..yamlio import load_yaml
 from . import audit as A
 from . import export
 from .engine import compute_all
-from .results import (AUDIT_COLUMNS, AUDIT_EXTRA, ComputeSummary, IndexResult, Results,
-                      warning_text)
-from .summary import summarise
+from .results import AUDIT_COLUMNS, AUDIT_EXTRA, ComputeSummary, IndexResult, Results, warning_text
 from .sensitivity import run as run_sensitivity
 from .spec import Methodology, parse_methodology
+from .summary import summarise
 from .validate import validate
 
 METHODOLOGY_FILE = "methodology.yaml"

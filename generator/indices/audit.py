@@ -17,9 +17,8 @@ from . import methods as M
 from .engine import Computed
 from .phrases import Phrase, Ref, render, say, text_note
 from .printed import decimals_as_printed, decimals_in_yaml, decimals_of_float
-from .results import AUDIT_COLUMNS, AUDIT_EXTRA
-from .spec import AuditSpec, Erratum, Methodology, PrintedSpec
-
+from .results import AUDIT_COLUMNS, AUDIT_EXTRA, STATUSES
+from .spec import AuditErratum, AuditSpec, Methodology, PrintedSpec
 
 #: Decimals of a number known only as a float (kept for printed values in the YAML).
 printed_decimals = decimals_of_float
@@ -38,8 +37,8 @@ def _as_list(x):
     return [x] if isinstance(x, (str, int)) else x
 
 
-def _erratum(errata: list[Erratum], unit: str, part: str, year: int | None = None
-             ) -> Erratum | None:
+def _erratum(errata: list[AuditErratum], unit: str, part: str, year: int | None = None
+             ) -> AuditErratum | None:
     """The first erratum for this unit, part and year (unset fields match anything)."""
     for e in errata:
         units, parts, years = _as_list(e.unit), _as_list(e.part), _as_list(e.year)
@@ -79,7 +78,7 @@ def _row(index_id, part, unit, year, printed, computed, status, said: list[Phras
             "status": status, "reason": render(said, "en"), "said": list(said)}
 
 
-def _explain(e: Erratum | AuditSpec, numbers: dict[str, Any], others: dict[str, Computed],
+def _explain(e: AuditErratum | AuditSpec, numbers: dict[str, Any], others: dict[str, Computed],
              unit: str, part: str, year: int | None) -> Phrase:
     """An erratum's (or entry's) reason: its text, or its code filled with the computed
     numbers; {other} is the value of the ``against`` index for the same unit and part, in
@@ -159,7 +158,7 @@ def audit_printed(a: AuditSpec, comp: Computed, dataset: Dataset,
         obs = obs[obs["unit"].isin(computed_units)]     # only what this index computes
         ind = dataset.indicators[sel.indicator]
         decimals_default = a.decimals if a.decimals is not None else ind.decimals
-        for unit, year, value, label, flag, table, row, file in zip(
+        for unit, year, value, label, _flag, table, row, file in zip(
                 obs["unit"], obs["year"], obs["value"], obs["label"], obs["flag"],
                 obs["table"], obs["row"], obs["file"]):
             here = {"cell": f"{file}:{row}", "kind": "table"}
@@ -250,7 +249,7 @@ def audit_ordering(a: AuditSpec, comp: Computed, dataset: Dataset) -> list[dict[
                                              [level[c] for c in have["class"]]))
         ranges = have.groupby("class")["value"].agg(["min", "max"])
         position = {u: i for i, u in reversed(list(enumerate(have["unit"])))}
-        for i, r in v.iterrows():
+        for _, r in v.iterrows():
             if r["class"] not in level:
                 st, why = _decide(a, "not-reproducible", [], r["unit"], part,
                                   [say("audit.absent_from_class_table")], int(r["year"]))
@@ -375,7 +374,6 @@ def compare_classes(comp: Computed, other: Computed, reason: str | None) -> pd.D
 
 
 def status_counts(audit: pd.DataFrame) -> dict[str, int]:
-    from .results import STATUSES
     counts = audit["status"].value_counts() if not audit.empty else pd.Series(dtype=int)
     return {s: int(counts.get(s, 0)) for s in STATUSES}
 

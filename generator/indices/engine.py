@@ -16,11 +16,12 @@ import pandas as pd
 from ..data.model import Dataset
 from ..errors import ComputeError
 from .frame import Column, Frame, make_frame, select_indicator
-from .results import ClassInfo, IndexMeta, InputInfo, StepRecord
-from .spec import IndexSpec, Methodology
 from .phrases import Ref, render, say
 from .prepare import impute, treat
-from .steps import RUNNERS as _STEP_RUNNERS, StepContext
+from .results import ClassInfo, IndexMeta, InputInfo, StepRecord
+from .spec import IndexSpec, Methodology
+from .steps import RUNNERS as _STEP_RUNNERS
+from .steps import StepContext
 
 #: Step kind → function; every kind of spec.STEP_KINDS has one.
 RUNNERS = {**_STEP_RUNNERS, "impute": impute, "treat": treat}

@@ -61,18 +61,7 @@ def fmt_int(x: Any) -> str:
 
 
 def values_table(results: Results) -> pd.DataFrame:
-    frames = []
-    for index_id, res in results.indices.items():
-        v = res.values
-        v = v[~v["ref"]]
-        frames.append(pd.DataFrame({
-            "index": [f"{index_id}:{p}" if p else index_id for p in v["part"]],
-            "unit": v["unit"].values, "year": v["year"].values, "value": v["value"].values,
-            "rank": v["rank"].values, "class": v["class"].values}))
-    if not frames:
-        return pd.DataFrame(columns=VALUE_COLUMNS)
-    out = pd.concat(frames, ignore_index=True)
-    return out.sort_values(["index", "unit", "year"], kind="stable").reset_index(drop=True)
+    return results.values_table()
 
 
 def audit_table(results: Results) -> pd.DataFrame:

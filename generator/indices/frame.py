@@ -38,7 +38,7 @@ class Frame:
     columns: dict[tuple[str, str], Column] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
-    def copy(self) -> "Frame":
+    def copy(self) -> Frame:
         return Frame(self.df.copy(), dict(self.columns), list(self.notes))
 
     def keys(self) -> list[tuple[str, str]]:

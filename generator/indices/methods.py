@@ -10,7 +10,7 @@ only the *reference* values (the region's units) but may be applied to other row
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from scipy import stats
@@ -321,9 +321,8 @@ def aggregate(matrix: np.ndarray, weights: np.ndarray, method: str = "arithmetic
     out = np.full(m.shape[0], math.nan)
     for i in range(m.shape[0]):
         row, ok = m[i], avail[i]
-        if not ok.all():
-            if min_share is None or share[i] < min_share or not ok.any():
-                continue
+        if not ok.all() and (min_share is None or share[i] < min_share or not ok.any()):
+            continue
         ww = w[ok]
         if ww.sum() <= 0:
             continue

@@ -12,8 +12,8 @@ import numpy as np
 
 from . import methods as M
 from .frame import Frame, reference_mask
-from .spec import ImputeSpec, TreatSpec
 from .phrases import Phrase, Ref, say
+from .spec import ImputeSpec, TreatSpec
 from .steps import StepContext, _label, _ref, _select_keys
 
 

@@ -11,12 +11,20 @@ units as the reference set); methods over time work unit by unit in ``steps``.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, Callable, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, \
-    model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
 
 from . import methods as M
 
@@ -218,7 +226,8 @@ def _method_tag(v: Any) -> str | None:
 #: The ``normalise:`` step: one schema per method, chosen by ``method``. The tags carry
 #: brackets so that error locations skip them and point at the offending key's line.
 NormaliseSpec = Annotated[
-    Union[tuple(Annotated[m.schema, Tag(f"method[{m.name}]")] for m in _METHODS)],
+    # a Union over a computed tuple: the | operator cannot spell it
+    Union[tuple(Annotated[m.schema, Tag(f"method[{m.name}]")] for m in _METHODS)],  # noqa: UP007
     Discriminator(_method_tag, custom_error_type="unknown_method",
                   custom_error_message="unknown normalisation method; use one of "
                   + ", ".join(NORMALISATIONS))]

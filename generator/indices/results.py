@@ -158,8 +158,18 @@ class Results:
 
     def values_table(self) -> pd.DataFrame:
         """Every value, as in indices.csv (before formatting)."""
-        from .export import values_table
-        return values_table(self)
+        frames = []
+        for index_id, res in self.indices.items():
+            v = res.values
+            v = v[~v["ref"]]
+            frames.append(pd.DataFrame({
+                "index": [f"{index_id}:{p}" if p else index_id for p in v["part"]],
+                "unit": v["unit"].values, "year": v["year"].values, "value": v["value"].values,
+                "rank": v["rank"].values, "class": v["class"].values}))
+        if not frames:
+            return pd.DataFrame(columns=VALUE_COLUMNS)
+        out = pd.concat(frames, ignore_index=True)
+        return out.sort_values(["index", "unit", "year"], kind="stable").reset_index(drop=True)
 
 
 @dataclass

@@ -7,10 +7,9 @@ names the file and the line through :mod:`generator.yamlio`.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, ClassVar, Literal, Union
+from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, \
-    model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..errors import MethodologyError
 from ..yamlio import YamlDoc, load_yaml, validation_error
@@ -19,7 +18,7 @@ from .registry import NormaliseSpec, keys_of
 Text = dict[str, str]
 #: A reason written in the file: English text, or {kk, ru, en} so that pages in every
 #: language show it (see templates/reasons.yaml for the reasons the engine writes itself).
-Reason = Union[str, Text]
+Reason = str | Text
 Status = Literal["match", "differs", "not-reproducible", "reconstruction"]
 STEP_KINDS = ("denominate", "impute", "treat", "normalise", "aggregate", "count", "classify",
               "rank")
@@ -202,7 +201,7 @@ class ClassItem(_Strict):
 
 class ClassifySpec(_Strict):
     method: Literal["given", "thresholds", "quantiles", "natural_breaks", "kmeans", "map"]
-    classes: list[Union[str, ClassItem]] | None = None
+    classes: list[str | ClassItem] | None = None
     k: int | None = Field(default=None, ge=1)
     breaks: list[float] | None = None
     indicator: str | None = None
@@ -306,7 +305,7 @@ class PrintedValue(_Strict):
     note: Reason | None = None
 
 
-class Erratum(_Strict):
+class AuditErratum(_Strict):
     """A known cause of a difference: a ``reason`` written out, or a ``code`` of
     templates/reasons.yaml filled with the computed numbers ({printed}, {computed} and,
     with ``against``, {other}: that index's value for the same unit, part and year)."""
@@ -338,7 +337,7 @@ class AuditSpec(_Strict):
     reason: Reason | None = None
     code: str | None = None         # instead of reason: a code filled with the numbers
     against: str | None = None      # an index whose value is the code's {other}
-    errata: list[Erratum] = Field(default_factory=list)
+    errata: list[AuditErratum] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _what(self):
@@ -462,7 +461,7 @@ class Methodology:
     def line(self, *keys: Any) -> int | None:
         return self.doc.line(*keys)
 
-    def with_indices(self, indices: dict[str, IndexSpec]) -> "Methodology":
+    def with_indices(self, indices: dict[str, IndexSpec]) -> Methodology:
         """The same file with some index specs replaced (a sensitivity variant)."""
         out = Methodology(self.spec, self.doc)
         out.indices = dict(indices)

@@ -7,8 +7,8 @@ in the user's data (division by zero, a missing value the spec does not allow) b
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -16,12 +16,21 @@ import pandas as pd
 from ..data.model import Dataset
 from ..errors import ComputeError, MethodologyError
 from . import methods as M
+from .frame import Column as FrameColumn
+from .frame import Frame, make_frame, reference_mask
 from .phrases import Phrase, Ref, say
-from .frame import Column as FrameColumn, Frame, make_frame, reference_mask
 from .registry import NORMALISATIONS, Column, is_directed
-from .spec import (MIN_RANKED_UNITS, AggregateSpec, ClassifySpec, CountSpec, DenominateSpec,
-                   IndexSpec, Methodology, RankSpec, WeightsSpec)
-
+from .spec import (
+    MIN_RANKED_UNITS,
+    AggregateSpec,
+    ClassifySpec,
+    CountSpec,
+    DenominateSpec,
+    IndexSpec,
+    Methodology,
+    RankSpec,
+    WeightsSpec,
+)
 
 #: What ``denominate: {by: …}`` accepts besides an input id (input ids may not use these).
 SPECIAL_BY = ("region", "units_sum", "parts_sum")
@@ -67,7 +76,7 @@ def _label(key: tuple[str, str]) -> str:
     return inp if not part else f"{inp}[{part}]"
 
 
-def _ref(key: tuple[str, str], ctx: "StepContext") -> Ref | Phrase:
+def _ref(key: tuple[str, str], ctx: StepContext) -> Ref | Phrase:
     """An (input, part) column as something the site can name."""
     inp = Ref("input", key[0], ctx.index.id)
     if not key[1]:
@@ -81,7 +90,7 @@ def _scale(scale: float) -> list[Phrase]:
 
 def _select_keys(frame: Frame, parts: list[str] | None, exclude: set = frozenset()
                  ) -> list[tuple[str, str]]:
-    keys = [k for k in frame.keys() if k[0] not in exclude]
+    keys = [k for k in frame.keys() if k[0] not in exclude]  # noqa: SIM118 - a Frame, not a dict
     if parts is None:
         return keys
     return [k for k in keys if k[0] in parts or k[1] in parts
@@ -167,7 +176,7 @@ def denominate(frame: Frame, spec: DenominateSpec, ctx: StepContext
         out.df = _order(out.df, frame)
         return out, said + _scale(spec.scale)
     # by another input
-    den_keys = [k for k in frame.keys() if k[0] == by]
+    den_keys = [k for k in frame.keys() if k[0] == by]  # noqa: SIM118 - a Frame
     if not den_keys:
         raise ctx.spec_error(f"denominate by {by!r}: no input with that id",
                        "name one of the index's inputs, or region, units_sum, parts_sum, "
@@ -283,7 +292,7 @@ def normalise(frame: Frame, spec, ctx: StepContext) -> tuple[Frame, list[Phrase]
                 by_unit = dict(zip(r["unit"], r["value"].astype(float)))
                 column = Column(r["value"].to_numpy(dtype=float),
                                 df[my & refmask]["value"].to_numpy(dtype=float),
-                                lambda u, b=by_unit, y=year: _value_of(b, u, key, y, ctx))
+                                lambda u, b=by_unit, k=key, y=year: _value_of(b, u, k, y, ctx))
                 try:
                     r["value"] = (method.apply(column, spec, inv) if method.apply
                                   else _ratio_to_region(column, ctx, inv))
@@ -626,7 +635,7 @@ def classify(frame: Frame, spec: ClassifySpec, ctx: StepContext
                             cls=Ref("class", spec.default, ctx.index.id)))
         return out, said
     labels = [""] * len(df)
-    for key in out.keys():
+    for key in out.keys():  # noqa: SIM118 - a Frame, not a dict
         km = ((df["input"] == key[0]) & (df["part"] == key[1])).to_numpy()
         for year in sorted(df.loc[km, "year"].unique()):
             my = km & (df["year"] == year).to_numpy()
@@ -659,7 +668,7 @@ def rank(frame: Frame, spec: RankSpec, ctx: StepContext) -> tuple[Frame, list[Ph
     refmask = reference_mask(df, ctx.dataset)
     ranks = np.full(len(df), math.nan)
     unranked = []
-    for key in out.keys():
+    for key in out.keys():  # noqa: SIM118 - a Frame, not a dict
         km = ((df["input"] == key[0]) & (df["part"] == key[1])).to_numpy()
         for year in sorted(df.loc[km, "year"].unique()):
             my = km & (df["year"] == year).to_numpy() & refmask

@@ -9,8 +9,8 @@ is weaker than "match". Numbers tested only by checks.yaml are counted as a thir
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 import pandas as pd
 

@@ -7,7 +7,8 @@ the line of the offending key, and a fix.
 from __future__ import annotations
 
 import difflib
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -15,10 +16,17 @@ from ..data.model import Dataset
 from ..errors import MethodologyError
 from .phrases import templates
 from .registry import NORMALISATIONS, keys_of
-from .spec import (AGGREGATE_METHOD_KEYS, STEP_KINDS, AggregateSpec, ClassifySpec, IndexSpec,
-                   Methodology, StepSpec, WeightsSpec)
+from .spec import (
+    AGGREGATE_METHOD_KEYS,
+    STEP_KINDS,
+    AggregateSpec,
+    ClassifySpec,
+    IndexSpec,
+    Methodology,
+    StepSpec,
+    WeightsSpec,
+)
 from .steps import SPECIAL_BY
-
 
 
 def _hint(name: str, choices: Iterable[str]) -> str:
@@ -80,7 +88,7 @@ class _Validator:
             ids[inp.id] = n
             self.input(ix, n)
         self.steps(ix)
-        for n, a in enumerate(ix.audit):
+        for n in range(len(ix.audit)):
             self.audit(ix, n)
         for n, c in enumerate(ix.compare):
             if c.index not in self.m.indices:
@@ -167,7 +175,6 @@ class _Validator:
         input_ids = [i.id for i in ix.inputs]
         years = self._input_years(ix)
         for n, st in enumerate(ix.steps):
-            line = self.line(ix, "steps", n)
             p = st.params
             kind = st.kind
             if kind == "denominate" and isinstance(p.by, dict):

@@ -23,9 +23,9 @@ import json
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 from urllib.parse import unquote, urlsplit
 
 from ..site import urls
@@ -119,7 +119,7 @@ def error_page(message: str) -> bytes:
             f"{SCRIPT_TAG.decode()}\n</head>\n<body>\n"
             "<div id=\"aimaq-overlay\" role=\"alert\"><strong>aimaq: the build failed</strong>"
             f"<pre>{html.escape(message)}</pre><p>Fix the file and save it: the page reloads "
-            "by itself.</p></div>\n</body>\n</html>\n").encode("utf-8")
+            "by itself.</p></div>\n</body>\n</html>\n").encode()
 
 
 def inject(page: bytes) -> bytes:

@@ -28,16 +28,17 @@ from __future__ import annotations
 import dataclasses
 import time
 import traceback
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from .. import build as B
 from .. import theme
 from ..cache import forget_output
-from ..charts.geo import load_boundaries
 from ..config import SiteConfig, load_config
-from ..content.load import load_content
+from ..content.load import Page, load_content
+from ..data.geo import load_boundaries
 from ..data.load import load_dataset
 from ..data.tables import TABLE_SUFFIXES
 from ..errors import AimaqError
@@ -287,8 +288,6 @@ class Session:
     @staticmethod
     def _with_new_text(specs: list, content, site) -> list:
         """The same planned pages, holding the re-read content pages instead of the old."""
-        from ..content.load import Page
-
         fresh = {(p.lang, p.kind, p.slug): p for p in content.pages}
 
         def swap(value):

@@ -15,9 +15,23 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ..charts import (
+    composition_chart,
+    heatmap_chart,
+    map_chart,
+    profile_chart,
+    profile_summary,
+    ranking_chart,
+    scatter_chart,
+    sensitivity_chart,
+    slope_chart,
+    time_series_chart,
+)
 from ..data.model import text
 from ..errors import ContentError
+from ..parallel import fork_map
 from ..yamlio import load_yaml, validation_error
+from .inputs import INDICES, table_input
 
 
 class _Strict(BaseModel):
@@ -281,8 +295,6 @@ class _Planner:
 
     # -- kinds --------------------------------------------------------------------
     def map(self, cid: str, ref: IndexRef, lang: str, highlight: str | None = None):
-        from ..charts import map_chart
-
         title, subtitle, source, measure, decimals = self.index_texts(ref, lang)
         frame = self.index_frame(ref)[["unit", "value"]]
         areas = [a for a in self.ds.areas.values() if a.kind == "unit"]
@@ -299,8 +311,6 @@ class _Planner:
                          reference_name=text(self.ds.areas[self.ds.region].name, lang))
 
     def ranking(self, cid: str, ref: IndexRef, lang: str, highlight: str | None = None):
-        from ..charts import ranking_chart
-
         title, subtitle, source, measure, decimals = self.index_texts(ref, lang)
         frame = self.index_frame(ref)
         names = self.unit_names(lang)
@@ -316,8 +326,6 @@ class _Planner:
                              reference_id=self.ds.region)
 
     def profile(self, cid: str, index_id: str, unit: str, lang: str):
-        from ..charts import profile_chart, profile_summary
-
         res = self.view.results[index_id]
         if (index_id, lang) not in self._profiles:
             names = self.unit_names(lang)
@@ -338,8 +346,6 @@ class _Planner:
                              if self.better.get(index_id) == "higher" else "")
 
     def heatmap(self, cid: str, index_id: str, lang: str):
-        from ..charts import heatmap_chart
-
         names = self.unit_names(lang)
         # Column headings: the parts' own short ids (such as X1–X6) when short.
         rows = [{"unit": r.unit, "name": names.get(r.unit, r.unit),
@@ -357,8 +363,6 @@ class _Planner:
                              decimals=decimals if decimals is not None else 2)
 
     def scatter(self, cid: str, spec: ScatterSpec, lang: str):
-        from ..charts import scatter_chart
-
         names = self.unit_names(lang)
         x = self.index_frame(spec.x).set_index("unit")["value"]
         y = self.index_frame(spec.y).set_index("unit")["value"]
@@ -375,8 +379,6 @@ class _Planner:
                              y_decimals=yt[4] if yt[4] is not None else 3)
 
     def slope(self, cid: str, change, lang: str):
-        from ..charts import slope_chart
-
         prev = self.site.previous_model
         names = {**{u.id: text(u.name, lang) for u in prev.dataset.units},
                  **self.unit_names(lang)}
@@ -393,8 +395,6 @@ class _Planner:
                            source=source)
 
     def sensitivity(self, cid: str, sens, lang: str):
-        from ..charts import sensitivity_chart
-
         names = self.unit_names(lang)
         summary = sens.summary
         summary = summary[summary["unit"].isin(names)]
@@ -410,8 +410,6 @@ class _Planner:
                                  descending=self.descending(IndexRef(index=sens.target)))
 
     def table_series(self, spec: SeriesSpec, lang: str):
-        from ..charts import time_series_chart
-
         unit = spec.unit or self.ds.region
         rows = []
         measures = set()
@@ -438,8 +436,6 @@ class _Planner:
                                  decimals=self.ds.indicators[spec.indicators[0]].decimals)
 
     def composition(self, spec: CompositionSpec, lang: str):
-        from ..charts import composition_chart
-
         unit = spec.unit or self.ds.region
         if spec.index:
             rows = [r for r in self.view.rows[spec.index]
@@ -475,9 +471,6 @@ class _Planner:
 
 def plan_charts(site, strings, boundaries) -> ChartPlan:
     """Every chart of the site, per page and language."""
-    from ..parallel import fork_map
-    from .inputs import INDICES
-
     spec, _ = load_charts_file(site)
     plan = ChartPlan()
     if site.indices is None:
@@ -493,10 +486,10 @@ def plan_charts(site, strings, boundaries) -> ChartPlan:
                      p.ranking("home-ranking", spec.home_ranking, lang), idx)
         for s in spec.region_series:
             plan.add(("region", "index"), lang, p.table_series(s, lang),
-                     frozenset({f"@table:{s.table}"}))
+                     frozenset({table_input(s.table)}))
         for c in spec.compositions:
             plan.add(("region", "index"), lang, p.composition(c, lang),
-                     idx if c.index else frozenset({f"@table:{c.table}"}))
+                     idx if c.index else frozenset({table_input(c.table)}))
         units = site.dataset.unit_ids()
 
         def unit_charts(unit: str, lang: str = lang) -> list:
@@ -522,7 +515,7 @@ def plan_charts(site, strings, boundaries) -> ChartPlan:
             if spec.index_rankings:
                 parts = dict.fromkeys(r.part for r in site.indices.rows[iid])
                 if iid in heated:
-                    parts = {p: None for p in parts if not p}
+                    parts = {whole: None for whole in parts if not whole}
                 for part in parts:
                     ref = IndexRef(index=iid, part=part)
                     if p.usable(ref) and not p.index_frame(ref)["class"].astype(bool).all():
@@ -536,10 +529,10 @@ def plan_charts(site, strings, boundaries) -> ChartPlan:
         for slug, pc in spec.pages.items():
             for sr in pc.series:
                 plan.add(("page", slug), lang, p.table_series(sr, lang),
-                         frozenset({f"@table:{sr.table}"}))
+                         frozenset({table_input(sr.table)}))
             for c in pc.compositions:
                 plan.add(("page", slug), lang, p.composition(c, lang),
-                         idx if c.index else frozenset({f"@table:{c.table}"}))
+                         idx if c.index else frozenset({table_input(c.table)}))
         for h in spec.heatmaps:
             if h.index in site.indices.results.indices:
                 plan.add(("index", h.page or h.index), lang,

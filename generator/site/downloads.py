@@ -19,6 +19,7 @@ from ..confine import looks_like_formula, neutralise_cell
 from ..data.load import NUMBER_RE
 from ..data.model import Dataset, text
 from ..data.tables import table_csv
+from ..indices import export
 
 #: Column descriptions of the tidy table files (data-format.md), for the CSVW dictionary.
 TABLE_COLUMNS = [
@@ -127,8 +128,6 @@ def download_files(ds: Dataset, results, languages: list[str], title: dict[str, 
         *tables,
     ]
     if results is not None:
-        from ..indices import export
-
         files[f"{base}/indices.csv"] = safe_csv(export.indices_csv(results).encode("utf-8"))
         files[f"{base}/audit.csv"] = safe_csv(export.audit_csv(results).encode("utf-8"))
         files[f"{base}/sensitivity.csv"] = safe_csv(

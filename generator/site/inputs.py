@@ -20,16 +20,24 @@ Files are absolute, resolved paths.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ..content.load import Page
+from ..indices.results import IndexMeta, IndexResult, SensitivityResult, StepRecord
 from .figures import Figure
 from .indexview import IndexRow
 
 #: Tokens expanded by :func:`expand`.
 TABLES = "@tables"      # every table CSV of the edition
 INDICES = "@indices"    # methodology.yaml and the tables the index engine read
+TABLE = "@table:"       # + a table id: that table's CSV
+
+
+def table_input(table_id: str) -> str:
+    """The token for one table's CSV, expanded by :func:`expand`."""
+    return TABLE + table_id
 
 #: What each page kind shows beyond the objects in its context (kind = PageSpec.key[0]).
 SHOWS: dict[str, frozenset[str]] = {
@@ -52,8 +60,6 @@ SHOWS: dict[str, frozenset[str]] = {
 
 
 def _index_objects() -> tuple[type, ...]:
-    from ..indices.results import IndexMeta, IndexResult, SensitivityResult, StepRecord
-
     return (IndexRow, IndexResult, IndexMeta, SensitivityResult, StepRecord)
 
 
@@ -65,7 +71,7 @@ def _walk(value: Any, root: Path, found: set[str], depth: int = 0) -> None:
         found.add(str((path if path.is_absolute() else root / path).resolve()))
         return
     if isinstance(value, Figure):
-        found.add(f"@table:{value.table}")
+        found.add(table_input(value.table))
         return
     if isinstance(value, _index_objects()):
         found.add(INDICES)
@@ -135,8 +141,8 @@ def expand(inputs: frozenset[str] | None, dataset, methodology: Path | None,
             if methodology is not None:
                 out.add(str(methodology.resolve()))
             out.update(table_file(t) for t in index_table_ids)
-        elif item.startswith("@table:"):
-            out.add(table_file(item[len("@table:"):]))
+        elif item.startswith(TABLE):
+            out.add(table_file(item.removeprefix(TABLE)))
         else:
             out.add(item)
     return frozenset(out)

@@ -13,6 +13,8 @@ from urllib.parse import unquote, urlsplit
 import lxml.html
 from lxml import etree
 
+from ..parallel import fork_map
+
 
 @dataclass(frozen=True)
 class BrokenLink:
@@ -46,8 +48,6 @@ def _parse(html: bytes) -> _Page:
 
 
 def _parse_all(files: dict[str, bytes], cache: dict | None) -> dict[str, _Page]:
-    from ..parallel import fork_map
-
     parsed: dict[str, _Page] = {}
     todo: list[str] = []
     for path, data in files.items():

@@ -11,14 +11,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import formatting as fmt
 from ..config import Edition, SiteConfig
 from ..content.load import Content
-from ..content.structured import group_members, load_structured
+from ..content.structured import Structured, group_members, load_structured
 from ..data.model import Dataset, text
 from ..errors import ContentError
-from . import format as fmt
+from ..indices.results import Results
 from . import summary, urls
+from .chartplan import ChartPlan
+from .edition_citation import archive_name
+from .editions import EditionLinks
 from .figures import FigureIndex, similar_units
+from .history import unit_history
+from .indexview import IndexView
 
 
 @dataclass
@@ -53,23 +59,23 @@ class SiteModel:
     content: Content
     figures: FigureIndex
     strings: dict[str, dict[str, str]]
-    indices: Any = None             # index engine results, when computed
-    key_figures: list = field(default_factory=list)
-    structured: Any = None          # recommendations, glossary, groups (content/<edition>)
-    similar: Any = None             # nearest units by normalised indicators: ({unit: …}, n)
-    downloads: dict = field(default_factory=dict)   # {path: bytes} of the data downloads
-    charts: Any = None              # ChartPlan: the charts of every page
-    chart_files: Any = None         # {path: bytes} of the rendered charts, once made
+    indices: IndexView | None = None    # index engine results, when computed
+    key_figures: list[Any] = field(default_factory=list)
+    structured: Structured | None = None    # recommendations, glossary, groups (content/<edition>)
+    # nearest units by normalised indicators: ({unit: [(unit, distance)]}, sections used)
+    similar: tuple[dict[str, list[tuple[str, float]]], int] | None = None
+    downloads: dict[str, bytes] = field(default_factory=dict)   # the data downloads by path
+    charts: ChartPlan | None = None     # the charts of every page
+    chart_files: dict[str, bytes] | None = None   # the rendered charts, once made
     index_reads: set = field(default_factory=set)   # (indicator, table) the index engine read
     urls: urls.Paths = field(default_factory=urls.Paths)   # where this tree's pages live
-    editions: Any = None            # EditionLinks: the same page in the other editions
-    results: Any = None             # the index engine's Results
-    lock_changes: list = field(default_factory=list)   # differences errata explain
-    changes: Any = None             # Comparison with the previous edition
-    previous_model: Any = None      # the previous edition's SiteModel
-    edition_views: list = field(default_factory=list)  # [(edition id, IndexView)], oldest first
-    inputs: Any = None              # the build's Inputs of the edition
-    cache_dir: Any = None           # .cache/ folder for computed results (None: no cache)
+    editions: EditionLinks | None = None    # the same page in the other editions
+    results: Results | None = None      # the index engine's Results
+    changes: Any = None             # editions.compare.Comparison (a layer above: not imported)
+    previous_model: SiteModel | None = None     # the previous edition's model
+    edition_views: list[tuple[str, IndexView | None]] = field(default_factory=list)  # oldest first
+    inputs: Any = None              # build.Inputs of the edition (the pipeline: not imported)
+    cache_dir: Path | None = None   # .cache/ folder for computed results (None: no cache)
 
     # Groups and targets are asked for once per page (every unit's profile lists the
     # recommendations that concern it): each is worked out once per model, so planning
@@ -104,7 +110,7 @@ class SiteModel:
             self.__dict__["_by_unit"] = memo
         return list(memo.get(unit_id, []))
 
-    def footer_pages(self, lang: str) -> "FooterPages":
+    def footer_pages(self, lang: str) -> FooterPages:
         """The content pages the footer lists: the first ``footer_pages`` of site.yaml, and
         whether a link to the list of all of them follows."""
         pages = self.content.of_kind(lang, "page")
@@ -119,7 +125,7 @@ class SiteModel:
     def status(self) -> str:
         return self.config.status(self.edition.id)
 
-    def errata_for(self, spec: "PageSpec") -> list:
+    def errata_for(self, spec: PageSpec) -> list:
         """The edition's errata that concern a page (every erratum on its home)."""
         errata = self.edition.errata
         if not errata or spec.key == ("home", "index"):
@@ -137,8 +143,6 @@ class SiteModel:
 
     def unit_history(self, unit_id: str) -> list:
         """[(index id, part, points)]: the unit's values across editions (two or more)."""
-        from ..editions.compare import unit_history
-
         return unit_history(self.edition_views, unit_id) if self.edition_views else []
 
     def s(self, key: str, lang: str) -> str:
@@ -344,8 +348,6 @@ def _data_page(site: SiteModel, lang: str) -> list[PageSpec]:
     prefix = f"downloads/{ds.edition}/"
     tables = [(t, prefix + f"tables/{t.id}.csv", len(site.downloads[prefix + f"tables/{t.id}.csv"]))
               for t in ds.tables.values()]
-    from ..editions.archive import archive_name
-
     names = [(archive_name(ds.edition), "file_archive"), ("CITATION.cff", "file_citation")] + [
         (name, "file_" + name.replace(".", "_").replace("-", "_"))
         for name in ("indices.csv", "audit.csv", "sensitivity.csv", "units.csv",

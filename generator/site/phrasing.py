@@ -11,9 +11,9 @@ from decimal import Decimal
 
 import jinja2
 
+from .. import formatting as fmt
 from ..data.model import text
 from ..indices.phrases import Phrase, Ref, is_fallback, render
-from . import format as fmt
 
 Markup = jinja2.utils.markupsafe.Markup
 

@@ -89,9 +89,9 @@ def link_problems(broken, site, specs) -> list[Problem]:
             shown = str(file)
         grouped.setdefault((shown, line or 1, b.target, b.reason), []).append(b.page)
     out = []
-    for (file, line, target, reason), on_pages in grouped.items():
+    for (shown, line, target, reason), on_pages in grouped.items():
         where = on_pages[0] + (f" and {len(on_pages) - 1} more page(s)"
                                if len(on_pages) > 1 else "")
-        out.append(Problem(file, line, f"broken link {target!r} on {where}: {reason}",
+        out.append(Problem(shown, line, f"broken link {target!r} on {where}: {reason}",
                            "correct the link"))
     return out

@@ -16,14 +16,14 @@ from typing import Any
 
 import jinja2
 
+from .. import formatting as fmt
 from .. import theme
 from ..data.model import text
 from ..errors import AimaqError
-from . import citations, urls
-from . import format as fmt
-from . import phrasing
-from .pages import PageSpec, SiteModel
+from . import citations, phrasing, urls
+from .edition_citation import archive_name, based_on_text, citation_cff, citation_text
 from .editions import MISSING
+from .pages import PageSpec, SiteModel, compare_table
 from .social import og_image
 from .sourcewords import section_label
 
@@ -294,10 +294,6 @@ class PageHelpers:
 
     def compare_json(self) -> str:
         """The compare page's data island (JSON, never executed)."""
-        import json
-
-        from .pages import compare_table
-
         data = compare_table(self.site, self.lang, self)
         # No "<" inside a <script> element: it could close it or open a comment.
         return json.dumps(data, ensure_ascii=False, sort_keys=True,
@@ -438,18 +434,12 @@ class PageHelpers:
         return "pagefind/"          # the current edition, indexed at its short addresses
 
     def citation(self) -> str:
-        from ..editions.archive import citation_text
-
         return citation_text(self.site.config, self.site.edition, self.lang)
 
     def based_on(self) -> str:
-        from ..editions.archive import based_on_text
-
         return based_on_text(self.site.config)
 
     def citation_cff(self) -> str:
-        from ..editions.archive import citation_cff
-
         return citation_cff(self.site.config, self.site.edition)
 
     def citation_file(self) -> str:
@@ -457,8 +447,6 @@ class PageHelpers:
 
     def edition_archive(self) -> tuple[str, int] | None:
         """(site path, size in bytes) of the edition's zip."""
-        from ..editions.archive import archive_name
-
         path = f"downloads/{self.site.edition.id}/{archive_name(self.site.edition.id)}"
         data = self.site.downloads.get(path)
         return (path, len(data)) if data is not None else None

@@ -9,6 +9,7 @@ import functools
 import textwrap
 from xml.sax.saxutils import escape
 
+from ..charts.render import STATIC_FONT
 from ..data.model import text
 
 WIDTH, HEIGHT = 1200, 630
@@ -36,8 +37,6 @@ def card_svg(title: str, subtitle: str, font: str) -> str:
 
 def og_cards(config) -> dict[str, bytes]:
     """One preview card per language: assets/og/<lang>.png."""
-    from ..charts.render import STATIC_FONT
-
     return {f"assets/og/{lang}.png": _png(card_svg(
         text(config.title, lang), text(config.description, lang), STATIC_FONT))
         for lang in config.languages}

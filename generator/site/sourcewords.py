@@ -7,7 +7,7 @@ are written once, with English abbreviations; a page shows them with its own wor
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 #: English word of a section label → key of templates/strings.yaml.
 WORDS = [(re.compile(r"\bFigs?\.\s*"), "figure"), (re.compile(r"\bTables?\b\s*"), "table"),

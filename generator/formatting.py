@@ -5,14 +5,14 @@ Babel's CLDR data decide the decimal sign and grouping (kk/ru: "1 234,5"; en: "1
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from babel import Locale
 from babel.dates import format_date
 from babel.numbers import parse_pattern
 
 
-@lru_cache(maxsize=None)
+@cache
 def _pattern(decimals: int) -> str:
     return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
 
@@ -47,12 +47,12 @@ def _formatted(value: float, lang: str, decimals: int) -> str:
     return _number_pattern(decimals).apply(value, _locale(lang))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _locale(lang: str) -> Locale:
     return Locale.parse(lang)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _number_pattern(decimals: int):
     return parse_pattern(_pattern(decimals))
 
@@ -105,7 +105,7 @@ def date(iso: str | None, lang: str) -> str:
     return format_date(_dt.date.fromisoformat(iso), format="long", locale=lang)
 
 
-@lru_cache(maxsize=None)
+@cache
 def language_name(lang: str) -> str:
     """The language's own name for itself, e.g. 'қазақ тілі'."""
     try:
@@ -115,7 +115,7 @@ def language_name(lang: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-@lru_cache(maxsize=None)
+@cache
 def number_symbols(lang: str) -> dict[str, str]:
     """Decimal and group symbols of ``lang`` (for chart format locales)."""
     loc = Locale.parse(lang)

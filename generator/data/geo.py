@@ -14,16 +14,17 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 
-from ..data.model import Area
 from ..errors import DataError
 from ..yamlio import load_yaml
+from .model import Area
 
 #: Decimals kept in the map's coordinates.
 COORD_DECIMALS = 3
