@@ -38,6 +38,7 @@ from .editions.scaffold import new_edition
 from .errors import AimaqError
 from .indices.api import compute_to_dir
 from .serve import Preview
+from .starter import create, parse_languages
 
 
 class BuildDisplay:
@@ -235,8 +236,6 @@ def _new_edition(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
-    from .starter import create, parse_languages
-
     made = create(args.folder, parse_languages(args.languages), args.title)
     print(f"Created a starter site in {made.root} ({len(made.files)} files, languages "
           f"{', '.join(made.languages)}): an invented example region to replace with yours.\n"

@@ -17,13 +17,13 @@ PACKAGE = Path(__file__).resolve().parents[1] / "generator"
 LAYERS: list[set[str]] = [
     {"errors"},
     {"yamlio", "formatting", "confine", "output", "parallel", "cache"},
-    {"config", "data", "content"},
+    {"config", "data", "content", "theme"},
     {"indices"},
     {"charts"},
     {"site"},
     {"editions"},
     {"build", "check"},
-    {"cli", "serve", "__main__", "__init__"},
+    {"cli", "serve", "starter", "__main__", "__init__"},
 ]
 #: Imports of the package's own modules inside a function, at most (the issue's bound).
 MAX_IMPORTS_IN_FUNCTIONS = 5
