@@ -105,8 +105,8 @@ TREE = TreeMemory()
 
 
 def _build(cfg: Path) -> dict:
-    from generator.build import build
-    from generator.cli import profile_rows
+    from aimaq.build import build
+    from aimaq.cli import profile_rows
 
     t0 = time.perf_counter()
     report = build(cfg)
@@ -144,7 +144,7 @@ def one(kind: str, arg: str, work: Path) -> dict:
         head, *rows = text
         csv.write_text("\n".join([head, *rows[1:], rows[0]]) + "\n", encoding="utf-8")
         return _build(cfg)
-    from generator.serve import Session
+    from aimaq.serve import Session
 
     session = Session(cfg, work / "preview")
     session.build()

@@ -5,7 +5,7 @@ import math
 
 import pandas as pd
 
-from generator.charts import (
+from aimaq.charts import (
     composition_chart,
     heatmap_chart,
     map_chart,
@@ -15,7 +15,7 @@ from generator.charts import (
     sensitivity_chart,
     time_series_chart,
 )
-from generator.data.model import Area
+from aimaq.data.model import Area
 
 LANGS = ("kk", "ru", "en")
 

@@ -39,7 +39,7 @@ def root() -> Path:
 @pytest.fixture(scope="session")
 def bundled_site(tmp_path_factory) -> tuple[Path, Path]:
     """The bundled site built once per run at a sub-path: (folder served at '/', output)."""
-    from generator.build import build
+    from aimaq.build import build
 
     top = tmp_path_factory.mktemp("bundled")
     out = top / "sub" / "path"

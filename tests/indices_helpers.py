@@ -8,10 +8,10 @@ from typing import Any
 
 import pandas as pd
 
-from generator.data.model import OBSERVATION_COLUMNS, Area, ClassDef, Dataset, Indicator, TableMeta
-from generator.indices import api
-from generator.indices.spec import parse_methodology
-from generator.yamlio import parse_yaml
+from aimaq.data.model import OBSERVATION_COLUMNS, Area, ClassDef, Dataset, Indicator, TableMeta
+from aimaq.indices import api
+from aimaq.indices.spec import parse_methodology
+from aimaq.yamlio import parse_yaml
 
 REGION = "reg"
 
@@ -73,7 +73,7 @@ def methodology(text: str, path: str = "methodology.yaml"):
 
 def compute(dataset: Dataset, text: str, **kw):
     m = methodology(text)
-    from generator.indices.validate import validate
+    from aimaq.indices.validate import validate
     validate(m, dataset)
     return api.compute(dataset, m, **kw)
 

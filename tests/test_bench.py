@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.build import build, compute_indices
-from generator.config import load_config
-from generator.data.load import load_dataset
+from aimaq.build import build, compute_indices
+from aimaq.config import load_config
+from aimaq.data.load import load_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
@@ -112,7 +112,7 @@ def test_a_warm_build_of_a_site_with_charts_matches_a_cold_one(tmp_path):
 
 
 def _unit_maps(cfg: Path) -> dict[str, set[str]]:
-    from generator.build import model_editions, plan_site_charts, select_editions
+    from aimaq.build import model_editions, plan_site_charts, select_editions
 
     config = load_config(cfg)
     site = model_editions(config, select_editions(config))["2023"]

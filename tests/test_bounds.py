@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from generator import yamlio
-from generator.build import build
-from generator.content import load as content_load
-from generator.errors import AimaqError
-from generator.yamlio import load_yaml, parse_yaml
+from aimaq import yamlio
+from aimaq.build import build
+from aimaq.content import load as content_load
+from aimaq.errors import AimaqError
+from aimaq.yamlio import load_yaml, parse_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 

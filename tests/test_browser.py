@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from generator.build import build
+from aimaq.build import build
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -229,7 +229,7 @@ def test_script_in_csv_and_markdown_never_runs(mini, serve_folder, browser):
 
 
 def test_serve_reloads_the_page_after_an_edit_and_overlays_errors(mini, browser, tmp_path):
-    from generator.serve import Preview
+    from aimaq.serve import Preview
 
     preview = Preview(mini / "site.yaml", port=0, output=tmp_path / "out", interval=0.1)
     url = preview.start()
@@ -314,7 +314,7 @@ def test_compare_page_switches_units(served, browser):
 @pytest.fixture(scope="module")
 def two_editions(tmp_path_factory, serve_folder):
     """The two-edition test fixture, built and served: (base address, output folder)."""
-    from generator.build import build
+    from aimaq.build import build
 
     fixture = Path(__file__).resolve().parent / "fixtures" / "editions"
     dest = tmp_path_factory.mktemp("editions") / "site"

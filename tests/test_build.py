@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build
-from generator.cli import main
-from generator.errors import AimaqError
+from aimaq.build import build
+from aimaq.cli import main
+from aimaq.errors import AimaqError
 
 
 def tree(root: Path) -> dict[str, str]:
@@ -90,7 +90,7 @@ def test_cli_reports_bad_csv_in_one_paragraph(mini, capsys):
 def test_cli_as_module_exit_code(mini):
     csv = mini / "data/2023/tables/t1_firms.csv"
     csv.write_text(csv.read_text().replace("unit,indicator", "unit,indicatr"))
-    proc = subprocess.run([sys.executable, "-m", "generator", "build", "--config",
+    proc = subprocess.run([sys.executable, "-m", "aimaq", "build", "--config",
                            str(mini / "site.yaml")], capture_output=True, text=True)
     assert proc.returncode == 1
     assert "missing column(s) indicator" in proc.stderr

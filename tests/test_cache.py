@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from generator import cache
+from aimaq import cache
 
 
 @pytest.fixture

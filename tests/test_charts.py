@@ -11,8 +11,7 @@ import pandas as pd
 import pytest
 from altair.vegalite.v6.schema.core import load_schema
 
-from charts_helpers import LANGS, UNITS, build_all, frame, invented_areas, parts_frame
-from generator.charts import (
+from aimaq.charts import (
     TEMPLATES,
     canonical_json,
     format_locale,
@@ -29,10 +28,11 @@ from generator.charts import (
     slug,
     value_text,
 )
-from generator.data.geo import _signed_area
-from generator.errors import AimaqError
-from generator.formatting import number_symbols
-from generator.theme import THEME_DIR
+from aimaq.data.geo import _signed_area
+from aimaq.errors import AimaqError
+from aimaq.formatting import number_symbols
+from aimaq.theme import THEME_DIR
+from charts_helpers import LANGS, UNITS, build_all, frame, invented_areas, parts_frame
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -278,7 +278,7 @@ def test_map_labels_do_not_overlap(charts):
 
 
 def test_real_units_all_have_a_shape_or_a_point(boundaries):
-    from generator.data.load import load_dataset
+    from aimaq.data.load import load_dataset
 
     ds = load_dataset(ROOT / "data", "2023")
     units = ds.units

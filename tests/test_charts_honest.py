@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from generator.charts import load_chart_strings, ranking_chart
+from aimaq.charts import load_chart_strings, ranking_chart
 
 #: Table 45's rows that repeat another unit's row (the audit: "its values are not real").
 COPIES = {"borodulikha", "glubokoe", "katonkaragai", "tarbagatai", "ulan"}

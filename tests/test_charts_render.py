@@ -11,9 +11,8 @@ import pandas as pd
 import pytest
 import vl_convert as vlc
 
-from charts_helpers import build_all, invented_areas
-from generator import formatting as fmt
-from generator.charts import (
+from aimaq import formatting as fmt
+from aimaq.charts import (
     chart_assets,
     chart_files,
     load_boundaries,
@@ -23,12 +22,13 @@ from generator.charts import (
     standalone_svg,
     static_svg,
 )
-from generator.charts import render as R
-from generator.charts.assets import ASSETS_DIR
-from generator.data.model import Area
-from generator.output import content
-from generator.site import urls
-from generator.site.render import CSP, environment
+from aimaq.charts import render as R
+from aimaq.charts.assets import ASSETS_DIR
+from aimaq.data.model import Area
+from aimaq.output import content
+from aimaq.site import urls
+from aimaq.site.render import CSP, environment
+from charts_helpers import build_all, invented_areas
 
 ROOT = Path(__file__).resolve().parents[1]
 LANGS = ("kk", "ru", "en")
@@ -131,8 +131,8 @@ from pathlib import Path
 with open({str(marker)!r}, "a") as f:
     f.write("run\\n")
 from test_charts_render import ranking, LANGS, ROOT
-from generator.charts import load_chart_strings
-from generator.charts import render as R
+from aimaq.charts import load_chart_strings
+from aimaq.charts import render as R
 strings = load_chart_strings(ROOT / "templates", LANGS)
 charts = [ranking(strings, lang=l, id=l) for l in LANGS]
 print(R.draw_images(charts, workers=2, min_pool=1))

@@ -2,9 +2,9 @@
 import re
 from pathlib import Path
 
-from generator.check import check
-from generator.cli import main
-from generator.theme import THEME_DIR
+from aimaq.check import check
+from aimaq.cli import main
+from aimaq.theme import THEME_DIR
 
 WHERE = re.compile(r"^error: [^\s:]+\.(md|yaml|csv|html):\d+: ")
 

@@ -1,8 +1,8 @@
 import pytest
 
-from generator.data.checks import run_checks, unexpected
-from generator.data.load import load_dataset
-from generator.errors import DataError
+from aimaq.data.checks import run_checks, unexpected
+from aimaq.data.load import load_dataset
+from aimaq.errors import DataError
 
 
 def load(site):

@@ -3,8 +3,8 @@ pipeline itself never prints, and serve fails cleanly on a port in use."""
 import io
 import socket
 
-from generator.build import Progress, build
-from generator.cli import BuildDisplay, main
+from aimaq.build import Progress, build
+from aimaq.cli import BuildDisplay, main
 
 
 def test_build_in_ci_prints_plain_stage_lines_and_a_summary(mini, capsys, monkeypatch):

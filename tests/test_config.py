@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import load_config
-from generator.errors import ConfigError
+from aimaq.config import load_config
+from aimaq.errors import ConfigError
 
 
 def write(tmp_path: Path, text: str) -> Path:

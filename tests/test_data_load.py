@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.check import check
-from generator.data.load import alias_key, load_dataset
-from generator.errors import DataError
+from aimaq.check import check
+from aimaq.data.load import alias_key, load_dataset
+from aimaq.errors import DataError
 
 TABLE = "data/2023/tables/t1_firms.csv"
 

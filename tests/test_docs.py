@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from generator.config import SiteConfig
-from generator.content.load import FrontMatter, HomeSpec
-from generator.content.structured import GlossaryFile, GroupsFile, RecommendationsFile
-from generator.data.checks import ChecksFile
-from generator.data.load import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
-from generator.data.schema import IndicatorsFile, SourcesFile, UnitsFile
-from generator.site.chartplan import ChartsFile
+from aimaq.config import SiteConfig
+from aimaq.content.load import FrontMatter, HomeSpec
+from aimaq.content.structured import GlossaryFile, GroupsFile, RecommendationsFile
+from aimaq.data.checks import ChecksFile
+from aimaq.data.load import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from aimaq.data.schema import IndicatorsFile, SourcesFile, UnitsFile
+from aimaq.site.chartplan import ChartsFile
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 

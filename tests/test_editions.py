@@ -18,13 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build
-from generator.check import check
-from generator.cli import main
-from generator.config import load_config
-from generator.errors import AimaqError
-from generator.serve.session import Session
-from generator.theme import THEME_DIR
+from aimaq.build import build
+from aimaq.check import check
+from aimaq.cli import main
+from aimaq.config import load_config
+from aimaq.errors import AimaqError
+from aimaq.serve.session import Session
+from aimaq.theme import THEME_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "editions"
@@ -335,5 +335,5 @@ def test_new_edition_scaffolds_a_buildable_draft_and_publishing_it_archives_the_
 
 def test_new_edition_refuses_an_existing_id(site):
     with pytest.raises(AimaqError, match="already exists"):
-        from generator.editions.scaffold import new_edition
+        from aimaq.editions.scaffold import new_edition
         new_edition(site / "site.yaml", "2024")

@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.config import load_config
-from generator.content.structured import GroupsFile
-from generator.data.load import load_areas
-from generator.errors import AimaqError, DataError
-from generator.yamlio import allowed_keys, error_fix
+from aimaq.config import load_config
+from aimaq.content.structured import GroupsFile
+from aimaq.data.load import load_areas
+from aimaq.errors import AimaqError, DataError
+from aimaq.yamlio import allowed_keys, error_fix
 
 SITE = """title: {kk: Атауы, en: Title}
 languages: [kk, en]

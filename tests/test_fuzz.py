@@ -12,12 +12,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.build import build
-from generator.content.load import load_page
-from generator.data.checks import run_checks
-from generator.data.load import alias_key, load_dataset, read_table
-from generator.errors import AimaqError
-from generator.yamlio import parse_yaml
+from aimaq.build import build
+from aimaq.content.load import load_page
+from aimaq.data.checks import run_checks
+from aimaq.data.load import alias_key, load_dataset, read_table
+from aimaq.errors import AimaqError
+from aimaq.yamlio import parse_yaml
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "mini"
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.data.load import load_dataset
-from generator.indices import compute
+from aimaq.data.load import load_dataset
+from aimaq.indices import compute
 
 ROOT = Path(__file__).resolve().parents[1]
 #: AIMAQ_TEST_DATA points the tests at another copy of the data folder (holding 2023/).

@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from generator.errors import ComputeError, MethodologyError
+from aimaq.errors import ComputeError, MethodologyError
 from indices_helpers import compute, line_of, make_dataset, methodology
 
 DS = make_dataset({

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from generator.data.checks import run_checks
-from generator.data.load import load_dataset
-from generator.data.model import TableMeta
-from generator.indices import api
-from generator.indices.audit import compare_number
-from generator.indices.phrases import LANGUAGES, fields_of, is_fallback, render, templates
-from generator.indices.printed import decimals_as_printed, decimals_of_float
-from generator.indices.summary import summarise
+from aimaq.data.checks import run_checks
+from aimaq.data.load import load_dataset
+from aimaq.data.model import TableMeta
+from aimaq.indices import api
+from aimaq.indices.audit import compare_number
+from aimaq.indices.phrases import LANGUAGES, fields_of, is_fallback, render, templates
+from aimaq.indices.printed import decimals_as_printed, decimals_of_float
+from aimaq.indices.summary import summarise
 from indices_helpers import compute, make_dataset
 
 DATA = Path(__file__).resolve().parents[1] / "data"

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
-from generator.data.load import load_dataset
-from generator.indices import compute, compute_to_dir
-from generator.indices.results import AUDIT_COLUMNS, STATUSES, VALUE_COLUMNS
+from aimaq.cli import main
+from aimaq.data.load import load_dataset
+from aimaq.indices import compute, compute_to_dir
+from aimaq.indices.results import AUDIT_COLUMNS, STATUSES, VALUE_COLUMNS
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "other_region"
 EDITION = "2024"

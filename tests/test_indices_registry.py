@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from generator.errors import MethodologyError
-from generator.indices import api
-from generator.indices.registry import NORMALISATIONS
+from aimaq.errors import MethodologyError
+from aimaq.indices import api
+from aimaq.indices.registry import NORMALISATIONS
 from indices_helpers import compute, make_dataset, methodology
 
 # Ten units, one with a large outlier (a skewed indicator) and one indicator lower-is-better.
@@ -288,7 +288,7 @@ def test_a_blank_left_by_min_share_is_a_warning_naming_unit_and_inputs():
     assert math.isnan(res["x"].series()["u05"])
     [w] = res.warnings
     assert (w["unit"], w["missing"], w["min_share"]) == ("u05", "b", 1.0)
-    from generator.indices.results import warning_text
+    from aimaq.indices.results import warning_text
     assert "u05" in warning_text(w) and "missing: b" in warning_text(w)
 
 
@@ -386,7 +386,7 @@ def test_sensitivity_varies_normalisation_aggregation_weights_and_imputation():
 
 
 def test_every_method_has_its_page_text_in_every_language():
-    from generator.indices.phrases import templates
+    from aimaq.indices.phrases import templates
     codes = templates()
     for name in NORMALISATIONS:
         assert any(c == f"step.normalise.{name}" or c.startswith(f"step.normalise.{name}.")

@@ -5,8 +5,8 @@ import textwrap
 
 import pytest
 
-from generator.errors import AimaqError, MethodologyError
-from generator.indices.api import load_methodology
+from aimaq.errors import AimaqError, MethodologyError
+from aimaq.indices.api import load_methodology
 from indices_helpers import line_of, make_dataset
 
 DS = make_dataset({"a": {"u1": 1, "u2": 2, "reg": 3}, "b": {"u1": 2, "u2": 1, "reg": 3}},

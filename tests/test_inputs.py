@@ -9,15 +9,15 @@ from types import SimpleNamespace
 
 import pytest
 
-from generator import cli
-from generator.build import build
-from generator.config import load_config
-from generator.data import load as data_load
-from generator.data.checks import run_checks, unexpected
-from generator.data.load import load_dataset
-from generator.errors import AimaqError, ConfigError, ContentError, DataError
-from generator.site.chartplan import load_charts_file
-from generator.site.downloads import safe_csv
+from aimaq import cli
+from aimaq.build import build
+from aimaq.config import load_config
+from aimaq.data import load as data_load
+from aimaq.data.checks import run_checks, unexpected
+from aimaq.data.load import load_dataset
+from aimaq.errors import AimaqError, ConfigError, ContentError, DataError
+from aimaq.site.chartplan import load_charts_file
+from aimaq.site.downloads import safe_csv
 
 TABLE = "data/2023/tables/t1_firms.csv"
 

@@ -1,5 +1,5 @@
 """The link check on hand-made pages: what counts as a link, an anchor and a broken one."""
-from generator.site.links import check_links
+from aimaq.site.links import check_links
 
 PAGE = """<!DOCTYPE html><html><head>
 <link rel="canonical" href="https://example.org/elsewhere/">

@@ -1,6 +1,6 @@
 """Every note of the tables reads in the page's language: data/<edition>/notes.yaml gives
 each English note of a table's `note` column in Kazakh and Russian."""
-from generator.data.load import load_dataset
+from aimaq.data.load import load_dataset
 
 
 def test_every_table_note_has_kazakh_and_russian(root):

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.data.load import load_dataset
-from generator.formatting import collation_key
-from generator.indices import compute
-from generator.site.citations import locator, number_citations
-from generator.theme import THEME_DIR
+from aimaq.data.load import load_dataset
+from aimaq.formatting import collation_key
+from aimaq.indices import compute
+from aimaq.site.citations import locator, number_citations
+from aimaq.theme import THEME_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build
-from generator.errors import AimaqError
-from generator.output import MARKER, OutputPathError, check_path, exchange, sync_site, write_site
+from aimaq.build import build
+from aimaq.errors import AimaqError
+from aimaq.output import MARKER, OutputPathError, check_path, exchange, sync_site, write_site
 
 PROBE = ('<script>alert("xss")</script><img src=x onerror=alert(2)>'
          '<a href="javascript:alert(3)">j</a>')

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build
-from generator.errors import AimaqError
-from generator.serve import Preview, Session
-from generator.theme import THEME_DIR
+from aimaq.build import build
+from aimaq.errors import AimaqError
+from aimaq.serve import Preview, Session
+from aimaq.theme import THEME_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -4,7 +4,7 @@ import http.client
 
 import pytest
 
-from generator.serve import Preview
+from aimaq.serve import Preview
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import output as output_module
-from generator.output import MARKER, staging_path, write_site
+from aimaq import output as output_module
+from aimaq.output import MARKER, staging_path, write_site
 
 psutil = pytest.importorskip("psutil")
 
@@ -80,7 +80,7 @@ def _spawned_workers(seen: dict) -> bool:
 
 @pytest.mark.parametrize("signum, code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
 def test_a_signal_mid_chart_drawing_stops_everything(bundled_copy, signum, code):
-    proc = _start(["-m", "generator", "build"], bundled_copy)
+    proc = _start(["-m", "aimaq", "build"], bundled_copy)
     seen: dict = {}
     _wait_for(proc, seen, _spawned_workers)
     proc.send_signal(signum)                 # the build alone, not its process group
@@ -97,7 +97,7 @@ def test_a_signal_mid_chart_drawing_stops_everything(bundled_copy, signum, code)
 POOL_SCRIPT = textwrap.dedent("""
     import multiprocessing, os, sys, time
     from concurrent.futures import ProcessPoolExecutor
-    from generator.parallel import fork_map, worker_init
+    from aimaq.parallel import fork_map, worker_init
 
     def nap(x):
         time.sleep(60)
@@ -129,7 +129,7 @@ def test_fork_pool_workers_stop_with_a_sigterm_to_the_build(tmp_path):
     script = tmp_path / "pool.py"
     script.write_text(POOL_SCRIPT.replace(
         'if __name__ == "__main__":',
-        'if __name__ == "__main__":\n    from generator.cli import _handle_signals\n'
+        'if __name__ == "__main__":\n    from aimaq.cli import _handle_signals\n'
         '    _handle_signals()'))
     proc = _start([str(script), "fork"], tmp_path)
     seen: dict = {}

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build
-from generator.data.load import load_dataset
-from generator.indices import compute
+from aimaq.build import build
+from aimaq.data.load import load_dataset
+from aimaq.indices import compute
 
 ROOT = Path(__file__).resolve().parents[1]
 LANGS = ("kk", "ru", "en")
@@ -73,7 +73,7 @@ def test_depressed_units_listed_with_class(site):
 
 
 def test_downloads_match_compute(site, results):
-    from generator.indices import export
+    from aimaq.indices import export
 
     text = (site / "downloads/2023/indices.csv").read_text(encoding="utf-8")
     assert text == export.indices_csv(results)

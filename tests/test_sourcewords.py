@@ -1,5 +1,5 @@
 """Section labels of source references in the page's language."""
-from generator.site.sourcewords import section_label
+from aimaq.site.sourcewords import section_label
 
 KK = {"figure": "Сурет", "table": "Кесте", "conclusion": "Қорытынды",
       "introduction": "Кіріспе"}.get

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.cli import main
-from generator.errors import AimaqError
-from generator.starter import create, parse_languages
+from aimaq.cli import main
+from aimaq.errors import AimaqError
+from aimaq.starter import create, parse_languages
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCK = ROOT / "requirements" / "site.lock"

@@ -7,10 +7,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from generator.data.load import load_dataset
-from generator.data.tables import cell_text, table_csv
-from generator.editions.scaffold import new_edition
-from generator.errors import DataError
+from aimaq.data.load import load_dataset
+from aimaq.data.tables import cell_text, table_csv
+from aimaq.editions.scaffold import new_edition
+from aimaq.errors import DataError
 
 TABLES = "data/2023/tables"
 

@@ -9,16 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from generator import theme
-from generator.charts import load_chart_strings
-from generator.charts.assets import chart_assets
-from generator.check import check
-from generator.config import load_config
-from generator.data.geo import boundary_licence, load_boundaries
-from generator.editions.archive import citation_cff
-from generator.errors import AimaqError
-from generator.site import render
-from generator.theme import THEME_DIR
+from aimaq import theme
+from aimaq.charts import load_chart_strings
+from aimaq.charts.assets import chart_assets
+from aimaq.check import check
+from aimaq.config import load_config
+from aimaq.data.geo import boundary_licence, load_boundaries
+from aimaq.editions.archive import citation_cff
+from aimaq.errors import AimaqError
+from aimaq.site import render
+from aimaq.theme import THEME_DIR
 
 PACKAGE = Path(theme.__file__).resolve().parents[1]
 LANGS = ["kk", "ru", "en"]

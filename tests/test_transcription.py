@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.data.checks import run_checks, unexpected
-from generator.data.load import alias_key, load_dataset
+from aimaq.data.checks import run_checks, unexpected
+from aimaq.data.load import alias_key, load_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"

@@ -3,7 +3,7 @@ from importlib.metadata import version
 
 import pytest
 
-from generator.cli import main
+from aimaq.cli import main
 
 
 def test_version_flag_prints_the_package_version(capsys):

@@ -63,6 +63,10 @@ def _index_objects() -> tuple[type, ...]:
     return (IndexRow, IndexResult, IndexMeta, SensitivityResult, StepRecord)
 
 
+#: The chart package's module prefix, whatever name the package is imported by.
+_CHARTS = __name__.rsplit(".", 2)[0] + ".charts"
+
+
 def _walk(value: Any, root: Path, found: set[str], depth: int = 0) -> None:
     if depth > 6 or value is None or isinstance(value, (str, bytes, int, float, bool)):
         return
@@ -76,7 +80,7 @@ def _walk(value: Any, root: Path, found: set[str], depth: int = 0) -> None:
     if isinstance(value, _index_objects()):
         found.add(INDICES)
         return
-    if type(value).__module__.startswith("generator.charts"):
+    if type(value).__module__.startswith(_CHARTS):
         # The chart plan records what each chart shows; an untagged chart may show anything.
         found.update(getattr(value, "inputs", None) or (TABLES, INDICES))
         return
