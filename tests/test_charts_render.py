@@ -255,3 +255,19 @@ def test_partial_map_shows_attribution(strings):
     html = render_partial(chart, "kk")
     assert ("Кесте 15 · Шекаралар: © OpenStreetMap авторлары (ODbL), geoBoundaries арқылы"
             in html)
+
+
+def test_two_writers_of_the_same_image_do_not_trip_each_other(tmp_path):
+    """Two workers drawing the same chart store the same key at once: each writes its own
+    temporary file, so neither renames the other's away (a cold build once failed so)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from aimaq.charts.render import _Cache
+
+    cache = _Cache()
+    cache.directory = tmp_path
+    key = "ab" + "0" * 62
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda i: cache.put(key, b"<svg/>"), range(400)))
+    assert cache.path(key) is not None and cache.get(key) == b"<svg/>"
+    assert [p.name for p in (tmp_path / "ab").iterdir()] == [key]

@@ -94,7 +94,9 @@ class _Cache:
         else:
             path = self.directory / key[:2] / key
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
+            # A temporary name of this process and thread alone: two workers drawing the
+            # same chart (the same key) must not rename each other's file away.
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
             tmp.write_bytes(data)
             tmp.replace(path)
 
