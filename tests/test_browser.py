@@ -8,7 +8,6 @@ never skips (``make test`` installs it).
 """
 import functools
 import http.server
-import os
 import shutil
 import threading
 from pathlib import Path
@@ -18,9 +17,6 @@ from playwright.sync_api import expect
 
 from aimaq.build import build
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
 
@@ -53,17 +49,6 @@ def served(bundled_site, serve_folder):
     top, out = bundled_site
     return serve_folder(top) + "sub/path/", out
 
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Debian's chromium is not installed; `make test` installs it")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
 
 
 def visit(browser, url: str, base: str):

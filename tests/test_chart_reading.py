@@ -8,15 +8,10 @@ scripts sees), and the live chart too where one is showing.
 """
 import functools
 import http.server
-import os
-import shutil
 import threading
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SMALLEST = {1280: 11, 390: 10}
 
 #: For every chart figure: the smallest text size as shown (font size × the image's scale)
@@ -70,17 +65,6 @@ def site_address(bundled_site):
     server.shutdown()
     server.server_close()
 
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Debian's chromium is not installed; `make test` installs it")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
 
 
 def chart_pages(out, langs=("kk", "ru", "en")) -> list[str]:

@@ -38,7 +38,8 @@ class _Directed(_Keys):
     direction: Literal["auto", "higher", "lower"] = "auto"
 
 
-def _years(v: Any) -> Any:
+def year_or_range(v: Any) -> Any:
+    """A year (2020) or an inclusive range ([2016, 2018]), as written in methodology.yaml."""
     if isinstance(v, list):
         if len(v) != 2 or not all(isinstance(y, int) for y in v) or v[0] > v[1]:
             raise ValueError("a year range is written [first, last] with first <= last")
@@ -129,7 +130,7 @@ class ChainGrowth(_Keys):
 
 class _Window(_Keys):
     window: tuple[int, int]
-    _w = field_validator("window", mode="before")(classmethod(lambda cls, v: _years(v)))
+    _w = field_validator("window", mode="before")(classmethod(lambda cls, v: year_or_range(v)))
 
 
 class AverageGrowth(_Window):

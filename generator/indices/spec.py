@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..errors import MethodologyError
 from ..yamlio import YamlDoc, load_yaml, validation_error
-from .registry import NormaliseSpec, keys_of
+from .registry import NormaliseSpec, keys_of, year_or_range
 
 Text = dict[str, str]
 #: A reason written in the file: English text, or {kk, ru, en} so that pages in every
@@ -34,15 +34,6 @@ class UnusedKey(ValueError):
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
-
-
-def _years(v: Any) -> Any:
-    """A year (2020) or an inclusive range ([2016, 2018])."""
-    if isinstance(v, list):
-        if len(v) != 2 or not all(isinstance(y, int) for y in v) or v[0] > v[1]:
-            raise ValueError("a year range is written [first, last] with first <= last")
-        return (v[0], v[1])
-    return v
 
 
 class SourceSpec(_Strict):
@@ -83,7 +74,7 @@ class InputSpec(_Strict):
     weight: float | None = Field(default=None, ge=0)
     name: Text = Field(default_factory=dict)
 
-    _y = field_validator("year", mode="before")(classmethod(lambda cls, v: _years(v)))
+    _y = field_validator("year", mode="before")(classmethod(lambda cls, v: year_or_range(v)))
 
     @model_validator(mode="after")
     def _one_source(self):
