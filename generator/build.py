@@ -44,7 +44,7 @@ from .config import Edition, SiteConfig, load_config
 from .content.load import Content, load_content
 from .content.translations import missing_translations
 from .data.checks import CheckResult, run_checks, unexpected
-from .data.geo import boundary_licence
+from .data.geo import boundary_attribution, boundary_licence
 from .data.load import load_dataset
 from .data.model import Dataset
 from .editions.archive import edition_archive
@@ -482,6 +482,11 @@ def plan_site_charts(site: pages.SiteModel):
         return hit
     strings = load_chart_strings(config.templates_path, config.languages)
     boundary_file = find_boundary_file(site.dataset.root)
+    attribution = boundary_attribution(boundary_file, config.languages)
+    if attribution:         # the boundary file's own words win over the theme's
+        strings = dataclasses.replace(strings, texts={
+            **strings.texts, "map_attribution": {**strings.texts.get("map_attribution", {}),
+                                                 **attribution}})
     boundaries = load_boundaries(boundary_file) if boundary_file else None
     planned = plan_charts(site, strings, boundaries)
     cache.store(cache_dir, "chartplan", k, planned)

@@ -14,7 +14,7 @@ from aimaq.charts import load_chart_strings
 from aimaq.charts.assets import chart_assets
 from aimaq.check import check
 from aimaq.config import load_config
-from aimaq.data.geo import boundary_licence, load_boundaries
+from aimaq.data.geo import boundary_attribution, boundary_licence, load_boundaries
 from aimaq.editions.archive import citation_cff
 from aimaq.errors import AimaqError
 from aimaq.site import render
@@ -163,3 +163,26 @@ def test_an_override_made_after_the_first_render_is_seen(tmp_path):
     (project / "404.html").write_text("project 404\n", encoding="utf-8")
     assert Path(first) == THEME_DIR / "404.html"
     assert env.get_template("404.html").render() == "project 404\n"
+
+
+def test_the_map_attribution_comes_from_the_boundary_files_metadata(tmp_path):
+    geo = tmp_path / "districts.geojson"
+    geo.write_text('{"type": "FeatureCollection", "features": []}', encoding="utf-8")
+    assert boundary_attribution(geo, LANGS) == {}         # the theme's words then
+    meta = geo.with_suffix(".yaml")
+    meta.write_text('attribution: "© Survey office"\n', encoding="utf-8")
+    assert boundary_attribution(geo, LANGS) == {lang: "© Survey office" for lang in LANGS}
+    meta.write_text("attribution: {en: 'Boundaries: survey office', ru: 'Границы: кадастр'}\n",
+                    encoding="utf-8")
+    assert boundary_attribution(geo, ["en", "ru"]) == {"en": "Boundaries: survey office",
+                                                       "ru": "Границы: кадастр"}
+    meta.write_text("attribution: [a, b]\n", encoding="utf-8")
+    with pytest.raises(AimaqError, match="one line of text, or one per language"):
+        boundary_attribution(geo, LANGS)
+
+
+def test_the_bundled_maps_credit_their_boundaries_in_the_page_language(bundled_site):
+    _, out = bundled_site
+    home = (out / "kk/index.html").read_text(encoding="utf-8")
+    assert "Шекаралар: © OpenStreetMap авторлары (ODbL), geoBoundaries арқылы" in home
+    assert "Boundaries: see" not in home                   # not the theme's fallback

@@ -240,11 +240,12 @@ def find_boundary_file(edition_root: Path) -> Path | None:
 NAME_PROPERTY = "shapeName"
 
 
-def boundary_meta(boundary_file: Path | str | None) -> dict[str, str]:
+def boundary_meta(boundary_file: Path | str | None) -> dict[str, Any]:
     """What the project declares about its boundary file in ``<name>.yaml`` beside it:
-    ``licence`` (one line for the site's LICENSES.txt) and ``name_property`` (the feature
-    property units.yaml's ``geo: {shape: …}`` refers to; default shapeName). The file's
-    source and licence are the project's to state, never Aimaq's."""
+    ``licence`` (one line for the site's LICENSES.txt), ``attribution`` (the line under
+    every map: one text, or a text per language) and ``name_property`` (the feature property
+    units.yaml's ``geo: {shape: …}`` refers to; default shapeName). The file's source and
+    licence are the project's to state, never Aimaq's."""
     if boundary_file is None:
         return {}
     meta = Path(boundary_file).with_suffix(".yaml")
@@ -252,15 +253,39 @@ def boundary_meta(boundary_file: Path | str | None) -> dict[str, str]:
         return {}
     doc = load_yaml(meta)
     data = doc.data if isinstance(doc.data, dict) else {}
-    unknown = sorted(set(map(str, data)) - {"licence", "name_property"})
+    unknown = sorted(set(map(str, data)) - set(BOUNDARY_KEYS))
     if unknown:
         raise DataError(f"unknown key(s) {', '.join(unknown)}", meta, doc.line(unknown[0]),
-                        "use licence and name_property only")
+                        f"use {', '.join(BOUNDARY_KEYS)} only")
+    out: dict[str, Any] = {}
     for key, value in data.items():
+        if key == "attribution" and isinstance(value, dict) and value and all(
+                isinstance(v, str) and v.strip() for v in value.values()):
+            out[key] = {str(lang): v.strip() for lang, v in value.items()}
+            continue
         if not isinstance(value, str) or not value.strip():
-            raise DataError(f"{key} must be one line of text", meta, doc.line(key),
+            raise DataError(f"{key} must be one line of text"
+                            + (", or one per language" if key == "attribution" else ""),
+                            meta, doc.line(key),
                             'write e.g. licence: "© OpenStreetMap contributors, ODbL 1.0"')
-    return {str(k): v.strip() for k, v in data.items()}
+        out[str(key)] = value.strip()
+    return out
+
+
+#: The keys of a boundary file's metadata (``<name>.yaml`` beside it).
+BOUNDARY_KEYS = ("licence", "attribution", "name_property")
+
+
+def boundary_attribution(boundary_file: Path | str | None,
+                         languages: Iterable[str]) -> dict[str, str]:
+    """The line under every map, per language, as the boundary file's metadata gives it
+    ({} when it gives none: the theme's words then ask the reader to see the sources)."""
+    value = boundary_meta(boundary_file).get("attribution")
+    if value is None:
+        return {}
+    if isinstance(value, str):
+        return {lang: value for lang in languages}
+    return {lang: value[lang] for lang in languages if lang in value}
 
 
 def boundary_licence(boundary_file: Path | str | None) -> str:
