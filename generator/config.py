@@ -137,8 +137,8 @@ class SiteConfig(_Strict):
     templates_dir: str = Field("templates", description=(
         "The project's overrides of Aimaq's default theme, relative to site.yaml (optional; "
         "the folder need not exist): a file here replaces the theme's file of the same name "
-        "(templates, assets/), and strings.yaml and chart_strings.yaml replace only the keys "
-        "they list."))
+        "(templates, assets/), and strings.yaml, chart_strings.yaml and reasons.yaml replace "
+        "only the keys they list."))
     output_dir: str = Field("output", description="Folder aimaq build writes the site to, "
                             "relative to site.yaml; replaced whole by every build.")
     editions: list[Edition] = Field(description="Oldest first; the last one that is not a "

@@ -186,3 +186,19 @@ def test_the_bundled_maps_credit_their_boundaries_in_the_page_language(bundled_s
     home = (out / "kk/index.html").read_text(encoding="utf-8")
     assert "Шекаралар: © OpenStreetMap авторлары (ODbL), geoBoundaries арқылы" in home
     assert "Boundaries: see" not in home                   # not the theme's fallback
+
+
+def test_a_project_reason_text_wins_code_by_code(tmp_path):
+    from aimaq.indices.phrases import render, say, templates
+    from aimaq.site.phrasing import reason_texts
+
+    theme_texts = templates()
+    code = sorted(theme_texts)[0]
+    (tmp_path / "reasons.yaml").write_text(
+        f"{code}: {{kk: Өз мәтін, ru: Свой текст, en: Our own words}}\n", encoding="utf-8")
+    texts = reason_texts(tmp_path)
+    assert texts[code]["en"] == "Our own words"
+    assert all(texts[c] == theme_texts[c] for c in theme_texts if c != code)
+    fields = re.findall(r"{(\w+)", theme_texts[code]["en"])
+    phrase = say(code, **dict.fromkeys(fields, 1))
+    assert render(phrase, "en", texts=texts) == "Our own words"

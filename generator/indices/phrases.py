@@ -94,15 +94,17 @@ def _value(v: Any, lang: str, number: Number, name: Namer) -> str:
 
 
 def render(phrases: Iterable[Phrase] | Phrase | None, lang: str,
-           number: Number | None = None, name: Namer | None = None) -> str:
-    """The phrases in ``lang``, joined by '; '."""
+           number: Number | None = None, name: Namer | None = None,
+           texts: dict[str, dict[str, str]] | None = None) -> str:
+    """The phrases in ``lang``, joined by '; '. ``texts``: the texts by code (default the
+    theme's reasons.yaml; a site passes them with its project's own overrides)."""
     if phrases is None:
         return ""
     if isinstance(phrases, Phrase):
         phrases = [phrases]
     number = number or _plain_number
     name = name or _plain_name
-    texts = templates()
+    texts = texts if texts is not None else templates()
     out = []
     for p in phrases:
         if p.code == "text":

@@ -7,11 +7,14 @@ methodology.yaml is marked ``lang="en"`` so screen readers switch voice.
 """
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
+from pathlib import Path
 
 import jinja2
 
 from .. import formatting as fmt
+from .. import theme
 from ..data.model import text
 from ..indices.phrases import Phrase, Ref, is_fallback, render
 
@@ -50,6 +53,22 @@ def _namer(helpers):
     return name
 
 
+def reason_texts(templates_dir: Path) -> dict[str, dict[str, str]]:
+    """The texts of the engine's codes: the theme's reasons.yaml, with the project's own
+    (templates/reasons.yaml) replacing it code by code."""
+    own = Path(templates_dir) / "reasons.yaml"
+    stamp = own.stat().st_mtime_ns if own.is_file() else None
+    return _reason_texts(str(templates_dir), stamp)
+
+
+@functools.lru_cache(maxsize=8)
+def _reason_texts(templates_dir: str, stamp: int | None) -> dict[str, dict[str, str]]:
+    # ``stamp`` (the project file's time) is part of the key: an edit under aimaq serve
+    # is seen at the next render.
+    return {code: dict(entry.value)
+            for code, entry in theme.layered_yaml("reasons.yaml", templates_dir).items()}
+
+
 def said(helpers, phrases: list[Phrase] | None) -> Markup:
     """The phrases as escaped HTML in the helpers' language, '; ' between them."""
     if not phrases:
@@ -57,8 +76,9 @@ def said(helpers, phrases: list[Phrase] | None) -> Markup:
     lang = helpers.lang
     name = _namer(helpers)
     out = []
+    texts = reason_texts(helpers.site.config.templates_path)
     for p in phrases:
-        t = render([p], lang, number, name)
+        t = render([p], lang, number, name, texts)
         if not t:
             continue
         out.append(Markup('<span lang="en">{}</span>').format(t) if is_fallback(p, lang)
