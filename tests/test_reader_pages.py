@@ -184,6 +184,8 @@ def test_compare_data_carry_raw_numbers_and_the_chart(site):
     row = next(r for r in data["rows"] if r["label"].startswith("Инновациялық белсенділік деңгейі"))
     assert row["raw"]["urzhar"] == pytest.approx(26.7, abs=0.05)
     assert len(data["chart"]) >= 4 and all(len(m["ranks"]) >= 2 for m in data["chart"])
+    # every line says what rank 1 means on it
+    assert all(m["one"].startswith("1 — ") for m in data["chart"]), data["chart"]
 
 
 # -- search in the page's language ----------------------------------------------------------

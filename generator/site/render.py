@@ -259,11 +259,16 @@ class PageHelpers:
         many, and what rank 1 means; empty when the unit has no rank or is alone."""
         if not s.rank or s.rank_of < 2:
             return ""
+        return self.t("rank_words", rank=s.rank, total=s.rank_of, one=self.rank_one(s),
+                      ordinal=fmt.ordinal(s.rank, self.lang))
+
+    def rank_one(self, s) -> str:
+        """What rank 1 means for a standing ('ең инновациялық белсенді'), with which way is
+        better when the words do not say it."""
         one = self.tx(s.ref.rank_one) or self.t(f"rank_one_{s.first}")
         if s.better and not s.ref.rank_one:
             one += ", " + self.t(f"better_{s.better}")
-        return self.t("rank_words", rank=s.rank, total=s.rank_of, one=one,
-                      ordinal=fmt.ordinal(s.rank, self.lang))
+        return one
 
     def strip(self, s) -> Markup:
         """A small chart of every unit's value as a tick on one line, the unit's own tick

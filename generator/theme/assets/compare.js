@@ -60,7 +60,9 @@
       }
       var row = document.createElement("div");
       row.className = "compare-measure";
-      row.appendChild(cell("p", m.label, "compare-label"));
+      // The measure's name and what rank 1 means on it: places only read right with it.
+      row.appendChild(cell("p", m.one ? m.label + " (" + m.one + ")" : m.label,
+                           "compare-label"));
       var line = svg("svg", {viewBox: "0 0 " + width + " 24", class: "compare-svg",
                              "aria-hidden": "true", focusable: "false"});
       line.appendChild(svg("line", {x1: pad, x2: width - pad, y1: 12, y2: 12, class: "compare-axis"}));
