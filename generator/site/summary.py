@@ -76,10 +76,24 @@ def index_standings(site, ref: RankedRef) -> dict[str, Standing]:
     first = _first(units)
     better = ref.better or ""
     values = tuple(r.value for r in units if not math.isnan(r.value))
-    return {r.unit: Standing(ref=ref, unit=r.unit, value=r.value, year=r.year, rank=r.rank,
-                             rank_of=r.rank_of, first=first, better=better,
-                             region_value=region, index_row=r, values=values)
+    ranks, ranked = _real_ranks(units, copied_units(site, ref.index), first)
+    return {r.unit: Standing(ref=ref, unit=r.unit, value=r.value, year=r.year,
+                             rank=ranks.get(r.unit), rank_of=ranked, first=first,
+                             better=better, region_value=region, index_row=r, values=values)
             for r in units}
+
+
+def _real_ranks(units, copies: set[str], first: str) -> tuple[dict[str, int], int]:
+    """Ranks among the units whose values are real, as the charts give them: a row copying
+    another unit's row gets no rank and takes no place from the others. Without copies
+    these are the engine's ranks; ties share the better rank, as the engine's do."""
+    if not copies:
+        return {r.unit: r.rank for r in units}, (units[0].rank_of if units else 0)
+    real = [r for r in units if r.unit not in copies and not math.isnan(r.value)
+            and r.rank is not None and not (isinstance(r.rank, float) and math.isnan(r.rank))]
+    sign = -1 if first == "highest" else 1
+    ordered = sorted(r.value * sign for r in real)
+    return {r.unit: ordered.index(r.value * sign) + 1 for r in real}, len(real)
 
 
 def figure_standing(site, ref: RankedRef, unit: str) -> Standing | None:
