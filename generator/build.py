@@ -482,11 +482,8 @@ def plan_site_charts(site: pages.SiteModel):
         return hit
     strings = load_chart_strings(config.templates_path, config.languages)
     boundary_file = find_boundary_file(site.dataset.root)
-    attribution = boundary_attribution(boundary_file, config.languages)
-    if attribution:         # the boundary file's own words win over the theme's
-        strings = dataclasses.replace(strings, texts={
-            **strings.texts, "map_attribution": {**strings.texts.get("map_attribution", {}),
-                                                 **attribution}})
+    strings = strings.with_map_attribution(boundary_attribution(boundary_file,
+                                                                config.languages))
     boundaries = load_boundaries(boundary_file) if boundary_file else None
     planned = plan_charts(site, strings, boundaries)
     cache.store(cache_dir, "chartplan", k, planned)

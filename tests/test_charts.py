@@ -28,7 +28,7 @@ from aimaq.charts import (
     slug,
     value_text,
 )
-from aimaq.data.geo import _signed_area
+from aimaq.data.geo import _signed_area, boundary_attribution
 from aimaq.errors import AimaqError
 from aimaq.formatting import number_symbols
 from aimaq.theme import THEME_DIR
@@ -39,7 +39,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def strings():
-    return load_chart_strings(ROOT / "templates", LANGS)
+    """The bundled site's chart words, with its boundary file's own attribution, as its
+    build has them."""
+    geojson = ROOT / "data/2023/geo/east_kazakhstan_adm2_2017.geojson"
+    return load_chart_strings(ROOT / "templates", LANGS).with_map_attribution(
+        boundary_attribution(geojson, LANGS))
 
 
 @pytest.fixture(scope="module")

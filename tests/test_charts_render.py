@@ -24,6 +24,7 @@ from aimaq.charts import (
 )
 from aimaq.charts import render as R
 from aimaq.charts.assets import ASSETS_DIR
+from aimaq.data.geo import boundary_attribution
 from aimaq.data.model import Area
 from aimaq.output import content
 from aimaq.site import urls
@@ -36,7 +37,11 @@ LANGS = ("kk", "ru", "en")
 
 @pytest.fixture(scope="module")
 def strings():
-    return load_chart_strings(ROOT / "templates", LANGS)
+    """The bundled site's chart words, with its boundary file's own attribution (the .yaml
+    beside it), as its build has them."""
+    geojson = ROOT / "data/2023/geo/east_kazakhstan_adm2_2017.geojson"
+    return load_chart_strings(ROOT / "templates", LANGS).with_map_attribution(
+        boundary_attribution(geojson, LANGS))
 
 
 def ranking(strings, lang="ru", **kw):

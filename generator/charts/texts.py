@@ -6,6 +6,7 @@ a language stops the build with the file, the line and the fix.
 """
 from __future__ import annotations
 
+import dataclasses
 import string
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -86,6 +87,14 @@ class ChartStrings:
         if len(names) == 1:
             return names[0]
         return ", ".join(names[:-1]) + self.get("and", lang) + names[-1]
+
+    def with_map_attribution(self, attribution: dict[str, str]) -> ChartStrings:
+        """These texts with the line under every map replaced, in the languages given (the
+        boundary file's own attribution wins over the theme's words)."""
+        if not attribution:
+            return self
+        merged = {**self.texts.get("map_attribution", {}), **attribution}
+        return dataclasses.replace(self, texts={**self.texts, "map_attribution": merged})
 
     def words(self, key: str, lang: str) -> tuple[str, ...]:
         """A comma-separated list of words (e.g. ``generic_words``)."""
