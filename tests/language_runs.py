@@ -14,8 +14,10 @@ from urllib.parse import unquote
 
 from lxml import etree, html
 
-#: Four or more words of Latin letters in a row; digits, signs and other scripts end a run.
-RUN = re.compile(r"(?:\b[A-Za-z][A-Za-z'’-]*\b[\s,.:;()\"“”«»/&+·–—-]*){4,}")
+#: Four or more words of Latin letters in a row; a word may end in digits (codes such as
+#: X1 or R5 read as Latin too); numbers, other signs and other scripts end a run.
+WORD = r"[A-Za-z][A-Za-z0-9'’]*"
+RUN = re.compile(rf"(?:\b{WORD}\b[\s,.:;()\"“”«»/&+·–—-]*){{4,}}")
 SKIP = {"script", "style", "code", "cite", "template", "noscript"}
 ATTRIBUTES = ("alt", "title", "aria-label", "placeholder")
 MATH_SYMBOLS = {"mi", "mn", "mo", "msub", "msup", "mrow", "mfrac", "math", "msubsup",
@@ -41,7 +43,7 @@ def _kept(el, exclude=None) -> bool:
 def runs_in_text(text: str) -> list[str]:
     out = []
     for m in RUN.finditer(text):
-        words = re.findall(r"[A-Za-z][A-Za-z'’-]*", m.group(0))
+        words = re.findall(WORD, m.group(0))
         if len(words) >= 4:
             out.append(" ".join(words))
     return out
