@@ -16,17 +16,24 @@ import pandas as pd
 from .results import AUDIT_COLUMNS, VALUE_COLUMNS, Results
 
 
-def fmt_full(x: Any) -> str:
-    """The shortest text that reads back as exactly the same float (Python's repr), '' for
-    NaN; whole numbers without '.0'. What the CSV files hold: rounding happens only on
-    pages."""
+def _number_or_text(x: Any) -> float | str:
+    """``x`` as a float, or the text a CSV cell holds instead: '' for none or NaN, a text
+    as it is."""
     if x is None or x == "":
         return ""
     if isinstance(x, str):
         return x
     x = float(x)
-    if math.isnan(x):
-        return ""
+    return "" if math.isnan(x) else x
+
+
+def fmt_full(x: Any) -> str:
+    """The shortest text that reads back as exactly the same float (Python's repr), '' for
+    NaN; whole numbers without '.0'. What the CSV files hold: rounding happens only on
+    pages."""
+    x = _number_or_text(x)
+    if isinstance(x, str):
+        return x
     if x.is_integer() and abs(x) < 1e16:
         return str(int(x))
     return repr(x)
@@ -37,13 +44,9 @@ def fmt_number(x: Any) -> str:
 
     Not for the CSV files (they hold :func:`fmt_full`): for fingerprints of computed values
     (frozen editions' locks) that must not change with the last bits of a float."""
-    if x is None or x == "":
-        return ""
+    x = _number_or_text(x)
     if isinstance(x, str):
         return x
-    x = float(x)
-    if math.isnan(x):
-        return ""
     if x == 0:
         return "0"
     s = f"{x:.10g}"

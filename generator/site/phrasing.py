@@ -76,7 +76,7 @@ def said(helpers, phrases: list[Phrase] | None) -> Markup:
     lang = helpers.lang
     name = _namer(helpers)
     out = []
-    texts = reason_texts(helpers.site.config.templates_path)
+    texts = helpers.reason_texts
     for p in phrases:
         t = render([p], lang, number, name, texts)
         if not t:

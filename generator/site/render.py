@@ -463,6 +463,11 @@ class PageHelpers:
         """An audit reason or a step description in the page's language."""
         return phrasing.said(self, phrases)
 
+    @functools.cached_property
+    def reason_texts(self) -> dict[str, dict[str, str]]:
+        """The texts of the engine's codes, read once per page (theme and project)."""
+        return phrasing.reason_texts(self.site.config.templates_path)
+
     def isnan(self, value: Any) -> bool:
         return isinstance(value, float) and math.isnan(value)
 

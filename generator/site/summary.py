@@ -6,6 +6,7 @@ always the numbers of the current files. Nothing here names a region, unit or in
 """
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass, field
 
@@ -93,7 +94,7 @@ def _real_ranks(units, copies: set[str], first: str) -> tuple[dict[str, int], in
             and r.rank is not None and not (isinstance(r.rank, float) and math.isnan(r.rank))]
     sign = -1 if first == "highest" else 1
     ordered = sorted(r.value * sign for r in real)
-    return {r.unit: ordered.index(r.value * sign) + 1 for r in real}, len(real)
+    return {r.unit: bisect.bisect_left(ordered, r.value * sign) + 1 for r in real}, len(real)
 
 
 def figure_standing(site, ref: RankedRef, unit: str) -> Standing | None:
