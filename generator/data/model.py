@@ -151,10 +151,8 @@ class Dataset:
         category: str | None = None,
         units: Iterable[str] | None = None,
     ) -> pd.DataFrame:
-        obs = self.observations
+        obs = self.observations if indicator is None else self._rows_of(indicator)
         mask = pd.Series(True, index=obs.index)
-        if indicator is not None:
-            mask &= obs["indicator"] == indicator
         if year is not None:
             mask &= obs["year"] == int(year)
         if table is not None:
@@ -164,6 +162,20 @@ class Dataset:
         if units is not None:
             mask &= obs["unit"].isin(list(units))
         return obs[mask]
+
+    def _rows_of(self, indicator: str) -> pd.DataFrame:
+        """The observations of one indicator, as ``observations[indicator == …]`` gives
+        them (same rows, order and index), from positions grouped once per frame: the
+        engine asks for indicators hundreds of times, and a comparison over every
+        observation each time grows with the region."""
+        obs = self.observations
+        cached = self.__dict__.get("_indicator_rows")
+        if cached is None or cached[0] is not obs:
+            positions = obs.groupby("indicator", sort=False).indices if len(obs) else {}
+            cached = (obs, positions)
+            self.__dict__["_indicator_rows"] = cached
+        pos = cached[1].get(indicator)
+        return obs.iloc[pos] if pos is not None else obs.iloc[0:0]
 
     def series(
         self,

@@ -270,10 +270,32 @@ def compute_index(spec: IndexSpec, dataset: Dataset, methodology: Methodology,
 
 
 def compute_all(dataset: Dataset, methodology: Methodology, wanted: set[str] | None = None,
-                record: bool = True) -> dict[str, Computed]:
-    """Compute ``wanted`` indices (default all) and what they depend on."""
+                record: bool = True, reuse: dict[str, Computed] | None = None
+                ) -> dict[str, Computed]:
+    """Compute ``wanted`` indices (default all) and what they depend on.
+
+    ``reuse`` holds indices already computed with the same spec on the same dataset (a
+    sensitivity variant's unchanged indices): they are taken as they are."""
     computed: dict[str, Computed] = {}
     for index_id in order(methodology, wanted):
+        if reuse is not None and index_id in reuse:
+            computed[index_id] = reuse[index_id]
+            continue
         computed[index_id] = compute_index(methodology.indices[index_id], dataset,
                                            methodology, computed, record)
     return computed
+
+
+def unchanged(methodology: Methodology, changed: set[str]) -> set[str]:
+    """Indices that neither are in ``changed`` nor depend on one, at any depth."""
+    specs = methodology.indices
+    hit: dict[str, bool] = {}
+
+    def affected(i: str) -> bool:
+        if i not in hit:
+            hit[i] = False              # no cycles (validated); guards the recursion
+            hit[i] = i in changed or any(affected(d) for d in dependencies(specs[i])
+                                         if d in specs)
+        return hit[i]
+
+    return {i for i in specs if not affected(i)}

@@ -102,9 +102,12 @@ def _min_ranks(values: np.ndarray, reference: np.ndarray, invert: bool) -> np.nd
     v = np.asarray(values, dtype=float)
     ref = _reference(reference)
     out = np.full(v.shape, math.nan)
-    for i, x in enumerate(v):
-        if not math.isnan(x):
-            out[i] = 1 + int(np.sum(ref > x) if invert else np.sum(ref < x))
+    ok = ~np.isnan(v)
+    srt = np.sort(ref)
+    if invert:
+        out[ok] = 1 + (srt.size - np.searchsorted(srt, v[ok], side="right"))
+    else:
+        out[ok] = 1 + np.searchsorted(srt, v[ok], side="left")
     return out
 
 
@@ -125,11 +128,12 @@ def borda(values: np.ndarray, reference: np.ndarray, invert: bool = False) -> np
     v = np.asarray(values, dtype=float)
     ref = _reference(reference)
     out = np.full(v.shape, math.nan)
-    for i, x in enumerate(v):
-        if not math.isnan(x):
-            below, above = np.sum(ref < x), np.sum(ref > x)
-            ties = ref.size - below - above - 1          # the unit itself is not beaten
-            out[i] = (above if invert else below) + 0.5 * max(ties, 0)
+    ok = ~np.isnan(v)
+    srt = np.sort(ref)
+    below = np.searchsorted(srt, v[ok], side="left")
+    above = srt.size - np.searchsorted(srt, v[ok], side="right")
+    ties = srt.size - below - above - 1                  # the unit itself is not beaten
+    out[ok] = (above if invert else below) + 0.5 * np.maximum(ties, 0)
     return out
 
 
@@ -403,8 +407,8 @@ def rank(values: np.ndarray, descending: bool = True) -> np.ndarray:
     out = np.full(v.shape, math.nan)
     ok = ~np.isnan(v)
     key = -v if descending else v
-    for i in np.where(ok)[0]:
-        out[i] = 1 + int(np.sum(key[ok] < key[i]))
+    # 1 + how many values come strictly before: the left insertion point among the sorted
+    out[ok] = 1 + np.searchsorted(np.sort(key[ok]), key[ok], side="left")
     return out
 
 
@@ -428,11 +432,9 @@ def quantile_classes(values: np.ndarray, reference: np.ndarray, k: int) -> np.nd
     v = np.asarray(values, dtype=float)
     out = np.full(v.shape, -1, dtype=int)
     n = ref.size
-    for i, x in enumerate(v):
-        if math.isnan(x):
-            continue
-        below = int(np.sum(ref < x))          # competition rank − 1 among the reference
-        out[i] = min(k - 1, (below * k) // n)
+    ok = ~np.isnan(v)
+    below = np.searchsorted(ref, v[ok], side="left")   # competition rank − 1 among ref
+    out[ok] = np.minimum(k - 1, (below * k) // n)
     return out
 
 
@@ -449,22 +451,26 @@ def optimal_breaks(reference: np.ndarray, k: int) -> list[float]:
         raise MethodError(f"{distinct} distinct values cannot form {k} classes")
     s1 = np.concatenate([[0.0], np.cumsum(x)])
     s2 = np.concatenate([[0.0], np.cumsum(x * x)])
-
-    def ssd(i: int, j: int) -> float:   # x[i:j]
-        s = s1[j] - s1[i]
-        return float(s2[j] - s2[i] - s * s / (j - i))
-
     cost = np.full((k + 1, n + 1), math.inf)
     back = np.zeros((k + 1, n + 1), dtype=int)
     cost[0, 0] = 0.0
+    # For every end j, the start i (q-1 <= i < j) of the last class minimising
+    # cost[q-1, i] + ssd(x[i:j]); a block of ends at a time keeps the matrix small. The
+    # arithmetic is the same per element as the scalar recurrence, and argmin takes the
+    # first of equal costs, as a strict "<" scan would.
+    block = max(1, 2_000_000 // (n + 1))
     for q in range(1, k + 1):
-        for j in range(q, n + 1):
-            best, arg = math.inf, q - 1
-            for i in range(q - 1, j):
-                c = cost[q - 1, i] + ssd(i, j)
-                if c < best:
-                    best, arg = c, i
-            cost[q, j], back[q, j] = best, arg
+        i = np.arange(q - 1, n)[:, None]
+        prev = cost[q - 1, q - 1:n][:, None]
+        for j0 in range(q, n + 1, block):
+            j = np.arange(j0, min(n + 1, j0 + block))[None, :]
+            s = s1[j] - s1[i]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                c = prev + (s2[j] - s2[i] - s * s / (j - i))
+            c[i >= j] = math.inf
+            arg = np.argmin(c, axis=0)
+            cost[q, j[0]] = c[arg, np.arange(c.shape[1])]
+            back[q, j[0]] = arg + (q - 1)
     bounds: list[float] = []
     j = n
     for q in range(k, 0, -1):
@@ -478,11 +484,8 @@ def classes_from_bounds(values: np.ndarray, bounds: Sequence[float]) -> np.ndarr
     v = np.asarray(values, dtype=float)
     out = np.full(v.shape, -1, dtype=int)
     b = np.asarray(bounds, dtype=float)
-    for i, x in enumerate(v):
-        if math.isnan(x):
-            continue
-        idx = int(np.searchsorted(b, x, side="left"))
-        out[i] = min(idx, len(b) - 1)
+    ok = ~np.isnan(v)
+    out[ok] = np.minimum(np.searchsorted(b, v[ok], side="left"), len(b) - 1)
     return out
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 from ..data.model import Dataset
 from ..errors import ComputeError
 from . import methods as M
-from .engine import Computed, compute_all
+from .engine import Computed, compute_all, unchanged
 from .results import SensitivityResult
 from .spec import IndexSpec, Methodology, SensitivitySpec
 from .validate import check_patch, find_step
@@ -67,8 +67,10 @@ def run(spec: SensitivitySpec, pos: int, dataset: Dataset, m: Methodology,
                                               o_n, "set", p_n)))
         label = "; ".join(labels)
         pm = patched_methodology(m, patches)
+        keep = unchanged(pm, {patch.index for patch, _ in patches})
         try:
-            computed = compute_all(dataset, pm, wanted, record=False)
+            computed = compute_all(dataset, pm, wanted, record=False,
+                                   reuse={i: c for i, c in nominal.items() if i in keep})
         except ComputeError as err:
             raise ComputeError(f"sensitivity {spec.id!r}, variant '{label}': {err.message}",
                                err.file, err.line, err.fix) from None

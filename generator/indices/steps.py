@@ -476,7 +476,7 @@ def aggregate(frame: Frame, spec: AggregateSpec, ctx: StepContext
     min_share = policy.min_share if policy.policy == "skip" else None
     records = []
     notes = [str(note)] if note else []
-    units = list(dict.fromkeys(df["unit"]))
+    units = {u: i for i, u in enumerate(dict.fromkeys(df["unit"]))}
     ref_units = set(df.loc[df["ref"], "unit"])
     for part, gkeys in groups:
         gw = np.array([weights[k] for k in gkeys])
@@ -487,7 +487,7 @@ def aggregate(frame: Frame, spec: AggregateSpec, ctx: StepContext
         table = sub.pivot_table(index=["unit", "year"], columns=["input", "part"],
                                 values="value", aggfunc="first", dropna=False)
         table = table.reindex(columns=pd.MultiIndex.from_tuples(gkeys))
-        table = table.reindex(sorted(table.index, key=lambda uy: (units.index(uy[0]), uy[1])))
+        table = table.reindex(sorted(table.index, key=lambda uy: (units[uy[0]], uy[1])))
         matrix = table.to_numpy(dtype=float)
         is_ref = np.array([u in ref_units for u, _ in table.index])
         if policy.policy == "fail":
@@ -523,18 +523,19 @@ def aggregate(frame: Frame, spec: AggregateSpec, ctx: StepContext
             full[is_ref] = rvals
         shares = np.full(len(table), 1.0)
         shares[~is_ref] = share
-        for (unit, year), v, sh, r in zip(table.index, full, shares, is_ref):
+        for row_no, ((unit, year), v, sh, r) in enumerate(zip(table.index, full, shares,
+                                                               is_ref)):
             if not r and sh < 1 and not math.isnan(v):
                 notes.append(f"{unit}: {sh:.0%} of the inputs available; the others skipped")
             elif not r and sh < 1:
-                row = matrix[list(table.index).index((unit, year))]
+                row = matrix[row_no]
                 absent = [_label(gkeys[j]) for j in np.where(np.isnan(row))[0]]
                 notes.append(f"{unit}: only {sh:.0%} of the inputs available; not computed")
                 ctx.warn("blank_aggregate", unit=unit, year=int(year),
                          missing=", ".join(absent), share=sh,
                          min_share=policy.min_share if policy.policy == "skip" else 1.0)
             if spec.epsilon and not r:
-                row = matrix[list(table.index).index((unit, year))]
+                row = matrix[row_no]
                 zeros = [_label(gkeys[j]) for j in np.where(row == 0)[0]]
                 if zeros:
                     notes.append(f"{unit}: zero {', '.join(zeros)} replaced by ε = "
@@ -635,6 +636,7 @@ def classify(frame: Frame, spec: ClassifySpec, ctx: StepContext
                             cls=Ref("class", spec.default, ctx.index.id)))
         return out, said
     labels = [""] * len(df)
+    is_ref = df["ref"].to_numpy(dtype=bool)
     for key in out.keys():  # noqa: SIM118 - a Frame, not a dict
         km = ((df["input"] == key[0]) & (df["part"] == key[1])).to_numpy()
         for year in sorted(df.loc[km, "year"].unique()):
@@ -654,7 +656,7 @@ def classify(frame: Frame, spec: ClassifySpec, ctx: StepContext
                                "use fewer classes or another method") from None
             rows = np.where(my)[0]
             for pos, c in zip(rows, cls):
-                if c >= 0 and not df["ref"].iloc[pos]:
+                if c >= 0 and not is_ref[pos]:
                     labels[pos] = ids[c]
     df["label"] = labels
     said = [say(f"step.classify.{m}", k=spec.k or 0, breaks=list(spec.breaks or [])),
