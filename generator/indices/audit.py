@@ -15,6 +15,7 @@ import pandas as pd
 from ..data.model import Dataset
 from . import methods as M
 from .engine import Computed
+from .frame import lists
 from .phrases import Phrase, Ref, render, say, text_note
 from .printed import decimals_as_printed, decimals_in_yaml, decimals_of_float
 from .results import AUDIT_COLUMNS, AUDIT_EXTRA, STATUSES
@@ -112,8 +113,7 @@ def _decide(a: AuditSpec, base_status: str, note: list[Phrase], unit: str, part:
 
 def _computed_lookup(values: pd.DataFrame) -> dict[tuple[str, str], dict[int, tuple]]:
     out: dict[tuple[str, str], dict[int, tuple]] = {}
-    for u, p, y, v, c in zip(values["unit"], values["part"], values["year"], values["value"],
-                             values["class"]):
+    for u, p, y, v, c in zip(*lists(values, "unit", "part", "year", "value", "class")):
         out.setdefault((u, p), {})[int(y)] = (float(v), c)
     return out
 
@@ -230,7 +230,7 @@ def _class_cells(comp: Computed, dataset: Dataset) -> dict[str, str]:
         if st.kind == "classify" and st.classify.method == "given":
             c = st.classify
             obs = dataset.select(c.indicator, table=c.table, year=c.year)
-            return {u: f"{f}:{r}" for u, f, r in zip(obs["unit"], obs["file"], obs["row"])}
+            return {u: f"{f}:{r}" for u, f, r in zip(*lists(obs, "unit", "file", "row"))}
     return {}
 
 

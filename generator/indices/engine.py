@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..data.model import Dataset
 from ..errors import ComputeError
-from .frame import Column, Frame, make_frame, select_indicator
+from .frame import Column, Frame, lists, make_frame, select_indicator
 from .phrases import Ref, render, say
 from .prepare import impute, treat
 from .results import ClassInfo, IndexMeta, InputInfo, StepRecord
@@ -47,7 +47,7 @@ class Computed:
         names = self.frame.part_names()
         out = pd.DataFrame({
             "unit": df["unit"].values,
-            "part": [names[k] for k in zip(df["input"], df["part"])],
+            "part": [names[k] for k in zip(*lists(df, "input", "part"))],
             "year": df["year"].astype(int).values,
             "value": df["value"].astype(float).values,
             "rank": df["rank"].values if "rank" in df else np.full(len(df), math.nan),
@@ -146,8 +146,8 @@ def load_inputs(spec: IndexSpec, dataset: Dataset, methodology: Methodology,
                 dv = dv[dv["part"] == inp.part].assign(part="")
             for part in dict.fromkeys(dv["part"]):
                 columns[(inp.id, part)] = Column(inp.id, part, index=inp.index)
-            for unit, part, year, value, label in zip(dv["unit"], dv["part"], dv["year"],
-                                                      dv["value"], dv["class"]):
+            for unit, part, year, value, label in zip(*lists(dv, "unit", "part", "year",
+                                                              "value", "class")):
                 if unit not in with_ref:
                     continue
                 records.append({"unit": unit, "input": inp.id, "part": part,
@@ -171,10 +171,9 @@ def load_inputs(spec: IndexSpec, dataset: Dataset, methodology: Methodology,
             obs = obs.drop_duplicates(["unit", "category", "year"])
         by_part = inp.category == "*" or isinstance(inp.category, list)
         obs = obs.assign(part=obs["category"] if by_part else "")
-        combos = list(dict.fromkeys(zip(obs["part"], obs["year"])))
+        combos = list(dict.fromkeys(zip(*lists(obs, "part", "year"))))
         cell = {(u, p, y): (v, lab, fl) for u, p, y, v, lab, fl in
-                zip(obs["unit"], obs["part"], obs["year"], obs["value"], obs["label"],
-                    obs["flag"])}
+                zip(*lists(obs, "unit", "part", "year", "value", "label", "flag"))}
         for part in dict.fromkeys(p for p, _ in combos):
             columns[(inp.id, part)] = Column(inp.id, part, indicator=inp.indicator,
                                              table=inp.table, category=part,
@@ -214,7 +213,7 @@ def load_inputs(spec: IndexSpec, dataset: Dataset, methodology: Methodology,
     # units in the order of the areas, then the reference rows
     pos = {u: i for i, u in enumerate(with_ref)}
     keypos = {k: i for i, k in enumerate(columns)}
-    df["_k"] = [keypos[k] for k in zip(df["input"], df["part"])]
+    df["_k"] = [keypos[k] for k in zip(*lists(df, "input", "part"))]
     df["_u"] = df["unit"].map(pos)
     df = df.sort_values(["_k", "_u", "year"], kind="stable").drop(columns=["_k", "_u"])
     return Frame(df.reset_index(drop=True), columns, notes), missing_cells

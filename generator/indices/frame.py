@@ -67,7 +67,7 @@ class Frame:
         names = self.part_names()
         multi_year = df.groupby(["input", "part"])["year"].nunique().max() > 1
         col = [(names[(i, p)] or "value") + (f" {y}" if multi_year else "")
-               for i, p, y in zip(df["input"], df["part"], df["year"])]
+               for i, p, y in zip(*lists(df, "input", "part", "year"))]
         t = pd.DataFrame({"unit": df["unit"].values, "column": col,
                           "value": df["value"].values})
         order = list(dict.fromkeys(col))
@@ -75,6 +75,12 @@ class Frame:
         w = t.pivot_table(index="unit", columns="column", values="value", aggfunc="first",
                           dropna=False)
         return w.reindex(index=units, columns=order)
+
+
+def lists(df: pd.DataFrame, *columns: str) -> list[list[Any]]:
+    """Columns as Python lists, to zip: iterating a pandas string column element by
+    element costs more than the work done with each element."""
+    return [df[c].tolist() for c in columns]
 
 
 def empty_frame() -> pd.DataFrame:

@@ -11,7 +11,7 @@ import math
 import numpy as np
 
 from . import methods as M
-from .frame import Frame, reference_mask
+from .frame import Frame, lists, reference_mask
 from .phrases import Phrase, Ref, say
 from .spec import ImputeSpec, TreatSpec
 from .steps import StepContext, _label, _ref, _select_keys
@@ -34,7 +34,7 @@ def _groups(spec: ImputeSpec, units: list[str], ctx: StepContext) -> list[str] |
         return [ctx.dataset.areas[u].type or "" if u in ctx.dataset.areas else ""
                 for u in units]
     obs = ctx.dataset.select(spec.group, table=spec.table)
-    given = dict(zip(obs["unit"], obs["label"]))
+    given = dict(zip(*lists(obs, "unit", "label")))
     absent = [u for u in units if not given.get(u)]
     if absent:
         raise ctx.fail(f"impute by group {spec.group!r}: no group given for "

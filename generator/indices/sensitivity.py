@@ -19,6 +19,7 @@ from ..data.model import Dataset
 from ..errors import ComputeError
 from . import methods as M
 from .engine import Computed, compute_all, unchanged
+from .frame import lists
 from .results import SensitivityResult
 from .spec import IndexSpec, Methodology, SensitivitySpec
 from .validate import check_patch, find_step
@@ -79,7 +80,7 @@ def run(spec: SensitivitySpec, pos: int, dataset: Dataset, m: Methodology,
         flagged: dict[str, bool] = {}
         if spec.flag:
             fv = computed[spec.flag.index].values()
-            flagged = {u: c == spec.flag.class_ for u, c in zip(fv["unit"], fv["class"])}
+            flagged = {u: c == spec.flag.class_ for u, c in zip(*lists(fv, "unit", "class"))}
         for unit, value, r, cls in zip(tv["unit"], tv["value"], ranks, tv["class"]):
             rows.append({"variant": v_no, "label": label, "unit": unit, "value": float(value),
                          "rank": r, "class": cls if isinstance(cls, str) else "",
@@ -87,11 +88,11 @@ def run(spec: SensitivitySpec, pos: int, dataset: Dataset, m: Methodology,
     variants = pd.DataFrame(rows)
     nom = _target_values(nominal[spec.target])
     nom_rank = dict(zip(nom["unit"], M.rank(nom["value"].to_numpy(dtype=float), descending)))
-    nom_val = dict(zip(nom["unit"], nom["value"]))
+    nom_val = dict(zip(*lists(nom, "unit", "value")))
     nom_flag = {}
     if spec.flag:
         fv = nominal[spec.flag.index].values()
-        nom_flag = {u: c == spec.flag.class_ for u, c in zip(fv["unit"], fv["class"])}
+        nom_flag = {u: c == spec.flag.class_ for u, c in zip(*lists(fv, "unit", "class"))}
     summary = []
     for unit, g in variants.groupby("unit", sort=False):
         r = g["rank"].dropna()

@@ -17,7 +17,7 @@ from ..data.model import Dataset
 from ..errors import ComputeError, MethodologyError
 from . import methods as M
 from .frame import Column as FrameColumn
-from .frame import Frame, make_frame, reference_mask
+from .frame import Frame, lists, make_frame, reference_mask
 from .phrases import Phrase, Ref, say
 from .registry import NORMALISATIONS, Column, is_directed
 from .spec import (
@@ -100,13 +100,13 @@ def _select_keys(frame: Frame, parts: list[str] | None, exclude: set = frozenset
 def align_years(frame: Frame, keys: list[tuple[str, str]]) -> tuple[Frame, Phrase | None]:
     """When each column holds a single year and the years differ, use the latest."""
     df = frame.df
-    sub = df[[k in keys for k in zip(df["input"], df["part"])]]
+    sub = df[[k in keys for k in zip(*lists(df, "input", "part"))]]
     per = sub.groupby(["input", "part"])["year"].nunique()
     years = sorted(sub["year"].unique())
     if len(years) <= 1 or (per > 1).any():
         return frame, None
     out = frame.copy()
-    mask = [k in keys for k in zip(out.df["input"], out.df["part"])]
+    mask = [k in keys for k in zip(*lists(out.df, "input", "part"))]
     out.df.loc[mask, "year"] = int(max(years))
     return out, say("note.years_combined", years=[str(int(y)) for y in years],
                     year=str(int(max(years))))
@@ -165,7 +165,7 @@ def denominate(frame: Frame, spec: DenominateSpec, ctx: StepContext
                 r = rows.copy()
                 r["value"] = vals
                 new.append(r)
-        kept = df[[k not in keys for k in zip(df["input"], df["part"])]]
+        kept = df[[k not in keys for k in zip(*lists(df, "input", "part"))]]
         if by.startswith("part:"):
             kept = kept[kept["part"] != by[5:]]
         out.df = pd.concat([kept] + new, ignore_index=True) if new else kept
@@ -190,7 +190,7 @@ def denominate(frame: Frame, spec: DenominateSpec, ctx: StepContext
     for key in keys:
         dkey = (by, key[1]) if (by, key[1]) in den_keys else den_keys[0]
         new.append(_divide(df, key, dkey, spec.scale, ctx))
-    kept = df[[k not in keys and k[0] != by for k in zip(df["input"], df["part"])]]
+    kept = df[[k not in keys and k[0] != by for k in zip(*lists(df, "input", "part"))]]
     out.df = _order(pd.concat([kept] + new, ignore_index=True), frame)
     for k in den_keys:
         out.columns.pop(k, None)
@@ -205,7 +205,7 @@ def _divide(df: pd.DataFrame, key: tuple, dkey: tuple, scale: float,
     rows = df[(df["input"] == key[0]) & (df["part"] == key[1])]
     dmap = df[(df["input"] == dkey[0]) & (df["part"] == dkey[1])].set_index(
         ["unit", "year"])["value"]
-    d = np.array([dmap.get((u, y), math.nan) for u, y in zip(rows["unit"], rows["year"])],
+    d = np.array([dmap.get((u, y), math.nan) for u, y in zip(*lists(rows, "unit", "year"))],
                  dtype=float)
     try:
         vals = M.divide(rows["value"].to_numpy(), d, scale)
@@ -237,7 +237,7 @@ def _denominate_pairs(frame: Frame, spec: DenominateSpec, ctx: StepContext
             new.append(_divide(df, key, dkey, spec.scale, ctx))
     dens = set(spec.by.values())
     nums = set(spec.by)
-    kept = df[[k[0] not in dens and k[0] not in nums for k in zip(df["input"], df["part"])]]
+    kept = df[[k[0] not in dens and k[0] not in nums for k in zip(*lists(df, "input", "part"))]]
     out.df = _order(pd.concat([kept] + new, ignore_index=True), frame)
     for k in keys:
         if k[0] in dens:
@@ -254,7 +254,7 @@ def _order(df: pd.DataFrame, frame: Frame) -> pd.DataFrame:
     keys = {k: i for i, k in enumerate(frame.keys())}
     d = df.copy()
     d["_u"] = d["unit"].map(units).fillna(len(units))
-    d["_k"] = [keys.get(k, len(keys)) for k in zip(d["input"], d["part"])]
+    d["_k"] = [keys.get(k, len(keys)) for k in zip(*lists(d, "input", "part"))]
     d = d.sort_values(["_k", "_u", "year"], kind="stable").drop(columns=["_u", "_k"])
     return d.reset_index(drop=True)
 
@@ -315,7 +315,7 @@ def normalise(frame: Frame, spec, ctx: StepContext) -> tuple[Frame, list[Phrase]
                                "check the input values or the window") from None
             for year, value in produced.items():
                 new.append(pd.DataFrame([{**base, "year": int(year), "value": value}]))
-    kept = df[[k not in keys for k in zip(df["input"], df["part"])]]
+    kept = df[[k not in keys for k in zip(*lists(df, "input", "part"))]]
     out = frame.copy()
     out.df = _order(pd.concat([kept] + new, ignore_index=True), frame)
     return out, _normalise_text(spec, inverted)
@@ -483,7 +483,7 @@ def aggregate(frame: Frame, spec: AggregateSpec, ctx: StepContext
         if spec.per == "part":
             s = gw.sum()
             gw = gw / s if s > 0 else gw
-        sub = df[[k in gkeys for k in zip(df["input"], df["part"])]]
+        sub = df[[k in gkeys for k in zip(*lists(df, "input", "part"))]]
         table = sub.pivot_table(index=["unit", "year"], columns=["input", "part"],
                                 values="value", aggfunc="first", dropna=False)
         table = table.reindex(columns=pd.MultiIndex.from_tuples(gkeys))
@@ -571,7 +571,7 @@ def count(frame: Frame, spec: CountSpec, ctx: StepContext) -> tuple[Frame, list[
     records, notes = [], []
     policy = ctx.index.missing
     for unit, sub in df.groupby("unit", sort=False):
-        labels = dict(zip(zip(sub["input"], sub["part"]), sub["label"]))
+        labels = dict(zip(zip(*lists(sub, "input", "part")), sub["label"]))
         present = [k for k in keys if labels.get(k)]
         absent = [_label(k) for k in keys if not labels.get(k)]
         is_ref = bool(sub["ref"].any())
@@ -615,8 +615,8 @@ def classify(frame: Frame, spec: ClassifySpec, ctx: StepContext
         obs = ctx.dataset.select(spec.indicator, table=spec.table, year=spec.year)
         given = obs.drop_duplicates("unit").set_index("unit")["label"]
         df["label"] = [given.get(u, "") if not r else ""
-                       for u, r in zip(df["unit"], df["ref"])]
-        absent = sorted({u for u, r, lab in zip(df["unit"], df["ref"], df["label"])
+                       for u, r in zip(*lists(df, "unit", "ref"))]
+        absent = sorted({u for u, r, lab in zip(*lists(df, "unit", "ref", "label"))
                          if not r and not lab})
         if absent:
             out.notes.append(f"no class given for {', '.join(absent)}")
