@@ -19,14 +19,14 @@ from .frame import lists
 from .phrases import Phrase, Ref, render, say, text_note
 from .printed import decimals_as_printed, decimals_in_yaml, decimals_of_float
 from .results import AUDIT_COLUMNS, AUDIT_EXTRA, STATUSES
-from .spec import AuditErratum, AuditSpec, Methodology, PrintedSpec
+from .spec import AuditErratum, AuditSpec, Methodology, PrintedSpec, Reason
 
 #: Decimals of a number known only as a float (kept for printed values in the YAML).
 printed_decimals = decimals_of_float
 
 
 def tolerance(decimals: int, printed: float) -> float:
-    return 0.5 * 10 ** (-decimals) + 1e-9 * max(1.0, abs(printed))
+    return 0.5 * 10.0 ** (-decimals) + 1e-9 * max(1.0, abs(printed))
 
 
 def _truncates_to(computed: float, printed: float, decimals: int) -> bool:
@@ -34,8 +34,8 @@ def _truncates_to(computed: float, printed: float, decimals: int) -> bool:
     return math.isclose(math.trunc(computed * f) / f, printed, rel_tol=0, abs_tol=1e-9 * f)
 
 
-def _as_list(x):
-    return [x] if isinstance(x, (str, int)) else x
+def _as_list(x: str | int | list[str] | list[int] | None) -> list[str] | list[int] | None:
+    return [x] if isinstance(x, str) else [x] if isinstance(x, int) else x
 
 
 def _erratum(errata: list[AuditErratum], unit: str, part: str, year: int | None = None
@@ -69,8 +69,8 @@ def compare_number(printed: float, computed: float, decimals: int, rounding: str
     return "differs", []
 
 
-def _row(index_id, part, unit, year, printed, computed, status, said: list[Phrase]
-         ) -> dict[str, Any]:
+def _row(index_id: str, part: str, unit: str, year: int | None, printed: float | str,
+         computed: float | str, status: str, said: list[Phrase]) -> dict[str, Any]:
     """One audit row; ``reason`` is the English text of ``said`` (for audit.csv)."""
     diff = (computed - printed if isinstance(printed, float) and isinstance(computed, float)
             and not (math.isnan(printed) or math.isnan(computed)) else math.nan)
@@ -111,14 +111,19 @@ def _decide(a: AuditSpec, base_status: str, note: list[Phrase], unit: str, part:
     return a.differs, given or default_reason or [say("audit.unexplained")]
 
 
-def _computed_lookup(values: pd.DataFrame) -> dict[tuple[str, str], dict[int, tuple]]:
-    out: dict[tuple[str, str], dict[int, tuple]] = {}
+#: A computed value and its class, by unit and part, then by year.
+Computed1 = tuple[float, Any]
+
+
+def _computed_lookup(values: pd.DataFrame) -> dict[tuple[str, str], dict[int, Computed1]]:
+    out: dict[tuple[str, str], dict[int, Computed1]] = {}
     for u, p, y, v, c in zip(*lists(values, "unit", "part", "year", "value", "class")):
         out.setdefault((u, p), {})[int(y)] = (float(v), c)
     return out
 
 
-def _pick(found: dict[int, tuple] | None, year: int | None) -> tuple[int | None, tuple | None]:
+def _pick(found: dict[int, Computed1] | None, year: int | None
+          ) -> tuple[int | None, Computed1 | None]:
     if not found:
         return year, None
     if year is not None and year in found:
@@ -156,6 +161,7 @@ def audit_printed(a: AuditSpec, comp: Computed, dataset: Dataset,
         obs = dataset.select(sel.indicator, year=sel.year, table=sel.table,
                              category=sel.category or "")
         obs = obs[obs["unit"].isin(computed_units)]     # only what this index computes
+        assert sel.indicator is not None, "_selector names the indicator"
         ind = dataset.indicators[sel.indicator]
         decimals_default = a.decimals if a.decimals is not None else ind.decimals
         for unit, year, value, label, _flag, table, row, file in zip(
@@ -227,8 +233,8 @@ def audit_values(a: AuditSpec, comp: Computed, others: dict[str, Computed] | Non
 def _class_cells(comp: Computed, dataset: Dataset) -> dict[str, str]:
     """unit → file:row of the printed class the index takes as given."""
     for st in comp.spec.steps:
-        if st.kind == "classify" and st.classify.method == "given":
-            c = st.classify
+        c = st.classify
+        if c is not None and c.method == "given":
             obs = dataset.select(c.indicator, table=c.table, year=c.year)
             return {u: f"{f}:{r}" for u, f, r in zip(*lists(obs, "unit", "file", "row"))}
     return {}
@@ -260,7 +266,10 @@ def audit_ordering(a: AuditSpec, comp: Computed, dataset: Dataset) -> list[dict[
             if pos in misplaced:
                 inside = [c for c in order if c != r["class"] and c in ranges.index
                           and ranges.loc[c, "min"] <= r["value"] <= ranges.loc[c, "max"]]
-                cls = lambda c: Ref("class", c, comp.spec.id)     # noqa: E731
+
+                def cls(c: str) -> Ref:
+                    return Ref("class", c, comp.spec.id)
+
                 auto = (say("audit.inside_class_range", value=float(r["value"]),
                             classes=[cls(c) for c in inside]) if inside else
                         say("audit.out_of_order", value=float(r["value"]), cls=cls(r["class"])))
@@ -284,7 +293,7 @@ def _check_entry(a: AuditSpec, n: int, rows: list[dict[str, Any]], comp: Compute
     if methodology is None:
         return
     parts = set(comp.values()["part"])
-    named: list[tuple[str, tuple]] = []
+    named: list[tuple[str, tuple[str | int, ...]]] = []
     if isinstance(a.parts, dict):
         named += [(p, ("audit", n, "parts", p)) for p in a.parts]
     named += [(v.part, ("audit", n, "values", i, "part")) for i, v in enumerate(a.values or [])]
@@ -324,7 +333,8 @@ def audit_index(comp: Computed, dataset: Dataset, methodology: Methodology | Non
             entry = audit_ordering(a, comp, dataset)
         _check_entry(a, n, entry, comp, methodology)
         rows.extend(entry)
-    return pd.DataFrame(rows, columns=AUDIT_COLUMNS + AUDIT_EXTRA)
+    result: pd.DataFrame = pd.DataFrame(rows, columns=AUDIT_COLUMNS + AUDIT_EXTRA)
+    return result
 
 
 def audit_unreproducible(methodology: Methodology, dataset: Dataset) -> pd.DataFrame:
@@ -355,10 +365,12 @@ def audit_unreproducible(methodology: Methodology, dataset: Dataset) -> pd.DataF
                 rows.append(_row(u.id, part, unit, int(year), printed, math.nan,
                                  "not-reproducible", [text_note(u.reason)])
                             | {"kind": "unreproducible", "cell": f"{file}:{row}"})
-    return pd.DataFrame(rows, columns=AUDIT_COLUMNS + AUDIT_EXTRA)
+    result: pd.DataFrame = pd.DataFrame(rows, columns=AUDIT_COLUMNS + AUDIT_EXTRA)
+    return result
 
 
-def compare_classes(comp: Computed, other: Computed, reason: str | None) -> pd.DataFrame:
+def compare_classes(comp: Computed, other: Computed, reason: Reason | None
+                    ) -> pd.DataFrame:
     """Unit by unit, the classes of two indices (e.g. two derivations of one list)."""
     a = comp.values()
     b = other.values()
@@ -370,7 +382,8 @@ def compare_classes(comp: Computed, other: Computed, reason: str | None) -> pd.D
                        other.spec.id: [b.get(u, "") for u in units]})
     df["agree"] = df[comp.spec.id] == df[other.spec.id]
     df.attrs["reason"] = reason or ""
-    return df
+    result: pd.DataFrame = df
+    return result
 
 
 def status_counts(audit: pd.DataFrame) -> dict[str, int]:

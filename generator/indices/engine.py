@@ -21,10 +21,10 @@ from .prepare import impute, treat
 from .results import ClassInfo, IndexMeta, InputInfo, StepRecord
 from .spec import IndexSpec, Methodology
 from .steps import RUNNERS as _STEP_RUNNERS
-from .steps import StepContext
+from .steps import Runner, StepContext
 
 #: Step kind → function; every kind of spec.STEP_KINDS has one.
-RUNNERS = {**_STEP_RUNNERS, "impute": impute, "treat": treat}
+RUNNERS: dict[str, Runner] = {**_STEP_RUNNERS, "impute": impute, "treat": treat}
 
 
 @dataclass
@@ -40,7 +40,8 @@ class Computed:
         """unit, part, year, value, rank, class, ref of the final frame (a copy)."""
         if getattr(self, "_values", None) is None:
             self._values = self._make_values()
-        return self._values.copy()
+        result: pd.DataFrame = self._values.copy()
+        return result
 
     def _make_values(self) -> pd.DataFrame:
         df = self.frame.df
@@ -54,7 +55,8 @@ class Computed:
             "class": df["label"].values,
             "ref": df["ref"].values,
         })
-        return out
+        result: pd.DataFrame = out
+        return result
 
 
 def resolve_areas(spec: IndexSpec, dataset: Dataset) -> list[str]:
@@ -115,6 +117,7 @@ def _input_info(spec: IndexSpec, dataset: Dataset, computed: dict[str, Computed]
                 year=list(inp.year) if isinstance(inp.year, tuple) else inp.year,
                 category=inp.category, direction=ind.direction))
         else:
+            assert inp.index is not None, "an input names an indicator or an index"
             dep = computed.get(inp.index)
             infos.append(InputInfo(id=inp.id, kind="index", ref=inp.index,
                                    name=inp.name or (dict(dep.meta.name) if dep else {}),
@@ -155,6 +158,7 @@ def load_inputs(spec: IndexSpec, dataset: Dataset, methodology: Methodology,
                                 "label": label if isinstance(label, str) else "",
                                 "ref": unit not in areas})
             continue
+        assert inp.indicator is not None, "an input names an indicator or an index"
         ind = dataset.indicators[inp.indicator]
         obs = select_indicator(dataset, inp.indicator, inp.table, inp.year, inp.category,
                                with_ref)
@@ -222,13 +226,13 @@ def load_inputs(spec: IndexSpec, dataset: Dataset, methodology: Methodology,
 def _meta(spec: IndexSpec, dataset: Dataset, computed: dict[str, Computed]) -> IndexMeta:
     classes: list[ClassInfo] = []
     for st in spec.steps:
-        if st.kind == "classify":
-            c = st.classify
+        c = st.classify
+        if c is not None:
             if c.method == "given":
-                ind = dataset.indicators.get(c.indicator)
+                ind = dataset.indicators.get(c.indicator or "")
                 classes = [ClassInfo(x.id, dict(x.name)) for x in (ind.classes if ind else ())]
             elif c.method == "map":
-                targets = list(dict.fromkeys(list(c.map.values()) +
+                targets = list(dict.fromkeys(list((c.map or {}).values()) +
                                              ([c.default] if c.default else [])))
                 classes = [ClassInfo(t, {}) for t in targets]
             else:

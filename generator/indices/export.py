@@ -70,12 +70,14 @@ def values_table(results: Results) -> pd.DataFrame:
 def audit_table(results: Results) -> pd.DataFrame:
     a = results.audit
     if a.empty:
-        return pd.DataFrame(columns=AUDIT_COLUMNS)
+        result: pd.DataFrame = pd.DataFrame(columns=AUDIT_COLUMNS)
+        return result
     a = a.copy()
     a["_y"] = a["year"].map(lambda y: -1 if y is None or (isinstance(y, float) and
                                                              math.isnan(y)) else int(y))
-    return (a.sort_values(["index", "unit", "_y"], kind="stable").drop(columns="_y")
-            .reset_index(drop=True))
+    result = (a.sort_values(["index", "unit", "_y"], kind="stable").drop(columns="_y")
+              .reset_index(drop=True))
+    return result
 
 
 def _csv(rows: list[list[str]], header: list[str]) -> str:

@@ -63,7 +63,8 @@ class Frame:
         """Units as rows, one column per part (and year when there are several)."""
         df = self.df if include_ref else self.df[~self.df["ref"]]
         if df.empty:
-            return pd.DataFrame()
+            result: pd.DataFrame = pd.DataFrame()
+            return result
         names = self.part_names()
         multi_year = df.groupby(["input", "part"])["year"].nunique().max() > 1
         col = [(names[(i, p)] or "value") + (f" {y}" if multi_year else "")
@@ -74,7 +75,8 @@ class Frame:
         units = list(dict.fromkeys(df["unit"]))
         w = t.pivot_table(index="unit", columns="column", values="value", aggfunc="first",
                           dropna=False)
-        return w.reindex(index=units, columns=order)
+        result = w.reindex(index=units, columns=order)
+        return result
 
 
 def lists(df: pd.DataFrame, *columns: str) -> list[list[Any]]:
@@ -84,15 +86,17 @@ def lists(df: pd.DataFrame, *columns: str) -> list[list[Any]]:
 
 
 def empty_frame() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in
-                         zip(COLUMNS, [object, object, object, "int64", float, object, bool])})
+    dtypes = ["object", "object", "object", "int64", "float64", "object", "bool"]
+    result: pd.DataFrame = pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(COLUMNS, dtypes)})
+    return result
 
 
 def make_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
     if not records:
         return empty_frame()
     df = pd.DataFrame.from_records(records, columns=COLUMNS)
-    return df.astype({"year": "int64", "value": "float64", "ref": "bool"})
+    result: pd.DataFrame = df.astype({"year": "int64", "value": "float64", "ref": "bool"})
+    return result
 
 
 def select_indicator(dataset: Dataset, indicator: str, table: str | None,
@@ -113,7 +117,8 @@ def select_indicator(dataset: Dataset, indicator: str, table: str | None,
         obs = obs[obs["category"].isin(category)]
     else:
         obs = obs[obs["category"] == category]
-    return obs[obs["unit"].isin(areas)]
+    result: pd.DataFrame = obs[obs["unit"].isin(areas)]
+    return result
 
 
 def reference_mask(df: pd.DataFrame, dataset: Dataset) -> np.ndarray:
@@ -122,5 +127,6 @@ def reference_mask(df: pd.DataFrame, dataset: Dataset) -> np.ndarray:
     is_unit = df["unit"].map(lambda u: dataset.areas[u].kind == "unit"
                              if u in dataset.areas else False).to_numpy(dtype=bool)
     if (is_unit & not_ref).any():
-        return is_unit & not_ref
+        result: np.ndarray = is_unit & not_ref
+        return result
     return not_ref

@@ -10,7 +10,7 @@ only the *reference* values (the region's units) but may be applied to other row
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 from scipy import stats
@@ -19,7 +19,7 @@ from scipy import stats
 class MethodError(ValueError):
     """A method cannot be applied to these numbers (division by zero, bad input)."""
 
-    def __init__(self, message: str, positions: Sequence[int] = ()):
+    def __init__(self, message: str, positions: Iterable[int] = ()):
         super().__init__(message)
         self.positions = list(positions)
 
@@ -65,7 +65,8 @@ def divide(num: np.ndarray, den: np.ndarray, scale: float = 1.0) -> np.ndarray:
     if bad.size:
         raise MethodError("division by zero", bad)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return num / den * scale
+        result: np.ndarray = num / den * scale
+        return result
 
 
 def _reference(reference: np.ndarray, least: int = 1) -> np.ndarray:
@@ -73,7 +74,8 @@ def _reference(reference: np.ndarray, least: int = 1) -> np.ndarray:
     ref = ref[~np.isnan(ref)]
     if ref.size < least:
         raise MethodError(f"{ref.size} reference value(s); the method needs at least {least}")
-    return ref
+    result: np.ndarray = ref
+    return result
 
 
 def minmax_range(values: np.ndarray, reference: np.ndarray, lower: float = 0.0,
@@ -254,7 +256,8 @@ def impute(values: np.ndarray, groups: Sequence[str] | None, how: str) -> np.nda
             raise MethodError("no unit of the same group has a value to impute from", [i])
         pool = v[same]
         out[i] = float(np.median(pool)) if how == "median" else float(pool.mean())
-    return out
+    result: np.ndarray = out
+    return result
 
 
 # -- normalisation over time ----------------------------------------------------------
@@ -273,7 +276,7 @@ def chain_growth(years: Sequence[int], values: Sequence[float], scale: float = 1
     return out
 
 
-def mean(values: Sequence[float], kind: str = "arithmetic") -> float:
+def mean(values: Sequence[float] | np.ndarray, kind: str = "arithmetic") -> float:
     v = np.asarray(values, dtype=float)
     if np.isnan(v).any() or v.size == 0:
         return math.nan
@@ -472,10 +475,10 @@ def optimal_breaks(reference: np.ndarray, k: int) -> list[float]:
             cost[q, j[0]] = c[arg, np.arange(c.shape[1])]
             back[q, j[0]] = arg + (q - 1)
     bounds: list[float] = []
-    j = n
+    end = n
     for q in range(k, 0, -1):
-        bounds.append(float(x[j - 1]))
-        j = back[q, j]
+        bounds.append(float(x[end - 1]))
+        end = int(back[q, end])
     return sorted(bounds)
 
 

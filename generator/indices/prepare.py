@@ -7,8 +7,10 @@ changed, by how much and why, so the index page shows it.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
 import numpy as np
+import pandas as pd
 
 from . import methods as M
 from .frame import Frame, lists, reference_mask
@@ -17,7 +19,8 @@ from .spec import ImputeSpec, TreatSpec
 from .steps import StepContext, _label, _ref, _select_keys
 
 
-def _columns(frame: Frame, parts, ctx: StepContext):
+def _columns(frame: Frame, parts: list[str] | None, ctx: StepContext
+             ) -> Iterator[tuple[tuple[str, str], int, np.ndarray]]:
     """(key, year, row positions of the reference units) for every column to prepare."""
     df = frame.df
     refmask = reference_mask(df, ctx.dataset)
@@ -25,6 +28,11 @@ def _columns(frame: Frame, parts, ctx: StepContext):
         km = ((df["input"] == key[0]) & (df["part"] == key[1])).to_numpy()
         for year in sorted(df.loc[km, "year"].unique()):
             yield key, int(year), np.where(km & (df["year"] == year).to_numpy() & refmask)[0]
+
+
+def _position(df: pd.DataFrame, column: str) -> int:
+    """The position of a column (the frame's columns are unique)."""
+    return list(df.columns).index(column)
 
 
 def _groups(spec: ImputeSpec, units: list[str], ctx: StepContext) -> list[str] | None:
@@ -60,7 +68,7 @@ def impute(frame: Frame, spec: ImputeSpec, ctx: StepContext) -> tuple[Frame, lis
                 raise ctx.fail(f"impute {_label(key)} in {year} for {who}: {e}",
                                "impute over all units, or complete the data") from None
             for i in np.where(np.isnan(vals))[0]:
-                df.iloc[rows[i], df.columns.get_loc("value")] = new[i]
+                df.iloc[rows[i], _position(df, "value")] = new[i]
                 filled.append(say("imputed", unit=Ref("unit", units[i]),
                                   input=_ref(key, ctx), year=str(year), value=float(new[i])))
     if spec.method == "none":
@@ -97,7 +105,7 @@ def treat(frame: Frame, spec: TreatSpec, ctx: StepContext) -> tuple[Frame, list[
                     new=float(new[i])) for i in changed]))
         for i, pos in enumerate(rows):
             if not math.isnan(new[i]):
-                df.iloc[pos, df.columns.get_loc("value")] = new[i]
+                df.iloc[pos, _position(df, "value")] = new[i]
     rule = say(f"step.treat.rule.{spec.otherwise}", skew=spec.skew, kurtosis=spec.kurtosis,
                points=spec.max_points)
     return out, [rule] + (said or [say("step.treat.none")])

@@ -55,8 +55,8 @@ def decimals_of_float(x: float) -> int:
     """Decimals of a number known only as a float (trailing zeros are lost: 0.120 → 2)."""
     if x is None or math.isnan(x):
         return 0
-    d = Decimal(repr(float(x))).normalize()
-    return max(0, -d.as_tuple().exponent)
+    exponent = Decimal(repr(float(x))).normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0   # 'n', 'F': not finite
 
 
 @lru_cache(maxsize=8)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 import numpy as np
 from pydantic import (
@@ -32,6 +32,8 @@ from . import methods as M
 class _Keys(BaseModel):
     model_config = ConfigDict(extra="forbid")
     parts: list[str] | None = None          # which inputs or parts (default: all)
+    if TYPE_CHECKING:                       # every method's schema names its method
+        method: str
 
 
 class _Directed(_Keys):
@@ -53,7 +55,7 @@ class MinMax(_Directed):
 
     @field_validator("range")
     @classmethod
-    def _range(cls, v):
+    def _range(cls, v: Any) -> Any:
         if v[0] >= v[1]:
             raise ValueError("range is [lower, upper] with lower < upper")
         return v
@@ -90,7 +92,7 @@ class Distance(_Directed):
     form: Literal["ratio", "difference"] = "ratio"
 
     @model_validator(mode="after")
-    def _what(self):
+    def _what(self) -> Distance:
         if (self.to == "reference") != (self.unit is not None):
             raise ValueError("'unit' names the reference unit, and only with to: reference")
         if (self.to == "target") != (self.target is not None):
@@ -106,7 +108,7 @@ class Goalposts(_Directed):
     clip: bool = True
 
     @model_validator(mode="after")
-    def _bounds(self):
+    def _bounds(self) -> Goalposts:
         if self.lower >= self.upper:
             raise ValueError("goalposts need lower < upper")
         if self.log and self.lower <= 0:
@@ -172,9 +174,9 @@ def _distance(c: Column, p: Distance, inv: bool) -> np.ndarray:
         ref = c.reference[~np.isnan(c.reference)]
         base = float(ref.min() if inv else ref.max())
     elif p.to == "reference":
-        base = c.value_of(p.unit)
+        base = c.value_of(p.unit or "")       # the schema requires a unit here
     else:
-        base = float(p.target)
+        base = float(p.target or 0.0)         # and a target here
     return M.distance(c.values, base, inv, p.form)
 
 
@@ -226,12 +228,17 @@ def _method_tag(v: Any) -> str | None:
 
 #: The ``normalise:`` step: one schema per method, chosen by ``method``. The tags carry
 #: brackets so that error locations skip them and point at the offending key's line.
-NormaliseSpec = Annotated[
-    # a Union over a computed tuple: the | operator cannot spell it
-    Union[tuple(Annotated[m.schema, Tag(f"method[{m.name}]")] for m in _METHODS)],  # noqa: UP007
-    Discriminator(_method_tag, custom_error_type="unknown_method",
-                  custom_error_message="unknown normalisation method; use one of "
-                  + ", ".join(NORMALISATIONS))]
+if TYPE_CHECKING:
+    #: What the type checker sees: every method's schema is a ``_Keys``.
+    NormaliseSpec = _Keys
+else:
+    NormaliseSpec = Annotated[
+        # a Union over a computed tuple: the | operator cannot spell it
+        Union[tuple(Annotated[m.schema, Tag(f"method[{m.name}]")]  # noqa: UP007
+                    for m in _METHODS)],
+        Discriminator(_method_tag, custom_error_type="unknown_method",
+                      custom_error_message="unknown normalisation method; use one of "
+                      + ", ".join(NORMALISATIONS))]
 
 
 def is_directed(spec: BaseModel) -> bool:

@@ -45,7 +45,7 @@ class StepRecord:
     params: dict[str, Any]
     table: pd.DataFrame                    # units × parts after the step
     notes: list[str] = field(default_factory=list)
-    said: list = field(default_factory=list)   # the same as phrases.Phrase, for pages
+    said: list[Phrase] = field(default_factory=list)   # the same, for pages
 
 
 @dataclass
@@ -77,7 +77,7 @@ class IndexMeta:
         return self.status == "reconstruction"
 
     @property
-    def status_said(self) -> list:
+    def status_said(self) -> list[Phrase]:
         """The status as a phrase (status.<status> of templates/reasons.yaml), for pages in
         any language: ``h.said(meta.status_said)``."""
         return [Phrase(f"status.{self.status}")]
@@ -131,7 +131,8 @@ class IndexResult:
             v = v[~v["ref"]]
         if year is not None:
             v = v[v["year"] == year]
-        return v.set_index("unit")["value"]
+        result: pd.Series = v.set_index("unit")["value"]
+        return result
 
     def parts(self) -> list[str]:
         return list(dict.fromkeys(self.values["part"]))
@@ -167,9 +168,11 @@ class Results:
                 "unit": v["unit"].values, "year": v["year"].values, "value": v["value"].values,
                 "rank": v["rank"].values, "class": v["class"].values}))
         if not frames:
-            return pd.DataFrame(columns=VALUE_COLUMNS)
+            result: pd.DataFrame = pd.DataFrame(columns=VALUE_COLUMNS)
+            return result
         out = pd.concat(frames, ignore_index=True)
-        return out.sort_values(["index", "unit", "year"], kind="stable").reset_index(drop=True)
+        result = out.sort_values(["index", "unit", "year"], kind="stable").reset_index(drop=True)
+        return result
 
 
 @dataclass

@@ -31,7 +31,9 @@ def patched_methodology(m: Methodology, patches: list[tuple[Any, int | None]]) -
     for patch, line in patches:
         step = check_patch(cur, patch, line)
         ix = cur.indices[patch.index].model_copy(deep=True)
-        ix.steps[find_step(ix, patch.step)] = step
+        n = find_step(ix, patch.step)
+        assert n is not None, "check_patch refuses a patch naming no step"
+        ix.steps[n] = step
         cur = cur.with_indices({**cur.indices, patch.index: ix})
     return cur
 
@@ -42,12 +44,13 @@ def _target_values(comp: Computed) -> pd.DataFrame:
     parts = list(dict.fromkeys(v["part"]))
     v = v[v["part"] == parts[0]]
     last = v["year"].max()
-    return v[v["year"] == last]
+    result: pd.DataFrame = v[v["year"] == last]
+    return result
 
 
 def _rank_order(spec: IndexSpec) -> bool:
     for st in spec.steps:
-        if st.kind == "rank":
+        if st.rank is not None:
             return st.rank.order == "descending"
     return True
 

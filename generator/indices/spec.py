@@ -45,7 +45,7 @@ class SourceSpec(_Strict):
 
     @field_validator("table", "figure", "formula", "lines", mode="before")
     @classmethod
-    def _str(cls, v):
+    def _str(cls, v: Any) -> Any:
         return None if v is None else str(v)
 
 
@@ -57,14 +57,14 @@ class MissingSpec(_Strict):
     min_share: float = Field(default=1.0, gt=0, le=1)
 
     @model_validator(mode="after")
-    def _share_needs_skip(self):
+    def _share_needs_skip(self) -> MissingSpec:
         if "min_share" in self.model_fields_set and self.policy == "fail":
             raise UnusedKey("min_share", "'min_share' is used only with policy: skip")
         return self
 
 
 class InputSpec(_Strict):
-    id: str | None = None
+    id: str = ""                  # default: the indicator's or the index's id
     indicator: str | None = None
     index: str | None = None
     table: str | None = None
@@ -77,7 +77,7 @@ class InputSpec(_Strict):
     _y = field_validator("year", mode="before")(classmethod(lambda cls, v: year_or_range(v)))
 
     @model_validator(mode="after")
-    def _one_source(self):
+    def _one_source(self) -> InputSpec:
         if (self.indicator is None) == (self.index is None):
             raise ValueError("an input names either an 'indicator' or an 'index'")
         if self.index is not None and (self.table or self.year or self.category):
@@ -85,8 +85,8 @@ class InputSpec(_Strict):
         if self.indicator is not None and self.part is not None:
             raise ValueError("'part' picks one part of an index input; for an indicator "
                              "use 'category'")
-        if self.id is None:
-            self.id = self.indicator or self.index
+        if not self.id:
+            self.id = self.indicator or self.index or ""
         return self
 
 
@@ -96,7 +96,7 @@ class DenominateSpec(_Strict):
     parts: list[str] | None = None
 
     @model_validator(mode="after")
-    def _parts_need_one_by(self):
+    def _parts_need_one_by(self) -> DenominateSpec:
         if isinstance(self.by, dict) and self.parts is not None:
             raise UnusedKey("parts", "'parts' does not apply to 'by: {num: den}' pairs (the pairs "
                              "name the inputs); remove it")
@@ -119,7 +119,7 @@ class WeightsSpec(_Strict):
 
     @field_validator("values")
     @classmethod
-    def _positive(cls, v):
+    def _positive(cls, v: Any) -> Any:
         if v is not None and any(w < 0 for w in v.values()):
             raise ValueError("weights are non-negative")
         return v
@@ -134,13 +134,13 @@ class AggregateSpec(_Strict):
 
     @field_validator("weights", mode="before")
     @classmethod
-    def _weights(cls, v):
+    def _weights(cls, v: Any) -> Any:
         if isinstance(v, dict) and "normalise" in v:
             return WeightsSpec.model_validate(v)
         return v
 
     @model_validator(mode="after")
-    def _keys_of_method(self):
+    def _keys_of_method(self) -> AggregateSpec:
         for key, methods in AGGREGATE_METHOD_KEYS.items():
             if key in self.model_fields_set and getattr(self, key) is not None \
                     and self.method not in methods:
@@ -172,7 +172,7 @@ class ImputeSpec(_Strict):
     parts: list[str] | None = None
 
     @model_validator(mode="after")
-    def _group(self):
+    def _group(self) -> ImputeSpec:
         if self.method == "none" and (self.group or self.table):
             raise ValueError("method none imputes nothing; 'group' and 'table' do not apply")
         if self.table and not self.group:
@@ -208,7 +208,7 @@ class ClassifySpec(_Strict):
             "kmeans": {"classes", "k"}, "map": {"map", "default"}}
 
     @model_validator(mode="after")
-    def _params(self):
+    def _params(self) -> ClassifySpec:
         m = self.method
         unused = sorted(self.model_fields_set - self.KEYS[m] - {"method"})
         if unused:
@@ -255,7 +255,7 @@ class StepSpec(_Strict):
 
     @model_validator(mode="before")
     @classmethod
-    def _shorthand(cls, v):
+    def _shorthand(cls, v: Any) -> Any:
         if isinstance(v, str) and v in STEP_KINDS:
             return {v: {}}
         if isinstance(v, dict):
@@ -263,7 +263,7 @@ class StepSpec(_Strict):
         return v
 
     @model_validator(mode="after")
-    def _one_kind(self):
+    def _one_kind(self) -> StepSpec:
         kinds = [k for k in STEP_KINDS if getattr(self, k) is not None]
         if len(kinds) != 1:
             raise ValueError(f"a step has exactly one of {', '.join(STEP_KINDS)}; "
@@ -276,7 +276,8 @@ class StepSpec(_Strict):
 
     @property
     def params(self) -> BaseModel:
-        return getattr(self, self.kind)
+        params: BaseModel = getattr(self, self.kind)
+        return params
 
 
 class PrintedSpec(_Strict):
@@ -309,7 +310,7 @@ class AuditErratum(_Strict):
     against: str | None = None
 
     @model_validator(mode="after")
-    def _one_reason(self):
+    def _one_reason(self) -> AuditErratum:
         if (self.reason is None) == (self.code is None):
             raise ValueError("an erratum has either a 'reason' or a 'code'")
         if self.against is not None and self.code is None:
@@ -331,7 +332,7 @@ class AuditSpec(_Strict):
     errata: list[AuditErratum] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _what(self):
+    def _what(self) -> AuditSpec:
         given = [x for x in (self.printed, self.values, self.check) if x is not None]
         if len(given) != 1:
             raise ValueError("an audit entry has exactly one of 'printed' (a table), "
@@ -379,12 +380,12 @@ class IndexSpec(_Strict):
 
     @field_validator("areas", mode="before")
     @classmethod
-    def _areas(cls, v):
+    def _areas(cls, v: Any) -> Any:
         return [v] if isinstance(v, str) else v
 
     @field_validator("id")
     @classmethod
-    def _id(cls, v):
+    def _id(cls, v: Any) -> Any:
         import re
         if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", v):
             raise ValueError(f"{v!r} is not a valid id: use lowercase letters, digits, '_', '-'")

@@ -216,7 +216,8 @@ def _divide(df: pd.DataFrame, key: tuple, dkey: tuple, scale: float,
                        "check the inputs, or exclude these units") from None
     r = rows.copy()
     r["value"] = vals
-    return r
+    result: pd.DataFrame = r
+    return result
 
 
 def _denominate_pairs(frame: Frame, spec: DenominateSpec, ctx: StepContext
@@ -256,7 +257,8 @@ def _order(df: pd.DataFrame, frame: Frame) -> pd.DataFrame:
     d["_u"] = d["unit"].map(units).fillna(len(units))
     d["_k"] = [keys.get(k, len(keys)) for k in zip(*lists(d, "input", "part"))]
     d = d.sort_values(["_k", "_u", "year"], kind="stable").drop(columns=["_u", "_k"])
-    return d.reset_index(drop=True)
+    result: pd.DataFrame = d.reset_index(drop=True)
+    return result
 
 
 # -- normalise ---------------------------------------------------------------------------
@@ -690,7 +692,10 @@ def rank(frame: Frame, spec: RankSpec, ctx: StepContext) -> tuple[Frame, list[Ph
     return out, said
 
 
-RUNNERS: dict[str, Callable[..., tuple[Frame, list[Phrase]]]] = {
+#: A step's function: the frame, the step's parameters (its spec) and the context.
+Runner = Callable[..., tuple[Frame, list[Phrase]]]
+
+RUNNERS: dict[str, Runner] = {
     "denominate": denominate, "normalise": normalise, "aggregate": aggregate,
     "count": count, "classify": classify, "rank": rank,
 }

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..data.checks import CheckResult
+
 #: Best first: the verdict a number audited several times keeps.
 PRECEDENCE = ("match", "reconstruction", "differs", "not-reproducible")
 
@@ -42,7 +44,7 @@ def _best(statuses: Iterable[str]) -> str:
     return next(x for x in PRECEDENCE if x in s)
 
 
-def summarise(audit: pd.DataFrame, checks: list | None = None) -> AuditSummary:
+def summarise(audit: pd.DataFrame, checks: list[CheckResult] | None = None) -> AuditSummary:
     """``audit`` as Results.audit (with its cell and kind columns); ``checks`` the results
     of :func:`generator.data.checks.run_checks`."""
     out = AuditSummary()
