@@ -7,8 +7,10 @@ in the user's data (division by zero, a missing value the spec does not allow) b
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -19,7 +21,18 @@ from . import methods as M
 from .frame import Column as FrameColumn
 from .frame import Frame, lists, make_frame, reference_mask
 from .phrases import Phrase, Ref, say
-from .registry import NORMALISATIONS, Column, is_directed
+from .registry import (
+    NORMALISATIONS,
+    AverageGrowth,
+    ChainGrowth,
+    Column,
+    Distance,
+    Goalposts,
+    NormaliseSpec,
+    WindowMean,
+    WindowMinmax,
+    ZScore,
+)
 from .spec import (
     MIN_RANKED_UNITS,
     AggregateSpec,
@@ -42,9 +55,9 @@ class StepContext:
     methodology: Methodology
     index: IndexSpec
     step_no: int               # position in index.steps (for the line)
-    warnings: list = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
 
-    def warn(self, code: str, **args) -> None:
+    def warn(self, code: str, **args: Any) -> None:
         """Something the user should see although the computation goes on."""
         self.warnings.append({"code": code, "index": self.index.id, "line": self.line,
                               "file": str(self.methodology.path), **args})
@@ -88,7 +101,7 @@ def _scale(scale: float) -> list[Phrase]:
     return [say("step.scale", scale=scale)] if scale != 1 else []
 
 
-def _select_keys(frame: Frame, parts: list[str] | None, exclude: set = frozenset()
+def _select_keys(frame: Frame, parts: list[str] | None, exclude: Collection[str] = frozenset()
                  ) -> list[tuple[str, str]]:
     keys = [k for k in frame.keys() if k[0] not in exclude]  # noqa: SIM118 - a Frame, not a dict
     if parts is None:
@@ -123,7 +136,7 @@ def denominate(frame: Frame, spec: DenominateSpec, ctx: StepContext
     out = frame.copy()
     notes = []
     if isinstance(by, dict):
-        return _denominate_pairs(frame, spec, ctx)
+        return _denominate_pairs(frame, spec, by, ctx)
     if by in SPECIAL_BY or by.startswith("part:"):
         keys = _select_keys(frame, spec.parts)
         if by.startswith("part:"):
@@ -199,7 +212,7 @@ def denominate(frame: Frame, spec: DenominateSpec, ctx: StepContext
     return out, said + _scale(spec.scale) + notes
 
 
-def _divide(df: pd.DataFrame, key: tuple, dkey: tuple, scale: float,
+def _divide(df: pd.DataFrame, key: tuple[str, str], dkey: tuple[str, str], scale: float,
             ctx: StepContext) -> pd.DataFrame:
     """Rows of ``key`` divided by the same unit's and year's value of ``dkey`` × scale."""
     rows = df[(df["input"] == key[0]) & (df["part"] == key[1])]
@@ -220,32 +233,32 @@ def _divide(df: pd.DataFrame, key: tuple, dkey: tuple, scale: float,
     return result
 
 
-def _denominate_pairs(frame: Frame, spec: DenominateSpec, ctx: StepContext
-                      ) -> tuple[Frame, list[Phrase]]:
+def _denominate_pairs(frame: Frame, spec: DenominateSpec, pairs: dict[str, str],
+                      ctx: StepContext) -> tuple[Frame, list[Phrase]]:
     """Each numerator input divided by its own denominator input: {num: den, ...}."""
     keys = frame.keys()
     ids = {k[0] for k in keys}
-    for num, den in spec.by.items():
+    for num, den in pairs.items():
         for x in (num, den):
             if x not in ids:
                 raise ctx.spec_error(f"denominate: no input {x!r}", "name the index's input ids")
     out, note = align_years(frame, keys)
     df = out.df
     new = []
-    for num, den in spec.by.items():
+    for num, den in pairs.items():
         for key in [k for k in keys if k[0] == num]:
             dkey = (den, key[1]) if (den, key[1]) in keys else (den, "")
             new.append(_divide(df, key, dkey, spec.scale, ctx))
-    dens = set(spec.by.values())
-    nums = set(spec.by)
+    dens = set(pairs.values())
+    nums = set(pairs)
     kept = df[[k[0] not in dens and k[0] not in nums for k in zip(*lists(df, "input", "part"))]]
     out.df = _order(pd.concat([kept] + new, ignore_index=True), frame)
     for k in keys:
         if k[0] in dens:
             out.columns.pop(k, None)
-    pairs = [say("ratio", num=Ref("input", a, ctx.index.id), den=Ref("input", b, ctx.index.id))
-             for a, b in spec.by.items()]
-    return out, ([say("step.denominate.pairs", pairs=pairs)] + _scale(spec.scale)
+    ratios = [say("ratio", num=Ref("input", a, ctx.index.id), den=Ref("input", b, ctx.index.id))
+              for a, b in pairs.items()]
+    return out, ([say("step.denominate.pairs", pairs=ratios)] + _scale(spec.scale)
                  + ([note] if note else []))
 
 
@@ -264,22 +277,24 @@ def _order(df: pd.DataFrame, frame: Frame) -> pd.DataFrame:
 # -- normalise ---------------------------------------------------------------------------
 
 
-def normalise(frame: Frame, spec, ctx: StepContext) -> tuple[Frame, list[Phrase]]:
+def normalise(frame: Frame, spec: NormaliseSpec, ctx: StepContext
+              ) -> tuple[Frame, list[Phrase]]:
     """Any method of the registry: across the units year by year, or over time per unit."""
     df = frame.df
     keys = _select_keys(frame, spec.parts)
     method = NORMALISATIONS[spec.method]
     refmask = reference_mask(df, ctx.dataset)
     new = []
-    inverted = []
+    inverted: list[Ref | Phrase] = []
 
-    def invert_for(key) -> bool:
-        if not is_directed(spec):
+    def invert_for(key: tuple[str, str]) -> bool:
+        direction: str | None = getattr(spec, "direction", None)   # a directed method's
+        if direction is None:
             return False
-        if spec.direction == "auto":
+        if direction == "auto":
             col = frame.columns.get(key)
             return bool(col and col.direction == "lower")
-        return spec.direction == "lower"
+        return direction == "lower"
 
     for key in keys:
         m = ((df["input"] == key[0]) & (df["part"] == key[1])).to_numpy()
@@ -294,7 +309,7 @@ def normalise(frame: Frame, spec, ctx: StepContext) -> tuple[Frame, list[Phrase]
                 by_unit = dict(zip(r["unit"], r["value"].astype(float)))
                 column = Column(r["value"].to_numpy(dtype=float),
                                 df[my & refmask]["value"].to_numpy(dtype=float),
-                                lambda u, b=by_unit, k=key, y=year: _value_of(b, u, k, y, ctx))
+                                partial(_value_of, by_unit, key=key, year=year, ctx=ctx))
                 try:
                     r["value"] = (method.apply(column, spec, inv) if method.apply
                                   else _ratio_to_region(column, ctx, inv))
@@ -323,7 +338,8 @@ def normalise(frame: Frame, spec, ctx: StepContext) -> tuple[Frame, list[Phrase]
     return out, _normalise_text(spec, inverted)
 
 
-def _value_of(by_unit: dict[str, float], unit: str, key, year, ctx: StepContext) -> float:
+def _value_of(by_unit: dict[str, float], unit: str, key: tuple[str, str], year: int,
+              ctx: StepContext) -> float:
     """The value of one area (the region, a reference unit) in the column being normalised."""
     if unit not in by_unit or math.isnan(by_unit[unit]):
         raise ctx.fail(f"{unit!r} has no value of {_label(key)} in {year} to normalise by",
@@ -335,10 +351,12 @@ def _ratio_to_region(column: Column, ctx: StepContext, inv: bool) -> np.ndarray:
     return M.ratio_to(column.values, column.value_of(ctx.dataset.region), inv)
 
 
-def _over_time(series: dict[int, float], spec, ctx: StepContext,
+def _over_time(series: dict[int, float], spec: NormaliseSpec, ctx: StepContext,
                key: tuple[str, str], unit: str) -> dict[int, float]:
-    if spec.method == "chain_growth":
+    if isinstance(spec, ChainGrowth):
         return M.chain_growth(list(series), list(series.values()), spec.scale)
+    if not isinstance(spec, (AverageGrowth, WindowMean, WindowMinmax)):
+        raise ctx.spec_error(f"{spec.method} is not a method over time")
     a, b = spec.window
     need = range(a - 1 if spec.method == "average_growth" else a, b + 1)
     absent = [y for y in need if y not in series]
@@ -350,9 +368,9 @@ def _over_time(series: dict[int, float], spec, ctx: StepContext,
                            f" (average growth over {a}–{b} also needs the level of {a - 1})"
                            if spec.method == "average_growth" else ""))
     vals = [series[y] for y in range(a, b + 1)]
-    if spec.method == "window_mean":
+    if isinstance(spec, WindowMean):
         return {b: M.mean(vals, spec.mean) * spec.scale}
-    if spec.method == "window_minmax":
+    if isinstance(spec, WindowMinmax):
         return {b: M.window_minmax(vals, spec.mean)}
     # average_growth: geometric mean of the chain rates a..b = (x_b / x_(a-1))^(1/n)
     first = series[a - 1]
@@ -364,7 +382,7 @@ def _over_time(series: dict[int, float], spec, ctx: StepContext,
     return {b: (series[b] / first) ** (1.0 / n) * spec.scale}
 
 
-def _normalise_text(spec, inverted: list) -> list[Phrase]:
+def _normalise_text(spec: NormaliseSpec, inverted: list[Ref | Phrase]) -> list[Phrase]:
     """The method's code with this step's numbers (every key the method's schema has)."""
     args = spec.model_dump(exclude={"method", "parts", "direction"})
     if args.get("rescale"):
@@ -377,13 +395,13 @@ def _normalise_text(spec, inverted: list) -> list[Phrase]:
         args["unit"] = Ref("unit", args["unit"])
     code = f"step.normalise.{spec.method}"
     variant = ""
-    if spec.method == "zscore" and spec.rescale:
-        variant = "rescaled"
-    elif spec.method == "distance":
+    if isinstance(spec, ZScore):
+        variant = "rescaled" if spec.rescale else ""
+    elif isinstance(spec, Distance):
         variant = f"{spec.to}_{spec.form}"
-    elif spec.method == "goalposts" and spec.log:
-        variant = "log"
-    elif spec.method in ("window_mean", "window_minmax"):
+    elif isinstance(spec, Goalposts):
+        variant = "log" if spec.log else ""
+    elif isinstance(spec, (WindowMean, WindowMinmax)):
         variant = spec.mean
     said = [say(code + (f".{variant}" if variant else ""), **args)]
     said += _scale(getattr(spec, "scale", 1.0))
@@ -404,13 +422,15 @@ def aggregation_weights(frame: Frame, keys: list[tuple[str, str]], spec: Aggrega
     for k in keys:
         by_input.setdefault(k[0], []).append(k)
     w: dict[tuple[str, str], float] = {}
-    given = spec.weights
-    rescale = isinstance(given, WeightsSpec)
-    if rescale:
-        given = given.values if given.values is not None else "inputs"
+    given: Literal["equal", "inputs"] | dict[str, float]
+    rescale = isinstance(spec.weights, WeightsSpec)
+    if isinstance(spec.weights, WeightsSpec):
+        given = spec.weights.values if spec.weights.values is not None else "inputs"
+    else:
+        given = spec.weights
     if given == "equal":
         return {k: 1.0 / len(keys) for k in keys}
-    if given == "inputs":
+    if not isinstance(given, dict):                 # "inputs"
         declared = {i.id: i.weight for i in index.inputs}
         if all(declared.get(inp) is None for inp in by_input):
             return {k: 1.0 / len(keys) for k in keys}
@@ -622,16 +642,17 @@ def classify(frame: Frame, spec: ClassifySpec, ctx: StepContext
                          if not r and not lab})
         if absent:
             out.notes.append(f"no class given for {', '.join(absent)}")
+        indicator = Ref("indicator", spec.indicator or "")   # the schema requires one
         if spec.table:
-            return out, [say("step.classify.given.table",
-                             indicator=Ref("indicator", spec.indicator),
+            return out, [say("step.classify.given.table", indicator=indicator,
                              table=Ref("table", spec.table))]
-        return out, [say("step.classify.given", indicator=Ref("indicator", spec.indicator))]
+        return out, [say("step.classify.given", indicator=indicator)]
     if m == "map":
-        df["label"] = [spec.map.get(lab, spec.default if spec.default is not None else lab)
+        mapping = spec.map or {}                    # the schema requires a map
+        df["label"] = [mapping.get(lab, spec.default if spec.default is not None else lab)
                        if lab else "" for lab in df["label"]]
         pairs = [say("maps_to", a=Ref("class", a, ctx.index.id), b=Ref("class", b, ctx.index.id))
-                 for a, b in spec.map.items()]
+                 for a, b in mapping.items()]
         said = [say("step.classify.map", pairs=pairs)]
         if spec.default:
             said.append(say("step.classify.map_default",
@@ -639,6 +660,7 @@ def classify(frame: Frame, spec: ClassifySpec, ctx: StepContext
         return out, said
     labels = [""] * len(df)
     is_ref = df["ref"].to_numpy(dtype=bool)
+    k = spec.k if spec.k is not None else len(ids)  # the schema sets k for these methods
     for key in out.keys():  # noqa: SIM118 - a Frame, not a dict
         km = ((df["input"] == key[0]) & (df["part"] == key[1])).to_numpy()
         for year in sorted(df.loc[km, "year"].unique()):
@@ -647,11 +669,11 @@ def classify(frame: Frame, spec: ClassifySpec, ctx: StepContext
             ref = df.loc[my & refmask, "value"].to_numpy(dtype=float)
             try:
                 if m == "thresholds":
-                    cls = M.thresholds(vals, spec.breaks)
+                    cls = M.thresholds(vals, spec.breaks or [])
                 elif m == "quantiles":
-                    cls = M.quantile_classes(vals, ref, spec.k)
+                    cls = M.quantile_classes(vals, ref, k)
                 else:
-                    bounds = M.optimal_breaks(ref, spec.k)
+                    bounds = M.optimal_breaks(ref, k)
                     cls = M.classes_from_bounds(vals, bounds)
             except M.MethodError as e:
                 raise ctx.fail(f"classify by {m}: {e}",

@@ -23,13 +23,17 @@ from .spec import (
     ClassifySpec,
     IndexSpec,
     Methodology,
+    Patch,
+    PrintedSpec,
+    SensitivitySpec,
     StepSpec,
+    UnreproducibleSpec,
     WeightsSpec,
 )
 from .steps import SPECIAL_BY
 
 
-def _hint(name: str, choices: Iterable[str]) -> str:
+def _hint(name: str | None, choices: Iterable[str]) -> str:
     """' (did you mean 'x'?)' for a near miss, else ''; appended to a fix."""
     close = difflib.get_close_matches(str(name), list(choices), n=3)
     return f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
@@ -105,7 +109,7 @@ class _Validator:
                                f"{inp.index!r}", self.line(ix, "inputs", n, "index"),
                                "define that index first" + _hint(inp.index, self.m.indices))
             return
-        ind = self.ds.indicators.get(inp.indicator)
+        ind = self.ds.indicators.get(inp.indicator or "")
         if ind is None:
             raise self.err(f"index {ix.id!r}: unknown indicator {inp.indicator!r}",
                            self.line(ix, "inputs", n, "indicator"),
@@ -161,9 +165,9 @@ class _Validator:
         weighted = [n for n, i in enumerate(ix.inputs) if i.weight is not None]
         if not weighted:
             return
-        readers = [st for st in ix.steps if st.kind == "aggregate" and (
-            st.aggregate.weights == "inputs" or (isinstance(st.aggregate.weights, WeightsSpec)
-                                                 and st.aggregate.weights.values is None))]
+        readers = [ag for ag in (st.aggregate for st in ix.steps) if ag is not None and (
+            ag.weights == "inputs" or (isinstance(ag.weights, WeightsSpec)
+                                       and ag.weights.values is None))]
         if not readers:
             raise self.err(f"index {ix.id!r}: the inputs' 'weight' is not used (no aggregate "
                            "step takes 'weights: inputs')",
@@ -175,53 +179,55 @@ class _Validator:
         input_ids = [i.id for i in ix.inputs]
         years = self._input_years(ix)
         for n, st in enumerate(ix.steps):
-            p = st.params
-            kind = st.kind
-            if kind == "denominate" and isinstance(p.by, dict):
-                for a_, b_ in p.by.items():
+            den = st.denominate
+            if den is not None and isinstance(den.by, dict):
+                for a_, b_ in den.by.items():
                     for x in (a_, b_):
                         if x not in input_ids:
                             raise self.err(f"index {ix.id!r}: denominate names {x!r}, which "
                                            "is not an input", self.line(
                                                ix, "steps", n, "denominate", "by"),
                                            "name an input id" + _hint(x, input_ids))
-            elif kind == "denominate":
-                by = p.by
+            elif den is not None and isinstance(den.by, str):
+                by = den.by
                 if not (by in SPECIAL_BY or by.startswith("part:") or by in input_ids):
                     raise self.err(f"index {ix.id!r}: denominate by {by!r} is neither an "
                                    f"input nor one of {', '.join(SPECIAL_BY)}, part:<id>",
                                    self.line(ix, "steps", n, "denominate", "by"),
                                    "name an input id"
                                    + _hint(by, input_ids + list(SPECIAL_BY)))
-            if kind == "normalise" and getattr(p, "window", None) is not None:
-                a, b = p.window
-                first = a - 1 if p.method == "average_growth" else a
+            nm = st.normalise
+            window: tuple[int, int] | None = getattr(nm, "window", None)
+            if nm is not None and window is not None:
+                a, b = window
+                first = a - 1 if nm.method == "average_growth" else a
                 for inp_id, ys in years.items():
-                    if p.parts and inp_id not in p.parts:
+                    if nm.parts and inp_id not in nm.parts:
                         continue
                     absent = [y for y in range(first, b + 1) if y not in ys]
                     if absent:
                         extra = (f"; average growth over {a}–{b} also needs {a - 1}"
-                                 if p.method == "average_growth" else "")
+                                 if nm.method == "average_growth" else "")
                         raise self.err(
                             f"index {ix.id!r}: window {a}–{b} lies outside the data of "
                             f"input {inp_id!r} (years {ys[0] if ys else '-'}–"
                             f"{ys[-1] if ys else '-'}){extra}",
                             self.line(ix, "steps", n, "normalise", "window"),
                             "choose a window inside the data")
-            if kind == "aggregate":
-                self.weights(ix, n, p)
-            if kind == "classify":
-                self.classify(ix, n, p)
-            if kind == "impute" and p.group not in (None, "type"):
-                ind = self.ds.indicators.get(p.group)
+            if st.aggregate is not None:
+                self.weights(ix, n, st.aggregate)
+            if st.classify is not None:
+                self.classify(ix, n, st.classify)
+            imp = st.impute
+            if imp is not None and imp.group is not None and imp.group != "type":
+                ind = self.ds.indicators.get(imp.group)
                 if ind is None or ind.kind != "class":
-                    raise self.err(f"index {ix.id!r}: impute group {p.group!r} is neither "
+                    raise self.err(f"index {ix.id!r}: impute group {imp.group!r} is neither "
                                    "'type' nor a class indicator",
                                    self.line(ix, "steps", n, "impute", "group"),
                                    "use 'type' (city or district, from units.yaml) or an "
                                    "indicator with 'kind: class'"
-                                   + _hint(p.group, self.ds.indicators))
+                                   + _hint(imp.group, self.ds.indicators))
 
     def weights(self, ix: IndexSpec, n: int, p: AggregateSpec) -> None:
         line = self.line(ix, "steps", n, "aggregate", "weights")
@@ -244,7 +250,7 @@ class _Validator:
                     raise self.err(f"index {ix.id!r}: some inputs have a weight and some "
                                    "do not", self.line(ix, "inputs"),
                                    "give every input a weight, or none (equal weights)")
-                total = sum(declared)
+                total = sum(w for w in declared if w is not None)
                 if abs(total - 1) > 1e-6:
                     raise self.err(f"index {ix.id!r}: the input weights sum to {total:g}, "
                                    "not 1", self.line(ix, "inputs"),
@@ -254,9 +260,9 @@ class _Validator:
                            self.line(ix, "steps", n, "aggregate", "epsilon"),
                            "epsilon replaces zeros; use a small number such as 1e-5")
 
-    def classify(self, ix: IndexSpec, n: int, p) -> None:
+    def classify(self, ix: IndexSpec, n: int, p: ClassifySpec) -> None:
         if p.method == "given":
-            ind = self.ds.indicators.get(p.indicator)
+            ind = self.ds.indicators.get(p.indicator or "")
             line = self.line(ix, "steps", n, "classify", "indicator")
             if ind is None:
                 raise self.err(f"index {ix.id!r}: unknown class indicator {p.indicator!r}",
@@ -272,7 +278,7 @@ class _Validator:
 
     def audit(self, ix: IndexSpec, n: int) -> None:
         a = ix.audit[n]
-        sels = []
+        sels: list[tuple[PrintedSpec, tuple[str | int, ...]]] = []
         if a.printed is not None:
             sels.append((a.printed, ("audit", n, "printed")))
         if isinstance(a.parts, dict):
@@ -347,7 +353,7 @@ class _Validator:
             if state.get(i, 0) == 0:
                 visit(i)
 
-    def unreproducible(self, pos: int, u) -> None:
+    def unreproducible(self, pos: int, u: UnreproducibleSpec) -> None:
         line = self.m.line("unreproducible", pos)
         if u.table not in self.ds.tables:
             raise self.err(f"unknown table {u.table!r}", self.m.line("unreproducible", pos,
@@ -360,7 +366,7 @@ class _Validator:
                                "use an indicator id" + _hint(ind, self.ds.indicators))
         del line
 
-    def sensitivity(self, pos: int, s) -> None:
+    def sensitivity(self, pos: int, s: SensitivitySpec) -> None:
         for key in ("target",):
             if s.target not in self.m.indices:
                 raise self.err(f"sensitivity {s.id!r}: unknown target index {s.target!r}",
@@ -408,7 +414,7 @@ def patched_step(ix: IndexSpec, n: int, fields: dict[str, Any]) -> StepSpec:
     return StepSpec.model_validate(data)
 
 
-def check_patch(m: Methodology, patch, line: int | None) -> StepSpec:
+def check_patch(m: Methodology, patch: Patch, line: int | None) -> StepSpec:
     if patch.index not in m.indices:
         raise MethodologyError(f"variant changes unknown index {patch.index!r}", m.path, line,
                                "name an index of this file" + _hint(patch.index, m.indices))
@@ -426,7 +432,7 @@ def check_patch(m: Methodology, patch, line: int | None) -> StepSpec:
                          f"{e['msg']}" for e in exc.errors()[:3])
         raise MethodologyError(f"variant for index {patch.index!r}: {msgs}", m.path, line,
                                "use the keys and values of that step") from None
-    if st.kind == "aggregate" and isinstance(st.aggregate.weights, dict):
+    if st.aggregate is not None and isinstance(st.aggregate.weights, dict):
         total = sum(st.aggregate.weights.values())
         if abs(total - 1) > 1e-6:
             raise MethodologyError(f"variant weights for index {patch.index!r} sum to "
