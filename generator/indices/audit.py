@@ -148,7 +148,7 @@ def audit_printed(a: AuditSpec, comp: Computed, dataset: Dataset,
                   others: dict[str, Computed] | None = None) -> list[dict[str, Any]]:
     values = comp.values()
     lookup = _computed_lookup(values)
-    parts = list(dict.fromkeys(values["part"]))
+    parts = list(dict.fromkeys(values["part"].tolist()))
     rows: list[dict[str, Any]] = []
     if isinstance(a.parts, dict):
         plan = [(p, _selector(a.printed, sel, None)) for p, sel in a.parts.items()]
@@ -248,7 +248,7 @@ def audit_ordering(a: AuditSpec, comp: Computed, dataset: Dataset) -> list[dict[
     level = {c: i for i, c in enumerate(order)}
     cells = _class_cells(comp, dataset)
     rows = []
-    for part in dict.fromkeys(values["part"]):
+    for part in dict.fromkeys(values["part"].tolist()):
         v = values[values["part"] == part].reset_index(drop=True)
         have = v[v["class"].isin(order)].reset_index(drop=True)
         misplaced = set(M.misplaced_in_order(have["value"].to_numpy(dtype=float),

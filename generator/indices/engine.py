@@ -130,6 +130,7 @@ def load_inputs(spec: IndexSpec, dataset: Dataset, methodology: Methodology,
     areas = resolve_areas(spec, dataset)
     region = dataset.region
     with_ref = areas + ([region] if region not in areas else [])
+    in_areas, in_with_ref = set(areas), set(with_ref)     # membership without a scan
     records: list[dict[str, Any]] = []
     columns: dict[tuple[str, str], Column] = {}
     notes: list[str] = []
@@ -147,16 +148,16 @@ def load_inputs(spec: IndexSpec, dataset: Dataset, methodology: Methodology,
                         methodology.index_line(spec.id, "inputs", n, "part"),
                         "name one of those parts")
                 dv = dv[dv["part"] == inp.part].assign(part="")
-            for part in dict.fromkeys(dv["part"]):
+            for part in dict.fromkeys(dv["part"].tolist()):
                 columns[(inp.id, part)] = Column(inp.id, part, index=inp.index)
             for unit, part, year, value, label in zip(*lists(dv, "unit", "part", "year",
                                                               "value", "class")):
-                if unit not in with_ref:
+                if unit not in in_with_ref:
                     continue
                 records.append({"unit": unit, "input": inp.id, "part": part,
                                 "year": int(year), "value": float(value),
                                 "label": label if isinstance(label, str) else "",
-                                "ref": unit not in areas})
+                                "ref": unit not in in_areas})
             continue
         assert inp.indicator is not None, "an input names an indicator or an index"
         ind = dataset.indicators[inp.indicator]
@@ -184,7 +185,7 @@ def load_inputs(spec: IndexSpec, dataset: Dataset, methodology: Methodology,
                                              direction=ind.direction)
         for part, year in combos:
             for unit in with_ref:
-                is_ref = unit not in areas
+                is_ref = unit not in in_areas
                 got = cell.get((unit, part, int(year)))
                 if got is None:
                     if is_ref:

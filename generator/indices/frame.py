@@ -72,7 +72,7 @@ class Frame:
         t = pd.DataFrame({"unit": df["unit"].values, "column": col,
                           "value": df["value"].values})
         order = list(dict.fromkeys(col))
-        units = list(dict.fromkeys(df["unit"]))
+        units = list(dict.fromkeys(df["unit"].tolist()))
         w = t.pivot_table(index="unit", columns="column", values="value", aggfunc="first",
                           dropna=False)
         result = w.reindex(index=units, columns=order)

@@ -135,7 +135,7 @@ class IndexResult:
         return result
 
     def parts(self) -> list[str]:
-        return list(dict.fromkeys(self.values["part"]))
+        return list(dict.fromkeys(self.values["part"].tolist()))
 
     def classed(self, class_id: str) -> list[str]:
         v = self.values

@@ -41,7 +41,7 @@ def patched_methodology(m: Methodology, patches: list[tuple[Any, int | None]]) -
 def _target_values(comp: Computed) -> pd.DataFrame:
     v = comp.values()
     v = v[~v["ref"]]
-    parts = list(dict.fromkeys(v["part"]))
+    parts = list(dict.fromkeys(v["part"].tolist()))
     v = v[v["part"] == parts[0]]
     last = v["year"].max()
     result: pd.DataFrame = v[v["year"] == last]

@@ -264,7 +264,7 @@ def _denominate_pairs(frame: Frame, spec: DenominateSpec, pairs: dict[str, str],
 
 def _order(df: pd.DataFrame, frame: Frame) -> pd.DataFrame:
     """Keep rows in the frame's unit order, then input/part order, then year."""
-    units = {u: i for i, u in enumerate(dict.fromkeys(frame.df["unit"]))}
+    units = {u: i for i, u in enumerate(dict.fromkeys(frame.df["unit"].tolist()))}
     keys = {k: i for i, k in enumerate(frame.keys())}
     d = df.copy()
     d["_u"] = d["unit"].map(units).fillna(len(units))
@@ -498,7 +498,7 @@ def aggregate(frame: Frame, spec: AggregateSpec, ctx: StepContext
     min_share = policy.min_share if policy.policy == "skip" else None
     records = []
     notes = [str(note)] if note else []
-    units = {u: i for i, u in enumerate(dict.fromkeys(df["unit"]))}
+    units = {u: i for i, u in enumerate(dict.fromkeys(df["unit"].tolist()))}
     ref_units = set(df.loc[df["ref"], "unit"])
     for part, gkeys in groups:
         gw = np.array([weights[k] for k in gkeys])
