@@ -457,23 +457,27 @@ def optimal_breaks(reference: np.ndarray, k: int) -> list[float]:
     cost = np.full((k + 1, n + 1), math.inf)
     back = np.zeros((k + 1, n + 1), dtype=int)
     cost[0, 0] = 0.0
-    # For every end j, the start i (q-1 <= i < j) of the last class minimising
-    # cost[q-1, i] + ssd(x[i:j]); a block of ends at a time keeps the matrix small. The
-    # arithmetic is the same per element as the scalar recurrence, and argmin takes the
-    # first of equal costs, as a strict "<" scan would.
+    # cost[q, j] = min over i < j of cost[q-1, i] + ssd(x[i:j]), for a block of ends j at a
+    # time: the ssd of every (start, end) pair of the block is made once and serves every
+    # q. The arithmetic is the scalar recurrence's, element by element; starts below q-1
+    # cost inf (no q-1 classes fit there), pairs with i >= j are inf, and argmin takes the
+    # first of equal costs, as a strict "<" scan from i = q-1 upwards does.
     block = max(1, 2_000_000 // (n + 1))
-    for q in range(1, k + 1):
-        i = np.arange(q - 1, n)[:, None]
-        prev = cost[q - 1, q - 1:n][:, None]
-        for j0 in range(q, n + 1, block):
-            j = np.arange(j0, min(n + 1, j0 + block))[None, :]
-            s = s1[j] - s1[i]
-            with np.errstate(divide="ignore", invalid="ignore"):
-                c = prev + (s2[j] - s2[i] - s * s / (j - i))
-            c[i >= j] = math.inf
+    for j0 in range(1, n + 1, block):
+        ends = np.arange(j0, min(n + 1, j0 + block))
+        jj = ends[None, :]
+        ii = np.arange(0, int(ends[-1]))[:, None]
+        s = s1[jj] - s1[ii]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ssd = s2[jj] - s2[ii] - s * s / (jj - ii)
+        ssd[ii >= jj] = math.inf
+        cols = np.arange(ends.size)
+        for q in range(1, k + 1):
+            c = cost[q - 1, :ii.shape[0]][:, None] + ssd
             arg = np.argmin(c, axis=0)
-            cost[q, j[0]] = c[arg, np.arange(c.shape[1])]
-            back[q, j[0]] = arg + (q - 1)
+            keep = ends >= q
+            cost[q, ends[keep]] = c[arg, cols][keep]
+            back[q, ends[keep]] = arg[keep]
     bounds: list[float] = []
     end = n
     for q in range(k, 0, -1):
