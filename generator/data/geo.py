@@ -212,15 +212,16 @@ def label_anchors(ring: list[list[float]], *, grid: int = 36, keep: int = 4
     t = np.clip(((cand[:, None, :] - a[None]) * d[None]).sum(axis=2) / length2, 0, 1)
     nearest = a[None] + t[..., None] * d[None]
     dist = np.sqrt(((cand[:, None, :] - nearest) ** 2).sum(axis=2)).min(axis=1)
-    order = np.argsort(-dist, kind="stable")
+    ranked = cand[np.argsort(-dist, kind="stable")]
     chosen: list[np.ndarray] = []
     spacing = max(x1 - x0, y1 - y0) / 6
-    for i in order:
-        p = cand[i]
-        if all(np.hypot(*(p - q)) >= spacing for q in chosen):
-            chosen.append(p)
-        if len(chosen) == keep:
-            break
+    # Best first, each at least `spacing` from those chosen before it: take the best one
+    # left, drop every candidate too close to it, repeat.
+    left = np.ones(len(ranked), dtype=bool)
+    while len(chosen) < keep and left.any():
+        p = ranked[int(np.argmax(left))]
+        chosen.append(p)
+        left &= np.hypot(ranked[:, 0] - p[0], ranked[:, 1] - p[1]) >= spacing
     return [(round(float(p[0] / k), COORD_DECIMALS), round(float(p[1]), COORD_DECIMALS))
             for p in chosen]
 
