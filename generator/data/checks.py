@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -154,6 +155,8 @@ class _Runner:
         self.ds = ds
         self.path = path
         self.line_of = line_of
+        #: key → {value: row positions} of the observations, grouped once per key
+        self.groups: dict[str, dict[Any, np.ndarray]] = {}
 
     def fail(self, i: int, msg: str, fix: str) -> DataError:
         return DataError(msg, self.path, self.line_of(i), fix)
@@ -179,8 +182,7 @@ class _Runner:
         return out
 
     def rows(self, i: int, sel: dict[str, Any]) -> pd.DataFrame:
-        obs = self.ds.observations
-        mask = pd.Series(True, index=obs.index)
+        filters: list[tuple[str, list[Any]]] = []
         for key in SELECTOR_KEYS:
             v = sel.get(key)
             if v is None or v == "*":
@@ -207,8 +209,30 @@ class _Runner:
                     if ind not in self.ds.indicators:
                         raise self.fail(i, f"unknown indicator {ind!r}",
                                         "use an id of indicators.yaml")
-            mask &= obs[key].isin(values)
-        return obs[mask]
+            filters.append((key, values))
+        obs = self.ds.observations
+        if not filters:
+            return obs[pd.Series(True, index=obs.index)]
+        # the rows each key allows, from positions grouped once per key (a check asks
+        # hundreds of times; masks over every observation cost more than the answers)
+        rows: np.ndarray | None = None
+        for key, values in filters:
+            at = self.positions(key, values)
+            rows = at if rows is None else np.intersect1d(rows, at, assume_unique=True)
+        return obs.iloc[rows]
+
+    def positions(self, key: str, values: list[Any]) -> np.ndarray:
+        """Ascending positions of the observations whose ``key`` is one of ``values``, as
+        ``observations[key].isin(values)`` selects them."""
+        groups = self.groups.get(key)
+        if groups is None:
+            obs = self.ds.observations
+            groups = dict(obs.groupby(key, sort=False).indices) if len(obs) else {}
+            self.groups[key] = groups
+        found = [groups[v] for v in dict.fromkeys(values) if v in groups]
+        if not found:
+            return np.zeros(0, dtype=np.intp)
+        return found[0] if len(found) == 1 else np.sort(np.concatenate(found))
 
     def single(self, i: int, sel: dict[str, Any], what: str) -> tuple[float, str]:
         value, flag, _ = self.single_row(i, sel, what)

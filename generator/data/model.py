@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..errors import DataError
@@ -151,7 +152,7 @@ class Dataset:
         category: str | None = None,
         units: Iterable[str] | None = None,
     ) -> pd.DataFrame:
-        obs = self.observations if indicator is None else self._rows_of(indicator)
+        obs = self.observations if indicator is None else self.rows_of([indicator])
         mask = pd.Series(True, index=obs.index)
         if year is not None:
             mask &= obs["year"] == int(year)
@@ -163,19 +164,21 @@ class Dataset:
             mask &= obs["unit"].isin(list(units))
         return obs[mask]
 
-    def _rows_of(self, indicator: str) -> pd.DataFrame:
-        """The observations of one indicator, as ``observations[indicator == …]`` gives
-        them (same rows, order and index), from positions grouped once per frame: the
-        engine asks for indicators hundreds of times, and a comparison over every
-        observation each time grows with the region."""
+    def rows_of(self, indicators: Iterable[str]) -> pd.DataFrame:
+        """The observations of these indicators, as ``observations[indicator.isin(…)]``
+        gives them (same rows, order and index), from positions grouped once per frame:
+        the engine and the checks ask for indicators hundreds of times, and a comparison
+        over every observation each time grows with the region."""
         obs = self.observations
         cached = self.__dict__.get("_indicator_rows")
         if cached is None or cached[0] is not obs:
             positions = obs.groupby("indicator", sort=False).indices if len(obs) else {}
             cached = (obs, positions)
             self.__dict__["_indicator_rows"] = cached
-        pos = cached[1].get(indicator)
-        return obs.iloc[pos] if pos is not None else obs.iloc[0:0]
+        found = [cached[1][i] for i in dict.fromkeys(indicators) if i in cached[1]]
+        if not found:
+            return obs.iloc[0:0]
+        return obs.iloc[found[0] if len(found) == 1 else np.sort(np.concatenate(found))]
 
     def series(
         self,
