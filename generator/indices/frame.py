@@ -9,6 +9,7 @@ ranked, classified or used as a minimum or maximum.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,15 +68,22 @@ class Frame:
             return result
         names = self.part_names()
         multi_year = df.groupby(["input", "part"])["year"].nunique().max() > 1
+        inputs, parts, years, units, values = lists(df, "input", "part", "year", "unit",
+                                                    "value")
         col = [(names[(i, p)] or "value") + (f" {y}" if multi_year else "")
-               for i, p, y in zip(*lists(df, "input", "part", "year"))]
-        t = pd.DataFrame({"unit": df["unit"].values, "column": col,
-                          "value": df["value"].values})
-        order = list(dict.fromkeys(col))
-        units = list(dict.fromkeys(df["unit"].tolist()))
-        w = t.pivot_table(index="unit", columns="column", values="value", aggfunc="first",
-                          dropna=False)
-        result = w.reindex(index=units, columns=order)
+               for i, p, y in zip(inputs, parts, years)]
+        # pivot_table(index="unit", columns="column", aggfunc="first") in the units' and
+        # columns' order of appearance, without its groupby: the first value that is not
+        # NaN of each cell
+        row = {u: n for n, u in enumerate(dict.fromkeys(units))}
+        column = {c: n for n, c in enumerate(dict.fromkeys(col))}
+        table = np.full((len(row), len(column)), math.nan)
+        for u, c, v in zip(units, col, values):
+            r, k = row[u], column[c]
+            if math.isnan(table[r, k]):
+                table[r, k] = v
+        result = pd.DataFrame(table, index=pd.Index(list(row), name="unit"),
+                              columns=pd.Index(list(column), name="column"))
         return result
 
 
