@@ -306,7 +306,7 @@ def normalise(frame: Frame, spec: NormaliseSpec, ctx: StepContext
             for year in sorted(rows["year"].unique()):
                 my = m & (df["year"] == year).to_numpy()
                 r = df[my].copy()
-                by_unit = dict(zip(r["unit"], r["value"].astype(float)))
+                by_unit = dict(zip(r["unit"].tolist(), r["value"].astype(float).tolist()))
                 column = Column(r["value"].to_numpy(dtype=float),
                                 df[my & refmask]["value"].to_numpy(dtype=float),
                                 partial(_value_of, by_unit, key=key, year=year, ctx=ctx))
@@ -321,17 +321,26 @@ def normalise(frame: Frame, spec: NormaliseSpec, ctx: StepContext
                                    ) from None
                 new.append(r)
             continue
-        # methods over time, one unit at a time
-        for unit, r in rows.groupby("unit", sort=False):
-            series = dict(zip(r["year"].astype(int), r["value"].astype(float)))
-            base = r.iloc[0].to_dict()
+        # methods over time, one unit at a time (its rows read from lists, its results
+        # made into one table per column)
+        names = list(df.columns)
+        data = dict(zip(names, lists(rows, *names)))
+        rows_of_unit: dict[str, list[int]] = {}
+        for n, u in enumerate(data["unit"]):
+            rows_of_unit.setdefault(u, []).append(n)
+        made: list[dict[str, Any]] = []
+        for unit, at in rows_of_unit.items():
+            series = {int(data["year"][n]): float(data["value"][n]) for n in at}
+            base = {c: data[c][at[0]] for c in names}
             try:
                 produced = _over_time(series, spec, ctx, key, unit)
             except M.MethodError as e:
                 raise ctx.fail(f"{spec.method} of {_label(key)} for unit {unit!r}: {e}",
                                "check the input values or the window") from None
-            for year, value in produced.items():
-                new.append(pd.DataFrame([{**base, "year": int(year), "value": value}]))
+            made.extend({**base, "year": int(year), "value": value}
+                        for year, value in produced.items())
+        if made:
+            new.append(pd.DataFrame(made))
     kept = df[[k not in keys for k in zip(*lists(df, "input", "part"))]]
     out = frame.copy()
     out.df = _order(pd.concat([kept] + new, ignore_index=True), frame)
@@ -592,11 +601,17 @@ def count(frame: Frame, spec: CountSpec, ctx: StepContext) -> tuple[Frame, list[
     keys = frame.keys()
     records, notes = [], []
     policy = ctx.index.missing
-    for unit, sub in df.groupby("unit", sort=False):
-        labels = dict(zip(zip(*lists(sub, "input", "part")), sub["label"]))
+    inputs, parts, given, units, refs, years = lists(df, "input", "part", "label", "unit",
+                                                     "ref", "year")
+    by_unit: dict[str, list[int]] = {}
+    for n, u in enumerate(units):
+        by_unit.setdefault(u, []).append(n)
+    for unit, at in by_unit.items():
+        labels = {(inputs[n], parts[n]): given[n] for n in at}
         present = [k for k in keys if labels.get(k)]
         absent = [_label(k) for k in keys if not labels.get(k)]
-        is_ref = bool(sub["ref"].any())
+        is_ref = any(bool(refs[n]) for n in at)
+        year = int(max(years[n] for n in at))
         value: float = float(sum(1 for k in present if labels[k] == spec.class_))
         if absent and not is_ref:
             share = len(present) / len(keys)
@@ -606,7 +621,7 @@ def count(frame: Frame, spec: CountSpec, ctx: StepContext) -> tuple[Frame, list[
                                "skip, min_share: …}' for this index")
             if share < policy.min_share:
                 value = math.nan
-                ctx.warn("blank_aggregate", unit=unit, year=int(sub["year"].max()),
+                ctx.warn("blank_aggregate", unit=unit, year=year,
                          missing=", ".join(absent), share=share, min_share=policy.min_share)
                 notes.append(f"{unit}: classes available in {len(present)} of {len(keys)} "
                              f"inputs; not counted")
@@ -614,7 +629,7 @@ def count(frame: Frame, spec: CountSpec, ctx: StepContext) -> tuple[Frame, list[
                 notes.append(f"{unit}: absent from {', '.join(absent)}; counted over the "
                              f"other {len(present)}")
         records.append({"unit": unit, "input": ctx.index.id, "part": "",
-                        "year": int(sub["year"].max()), "value": value, "label": "",
+                        "year": year, "value": value, "label": "",
                         "ref": is_ref})
     out = Frame(make_frame(records), {(ctx.index.id, ""): FrameColumn(ctx.index.id, "")},
                 list(frame.notes) + notes)
