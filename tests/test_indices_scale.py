@@ -153,6 +153,11 @@ def test_select_by_indicator_matches_a_mask_and_follows_new_observations():
         pd.testing.assert_frame_equal(ds.select(ind), obs[obs["indicator"] == ind])
     pd.testing.assert_frame_equal(ds.select("a", units=["u2"]),
                                   obs[(obs["indicator"] == "a") & (obs["unit"] == "u2")])
+    first = ds.select("a")
+    first.loc[first.index[0], "value"] = -1.0          # a caller's change stays its own
+    first["extra"] = 1
+    assert ds.select("a")["value"].tolist() == [1.0, 2.0]
+    assert "extra" not in ds.select("a")
     ds.observations = obs[obs["indicator"] == "b"].reset_index(drop=True)
     assert ds.select("a").empty
     assert ds.select("b")["value"].tolist() == [3.0, 4.0]

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -152,6 +153,32 @@ class Dataset:
         category: str | None = None,
         units: Iterable[str] | None = None,
     ) -> pd.DataFrame:
+        """The observations matching every given argument (a new frame each call)."""
+        wanted = None if units is None else list(units)
+        # The same questions come back (the engine re-reads its inputs for every
+        # sensitivity variant): answers are kept per observations frame, and each call
+        # gets its own shallow copy, so changing it changes nothing here.
+        key: tuple[Any, ...] | None = (indicator, year, table, category,
+                                       None if wanted is None else tuple(wanted))
+        obs = self.observations
+        cached: tuple[pd.DataFrame, dict[tuple[Any, ...], pd.DataFrame]] | None = \
+            self.__dict__.get("_selected")
+        if cached is None or cached[0] is not obs:
+            cached = (obs, {})
+            self.__dict__["_selected"] = cached
+        try:
+            hit = cached[1].get(key) if key is not None else None
+        except TypeError:                                  # an unhashable argument
+            hit, key = None, None
+        if hit is None:
+            hit = self._select(indicator, year, table, category, wanted)
+            if key is not None:
+                cached[1][key] = hit
+        result: pd.DataFrame = hit.copy(deep=False)
+        return result
+
+    def _select(self, indicator: str | None, year: int | None, table: str | None,
+                category: str | None, units: list[str] | None) -> pd.DataFrame:
         obs = self.observations if indicator is None else self.rows_of([indicator])
         mask = pd.Series(True, index=obs.index)
         if year is not None:
@@ -161,7 +188,7 @@ class Dataset:
         if category is not None:
             mask &= obs["category"] == category
         if units is not None:
-            mask &= obs["unit"].isin(list(units))
+            mask &= obs["unit"].isin(units)
         return obs[mask]
 
     def rows_of(self, indicators: Iterable[str]) -> pd.DataFrame:
