@@ -377,13 +377,12 @@ def compare_classes(comp: Computed, other: Computed, reason: Reason | None
     a = a[~a["ref"]].set_index("unit")["class"]
     b = b[~b["ref"]].set_index("unit")["class"]
     units = list(dict.fromkeys(list(a.index) + list(b.index)))
-    df = pd.DataFrame({"unit": units,
-                       comp.spec.id: [a.get(u, "") for u in units],
-                       other.spec.id: [b.get(u, "") for u in units]})
+    df: pd.DataFrame = pd.DataFrame({"unit": units,
+                                     comp.spec.id: [a.get(u, "") for u in units],
+                                     other.spec.id: [b.get(u, "") for u in units]})
     df["agree"] = df[comp.spec.id] == df[other.spec.id]
     df.attrs["reason"] = reason or ""
-    result: pd.DataFrame = df
-    return result
+    return df
 
 
 def status_counts(audit: pd.DataFrame) -> dict[str, int]:

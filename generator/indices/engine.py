@@ -46,7 +46,7 @@ class Computed:
     def _make_values(self) -> pd.DataFrame:
         df = self.frame.df
         names = self.frame.part_names()
-        out = pd.DataFrame({
+        out: pd.DataFrame = pd.DataFrame({
             "unit": df["unit"].values,
             "part": [names[k] for k in zip(*lists(df, "input", "part"))],
             "year": df["year"].astype(int).values,
@@ -55,8 +55,7 @@ class Computed:
             "class": df["label"].values,
             "ref": df["ref"].values,
         })
-        result: pd.DataFrame = out
-        return result
+        return out
 
 
 def resolve_areas(spec: IndexSpec, dataset: Dataset) -> list[str]:

@@ -70,12 +70,11 @@ def divide(num: np.ndarray, den: np.ndarray, scale: float = 1.0) -> np.ndarray:
 
 
 def _reference(reference: np.ndarray, least: int = 1) -> np.ndarray:
-    ref = np.asarray(reference, dtype=float)
+    ref: np.ndarray = np.asarray(reference, dtype=float)
     ref = ref[~np.isnan(ref)]
     if ref.size < least:
         raise MethodError(f"{ref.size} reference value(s); the method needs at least {least}")
-    result: np.ndarray = ref
-    return result
+    return ref
 
 
 def minmax_range(values: np.ndarray, reference: np.ndarray, lower: float = 0.0,
@@ -247,7 +246,7 @@ def log_for_skew(values: np.ndarray) -> np.ndarray:
 def impute(values: np.ndarray, groups: Sequence[str] | None, how: str) -> np.ndarray:
     """NaN replaced by the mean or median of the other units (of the same group)."""
     v = np.asarray(values, dtype=float)
-    out = v.copy()
+    out: np.ndarray = v.copy()
     labels = list(groups) if groups is not None else [""] * v.size
     for i in np.where(np.isnan(v))[0]:
         same = np.array([labels[j] == labels[i] and not np.isnan(v[j])
@@ -256,8 +255,7 @@ def impute(values: np.ndarray, groups: Sequence[str] | None, how: str) -> np.nda
             raise MethodError("no unit of the same group has a value to impute from", [i])
         pool = v[same]
         out[i] = float(np.median(pool)) if how == "median" else float(pool.mean())
-    result: np.ndarray = out
-    return result
+    return out
 
 
 # -- normalisation over time ----------------------------------------------------------

@@ -227,10 +227,9 @@ def _divide(df: pd.DataFrame, key: tuple[str, str], dkey: tuple[str, str], scale
         raise ctx.fail(f"division by zero for unit(s) {', '.join(units)}: "
                        f"{_label(key)} / {_label(dkey)} is zero",
                        "check the inputs, or exclude these units") from None
-    r = rows.copy()
+    r: pd.DataFrame = rows.copy()
     r["value"] = vals
-    result: pd.DataFrame = r
-    return result
+    return r
 
 
 def _denominate_pairs(frame: Frame, spec: DenominateSpec, pairs: dict[str, str],
