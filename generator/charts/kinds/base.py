@@ -48,10 +48,8 @@ def _js(s: str) -> str:
 
 
 def _configured(chart: Any, description: str | None) -> Any:
-    chart = (chart.configure(background=CONFIG["background"])
-             .configure_view(**CONFIG["view"]).configure_axis(**CONFIG["axis"])
-             .configure_legend(**CONFIG["legend"]).configure_title(**CONFIG["title"])
-             .configure_text(**CONFIG["text"]).configure_range(**CONFIG["range"]))
+    # One configure call, not one per part: each deep-copies the whole chart.
+    chart = chart.configure(**CONFIG)
     if description is not None:
         chart = chart.properties(description=description)
     return chart
