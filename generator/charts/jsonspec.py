@@ -19,6 +19,7 @@ import json
 import math
 import re
 import threading
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -55,7 +56,7 @@ def normalise(obj: Any) -> Any:
     type first: a chart's data is mostly these, and this runs once per value of every chart.
     """
     t = type(obj)
-    if t in _PLAIN:
+    if t in _PLAIN or t is Plain:
         return obj
     if t is float:
         return clean_float(obj)
@@ -89,9 +90,52 @@ def _normalise_other(obj: Any) -> Any:
     raise TypeError(f"cannot write {type(obj).__name__} to a chart spec")
 
 
+class Spec(dict):
+    """A chart's Vega-Lite spec, already plain JSON data as :func:`normalise` makes it
+    (what :meth:`TemplateCache.spec` returns): :func:`canonical_json` writes it without
+    walking it again. Whoever sets a key of one sets a normalised value."""
+
+    __slots__ = ()
+
+
+class Plain(list):
+    """A list already normalised (see :func:`plain`): :func:`normalise` keeps it as it is.
+    Data shared by many charts (a map's boundaries) is then cleaned once, not per chart."""
+
+    __slots__ = ()
+
+
+def plain(rows: Any) -> Plain:
+    """``rows`` normalised once, marked so that no chart normalises them again; treat it as
+    read-only (every chart that shows it shares it)."""
+    return rows if type(rows) is Plain else Plain(normalise(rows))
+
+
+#: Data shared by many charts, normalised once: {(id of its owner, key): (owner, data)}.
+_SHARED: dict[tuple[int, str], tuple[weakref.ref[Any], Plain]] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared(owner: Any, key: Any, make: Callable[[], Any]) -> Plain:
+    """``plain(make())``, made once for each ``key`` while ``owner`` (the object the data
+    comes from, such as a map's boundaries) lives: the charts of one owner and key share
+    one copy. A new owner (a file read again) makes the data afresh."""
+    k = (id(owner), canonical_json(key))
+    with _SHARED_LOCK:
+        hit = _SHARED.get(k)
+    if hit is not None and hit[0]() is owner:
+        return hit[1]
+    value = plain(make())
+    with _SHARED_LOCK:
+        for old in [o for o, (ref, _) in _SHARED.items() if ref() is None]:
+            del _SHARED[old]
+        _SHARED[k] = (weakref.ref(owner), value)
+    return value
+
+
 def canonical_json(obj: Any, *, indent: int | None = None) -> str:
     """Deterministic JSON text (sorted keys, fixed float formatting, UTF-8 kept)."""
-    return json.dumps(normalise(obj), sort_keys=True, ensure_ascii=False, allow_nan=False,
+    return json.dumps(obj if type(obj) is Spec else normalise(obj), sort_keys=True, ensure_ascii=False, allow_nan=False,
                       indent=indent, separators=(",", ":") if indent is None else (",", ": "))
 
 
@@ -248,7 +292,7 @@ class TemplateCache:
             extra = {} if slots is None else {"slots": slots}
             chart = build(datasets=datasets, params=params or {}, description=description,
                           **extra)
-            return normalise(chart.to_dict(validate=True))
+            return Spec(normalise(chart.to_dict(validate=True)))
         stand_ins, literal = _placeholders(slots or {})
         text = canonical_json([key, {k: slots[k] for k in literal}] if slots else key)
         with self._lock:
@@ -287,7 +331,7 @@ def fill(template: Mapping[str, Any], *, datasets: Mapping[str, list[dict[str, A
     """A chart's spec: the template with its datasets, parameter values, description and
     slot values (``[(path, value)]``). The template is not changed: only the containers
     on a slot's path are copied."""
-    spec = dict(template)               # shallow: only the swapped parts are replaced
+    spec = Spec(template)              # shallow: only the swapped parts are replaced
     tmpl_datasets = template.get("datasets", {})
     if len(datasets) != len(tmpl_datasets) or any(n not in tmpl_datasets for n in datasets):
         missing = set(tmpl_datasets) - set(datasets)

@@ -12,7 +12,7 @@ from ...data.geo import Boundaries
 from ...data.model import Area, text
 from .. import labels as L
 from .. import palette as P
-from ..jsonspec import TEMPLATES, normalise
+from ..jsonspec import TEMPLATES, normalise, shared
 from ..layout import FONT, MAP_FONT, WIDTH, wrap
 from ..model import Chart, Column
 from ..numbers import value_text
@@ -112,7 +112,9 @@ def map_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
                      "lon": lon, "lat": lat, "lx": lx, "ly": ly})
     generic = strings.words("generic_words", lang)
     _place_map_labels(rows, frame, boundaries, label_names, extent, width, height, generic)
-    features = boundaries.features(a for a in areas if a.kind == "unit")
+    # Every map of these areas shares one normalised copy of their shapes.
+    features = shared(boundaries, [[a.id, a.shape] for a in areas if a.kind == "unit"],
+                      lambda: boundaries.features(a for a in areas if a.kind == "unit"))
     words = {k: strings.get(k, lang) for k in ("unit", "value")}
     attribution = strings.get("map_attribution", lang)
     value_label = _value_label(strings, lang, value_title, measure)
