@@ -143,8 +143,11 @@ def _describe_extremes(strings: ChartStrings, lang: str, key: str, frame: pd.Dat
     valid = frame[frame["value"].notna()]
     if valid.empty:
         return strings.get("describe_empty", lang)
-    top = _ordered(valid, "value", label, True).iloc[0]
-    bottom = _ordered(valid, "value", label, False).iloc[0]
+    # The first row of _ordered(valid, ...) each way, without sorting the frame twice.
+    keyed = list(zip(valid["value"].tolist(), valid[label].astype(str).tolist(),
+                     range(len(valid))))
+    top = valid.iloc[min(keyed, key=lambda r: (-r[0], r[1], r[2]))[2]]
+    bottom = valid.iloc[min(keyed, key=lambda r: (r[0], r[1], r[2]))[2]]
     return strings.get(key, lang, top=top[label],
                        top_value=value_text(top["value"], lang, decimals, measure),
                        bottom=bottom[label],
