@@ -6,12 +6,14 @@ Two promises live here:
   12 significant digits (so ``0.1 + 0.2`` and ``0.3`` print alike and a value computed on
   another machine prints the same), NaN and infinities as ``null``. The same chart for the
   same data is the same bytes.
-* **Cheap per unit.** A chart kind is declared once with Altair and validated against the
-  Vega-Lite schema once per *template key* (kind, language and whatever else shapes the
-  spec: axis titles, formats, labels). Every chart of that key is the template with its
-  data swapped: the per-chart parts are the named ``datasets``, the values of top-level
-  ``params`` and the ``description``. Building the 19 unit charts of one kind therefore
-  builds and validates one Altair object, not 19.
+* **Cheap per chart.** A chart kind is declared once with Altair and validated against the
+  Vega-Lite schema once per *template key* (the kind and whatever shapes the spec: which
+  layers, which legends). Every chart of that key is the template with its data swapped:
+  the named ``datasets``, the values of top-level ``params``, the ``description`` and the
+  *slots* (words, axis titles, sizes and lists, in any language), put where the template
+  holds their stand-ins. Building every ranking of a site, in every language, builds and
+  validates one Altair object; the rest is dictionary work. A spec so made is a
+  :class:`Spec` (already plain), so its JSON text is written without another walk.
 """
 from __future__ import annotations
 
