@@ -98,9 +98,14 @@ def _ranks(values: pd.Series, descending: bool = True) -> pd.Series:
 def _ordered(frame: pd.DataFrame, value: str, label: str, descending: bool) -> pd.DataFrame:
     """Rows by value (NaN last), ties by label: a stable, data-independent order."""
     key = frame[value] if not descending else -frame[value]
-    return (frame.assign(_k=key, _n=frame[label].astype(str))
-            .sort_values(["_k", "_n"], na_position="last", kind="mergesort")
-            .drop(columns=["_k", "_n"]).reset_index(drop=True))
+    # The order of a stable sort by (value, NaN last; then label as text), found with
+    # Python's stable sort over plain lists: a pandas sort of two helper columns costs
+    # milliseconds per chart, thousands of times at scale.
+    missing = key.isna().tolist()
+    keys = [(m, 0.0 if m else k, n) for m, k, n in zip(missing, key.tolist(),
+                                                       frame[label].astype(str).tolist())]
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    return frame.take(order).reset_index(drop=True)
 
 
 def _ends(n: int, shown: int | None, keep: Iterable[int] = ()) -> list[int] | None:
