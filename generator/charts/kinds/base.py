@@ -142,21 +142,24 @@ def _describe_extremes(strings: ChartStrings, lang: str, key: str, frame: pd.Dat
                        label: str, decimals: int | None, measure: str) -> str:
     """Highest and lowest of the real values (not the rows the audit calls not real);
     the count is of every unit with a value."""
-    count = int(frame["value"].notna().sum())
+    has = frame["value"].notna().tolist()
+    count = sum(has)
+    real = has
     if "not_real" in frame.columns:
-        frame = frame[~frame["not_real"].fillna(False).astype(bool)]
-    valid = frame[frame["value"].notna()]
-    if valid.empty:
+        copied = frame["not_real"].fillna(False).astype(bool).tolist()
+        real = [h and not c for h, c in zip(has, copied)]
+    values, labels = frame["value"].tolist(), frame[label].tolist()
+    # The first row of _ordered(valid rows, ...) each way, from plain lists (no frame
+    # filtering or sorting: this runs for every chart).
+    keyed = [(values[i], str(labels[i]), i) for i, ok in enumerate(real) if ok]
+    if not keyed:
         return strings.get("describe_empty", lang)
-    # The first row of _ordered(valid, ...) each way, without sorting the frame twice.
-    keyed = list(zip(valid["value"].tolist(), valid[label].astype(str).tolist(),
-                     range(len(valid))))
-    top = valid.iloc[min(keyed, key=lambda r: (-r[0], r[1], r[2]))[2]]
-    bottom = valid.iloc[min(keyed, key=lambda r: (r[0], r[1], r[2]))[2]]
-    return strings.get(key, lang, top=top[label],
-                       top_value=value_text(top["value"], lang, decimals, measure),
-                       bottom=bottom[label],
-                       bottom_value=value_text(bottom["value"], lang, decimals, measure),
+    top = min(keyed, key=lambda r: (-r[0], r[1], r[2]))[2]
+    bottom = min(keyed, key=lambda r: (r[0], r[1], r[2]))[2]
+    return strings.get(key, lang, top=labels[top],
+                       top_value=value_text(values[top], lang, decimals, measure),
+                       bottom=labels[bottom],
+                       bottom_value=value_text(values[bottom], lang, decimals, measure),
                        count=count)
 
 
