@@ -504,7 +504,8 @@ def chart_files(site: pages.SiteModel, stage: Stages | None = None) -> dict[str,
         files = all_chart_files([(c, site.chart_dir(c.lang)) for c in charts],
                                 workers=workers())
     licence = boundary_licence(find_boundary_file(site.dataset.root))
-    files.update(chart_assets(site.config.languages, boundary_licence=licence))
+    files.update(chart_assets(site.config.languages, boundary_licence=licence,
+                              cache_dir=site.cache_dir))
     site.chart_files = files
     return files
 

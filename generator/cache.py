@@ -7,6 +7,9 @@ is simply recomputed. Deleting ``.cache/`` is always safe.
 
 * ``indices/<key>.pickle``: the computed indices of an edition (the engine's Results and the
   tables it read), keyed by every file of ``data/<edition>/`` and the engine's code;
+* ``vega/<key>.js``: the Vega, Vega-Lite and vega-embed code the site ships
+  (:func:`generator.charts.assets.vega_bundle`), keyed by the versions of vl-convert and of
+  the libraries it bundles: a fresh project makes it once, later builds read it;
 * ``build/<output>.json``: the manifest of the last build into an output folder (its key
   and its files' sizes). When the same inputs are built again into that folder and every
   file is still there, the build has nothing to do. (Kept out of the output, which holds
@@ -78,6 +81,25 @@ def _write(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_bytes(data)
     tmp.replace(path)
+
+
+def load_bytes(cache_dir: Path | None, kind: str, name: str) -> bytes | None:
+    """The bytes stored as ``<cache_dir>/<kind>/<name>``, if any (a file, not a pickle)."""
+    if cache_dir is None:
+        return None
+    try:
+        return (cache_dir / kind / name).read_bytes()
+    except OSError:
+        return None
+
+
+def store_bytes(cache_dir: Path | None, kind: str, name: str, data: bytes) -> None:
+    if cache_dir is None:
+        return
+    try:
+        _write(cache_dir / kind / name, data)
+    except OSError:
+        pass                                    # a cache never breaks a build
 
 
 def load(cache_dir: Path | None, kind: str, k: str) -> Any | None:

@@ -34,3 +34,28 @@ def test_a_library_version_is_part_of_the_key(package_copy, monkeypatch):
     monkeypatch.setattr(cache, "LIBRARIES", cache.LIBRARIES + ("no-such-library",))
     cache.code_digest.cache_clear()
     assert cache.code_digest() != before
+
+
+def test_the_chart_library_bundle_is_cached_by_version(tmp_path, monkeypatch):
+    """The Vega bundle (seconds to make) is made once for a project and read from
+    .cache/vega/ afterwards; another library version makes it again."""
+    import vl_convert as vlc
+
+    from aimaq.charts import assets
+
+    made = []
+
+    def bundle(**kw):
+        made.append(kw)
+        return f"var made = {len(made)};"
+
+    monkeypatch.setattr(vlc, "javascript_bundle", bundle)
+    assets._library_code.cache_clear()
+    first = assets.vega_bundle(tmp_path)
+    assert len(made) == 1 and len(list((tmp_path / "vega").glob("*.js"))) == 1
+    assets._library_code.cache_clear()               # a new process: only the disk is left
+    assert assets.vega_bundle(tmp_path) == first and len(made) == 1
+    monkeypatch.setattr(vlc, "get_vega_version", lambda: "99.0.0")
+    assert b"var made = 2;" in assets.vega_bundle(tmp_path) and len(made) == 2
+    assert len(list((tmp_path / "vega").glob("*.js"))) == 2
+    assets._library_code.cache_clear()

@@ -25,7 +25,9 @@ from aimaq.charts import (
     profile_summary,
     ranking_chart,
     sensitivity_chart,
+    slope_chart,
     slug,
+    time_series_chart,
     value_text,
 )
 from aimaq.data.geo import _signed_area, boundary_attribution
@@ -150,15 +152,88 @@ def test_canonical_json_is_sorted_and_fixed():
         '{"a":[null,0.0,1e-20],"b":0.3}'
 
 
+def _variants(lang, strings, boundaries, areas):
+    """Every kind in ``lang`` (build_all), and charts of the same kinds whose words, sizes
+    and lists differ: what the templates' slots must carry."""
+    charts = {f"{k}-{lang}": c for k, c in build_all(lang, strings, boundaries, areas).items()}
+    df = frame(lang)
+    negative = df.assign(value=df["value"] - 20)
+    charts[f"ranking-negative-{lang}"] = ranking_chart(
+        negative, id="rn", lang=lang, strings=strings, title="T", value_title="Balance",
+        measure="bn tenge", decimals=2, highlight="beta", shown=3)
+    charts[f"ranking-plain-{lang}"] = ranking_chart(
+        df, id="rp", lang=lang, strings=strings, title="Another title", decimals=0)
+    charts[f"slope-{lang}"] = slope_chart(
+        pd.DataFrame({"unit": [u for u, _, _ in UNITS], "name": [n[lang] for _, n, _ in UNITS],
+                      "rank_before": [1, 2, 3, 4, 5], "rank_after": [2, 1, 3, 5, 4]}),
+        id="sl", lang=lang, strings=strings, title="Moves", before="2023", after="2024")
+    charts[f"time_series-three-{lang}"] = time_series_chart(
+        pd.DataFrame({"year": [2019, 2020] * 3, "value": [1, 2, 3, 1, 5, 4],
+                      "series": ["One", "One", "Two", "Two", "Three", "Three"]}),
+        id="t3", lang=lang, strings=strings, title="Series", value_title="A longer value title")
+    return charts
+
+
 def test_shared_template_gives_the_same_spec_as_building_fresh(strings, boundaries, areas):
+    """Every kind, in every language and with other words, sizes and lists than the chart
+    its template was made from: the template with its slots filled in is byte for byte the
+    chart built and validated afresh with Altair."""
     TEMPLATES.clear()
-    cached = {k: c.spec_json() for k, c in build_all("ru", strings, boundaries, areas).items()}
+    cached = {}
+    for lang in LANGS:
+        cached.update({k: c.spec_json() for k, c in _variants(lang, strings, boundaries,
+                                                              areas).items()})
     with fresh_templates():
-        fresh = {k: c.spec_json() for k, c in build_all("ru", strings, boundaries,
-                                                        areas).items()}
+        fresh = {}
+        for lang in LANGS:
+            fresh.update({k: c.spec_json() for k, c in _variants(lang, strings, boundaries,
+                                                                 areas).items()})
     assert cached.keys() == fresh.keys()
     for kind in cached:
         assert cached[kind] == fresh[kind], kind
+
+
+def test_one_template_per_kind_and_shape_not_per_language_or_indicator(strings):
+    """Rankings of other indicators, measures and languages are one template: their words
+    and sizes are slots, swapped in without Altair (a negative ranking is another shape)."""
+    TEMPLATES.clear()
+    for lang in LANGS:
+        df = frame(lang)
+        for title, measure, decimals in (("A", "%", 1), ("Bbbbbbbbbbbbb", "tenge", 0)):
+            ranking_chart(df, id="r", lang=lang, strings=strings, title=title,
+                          measure=measure, decimals=decimals, highlight="beta")
+    assert TEMPLATES.builds == 1
+    ranking_chart(frame("en").assign(value=-1.0), id="r", lang="en", strings=strings,
+                  title="T")
+    assert TEMPLATES.builds == 2
+
+
+def test_a_slot_inside_a_longer_text_is_refused():
+    """A slot can only be swapped where it stands alone: joined into other text (or an
+    expression) it would be silently wrong in every chart but the first."""
+    import altair as alt
+
+    def build(datasets, params, description, slots):
+        return alt.Chart(alt.NamedData(name="table")).mark_bar().encode(
+            x=alt.X("value:Q", title="Value: " + slots["label"])).properties(
+            datasets=datasets)
+
+    cache = type(TEMPLATES)()
+    with pytest.raises(ValueError, match="inside a longer text"):
+        cache.spec(["t"], build, datasets={"table": []}, slots={"label": "x"})
+
+
+def test_a_chart_derives_its_json_and_image_keys_once(strings):
+    import pickle
+
+    chart = ranking_chart(frame("en"), id="r", lang="en", strings=strings, title="T")
+    assert chart.spec_json() is chart.spec_json()
+    calls = []
+    assert chart.memo("k", lambda: calls.append(1) or "v") == "v"
+    assert chart.memo("k", lambda: calls.append(1) or "w") == "v" and calls == [1]
+    again = pickle.loads(pickle.dumps(chart))
+    assert again.memo("k", lambda: "w") == "w"          # memos are not pickled
+    assert again.spec_json() == chart.spec_json()
 
 
 def test_unit_charts_of_one_kind_share_one_template(strings, boundaries, areas):

@@ -21,9 +21,12 @@ import json
 from collections.abc import Iterable
 from functools import cache
 from importlib.resources import files
+from pathlib import Path
 
 import vl_convert as vlc
 
+from ..cache import key as keyed
+from ..cache import load_bytes, store_bytes
 from .numbers import format_locale
 from .render import versions, vl_version
 
@@ -58,17 +61,37 @@ WARRANTY OF ANY KIND.
 """
 
 
-@cache
-def vega_bundle() -> bytes:
-    """Vega + Vega-Lite + vega-embed as one classic script (about 0.9 MB, minified)."""
+def vega_bundle(cache_dir: Path | None = None) -> bytes:
+    """Vega + Vega-Lite + vega-embed as one classic script (about 0.9 MB, minified).
+
+    Making it takes vl-convert about two seconds; it depends only on the library versions,
+    so it is kept in memory and, with ``cache_dir`` (the project's ``.cache/``), on disk
+    under ``vega/<key>.js``, keyed by those versions."""
     version = vl_version()
-    code = vlc.javascript_bundle(vl_version=f"v{version}" if version else None)
+    code = _library_code(version, (vlc.__version__, vlc.get_vega_version(),
+                                   vlc.get_vega_embed_version()), cache_dir)
     # A classic script shares the page's global scope: wrap the bundle's top-level
     # declarations in a function so they cannot collide with other scripts.
     return ("/* Vega " + vlc.get_vega_version() + ", Vega-Lite " + (version or "latest")
             + ", vega-embed " + vlc.get_vega_embed_version()
             + " (from vl-convert-python; see LICENSES.txt) */\n(function(){\n" + code
             + "\n}());\n").encode("utf-8")
+
+
+@cache
+def _library_code(version: str | None, library_versions: tuple[str, ...],
+                  cache_dir: Path | None) -> str:
+    """vl-convert's JavaScript bundle, from the disk cache when it holds this version's."""
+    name = keyed("vega-bundle", version or "latest", *library_versions) + ".js"
+    stored = load_bytes(cache_dir, "vega", name)
+    if stored:
+        try:
+            return stored.decode("utf-8")
+        except UnicodeDecodeError:
+            pass                                 # damaged: made again below
+    code = vlc.javascript_bundle(vl_version=f"v{version}" if version else None)
+    store_bytes(cache_dir, "vega", name, code.encode("utf-8"))
+    return code
 
 
 def _static(name: str) -> str:
@@ -85,16 +108,18 @@ def charts_js(languages: Iterable[str]) -> bytes:
 
 
 def chart_assets(languages: Iterable[str], prefix: str = ASSETS_DIR,
-                 boundary_licence: str = "") -> dict[str, bytes]:
+                 boundary_licence: str = "", cache_dir: Path | None = None
+                 ) -> dict[str, bytes]:
     """{site path: bytes} of every file the chart pages load; add them to the site.
     ``boundary_licence`` is the project's own boundary file's licence line (see
-    :func:`..geo.boundary_licence`): the maps' data, listed with the libraries'."""
+    :func:`..geo.boundary_licence`): the maps' data, listed with the libraries'.
+    ``cache_dir``: the project's ``.cache/``, where the library bundle is kept."""
     prefix = prefix.strip("/")
     licences = _LICENCES.format(**versions())
     if boundary_licence:
         licences += f"\nMap boundaries: {boundary_licence}\n"
     return {
-        f"{prefix}/vega.js": vega_bundle(),
+        f"{prefix}/vega.js": vega_bundle(cache_dir),
         f"{prefix}/charts.js": charts_js(languages),
         f"{prefix}/charts.css": _static("charts.css").encode("utf-8"),
         f"{prefix}/LICENSES.txt": licences.encode("utf-8"),

@@ -6,20 +6,25 @@ Two promises live here:
   12 significant digits (so ``0.1 + 0.2`` and ``0.3`` print alike and a value computed on
   another machine prints the same), NaN and infinities as ``null``. The same chart for the
   same data is the same bytes.
-* **Cheap per unit.** A chart kind is declared once with Altair and validated against the
-  Vega-Lite schema once per *template key* (kind, language and whatever else shapes the
-  spec: axis titles, formats, labels). Every chart of that key is the template with its
-  data swapped: the per-chart parts are the named ``datasets``, the values of top-level
-  ``params`` and the ``description``. Building the 19 unit charts of one kind therefore
-  builds and validates one Altair object, not 19.
+* **Cheap per chart.** A chart kind is declared once with Altair and validated against the
+  Vega-Lite schema once per *template key* (the kind and whatever shapes the spec: which
+  layers, which legends). Every chart of that key is the template with its data swapped:
+  the named ``datasets``, the values of top-level ``params``, the ``description`` and the
+  *slots* (words, axis titles, sizes and lists, in any language), put where the template
+  holds their stand-ins. Building every ranking of a site, in every language, builds and
+  validates one Altair object; the rest is dictionary work. A spec so made is a
+  :class:`Spec` (already plain), so its JSON text is written without another walk.
 """
 from __future__ import annotations
 
 import json
 import math
+import re
 import threading
-from collections.abc import Callable, Iterator, Mapping
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -33,16 +38,40 @@ FLOAT_DIGITS = 12
 def clean_float(x: float) -> float | None:
     """The float as it is written to JSON: ``None`` for NaN/inf, no ``-0.0``, 12 digits."""
     x = float(x)
-    if math.isnan(x) or math.isinf(x):
+    if x != x or x == _INF or x == -_INF:
         return None
     if x == 0:
         return 0.0
-    return float(f"{x:.{FLOAT_DIGITS}g}")
+    return float(format(x, _FLOAT_FORMAT))
+
+
+_INF = math.inf
+_FLOAT_FORMAT = f".{FLOAT_DIGITS}g"
+#: Values that stay as they are (exact types: a bool is not cleaned as an int).
+_PLAIN = frozenset({str, int, bool, type(None)})
 
 
 def normalise(obj: Any) -> Any:
-    """Plain JSON data: numpy/pandas scalars unwrapped, floats cleaned, tuples as lists."""
-    if obj is None or isinstance(obj, (str, bool)):
+    """Plain JSON data: numpy/pandas scalars unwrapped, floats cleaned, tuples as lists.
+
+    The common cases (``str``, ``int``, ``float``, ``dict``, ``list``) are tested by exact
+    type first: a chart's data is mostly these, and this runs once per value of every chart.
+    """
+    t = type(obj)
+    if t in _PLAIN or t is Plain:
+        return obj
+    if t is float:
+        return clean_float(obj)
+    if t is dict:
+        return {k if type(k) is str else str(k): v if type(v) in _PLAIN else normalise(v)
+                for k, v in obj.items()}
+    if t is list or t is tuple:
+        return [v if type(v) in _PLAIN else normalise(v) for v in obj]
+    return _normalise_other(obj)
+
+
+def _normalise_other(obj: Any) -> Any:
+    if isinstance(obj, (str, bool)):
         return obj
     if isinstance(obj, (np.bool_,)):
         return bool(obj)
@@ -63,9 +92,52 @@ def normalise(obj: Any) -> Any:
     raise TypeError(f"cannot write {type(obj).__name__} to a chart spec")
 
 
+class Spec(dict):
+    """A chart's Vega-Lite spec, already plain JSON data as :func:`normalise` makes it
+    (what :meth:`TemplateCache.spec` returns): :func:`canonical_json` writes it without
+    walking it again. Whoever sets a key of one sets a normalised value."""
+
+    __slots__ = ()
+
+
+class Plain(list):
+    """A list already normalised (see :func:`plain`): :func:`normalise` keeps it as it is.
+    Data shared by many charts (a map's boundaries) is then cleaned once, not per chart."""
+
+    __slots__ = ()
+
+
+def plain(rows: Any) -> Plain:
+    """``rows`` normalised once, marked so that no chart normalises them again; treat it as
+    read-only (every chart that shows it shares it)."""
+    return rows if type(rows) is Plain else Plain(normalise(rows))
+
+
+#: Data shared by many charts, normalised once: {(id of its owner, key): (owner, data)}.
+_SHARED: dict[tuple[int, str], tuple[weakref.ref[Any], Plain]] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared(owner: Any, key: Any, make: Callable[[], Any]) -> Plain:
+    """``plain(make())``, made once for each ``key`` while ``owner`` (the object the data
+    comes from, such as a map's boundaries) lives: the charts of one owner and key share
+    one copy. A new owner (a file read again) makes the data afresh."""
+    k = (id(owner), canonical_json(key))
+    with _SHARED_LOCK:
+        hit = _SHARED.get(k)
+    if hit is not None and hit[0]() is owner:
+        return hit[1]
+    value = plain(make())
+    with _SHARED_LOCK:
+        for old in [o for o, (ref, _) in _SHARED.items() if ref() is None]:
+            del _SHARED[old]
+        _SHARED[k] = (weakref.ref(owner), value)
+    return value
+
+
 def canonical_json(obj: Any, *, indent: int | None = None) -> str:
     """Deterministic JSON text (sorted keys, fixed float formatting, UTF-8 kept)."""
-    return json.dumps(normalise(obj), sort_keys=True, ensure_ascii=False, allow_nan=False,
+    return json.dumps(obj if type(obj) is Spec else normalise(obj), sort_keys=True, ensure_ascii=False, allow_nan=False,
                       indent=indent, separators=(",", ":") if indent is None else (",", ": "))
 
 
@@ -99,11 +171,92 @@ def script_safe(text: str) -> str:
 
 # -- templates -------------------------------------------------------------------------------
 
+#: A text slot in a template: the placeholder string (private-use characters, which no
+#: chart text contains) and, for a list of texts, the one-item list holding it.
+_MARK = "\ue000{}\ue001"
+_MARKED = re.compile("\ue000([^\ue001]*)\ue001")
+#: A number slot: an integer no chart uses, kept exactly by :func:`clean_float`'s 12 digits.
+_NUMBER_BASE = 987_654_321_000
+
+
+def _placeholders(slots: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """(the stand-ins the template is built with, the names of slots that shape it).
+
+    Texts stand in as a marked string, lists as a one-item list of one, numbers as an
+    unused integer. ``None`` and booleans are not stood in for: they are passed as they
+    are and become part of the template's key (Altair writes ``None`` as a JSON null,
+    and a flag usually changes what is drawn)."""
+    out: dict[str, Any] = {}
+    literal: list[str] = []
+    for i, (name, value) in enumerate(sorted(slots.items())):
+        t = type(value)
+        if t is str:
+            out[name] = _MARK.format(name)
+        elif t is list or t is tuple:
+            out[name] = [_MARK.format(name + "[]")]
+        elif value is None or t is bool:
+            out[name] = value
+            literal.append(name)
+        elif isinstance(value, (int, float, np.integer, np.floating)):
+            out[name] = _NUMBER_BASE + i
+        else:
+            raise TypeError(f"chart slot {name!r}: cannot stand in for "
+                            f"{type(value).__name__}")
+    return out, literal
+
+
+def _slot_paths(template: Any, stand_ins: Mapping[str, Any]
+                ) -> list[tuple[tuple[Any, ...], str]]:
+    """Where each slot's stand-in sits in the template: ``[(path, slot name)]``.
+
+    Raises when a stand-in is found inside a longer string (a slot used in an expression
+    or joined to other text cannot be swapped: give that whole text as the slot) or a
+    number slot appears changed (used in arithmetic)."""
+    numbers = {v: k for k, v in stand_ins.items()
+               if type(v) is int and v >= _NUMBER_BASE}
+    found: list[tuple[tuple[Any, ...], str]] = []
+
+    def walk(node: Any, path: tuple[Any, ...]) -> None:
+        t = type(node)
+        if t is dict:
+            for k, v in node.items():
+                walk(v, path + (k,))
+        elif t is list:
+            if len(node) == 1 and type(node[0]) is str and node[0].endswith("[]\ue001"):
+                m = _MARKED.fullmatch(node[0])
+                if m:
+                    found.append((path, m.group(1)[:-2]))
+                    return
+            for i, v in enumerate(node):
+                walk(v, path + (i,))
+        elif t is str:
+            m = _MARKED.fullmatch(node)
+            if m and not m.group(1).endswith("[]"):
+                found.append((path, m.group(1)))
+            elif "\ue000" in node:
+                raise ValueError(f"chart slot used inside a longer text at {path}: {node!r}")
+        elif t is int and node in numbers:
+            found.append((path, numbers[node]))
+        elif (t is int or t is float) and abs(node - _NUMBER_BASE) < 1000 \
+                and node not in numbers:
+            raise ValueError(f"chart number slot changed on its way into the spec at {path}")
+
+    walk(template, ())
+    return found
+
+
+@dataclass(frozen=True)
+class Template:
+    """A validated spec with the places of its slots (read-only: shared by many charts)."""
+    spec: dict[str, Any]
+    slots: tuple[tuple[tuple[Any, ...], str], ...]
+
+
 class TemplateCache:
     """Validated Vega-Lite templates by key; thread-safe, unbounded (a build has few keys)."""
 
     def __init__(self) -> None:
-        self._specs: dict[str, dict[str, Any]] = {}
+        self._specs: dict[str, Template] = {}
         self._lock = threading.Lock()
         self.enabled = True
         self.builds = 0          # how many Altair objects were built and validated
@@ -119,31 +272,45 @@ class TemplateCache:
     def spec(self, key: Any, build: Callable[..., Any], *,
              datasets: Mapping[str, list[dict[str, Any]]],
              params: Mapping[str, Any] | None = None,
-             description: str | None = None) -> dict[str, Any]:
+             description: str | None = None,
+             slots: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """The spec of one chart.
 
-        ``build(datasets=..., params=..., description=...)`` declares the chart with Altair.
-        With the cache on, it runs once per ``key`` with empty datasets and the result is
-        validated and kept; every chart of that key is the template with its data filled in
-        (:func:`fill`). With the cache off (:func:`fresh_templates`), it runs with the real
-        data and that object is validated; both ways give the same spec.
+        ``build(datasets=..., params=..., description=..., slots=...)`` declares the chart
+        with Altair (``slots`` only when given). ``slots`` are the chart's own texts and
+        sizes (axis titles, tooltip words, widths…): the builder must place each one
+        as it is (no arithmetic, no joining into longer text), so that the template can
+        hold a stand-in there. With the cache on, ``build`` runs once per ``key`` (plus
+        which slots are ``None`` or flags) with empty datasets and stand-ins for the
+        slots; the result is validated and kept, and every chart of that key is the
+        template with its data, parameters, description and slots filled in
+        (:func:`fill`), without Altair. With the cache off (:func:`fresh_templates`), it
+        runs with the real values and that object is validated; both ways give the same
+        spec (the tests check it for every kind).
         """
         if not self.enabled:
             with self._lock:
                 self.builds += 1
-            chart = build(datasets=datasets, params=params or {}, description=description)
-            return normalise(chart.to_dict(validate=True))
-        text = canonical_json(key)
+            extra = {} if slots is None else {"slots": slots}
+            chart = build(datasets=datasets, params=params or {}, description=description,
+                          **extra)
+            return Spec(normalise(chart.to_dict(validate=True)))
+        stand_ins, literal = _placeholders(slots or {})
+        text = canonical_json([key, {k: slots[k] for k in literal}] if slots else key)
         with self._lock:
             template = self._specs.get(text)
         if template is None:
             empty = {name: [] for name in datasets}
-            chart = build(datasets=empty, params=params or {}, description=None)
-            template = normalise(chart.to_dict(validate=True))
+            extra = {} if slots is None else {"slots": stand_ins}
+            chart = build(datasets=empty, params=params or {}, description=None, **extra)
+            spec = normalise(chart.to_dict(validate=True))
+            template = Template(spec, tuple(_slot_paths(spec, stand_ins)))
             with self._lock:
                 self.builds += 1
                 template = self._specs.setdefault(text, template)
-        return fill(template, datasets=datasets, params=params, description=description)
+        return fill(template.spec, datasets=datasets, params=params, description=description,
+                    slots=[(path, slots[name]) for path, name in template.slots]
+                    if slots else ())
 
 
 TEMPLATES = TemplateCache()
@@ -161,13 +328,16 @@ def fresh_templates() -> Iterator[None]:
 
 
 def fill(template: Mapping[str, Any], *, datasets: Mapping[str, list[dict[str, Any]]],
-         params: Mapping[str, Any] | None = None, description: str | None = None
-         ) -> dict[str, Any]:
-    """A chart's spec: the template with its datasets, parameter values and description."""
-    spec = dict(template)               # shallow: only the swapped parts are replaced
-    missing = set(template.get("datasets", {})) - set(datasets)
-    extra = set(datasets) - set(template.get("datasets", {}))
-    if missing or extra:
+         params: Mapping[str, Any] | None = None, description: str | None = None,
+         slots: Iterable[tuple[tuple[Any, ...], Any]] = ()) -> dict[str, Any]:
+    """A chart's spec: the template with its datasets, parameter values, description and
+    slot values (``[(path, value)]``). The template is not changed: only the containers
+    on a slot's path are copied."""
+    spec = Spec(template)              # shallow: only the swapped parts are replaced
+    tmpl_datasets = template.get("datasets", {})
+    if len(datasets) != len(tmpl_datasets) or any(n not in tmpl_datasets for n in datasets):
+        missing = set(tmpl_datasets) - set(datasets)
+        extra = set(datasets) - set(tmpl_datasets)
         raise ValueError(f"datasets do not match the template: missing {sorted(missing)}, "
                          f"unknown {sorted(extra)}")
     spec["datasets"] = {name: normalise(rows) for name, rows in datasets.items()}
@@ -180,4 +350,15 @@ def fill(template: Mapping[str, Any], *, datasets: Mapping[str, list[dict[str, A
                           else p for p in template["params"]]
     if description is not None:
         spec["description"] = description
+    copied = {id(spec)}
+    for path, value in slots:
+        node: Any = spec
+        for step in path[:-1]:
+            child = node[step]
+            if id(child) not in copied:
+                child = dict(child) if type(child) is dict else list(child)
+                node[step] = child
+                copied.add(id(child))
+            node = child
+        node[path[-1]] = normalise(value)
     return spec

@@ -48,6 +48,38 @@ def around(x: float, y: float, options: Sequence[tuple[str, float, float]] = ARO
     return [(x, y, a, dx, dy) for a, dx, dy in options]
 
 
+class _Grid:
+    """Boxes by the cells of a coarse grid they touch: a box is compared only with the
+    boxes near it (a map of 2,000 units would otherwise compare every pair)."""
+
+    CELL = 48.0
+
+    def __init__(self) -> None:
+        self.boxes: list[tuple[float, float, float, float]] = []
+        self.cells: dict[tuple[int, int], list[int]] = {}
+
+    def _cells(self, b: tuple[float, float, float, float]) -> list[tuple[int, int]]:
+        c = self.CELL
+        return [(i, j) for i in range(int(b[0] // c), int(b[2] // c) + 1)
+                for j in range(int(b[1] // c), int(b[3] // c) + 1)]
+
+    def add(self, b: tuple[float, float, float, float]) -> None:
+        n = len(self.boxes)
+        self.boxes.append(b)
+        for cell in self._cells(b):
+            self.cells.setdefault(cell, []).append(n)
+
+    def near(self, b: tuple[float, float, float, float]
+             ) -> list[tuple[float, float, float, float]]:
+        """The boxes that may overlap ``b``, in the order they were added (so that a sum
+        of overlaps adds the same numbers in the same order as over every box: the others
+        add 0.0)."""
+        found: set[int] = set()
+        for cell in self._cells(b):
+            found.update(self.cells.get(cell, ()))
+        return [self.boxes[k] for k in sorted(found)]
+
+
 def place(candidates: Sequence[Sequence[Candidate]], texts: Sequence[str], *,
           width: float, height: float, font: float = 10,
           obstacles: Sequence[tuple[float, float, float]] = (),
@@ -59,21 +91,24 @@ def place(candidates: Sequence[Sequence[Candidate]], texts: Sequence[str], *,
     ``order`` (default: as given). Deterministic: the same input gives the same placement.
     """
     n = len(candidates)
-    boxes: list[tuple[float, float, float, float]] = []
-    obst = [(x - r, y - r, x + r, y + r) for x, y, r in obstacles]
+    boxes = _Grid()
+    obst = _Grid()
+    for x, y, r in obstacles:
+        obst.add((x - r, y - r, x + r, y + r))
     chosen = [0] * n
     for i in (order if order is not None else range(n)):
         best: tuple[float, int, tuple[float, float, float, float]] | None = None
         for rank, (x, y, align, dx, dy) in enumerate(candidates[i]):
             b = _box(x, y, texts[i], font, align, dx, dy)
-            cost = sum(_overlap(b, o) for o in boxes) * 4 + sum(_overlap(b, o) for o in obst)
+            cost = (sum(_overlap(b, o) for o in boxes.near(b)) * 4
+                    + sum(_overlap(b, o) for o in obst.near(b)))
             outside = (max(0.0, -b[0]) + max(0.0, b[2] - width) + max(0.0, -b[1])
                        + max(0.0, b[3] - height))
             cost += outside * font * 3 + rank * 0.5
             if best is None or cost < best[0]:
                 best = (cost, rank, b)
         if best is not None:
-            boxes.append(best[2])
+            boxes.add(best[2])
             chosen[i] = best[1]
     return chosen
 
@@ -95,7 +130,7 @@ def clear(candidates: Sequence[Sequence[Candidate]], texts: Sequence[str],
     """Which placed labels to draw: in ``order``, a label is kept unless it overlaps one
     already kept (or, given ``width``, runs off the drawing). Two names written over each
     other are unreadable; a name left out stays in the tooltip and the chart's table."""
-    kept: list[tuple[float, float, float, float]] = []
+    kept = _Grid()
     out = [False] * len(candidates)
     for i in (order if order is not None else range(len(candidates))):
         if not texts[i]:
@@ -104,8 +139,8 @@ def clear(candidates: Sequence[Sequence[Candidate]], texts: Sequence[str],
         b = _box(x, y, texts[i], font, align, dx, dy)
         if width is not None and (b[0] < -2 or b[2] > width + 2):
             continue
-        if any(_overlap(b, k) > 0 for k in kept):
+        if any(_overlap(b, k) > 0 for k in kept.near(b)):
             continue
-        kept.append(b)
+        kept.add(b)
         out[i] = True
     return out

@@ -5,9 +5,9 @@ import csv
 import io
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 from markupsafe import Markup
@@ -15,6 +15,7 @@ from markupsafe import Markup
 from .jsonspec import canonical_json, clean_float, script_safe
 from .render import image_size
 
+T = TypeVar("T")
 _SLUG = re.compile(r"[^a-z0-9_-]+")
 
 
@@ -40,7 +41,12 @@ class Column:
 
 @dataclass(frozen=True, eq=False)
 class Chart:
-    """One chart: its Vega-Lite spec, its data and every text around it, in one language."""
+    """One chart: its Vega-Lite spec, its data and every text around it, in one language.
+
+    **Immutable** once made: nothing may change a chart's fields, its spec or its data
+    afterwards (the spec may be shared with other charts' templates). So whatever is
+    derived from it (its JSON text, the keys of its images) is made once and kept on the
+    chart (:meth:`spec_json`, :meth:`memo`); a changed chart is a new chart."""
     id: str
     kind: str                               # map | ranking | time_series | ...
     lang: str
@@ -66,6 +72,21 @@ class Chart:
             cached = canonical_json(self.spec)
             self.__dict__["_spec_json"] = cached      # frozen: bypass __setattr__
         return cached
+
+    def memo(self, key: Hashable, make: Callable[[], T]) -> T:
+        """``make()``, made once per chart and ``key`` (the chart is immutable). Kept out
+        of pickles: a chart read back from a cache derives it again."""
+        memos = self.__dict__.get("_memo")
+        if memos is None:
+            memos = self.__dict__.setdefault("_memo", {})      # frozen: bypass __setattr__
+        if key not in memos:
+            memos[key] = make()
+        return memos[key]
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("_memo", None)
+        return state
 
     def spec_island(self) -> Markup:
         """The spec for ``<script type="application/json">`` (safe to place unescaped)."""

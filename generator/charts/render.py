@@ -111,6 +111,11 @@ def use_render_cache(directory: Path | str | None) -> None:
 
 
 def _key(kind: str, chart: Chart, extra: str = "") -> str:
+    """The cache key of one image of ``chart``, made once per chart (it is immutable)."""
+    return chart.memo(("image-key", kind, extra), lambda: _make_key(kind, chart, extra))
+
+
+def _make_key(kind: str, chart: Chart, extra: str) -> str:
     h = hashlib.sha256()
     for part in (kind, chart.spec_json(), canonical_json(format_locale(chart.lang)),
                  canonical_json(versions()), STATIC_FONT, str(PNG_SCALE), extra):

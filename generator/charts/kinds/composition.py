@@ -48,34 +48,38 @@ def composition_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartS
     value_w = widest([r["value_text"] for r in rows]) + 6
     width = plot_width(value_w)
     step = _label_rows(rows, "category", width + value_w)
-    key = ["composition", lang, words, value_label, width, step]
+    key = ["composition"]
+    # The chart's own words and sizes: swapped into the kind's one template.
+    slots = {**words, "value_label": value_label, "width": width, "step": step,
+             "names_y": -step / 2 + ROW_GAP}
 
-    def build(datasets, params, description):
+    def build(datasets, params, description, slots):
         base = alt.Chart(alt.NamedData(name="table"))
         y = alt.Y("category:N", sort=None, title=None, axis=None,
                   scale=alt.Scale(paddingInner=0, paddingOuter=0))
-        tooltip = [alt.Tooltip("category:N", title=words["category"]),
-                   alt.Tooltip("value_text:N", title=words["value"])]
+        tooltip = [alt.Tooltip("category:N", title=slots["category"]),
+                   alt.Tooltip("value_text:N", title=slots["value"])]
         # The bar fills the lower part of the row, the name the upper part.
         bar_dy = alt.expr("datum.bar_dy")
         bars = base.mark_bar(height=BAR_H, yOffset=bar_dy, fill=P.POINT).encode(
-            y=y, x=alt.X("value:Q", title=value_label, axis=alt.Axis(tickCount=4)),
+            y=y, x=alt.X("value:Q", title=slots["value_label"], axis=alt.Axis(tickCount=4)),
             tooltip=tooltip)
         labels = base.mark_text(align="left", dx=4, baseline="middle", fontSize=FONT,
                                 yOffset=bar_dy).encode(
             y=y, x="value:Q", text="value_text:N", tooltip=tooltip)
         names = base.mark_text(align="left", baseline="top", fontSize=FONT, lineHeight=LINE,
-                               yOffset=-step / 2 + ROW_GAP).encode(
+                               yOffset=slots["names_y"]).encode(
             y=y, x=alt.value(0), text="lines:N")
-        chart = alt.layer(bars, labels, names).properties(datasets=datasets, width=width,
-                                                          height=alt.Step(step))
+        chart = alt.layer(bars, labels, names).properties(
+            datasets=datasets, width=slots["width"], height=alt.Step(slots["step"]))
         return _configured(chart, description)
 
     description = _describe_extremes(strings, lang, "describe_composition", frame,
                                      "category", decimals, measure)
     alt_words = strings.get("alt", lang, kind=strings.get("kind_composition", lang),
                             title=title, subtitle=subtitle)
-    spec = TEMPLATES.spec(key, build, datasets={"table": rows}, description=alt_words)
+    spec = TEMPLATES.spec(key, build, datasets={"table": rows}, description=alt_words,
+                          slots=slots)
     columns = [Column("id", "id", html=False), Column("category", words["category"]),
                Column("value", value_label, numeric=True, decimals=decimals)]
     return _finish(kind="composition", id=id, lang=lang, strings=strings, spec=spec,

@@ -82,10 +82,14 @@ def heatmap_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
                  for line in wrap(f"{codes[c]} — {bare(c)}", WIDTH - 40)]
     hl_name = short_name(names.get(highlight, ""), generic) if highlight else ""
     n_rows = len(drawn) if drawn is not None else len(row_order)
-    key = ["heatmap", lang, words, score_label, cell_width, legend_title, better, key_lines,
-           n_rows, name_w]
+    key = ["heatmap", better]
+    # The chart's own words and sizes: swapped into the kind's one template.
+    slots = {**words, "score_label": score_label, "cell_width": cell_width,
+             "legend_title": legend_title, "legend_x": -name_w - 14,
+             "legend_y": 22 * n_rows + 12,
+             "key_lines": [strings.get("key_title", lang) + ":"] + key_lines}
 
-    def build(datasets, params, description):
+    def build(datasets, params, description, slots):
         hl = alt.param(name="hl", value=params["hl"])
         base = alt.Chart(alt.NamedData(name="table"))
         y = alt.Y("name:N", title=None, sort=alt.EncodingSortField("row_i", op="min"),
@@ -93,9 +97,9 @@ def heatmap_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
                       "datum.value === hl ? 'bold' : 'normal'")))
         x = alt.X("code:N", title=None, sort=alt.EncodingSortField("col_i", op="min"),
                   axis=alt.Axis(orient="top", labelAngle=0, labelFontWeight="bold"))
-        tooltip = [alt.Tooltip("name:N", title=words["unit"]),
-                   alt.Tooltip("column:N", title=words["series"]),
-                   alt.Tooltip("score_text:N", title=score_label)]
+        tooltip = [alt.Tooltip("name:N", title=slots["unit"]),
+                   alt.Tooltip("column:N", title=slots["series"]),
+                   alt.Tooltip("score_text:N", title=slots["score_label"])]
         cells = base.mark_rect().encode(
             y=y, x=x, color=alt.Color("score:Q", scale=alt.Scale(
                 scheme=P.HEAT if better in ("higher", "lower") else "blues",
@@ -103,8 +107,8 @@ def heatmap_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
                 # Under the cells from the names' left edge (a bottom legend would start
                 # at the cells and run off a phone's width).
                 legend=alt.Legend(orient="none", direction="horizontal", gradientLength=200,
-                                  title=legend_title, legendX=-name_w - 14,
-                                  legendY=22 * n_rows + 12)),
+                                  title=slots["legend_title"], legendX=slots["legend_x"],
+                                  legendY=slots["legend_y"])),
             stroke=alt.when(alt.datum.hl).then(alt.value(P.INK)).otherwise(
                 alt.value("white")),
             strokeWidth=alt.when(alt.datum.hl).then(alt.value(2)).otherwise(alt.value(1)),
@@ -115,8 +119,8 @@ def heatmap_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
                 alt.value(P.INK)),
             tooltip=tooltip)
         chart = alt.layer(cells, labels).add_params(hl).properties(
-            datasets=datasets, width=alt.Step(cell_width), height=alt.Step(22),
-            title=alt.TitleParams(text=[strings.get("key_title", lang) + ":"] + key_lines,
+            datasets=datasets, width=alt.Step(slots["cell_width"]), height=alt.Step(22),
+            title=alt.TitleParams(text=slots["key_lines"],
                                   orient="bottom", anchor="start", fontSize=FONT,
                                   color=P.INK, offset=10, frame="bounds"))
         return _configured(chart, description)
@@ -141,7 +145,7 @@ def heatmap_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
                             subtitle=subtitle)
     spec = TEMPLATES.spec(key, build, datasets={"table": rows},
                           params={"hl": hl_name},
-                          description=alt_words)
+                          description=alt_words, slots=slots)
     wide = frame.pivot(index="unit", columns="column", values="score").reindex(
         index=row_order, columns=col_order)
     wide.columns = [f"c{i}" for i in range(len(col_order))]

@@ -12,7 +12,7 @@ from ...data.geo import Boundaries
 from ...data.model import Area, text
 from .. import labels as L
 from .. import palette as P
-from ..jsonspec import TEMPLATES, normalise
+from ..jsonspec import TEMPLATES, normalise, shared
 from ..layout import FONT, MAP_FONT, WIDTH, wrap
 from ..model import Chart, Column
 from ..numbers import value_text
@@ -112,7 +112,9 @@ def map_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
                      "lon": lon, "lat": lat, "lx": lx, "ly": ly})
     generic = strings.words("generic_words", lang)
     _place_map_labels(rows, frame, boundaries, label_names, extent, width, height, generic)
-    features = boundaries.features(a for a in areas if a.kind == "unit")
+    # Every map of these areas shares one normalised copy of their shapes.
+    features = shared(boundaries, [[a.id, a.shape] for a in areas if a.kind == "unit"],
+                      lambda: boundaries.features(a for a in areas if a.kind == "unit"))
     words = {k: strings.get(k, lang) for k in ("unit", "value")}
     attribution = strings.get("map_attribution", lang)
     value_label = _value_label(strings, lang, value_title, measure)
@@ -122,24 +124,31 @@ def map_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
         legend_title.append(strings.get(f"better_{better}", lang))
     statuses = [s for s in (no_data, copy_word) if any(r["status"] == s for r in rows)]
     status_colours = [P.NO_DATA if s == no_data else P.NOT_REAL for s in statuses]
-    key = ["map", lang, words, value_label, attribution, list(classes or []), categorical,
-           labels, width, height, boundaries.path, legend_title, better, statuses]
+    # The words, sizes and lists of this map are slots of the kind's template (the copies'
+    # filter as the whole expression Altair writes); what shapes the spec is its key.
+    key = ["map", categorical, labels, boundaries.path, better, bool(statuses)]
+    slots = {**words, "value_label": value_label, "legend_title": legend_title,
+             "classes": list(classes or []),
+             "ramp": [BLUES[i] for i in _spread(len(classes), len(BLUES))][::-1]
+             if categorical else [], "statuses": statuses or [no_data],
+             "status_colours": status_colours or [P.NO_DATA], "width": width,
+             "height": height, "attribution": wrap(attribution, width, FONT - 1),
+             "copies": repr(alt.datum.status == copy_word)}
 
-    def build(datasets, params, description):
+    def build(datasets, params, description, slots):
         lookup = alt.LookupData(data=alt.NamedData(name="table"), key="unit",
                                 fields=["name", "value", "class", "has", "value_text", "hl",
                                         "status"])
         geo = alt.Chart(alt.NamedData(name="geo")).transform_lookup(
             lookup="properties.unit", from_=lookup)
         table = alt.Chart(alt.NamedData(name="table"))
-        tooltip = [alt.Tooltip("name:N", title=words["unit"]),
-                   alt.Tooltip("value_text:N", title=value_label)]
+        tooltip = [alt.Tooltip("name:N", title=slots["unit"]),
+                   alt.Tooltip("value_text:N", title=slots["value_label"])]
         legend = alt.Legend(orient="bottom", direction="horizontal", columns=2,
-                            title=legend_title)
+                            title=slots["legend_title"])
         if categorical:
-            n = len(classes)
-            ramp = [BLUES[i] for i in _spread(n, len(BLUES))][::-1]
-            color = alt.Color("class:N", scale=alt.Scale(domain=list(classes), range=ramp),
+            color = alt.Color("class:N", scale=alt.Scale(domain=slots["classes"],
+                                                         range=slots["ramp"]),
                               legend=legend)
         else:
             directed = better in ("higher", "lower")
@@ -149,13 +158,13 @@ def map_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
                 legend=legend)
         # Units without a coloured value: grey, with a key saying why (no data, or a value
         # the audit calls not real); a repeated row is also outlined dashed.
-        status = alt.Fill("status:N", scale=alt.Scale(domain=statuses or [no_data],
-                                                      range=status_colours or [P.NO_DATA]),
+        status = alt.Fill("status:N", scale=alt.Scale(domain=slots["statuses"],
+                                                      range=slots["status_colours"]),
                           legend=alt.Legend(orient="top", direction="horizontal",
                                             title=None) if statuses else None)
         base = geo.transform_filter("!datum.has").mark_geoshape(
             stroke="white", strokeWidth=0.8).encode(fill=status, tooltip=tooltip)
-        copies = geo.transform_filter(alt.datum.status == copy_word).mark_geoshape(
+        copies = geo.transform_filter(slots["copies"]).mark_geoshape(
             filled=False, stroke=P.INK, strokeWidth=1, strokeDash=[3, 2])
         filled = geo.transform_filter("datum.has").mark_geoshape(
             stroke="white", strokeWidth=0.8).encode(color=color, tooltip=tooltip)
@@ -184,9 +193,9 @@ def map_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
             layers += [halo, names]
         # Status layers use the fill channel, values the colour channel: two legends.
         chart = alt.layer(*layers).properties(
-            datasets=datasets, width=width, height=height,
+            datasets=datasets, width=slots["width"], height=slots["height"],
             projection=alt.Projection(**projection(extent)),
-            title=alt.TitleParams(text=wrap(attribution, width, FONT - 1), orient="bottom",
+            title=alt.TitleParams(text=slots["attribution"], orient="bottom",
                                   anchor="end", fontSize=FONT - 1, color=P.MUTED, offset=6))
         return _configured(chart, description)
 
@@ -219,7 +228,7 @@ def map_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
     alt_words = strings.get("alt", lang, kind=strings.get("kind_map", lang), title=title,
                             subtitle=subtitle)
     spec = TEMPLATES.spec(key, build, datasets={"geo": features, "table": rows},
-                          description=alt_words)
+                          description=alt_words, slots=slots)
     # The template is shared by maps of any extent: the projection is this map's own.
     spec["projection"] = normalise(projection(extent))
     cols = ["unit", "name", "class"] if categorical else ["unit", "name", "value"]

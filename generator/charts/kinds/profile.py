@@ -83,27 +83,30 @@ def profile_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
     bar_dy = {r["part"]: r["bar_dy"] for r in range_rows}
     for r in point_rows:
         r["bar_dy"] = bar_dy[r["part"]]
-    key = ["profile", lang, words, value_label, width, step]
+    key = ["profile"]
+    # The chart's own words and sizes: swapped into the kind's one template.
+    slots = {**words, "value_label": value_label, "width": width, "step": step,
+             "top": -step / 2 + ROW_GAP,
+             "label_expr": f"datum.label === 'min' ? {_js(words['minimum'])} : "
+                           f"datum.label === 'median' ? {_js(words['median'])} : "
+                           f"datum.label === 'max' ? {_js(words['maximum'])} : unit_name"}
 
-    def build(datasets, params, description):
+    def build(datasets, params, description, slots):
         unit_param = alt.param(name="unit_name", value=params["unit_name"])
         y = alt.Y("part:N", title=None, sort=alt.EncodingSortField("order", op="min"),
                   axis=None, scale=alt.Scale(paddingInner=0, paddingOuter=0))
         ranges = alt.Chart(alt.NamedData(name="ranges"))
-        tooltip = [alt.Tooltip("part:N", title=words["part"]),
-                   alt.Tooltip("min_text:N", title=words["minimum"]),
-                   alt.Tooltip("median_text:N", title=words["median"]),
-                   alt.Tooltip("max_text:N", title=words["maximum"]),
-                   alt.Tooltip("value_text:N", title=words["value"])]
+        tooltip = [alt.Tooltip("part:N", title=slots["part"]),
+                   alt.Tooltip("min_text:N", title=slots["minimum"]),
+                   alt.Tooltip("median_text:N", title=slots["median"]),
+                   alt.Tooltip("max_text:N", title=slots["maximum"]),
+                   alt.Tooltip("value_text:N", title=slots["value"])]
         low = alt.expr("datum.bar_dy")       # the range sits right under its name
         bar = ranges.mark_rule(strokeWidth=8, color="#dfe4ea", strokeCap="round",
                                yOffset=low).encode(
-            y=y, x=alt.X("min:Q", title=value_label), x2="max:Q", tooltip=tooltip)
-        label_expr = (f"datum.label === 'min' ? {_js(words['minimum'])} : "
-                      f"datum.label === 'median' ? {_js(words['median'])} : "
-                      f"datum.label === 'max' ? {_js(words['maximum'])} : unit_name")
+            y=y, x=alt.X("min:Q", title=slots["value_label"]), x2="max:Q", tooltip=tooltip)
         legend = alt.Legend(title=None, orient="bottom", direction="horizontal", columns=2,
-                            labelExpr=label_expr, symbolStrokeWidth=2)
+                            labelExpr=slots["label_expr"], symbolStrokeWidth=2)
         domain = ["min", "median", "max", "value"]
         color = alt.Color("stat:N", scale=alt.Scale(
             domain=domain, range=[P.RANGE, P.INK, P.RANGE, P.POINT]), legend=legend)
@@ -115,16 +118,16 @@ def profile_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
             size=alt.expr("datum.stat === 'value' ? 150 : datum.stat === 'median' ? 90 : 70")
         ).encode(
             y=y, x="x:Q", color=color, shape=shape,
-            tooltip=[alt.Tooltip("part:N", title=words["part"]),
-                     alt.Tooltip("x_text:N", title=words["value"])])
-        top = -step / 2 + ROW_GAP
+            tooltip=[alt.Tooltip("part:N", title=slots["part"]),
+                     alt.Tooltip("x_text:N", title=slots["value"])])
+        top = slots["top"]
         names = ranges.mark_text(align="left", baseline="top", fontSize=FONT, lineHeight=LINE,
                                  yOffset=top).encode(y=y, x=alt.value(0), text="lines:N")
         text = ranges.mark_text(align="right", baseline="top", fontSize=FONT,
                                 fontWeight="bold", color=P.POINT, yOffset=top).encode(
-            y=y, x=alt.value(width), text="value_text:N")
+            y=y, x=alt.value(slots["width"]), text="value_text:N")
         chart = alt.layer(bar, points, names, text).add_params(unit_param).properties(
-            datasets=datasets, width=width, height=alt.Step(step))
+            datasets=datasets, width=slots["width"], height=alt.Step(slots["step"]))
         chart = chart.resolve_scale(color="shared")
         return _configured(chart, description)
 
@@ -145,7 +148,8 @@ def profile_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
     alt_words = strings.get("alt", lang, kind=strings.get("kind_profile", lang), title=title,
                             subtitle=subtitle)
     spec = TEMPLATES.spec(key, build, datasets={"ranges": range_rows, "points": point_rows},
-                          params={"unit_name": unit_name}, description=alt_words)
+                          params={"unit_name": unit_name}, description=alt_words,
+                          slots=slots)
     columns = [Column("part", words["part"]),
                Column("value", unit_name, numeric=True, decimals=decimals),
                Column("min", words["minimum"], numeric=True, decimals=decimals),

@@ -104,20 +104,24 @@ def ranking_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
                      for line in wrap(ref_rows[0]["label"], WIDTH - 12)]
     for i, k in enumerate(reversed(key_rows)):
         k["y"] = -6 - 16 * i
-    key = ["ranking", lang, words, value_label, width, negative, value_w, name_w]
+    key = ["ranking", negative]
+    # The chart's own words and sizes: swapped into the kind's one template.
+    slots = {"unit": words["unit"], "value": words["value"], "rank": words["rank"],
+             "no_data": words["no_data"], "value_label": value_label, "width": width,
+             "padding": value_w, "keys_x": -name_w - 10}
 
-    def build(datasets, params, description):
+    def build(datasets, params, description, slots):
         hl = alt.param(name="hl", value=params["hl"])
         base = alt.Chart(alt.NamedData(name="table"))
         y = alt.Y("name:N", sort=alt.EncodingSortField("order", op="min"), title=None,
                   axis=alt.Axis(labelFontWeight=alt.expr(
                       "datum.value === hl ? 'bold' : 'normal'"), labelPadding=4))
-        x_scale = alt.Scale(padding=value_w) if negative else alt.Undefined
-        x = alt.X("value:Q", title=value_label, scale=x_scale,
+        x_scale = alt.Scale(padding=slots["padding"]) if negative else alt.Undefined
+        x = alt.X("value:Q", title=slots["value_label"], scale=x_scale,
                   axis=alt.Axis(tickCount=4))
-        tooltip = [alt.Tooltip("name:N", title=words["unit"]),
-                   alt.Tooltip("value_text:N", title=words["value"]),
-                   alt.Tooltip("rank_text:N", title=words["rank"])]
+        tooltip = [alt.Tooltip("name:N", title=slots["unit"]),
+                   alt.Tooltip("value_text:N", title=slots["value"]),
+                   alt.Tooltip("rank_text:N", title=slots["rank"])]
         bars = base.mark_bar(height={"band": 0.72}).encode(
             y=y, x=x,
             fill=alt.when(alt.datum.hl).then(alt.value(P.BAR_HIGHLIGHT))
@@ -145,21 +149,21 @@ def ranking_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
         missing = base.transform_filter("!isValid(datum.value)").mark_text(
             align="left", dx=4, baseline="middle", fontSize=FONT, fontStyle="italic",
             color=P.MUTED).encode(y=y, x=alt.datum(0), text=alt.when(alt.datum.gap).then(
-                alt.value("")).otherwise(alt.value(words["no_data"])))
+                alt.value("")).otherwise(alt.value(slots["no_data"])))
         ref = alt.Chart(alt.NamedData(name="ref"))
         rule = ref.mark_rule(color=P.REFERENCE, strokeDash=[6, 3], strokeWidth=2).encode(
-            x="value:Q", tooltip=[alt.Tooltip("name:N", title=words["unit"]),
-                                  alt.Tooltip("value_text:N", title=words["value"])])
+            x="value:Q", tooltip=[alt.Tooltip("name:N", title=slots["unit"]),
+                                  alt.Tooltip("value_text:N", title=slots["value"])])
         # The keys of the rule and of the grey bars, in words, above the bars from the
         # left edge (whatever their length, they never run off the drawing).
         keys = alt.Chart(alt.NamedData(name="keys")).mark_text(
             align="left", baseline="bottom", fontSize=FONT, yOffset=alt.expr("datum.y"),
             fontWeight=alt.expr("datum.bold ? 'bold' : 'normal'"),
             fontStyle=alt.expr("datum.bold ? 'normal' : 'italic'")).encode(
-            x=alt.value(-name_w - 10), y=alt.value(0), text="text:N",
+            x=alt.value(slots["keys_x"]), y=alt.value(0), text="text:N",
             color=alt.Color("color:N", scale=None))
         chart = alt.layer(bars, rule, halo, labels, missing, keys).add_params(hl).properties(
-            datasets=datasets, width=width, height=alt.Step(22))
+            datasets=datasets, width=slots["width"], height=alt.Step(22))
         return _configured(chart, description)
 
     description = _describe_extremes(strings, lang, "describe_ranking", frame, "name",
@@ -185,7 +189,7 @@ def ranking_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
                             subtitle=subtitle)
     spec = TEMPLATES.spec(key, build, datasets={"table": rows, "ref": ref_rows,
                                                 "keys": key_rows},
-                          params={"hl": hl_name}, description=alt_words)
+                          params={"hl": hl_name}, description=alt_words, slots=slots)
     table = frame[["unit", "name", "value", "rank", "not_real"]].copy()
     if has_ref:
         table = pd.concat([table, pd.DataFrame([{

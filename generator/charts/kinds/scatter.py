@@ -78,26 +78,31 @@ def scatter_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
         "x": mx, "y": my, "x_text": value_text(mx, lang, x_decimals),
         "y_text": value_text(my, lang, y_decimals)}]
     words = {k: strings.get(k, lang) for k in ("unit", "median")}
-    key = ["scatter", lang, words, x_title, y_title, width, height]
+    key = ["scatter"]
+    # The chart's own words and sizes: swapped into the kind's one template.
+    slots = {"unit": words["unit"], "x_title": x_title, "y_title": y_title,
+             "x_axis": wrap(x_title, width), "y_axis": wrap(y_title, height),
+             "x_median": f"{words['median']}: {x_title}",
+             "y_median": f"{words['median']}: {y_title}", "width": width, "height": height}
 
-    def build(datasets, params, description):
+    def build(datasets, params, description, slots):
         base = alt.Chart(alt.NamedData(name="table"))
         med = alt.Chart(alt.NamedData(name="medians"))
-        x = alt.X("x:Q", title=wrap(x_title, width), axis=alt.Axis(tickCount=4),
+        x = alt.X("x:Q", title=slots["x_axis"], axis=alt.Axis(tickCount=4),
                   scale=alt.Scale(zero=False, nice=False,
                                                          padding=SCATTER_PAD))
-        y = alt.Y("y:Q", title=wrap(y_title, height), axis=alt.Axis(tickCount=5),
+        y = alt.Y("y:Q", title=slots["y_axis"], axis=alt.Axis(tickCount=5),
                   scale=alt.Scale(zero=False, nice=False,
                                                          padding=SCATTER_PAD))
-        med_tip = [alt.Tooltip("x_text:N", title=f"{words['median']}: {x_title}"),
-                   alt.Tooltip("y_text:N", title=f"{words['median']}: {y_title}")]
+        med_tip = [alt.Tooltip("x_text:N", title=slots["x_median"]),
+                   alt.Tooltip("y_text:N", title=slots["y_median"])]
         vrule = med.mark_rule(color=P.MUTED, strokeDash=[4, 4]).encode(x="x:Q",
                                                                          tooltip=med_tip)
         hrule = med.mark_rule(color=P.MUTED, strokeDash=[4, 4]).encode(y="y:Q",
                                                                          tooltip=med_tip)
-        tooltip = [alt.Tooltip("name:N", title=words["unit"]),
-                   alt.Tooltip("x_text:N", title=x_title),
-                   alt.Tooltip("y_text:N", title=y_title)]
+        tooltip = [alt.Tooltip("name:N", title=slots["unit"]),
+                   alt.Tooltip("x_text:N", title=slots["x_title"]),
+                   alt.Tooltip("y_text:N", title=slots["y_title"])]
         points = base.mark_point(filled=True, opacity=1, stroke=P.INK).encode(
             x=x, y=y, tooltip=tooltip,
             fill=alt.when(alt.datum.hl).then(alt.value(P.BAR_HIGHLIGHT))
@@ -114,7 +119,7 @@ def scatter_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
                                fontStyle=alt.expr("datum.copy ? 'italic' : 'normal'")).encode(
             x=x, y=y, text="name_shown:N", tooltip=tooltip)
         chart = alt.layer(vrule, hrule, points, names).properties(
-            datasets=datasets, width=width, height=height)
+            datasets=datasets, width=slots["width"], height=slots["height"])
         return _configured(chart, description)
 
     if valid.empty:
@@ -133,7 +138,7 @@ def scatter_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
     alt_words = strings.get("alt", lang, kind=strings.get("kind_scatter", lang), title=title,
                             subtitle=subtitle)
     spec = TEMPLATES.spec(key, build, datasets={"table": rows, "medians": median_rows},
-                          description=alt_words)
+                          description=alt_words, slots=slots)
     columns = [Column("unit", "id", html=False), Column("name", words["unit"]),
                Column("x", x_title, numeric=True, decimals=x_decimals),
                Column("y", y_title, numeric=True, decimals=y_decimals)]

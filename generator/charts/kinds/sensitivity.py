@@ -74,20 +74,22 @@ def sensitivity_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartS
     if descending is not None:
         words["rank"] = _rank_words(strings, lang, "high" if descending else "low")[1]
     width = plot_width(widest([r["name"] for r in rows]) + 12)
-    key = ["sensitivity", lang, words, width]
+    key = ["sensitivity"]
+    # The chart's own words and sizes: swapped into the kind's one template.
+    slots = {**words, "width": width}
 
-    def build(datasets, params, description):
+    def build(datasets, params, description, slots):
         hl = alt.param(name="hl", value=params["hl"])
         base = alt.Chart(alt.NamedData(name="table"))
         y = alt.Y("name:N", title=None, sort=alt.EncodingSortField("order", op="min"),
                   axis=alt.Axis(labelFontWeight=alt.expr(
                       "datum.value === hl ? 'bold' : 'normal'")))
         x_scale = alt.Scale(zero=False, nice=False, padding=10)
-        tooltip = [alt.Tooltip("name:N", title=words["unit"]),
-                   alt.Tooltip("nominal_text:N", title=words["nominal_rank"]),
-                   alt.Tooltip("range_text:N", title=words["rank_range"])]
+        tooltip = [alt.Tooltip("name:N", title=slots["unit"]),
+                   alt.Tooltip("nominal_text:N", title=slots["nominal_rank"]),
+                   alt.Tooltip("range_text:N", title=slots["rank_range"])]
         bar = base.mark_rule(strokeWidth=8, strokeCap="round").encode(
-            y=y, x=alt.X("min:Q", title=words["rank"], scale=x_scale,
+            y=y, x=alt.X("min:Q", title=slots["rank"], scale=x_scale,
                          axis=alt.Axis(format="d", tickMinStep=1)),
             x2="max:Q", tooltip=tooltip,
             color=alt.when(alt.datum.hl).then(alt.value("#8fa3b8")).otherwise(
@@ -101,7 +103,7 @@ def sensitivity_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartS
                 alt.value(P.POINT)),
             strokeWidth=alt.when(alt.datum.hl).then(alt.value(2)).otherwise(alt.value(0)))
         chart = alt.layer(bar, dot).add_params(hl).properties(
-            datasets=datasets, width=width, height=alt.Step(20))
+            datasets=datasets, width=slots["width"], height=alt.Step(20))
         return _configured(chart, description)
 
     valid = frame[frame["rank_min"].notna() & frame["rank_max"].notna()]
@@ -125,7 +127,7 @@ def sensitivity_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartS
     spec = TEMPLATES.spec(key, build, datasets={"table": rows},
                           params={"hl": short_name(names.get(highlight, ""), generic)
                                   if highlight else ""},
-                          description=alt_words)
+                          description=alt_words, slots=slots)
     columns = [Column("unit", "id", html=False), Column("name", words["unit"]),
                Column("nominal_rank", words["nominal_rank"], numeric=True, decimals=0),
                Column("rank_min", words["rank_min"], numeric=True, decimals=0),

@@ -59,19 +59,22 @@ def slope_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings
     if width is None:
         side = widest([r["label"] for r in rows]) + 10
         width = max(60, int(WIDTH - 12 - 2 * side))
-    key = ["slope", lang, words, width, before, after]
+    key = ["slope"]
+    # The chart's own words and sizes: swapped into the kind's one template.
+    slots = {"unit": words["unit"], "rank": words["rank"], "editions": [before, after],
+             "width": width, "height": max(120, 18 * max(count, 2))}
 
-    def build(datasets, params, description):
+    def build(datasets, params, description, slots):
         base = alt.Chart(alt.NamedData(name="table"))
-        y = alt.Y("rank:Q", title=words["rank"], scale=alt.Scale(reverse=True, zero=False,
+        y = alt.Y("rank:Q", title=slots["rank"], scale=alt.Scale(reverse=True, zero=False,
                                                                  nice=False, padding=8),
                   axis=None)
-        x = alt.X("edition:N", title=None, sort=[before, after],
+        x = alt.X("edition:N", title=None, sort=slots["editions"],
                   scale=alt.Scale(padding=0.1),
                   axis=alt.Axis(orient="top", labelFontWeight="bold", labelAngle=0,
                                 domain=False, ticks=False))
-        tooltip = [alt.Tooltip("name:N", title=words["unit"]),
-                   alt.Tooltip("change_text:N", title=words["rank"]),
+        tooltip = [alt.Tooltip("name:N", title=slots["unit"]),
+                   alt.Tooltip("change_text:N", title=slots["rank"]),
                    alt.Tooltip("move:N", title="")]
         kinds = ["up", "down", "same"]
         lines = base.mark_line(strokeWidth=2, point=alt.OverlayMarkDef(size=30)).encode(
@@ -87,7 +90,7 @@ def slope_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings
             align="left", dx=8, fontSize=FONT, baseline="middle").encode(
             x=x, y=y, text="label:N")
         chart = alt.layer(lines, left, right).properties(
-            datasets=datasets, width=width, height=max(120, 18 * max(count, 2)))
+            datasets=datasets, width=slots["width"], height=slots["height"])
         return _configured(chart, description)
 
     valid = frame[frame["change"].notna()]
@@ -107,7 +110,7 @@ def slope_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings
     alt_words = strings.get("alt", lang, kind=strings.get("kind_slope", lang), title=title,
                             subtitle=subtitle)
     spec = TEMPLATES.spec(key, build, datasets={"table": rows}, params={},
-                          description=alt_words)
+                          description=alt_words, slots=slots)
     columns = [Column("unit", "id", html=False), Column("name", words["unit"]),
                Column("rank_before", f"{words['rank']} {before}", numeric=True, decimals=0),
                Column("rank_after", f"{words['rank']} {after}", numeric=True, decimals=0),

@@ -57,25 +57,28 @@ def time_series_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartS
     if width is None:
         width = plot_width(widest([r["value_text"] for r in rows]) * 0.8 + 24)
     n = len(order)
-    key = ["time_series", lang, words, value_label, zero, width, height,
-           n if multi else 1]
+    key = ["time_series", zero, multi]
+    # The chart's own words and sizes: swapped into the kind's one template.
+    slots = {**words, "value_label": value_label, "width": width, "height": height,
+             "colours": P.categorical(n) if multi else [],
+             "dashes": P.DASHES[:n] if multi else []}
 
-    def build(datasets, params, description):
+    def build(datasets, params, description, slots):
         base = alt.Chart(alt.NamedData(name="table"))
         x = alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0))
-        y = alt.Y("value:Q", title=value_label, scale=alt.Scale(zero=zero),
+        y = alt.Y("value:Q", title=slots["value_label"], scale=alt.Scale(zero=zero),
                   axis=alt.Axis(tickCount=4))
-        tooltip = [alt.Tooltip("series:N", title=words["series"]),
-                   alt.Tooltip("year:O", title=words["year"]),
-                   alt.Tooltip("value_text:N", title=words["value"])]
+        tooltip = [alt.Tooltip("series:N", title=slots["series"]),
+                   alt.Tooltip("year:O", title=slots["year"]),
+                   alt.Tooltip("value_text:N", title=slots["value"])]
         if multi:
             sort = alt.EncodingSortField("order", op="min")
             legend = alt.Legend(title=None, orient="bottom", direction="vertical",
                                 symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=400)
             color = alt.Color("series:N", sort=sort, legend=legend,
-                              scale=alt.Scale(range=P.categorical(n)))
+                              scale=alt.Scale(range=slots["colours"]))
             dash = alt.StrokeDash("series:N", sort=sort, legend=legend,
-                                  scale=alt.Scale(range=P.DASHES[:n]))
+                                  scale=alt.Scale(range=slots["dashes"]))
             # One layer, so that colour and dash share one legend (a legend of lines).
             line = base.mark_line(strokeWidth=2, point=alt.OverlayMarkDef(
                 filled=True, size=50, opacity=1)).encode(
@@ -91,7 +94,8 @@ def time_series_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartS
                                   **label_style).encode(x=x, y=y, text="label:N")
             labels = base.mark_text(**label_style).encode(x=x, y=y, text="label:N")
             layers = [line, points, halo, labels]
-        chart = alt.layer(*layers).properties(datasets=datasets, width=width, height=height)
+        chart = alt.layer(*layers).properties(datasets=datasets, width=slots["width"],
+                                              height=slots["height"])
         return _configured(chart, description)
 
     parts = []
@@ -111,7 +115,8 @@ def time_series_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartS
     description = " ".join(parts) or strings.get("describe_empty", lang)
     alt_words = strings.get("alt", lang, kind=strings.get("kind_time_series", lang),
                             title=title, subtitle=subtitle)
-    spec = TEMPLATES.spec(key, build, datasets={"table": rows}, description=alt_words)
+    spec = TEMPLATES.spec(key, build, datasets={"table": rows}, description=alt_words,
+                          slots=slots)
     columns = [Column("series", words["series"], html=multi),
                Column("year", words["year"]),
                Column("value", value_label, numeric=True, decimals=decimals)]
