@@ -162,7 +162,7 @@ def image_size(chart: Chart) -> tuple[int, int]:
     an overlay's base image)."""
     if chart.drawn == "live":
         return chart.size or (0, 0)
-    if chart.drawn == "overlay":
+    if chart.drawn == "overlay" and chart.base is not None:
         return image_size(chart.base)
     key = _key("svg", chart)
     if key not in _SIZES:
@@ -226,15 +226,30 @@ def standalone_svg(chart: Chart, inner: str | None = None) -> str:
 OVERLAYS: dict[str, Callable[[Chart, str], str]] = {}
 
 
+#: The base images of overlay charts by the base chart's identity (many units share one).
+_BASES: dict[int, tuple[Chart, str]] = {}
+
+
+def _base_svg(base: Chart) -> str:
+    hit = _BASES.get(id(base))
+    if hit is None or hit[0] is not base:
+        if len(_BASES) > 64:            # `aimaq serve` rebuilds: keep the recent ones
+            _BASES.clear()
+        hit = _BASES[id(base)] = (base, static_svg(base))
+    return hit[1]
+
+
 def overlay(chart: Chart) -> str:
     """The SVG elements an ``overlay`` chart draws over its base image."""
-    return OVERLAYS[chart.kind](chart, static_svg(chart.base))
+    if chart.base is None:
+        raise ValueError(f"chart {chart.id} is drawn over a base chart but has none")
+    return OVERLAYS[chart.kind](chart, _base_svg(chart.base))
 
 
 def composed_svg(chart: Chart) -> str:
     """The chart alone as SVG: its own drawing, or its base's with its overlay on top."""
-    if chart.drawn == "overlay":
-        base = static_svg(chart.base).rstrip()
+    if chart.drawn == "overlay" and chart.base is not None:
+        base = _base_svg(chart.base).rstrip()
         if not base.endswith("</svg>"):
             raise ValueError(f"chart {chart.id}: its base image is not an SVG")
         return base[:-len("</svg>")] + overlay(chart) + "</svg>"

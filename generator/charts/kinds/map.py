@@ -300,21 +300,39 @@ def unit_outline(chart: Chart, base_svg: str) -> str:
         width = 2.5
     if unit not in same:
         return ""
-    outer = _TRANSLATE.search(base_svg)
-    root = _ROOT.search(base_svg)
-    layers = {int(m.group(1)): m.group(2) or "" for m in _LAYER.finditer(base_svg)}
-    items = _ITEM.findall(layers.get(layer, ""))
+    origin, layers = _drawing(base_svg)
+    items = layers.get(layer, [])
     index = same.index(unit)
-    if outer is None or root is None or index >= len(items):
+    if origin is None or index >= len(items):
         raise ValueError(f"map {chart.id}: the base map has no drawing of {unit!r}")
     item = items[index]
     d = _D.search(item)
     at = _TRANSLATE.search(item)
-    x = float(outer.group(1)) + float(root.group(1)) + (float(at.group(1)) if at else 0.0)
-    y = float(outer.group(2)) + float(root.group(2)) + (float(at.group(2)) if at else 0.0)
+    x = origin[0] + (float(at.group(1)) if at else 0.0)
+    y = origin[1] + (float(at.group(2)) if at else 0.0)
     return (f'<path class="chart-outline" data-unit={quoteattr(unit)} '
             f'transform="translate({x:.6g},{y:.6g})" d={quoteattr(d.group(1) if d else "")} '
             f'fill="none" stroke="{P.INK}" stroke-width="{width}" stroke-linejoin="round"/>')
+
+
+_DRAWINGS: dict[str, tuple[tuple[float, float] | None, dict[int, list[str]]]] = {}
+
+
+def _drawing(svg: str) -> tuple[tuple[float, float] | None, dict[int, list[str]]]:
+    """The plot's origin in a map's SVG and the marks of each layer, read once per map."""
+    hit = _DRAWINGS.get(svg)
+    if hit is None:
+        outer = _TRANSLATE.search(svg)
+        root = _ROOT.search(svg)
+        origin = (float(outer.group(1)) + float(root.group(1)),
+                  float(outer.group(2)) + float(root.group(2))) \
+            if outer is not None and root is not None else None
+        layers = {int(m.group(1)): _ITEM.findall(m.group(2) or "")
+                  for m in _LAYER.finditer(svg)}
+        if len(_DRAWINGS) > 16:
+            _DRAWINGS.clear()
+        hit = _DRAWINGS[svg] = (origin, layers)
+    return hit
 
 
 OVERLAYS["map"] = unit_outline
