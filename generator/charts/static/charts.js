@@ -116,7 +116,7 @@
                                    ["DejaVuSans-Bold.woff2", "bold"]].map(function (f) {
           var face = new FontFace("Aimaq DejaVu Sans", "url(" + HERE + f[0] + ")",
                                   {weight: f[1]});
-          /* Without the font (a file:// page may not load it) the system's is used. */
+          /* Without the font (a page opened from a file may not load it), the system's. */
           return face.load().then(function (loaded) { document.fonts.add(loaded); },
                                   function () {});
         }));
@@ -232,8 +232,10 @@
             "</text>";
         }).join("");
         var nested = inner.trim().replace(/^<svg\b/, '<svg x="' + box.pad + '" y="' + box.top + '"');
-        var whole = '<svg xmlns="http://www.w3.org/2000/svg" ' +
-          'xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1" width="' + box.width +
+        /* The namespaces as Vega's own SVG declares them. */
+        var opening = /^<svg\b[^>]*>/.exec(inner.trim());
+        var names = (opening ? opening[0].match(/\sxmlns(?::\w+)?="[^"]*"/g) : null) || [];
+        var whole = "<svg" + names.join("") + ' version="1.1" width="' + box.width +
           '" height="' + box.height + '" viewBox="0 0 ' + box.width + " " + box.height + '">' +
           "<title>" + escapeXml(text(figure, ".chart-title")) + "</title><desc>" +
           escapeXml(text(figure, ".chart-description")) + "</desc>" +
