@@ -27,7 +27,6 @@ from aimaq.charts import render as R
 from aimaq.charts.assets import ASSETS_DIR
 from aimaq.data.geo import boundary_attribution
 from aimaq.data.model import Area
-from aimaq.output import content
 from aimaq.site import urls
 from aimaq.site.render import CSP, environment
 from charts_helpers import build_all, invented_areas, parts_frame
@@ -164,7 +163,7 @@ def test_a_unit_map_is_the_base_map_with_the_unit_outlined_where_vega_draws_it(s
         assert abs(y - origin[1] - want_y) < 0.01, chart.id
         coords = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", d)]
         xs, ys = [x + v for v in coords[0::2]], [y + v for v in coords[1::2]]
-        assert 0 <= min(xs) and max(xs) <= width and 0 <= min(ys) and max(ys) <= height
+        assert min(xs) >= 0 and max(xs) <= width and min(ys) >= 0 and max(ys) <= height
         assert f'data-unit="{chart.highlight}"' in overlay
 
 
