@@ -260,7 +260,7 @@ def map_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
         return dataclasses.replace(chart, drawn="overlay", base=base)
     if highlight and live:
         # The room the page keeps for it: the map, its legend and attribution (about).
-        return dataclasses.replace(chart, drawn="live", size=(width + 10, height + 110))
+        return dataclasses.replace(chart, drawn="live", size=(width + 10, height + 115))
     return chart
 
 
