@@ -303,6 +303,18 @@ def test_download_png_is_made_in_the_browser(served, browser):
         assert len(data) > 20_000
         assert errors == [] and outside == []
         page.close()
+    # A unit's chart has no SVG file either: the browser makes it, with its title.
+    page, errors, outside = visit(browser, base + "ru/units/abai/index.html", base)
+    button = page.locator("#chart-unit-map-abai button.chart-download[data-format=svg]")
+    with page.expect_download(timeout=30000) as caught:
+        button.click()
+    assert caught.value.suggested_filename == "unit-map-abai.svg"
+    svg = Path(caught.value.path()).read_text(encoding="utf-8")
+    title = page.locator("#chart-unit-map-abai-title").inner_text()
+    assert svg.startswith("<svg xmlns=") and f"<title>{title}</title>" in svg
+    assert svg.count("<svg") == 2 and svg.endswith("</svg>") and "Абайский" in svg
+    assert errors == [] and outside == []
+    page.close()
 
 
 def test_a_units_map_shows_the_unit_outlined_over_the_region_map(served, browser):

@@ -177,9 +177,11 @@ def test_unit_maps_draw_one_image_and_write_no_image_of_their_own(strings):
         _fresh_memory()
     assert "charts/en/unit-map.static.svg" in files
     assert not [f for f in files if f.endswith(".static.svg") and "unit-map-" in f]
-    assert not [f for f in files if f.endswith(".png")]
-    download = files["charts/en/unit-map-a.svg"].decode("utf-8")
-    assert "<title>Map</title>" in download and R.overlay(maps[0]) in download
+    assert sorted(f for f in files if "unit-map-" in f) == sorted(
+        f"charts/en/unit-map-{u}.{e}" for u in "azyo" for e in ("json", "csv"))
+    composed = R.composed_svg(maps[0])        # the drawing with the outline, when wanted
+    assert composed.startswith(static_svg(maps[1].base)[:200])
+    assert R.overlay(maps[0]) in composed and composed.endswith("</svg>")
 
 
 def test_a_unit_profile_is_drawn_live_only(strings):

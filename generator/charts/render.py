@@ -9,7 +9,7 @@ A chart says how it is drawn (``Chart.drawn``), so that no image is drawn per un
   keeps its context (and the map its attribution).
 * ``overlay`` (a unit's map): the static image of ``Chart.base`` (one map per language, drawn
   once) with the unit's outline over it (:func:`overlay`, made from the base drawing as
-  text: no renderer call); the download SVG is the two composed.
+  text: no renderer call); its SVG download is made in the browser, as for ``live``.
 * ``live`` (per-unit charts): no image at build time; the page draws it with Vega when it
   nears the screen, and its data table is the alternative without scripts.
 
@@ -347,7 +347,9 @@ def _plain_main() -> Iterator[None]:
 def chart_files(chart: Chart, prefix: str) -> dict[str, bytes]:
     """Every file the chart's figure links to, by site path under ``prefix``: ``<id>.json``
     and ``<id>.csv``; a ``static`` chart's ``<id>.static.svg`` and ``<id>.svg``; an
-    ``overlay`` chart's ``<id>.svg`` and its base's ``<base id>.static.svg``."""
+    ``overlay`` chart's base's ``<base id>.static.svg``. Nothing else per unit: the SVG
+    download of an ``overlay`` or ``live`` chart is made in the browser, like every PNG
+    (a unit's map as a file would repeat the region's map, 65 KB, once per unit)."""
     files = {
         chart.file(prefix, "json"): chart.spec_json().encode("utf-8"),
         chart.file(prefix, "csv"): chart.csv(),
@@ -361,8 +363,8 @@ def chart_files(chart: Chart, prefix: str) -> dict[str, bytes]:
     on_disk = _CACHE.path(svg_key)
     files[drawn.file(prefix, "static.svg")] = Stored(on_disk) if on_disk is not None \
         else inner.encode("utf-8")
-    whole = inner if drawn is chart else composed_svg(chart)
-    files[chart.file(prefix, "svg")] = standalone_svg(chart, whole).encode("utf-8")
+    if drawn is chart:
+        files[chart.file(prefix, "svg")] = standalone_svg(chart, inner).encode("utf-8")
     return files
 
 
