@@ -8,6 +8,7 @@ never skips (``make test`` installs it).
 """
 import functools
 import http.server
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -271,13 +272,102 @@ def test_charts_render_live_without_errors(served, browser, path):
     page, errors, outside = visit(browser, base + path, base)
     figures = page.locator("figure.chart")
     assert figures.count() >= 1
-    assert page.locator("figure.chart.chart-is-live").count() == 0   # static SVG first
+    if page.locator("figure.chart-drawn-live").count() == 0:   # (those draw near the screen)
+        assert page.locator("figure.chart.chart-is-live").count() == 0   # static SVG first
     figures.first.locator(".chart-body").hover()     # a reader reaches for a chart
     # (expect() polls from Playwright's own world: the page's CSP forbids eval'd predicates)
     expect(page.locator("figure.chart:not(.chart-is-live)")).to_have_count(0, timeout=20000)
     assert page.locator("figure.chart .chart-live svg").count() == figures.count()
     assert errors == [] and outside == []
     page.close()
+
+
+def test_download_png_is_made_in_the_browser(served, browser):
+    """No PNG is built: "PNG" draws the chart with the shipped font and the title and
+    source around it, and the browser saves it."""
+    base, out = served
+    assert not list((out / "charts").rglob("*.png"))
+    for path, chart in (("kk/index.html", "home-map"), ("ru/units/abai/index.html",
+                                                        "unit-profile-abai")):
+        page, errors, outside = visit(browser, base + path, base)
+        button = page.locator(f"#chart-{chart} button.chart-download[data-format=png]")
+        expect(button).to_be_visible()
+        with page.expect_download(timeout=30000) as caught:
+            button.click()
+        download = caught.value
+        assert download.suggested_filename == f"{chart}.png"
+        data = Path(download.path()).read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n"
+        width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+        assert 700 <= width <= 1200 and 500 <= height <= 2400, (width, height)
+        assert len(data) > 20_000
+        assert errors == [] and outside == []
+        page.close()
+    # A unit's chart has no SVG file either: the browser makes it, with its title.
+    page, errors, outside = visit(browser, base + "ru/units/abai/index.html", base)
+    button = page.locator("#chart-unit-map-abai button.chart-download[data-format=svg]")
+    with page.expect_download(timeout=30000) as caught:
+        button.click()
+    assert caught.value.suggested_filename == "unit-map-abai.svg"
+    svg = Path(caught.value.path()).read_text(encoding="utf-8")
+    title = page.locator("#chart-unit-map-abai-title").inner_text()
+    assert svg.startswith("<svg xmlns=") and f"<title>{title}</title>" in svg
+    assert svg.count("<svg") == 2 and svg.endswith("</svg>") and "Абайский" in svg
+    assert errors == [] and outside == []
+    page.close()
+
+
+def test_a_units_map_shows_the_unit_outlined_over_the_region_map(served, browser):
+    """Without drawing a map per unit: the region's map image with the unit's outline
+    over it, in the same box, where the live chart draws the unit's outline."""
+    base, out = served
+    page, errors, outside = visit(browser, base + "ru/units/abai/index.html", base)
+    figure = page.locator("#chart-unit-map-abai")
+    img = figure.locator(".chart-stack img")
+    assert img.get_attribute("src").endswith("charts/2023/ru/unit-map.static.svg")
+    assert not (out / "charts/2023/ru/unit-map-abai.static.svg").exists()
+    outline = figure.locator("svg.chart-overlay path[data-unit=abai]")
+    assert outline.count() == 1
+    box, shape = img.bounding_box(), outline.bounding_box()
+    assert box["width"] > 200 and shape["width"] > 20 and shape["height"] > 20
+    assert box["x"] <= shape["x"] and shape["x"] + shape["width"] <= box["x"] + box["width"]
+    assert box["y"] <= shape["y"] and shape["y"] + shape["height"] <= box["y"] + box["height"]
+    # The live chart (Vega in this browser) outlines the unit with the very same path: the
+    # same projection and fit as the image drawn at build time.
+    figure.locator(".chart-body").hover()
+    expect(figure).to_have_class(re.compile(r"\bchart-is-live\b"), timeout=20000)
+    drawn = figure.locator('.chart-live g[class*="layer_3_marks"] path')
+    assert drawn.count() == 1
+    assert drawn.get_attribute("d") == outline.get_attribute("d")
+    assert errors == [] and outside == []
+    page.close()
+
+
+def test_a_units_profile_is_drawn_live_when_it_nears_the_screen(served, browser):
+    """A per-unit chart has no image: it keeps its room, draws itself when it nears the
+    screen (no reader action), and without scripts shows its data table instead."""
+    base, _ = served
+    page, errors, outside = visit(browser, base + "kk/units/semey/index.html", base)
+    figure = page.locator("#chart-unit-profile-semey")
+    assert figure.locator("img").count() == 0
+    assert figure.locator("details.chart-data").get_attribute("open") is None
+    room = figure.locator("svg.chart-placeholder").bounding_box()
+    assert room is not None and room["height"] > 200
+    figure.scroll_into_view_if_needed()
+    expect(figure).to_have_class(re.compile(r"\bchart-is-live\b"), timeout=20000)
+    drawn = figure.locator(".chart-live svg").bounding_box()
+    assert abs(drawn["height"] - room["height"]) < 0.1 * room["height"], (room, drawn)
+    assert figure.locator(".chart-live svg path").count() > 10
+    assert errors == [] and outside == []
+    page.close()
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base + "kk/units/semey/index.html")
+    figure = page.locator("#chart-unit-profile-semey")
+    assert figure.locator("details.chart-data").get_attribute("open") is not None
+    assert not figure.locator("svg.chart-placeholder").is_visible()
+    assert not figure.locator("button.chart-download").first.is_visible()
+    context.close()
 
 
 def test_compare_page_switches_units(served, browser):

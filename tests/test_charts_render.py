@@ -18,6 +18,7 @@ from aimaq.charts import (
     load_boundaries,
     load_chart_strings,
     map_chart,
+    profile_chart,
     ranking_chart,
     standalone_svg,
     static_svg,
@@ -26,10 +27,9 @@ from aimaq.charts import render as R
 from aimaq.charts.assets import ASSETS_DIR
 from aimaq.data.geo import boundary_attribution
 from aimaq.data.model import Area
-from aimaq.output import content
 from aimaq.site import urls
 from aimaq.site.render import CSP, environment
-from charts_helpers import build_all, invented_areas
+from charts_helpers import build_all, invented_areas, parts_frame
 
 ROOT = Path(__file__).resolve().parents[1]
 LANGS = ("kk", "ru", "en")
@@ -83,20 +83,137 @@ def test_static_rendering_refuses_external_data(strings):
         static_svg(dataclasses.replace(chart, spec=spec))
 
 
-def test_downloads_have_title_and_source_and_png(strings):
+def test_downloads_have_title_and_source_and_no_png(strings):
+    """A region-wide chart writes its static image and the SVG download; no PNG at build
+    time (the browser makes it from the live chart, see test_browser)."""
     chart = ranking(strings)
     full = standalone_svg(chart)
     assert "Уровень &lt;/script&gt; &amp; &lt;b&gt;" in full
     assert "Invented table 1" in full
     files = chart_files(chart, "charts/ru")
     assert sorted(files) == sorted(f"charts/ru/rank-test.{e}" for e in
-                                   ("json", "csv", "static.svg", "svg", "png"))
-    assert content(files["charts/ru/rank-test.png"])[:8] == b"\x89PNG\r\n\x1a\n"
+                                   ("json", "csv", "static.svg", "svg"))
     assert json.loads(files["charts/ru/rank-test.json"]) == chart.spec
     assert files["charts/ru/rank-test.csv"].startswith("\ufeff".encode("utf-8"))
     assert R.image_size(chart)[0] > 100
-    no_png = chart_files(chart, "charts/ru", png_image=False)
-    assert "charts/ru/rank-test.png" not in no_png
+    assert not hasattr(R, "png")
+
+
+BOUNDARIES = ROOT / "data/2023/geo/east_kazakhstan_adm2_2017.geojson"
+MAP_AREAS = [Area(id="a", kind="unit", name={"en": "Abai"}, shape="Abayskiy"),
+             Area(id="z", kind="unit", name={"en": "Zharma"}, shape="Zharminskiy"),
+             Area(id="y", kind="unit", name={"en": "Ayagoz"}, shape="Ayagozskiy"),
+             Area(id="o", kind="unit", name={"en": "Oskemen"}, point=(82.61, 49.95))]
+
+
+def unit_maps(strings, units=("a", "z", "y", "o")):
+    """The base map and each unit's map drawn over it."""
+    boundaries = load_boundaries(BOUNDARIES)
+    data = pd.DataFrame({"unit": ["a", "z", "y", "o"], "value": [1.0, 2.0, None, 3.0]})
+    common = dict(lang="en", strings=strings, boundaries=boundaries, areas=MAP_AREAS,
+                  title="Map", source="Table 1")
+    base = map_chart(data, id="unit-map", **common)
+    return base, [map_chart(data, id=f"unit-map-{u}", highlight=u, base=base, **common)
+                  for u in units]
+
+
+_LAYER = re.compile(r'<g class="mark-(?:shape|symbol) role-mark layer_(\d+)_marks"[^>]*?'
+                    r'(?:/>|>(.*?)</g>)', re.S)
+
+
+def _origin(svg: str) -> tuple[float, float]:
+    """Where the plot of a map drawn by vl-convert starts in its image (the padding around
+    it depends on every label, so a highlighted unit's bold name may move it)."""
+    outer = re.search(r'transform="translate\(([-\d.]+),([-\d.]+)\)"', svg)
+    root = re.search(r'role-frame root"[^>]*>\s*<g transform="translate\(([-\d.]+),([-\d.]+)\)"',
+                     svg)
+    return (float(outer.group(1)) + float(root.group(1)),
+            float(outer.group(2)) + float(root.group(2)))
+
+
+def _outline(svg: str) -> tuple[str, tuple[float, float]]:
+    """The highlighted unit's mark in a map drawn by vl-convert: its path and its position
+    in the plot."""
+    layers = {int(m.group(1)): m.group(2) or "" for m in _LAYER.finditer(svg)}
+    shape = re.findall(r"<path\b[^>]*?/>", layers[3])
+    points = [p for p in re.findall(r"<path\b[^>]*?/>", layers[5]) if 'stroke-width="3"' in p]
+    mark = (shape or points)[0]
+    own = re.search(r'transform="translate\(([-\d.]+),([-\d.]+)\)"', mark)
+    return re.search(r'\sd="([^"]*)"', mark).group(1), (float(own.group(1)),
+                                                        float(own.group(2)))
+
+
+def test_a_unit_map_is_the_base_map_with_the_unit_outlined_where_vega_draws_it(strings):
+    """A unit's map draws no image of its own: the base map (drawn once) and the unit's
+    outline over it, which is the very path (and position) vl-convert draws to outline the
+    unit on a map of its own, for a shape with or without a value and for a point (same
+    projection and fit), placed on the base image's own plot."""
+    base, maps = unit_maps(strings)
+    assert {m.drawn for m in maps} == {"overlay"} and all(m.base is base for m in maps)
+    width, height = R.image_size(base)
+    origin = _origin(static_svg(base))
+    for chart in maps:
+        assert R.image_size(chart) == (width, height)
+        overlay = R.overlay(chart)
+        d = re.search(r'\sd="([^"]*)"', overlay).group(1)
+        x, y = map(float, re.search(r'translate\(([-\d.]+),([-\d.]+)\)', overlay).groups())
+        want_d, (want_x, want_y) = _outline(static_svg(chart))   # the unit's own drawing
+        assert d == want_d, chart.id
+        assert abs(x - origin[0] - want_x) < 0.01, chart.id
+        assert abs(y - origin[1] - want_y) < 0.01, chart.id
+        coords = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", d)]
+        xs, ys = [x + v for v in coords[0::2]], [y + v for v in coords[1::2]]
+        assert min(xs) >= 0 and max(xs) <= width and min(ys) >= 0 and max(ys) <= height
+        assert f'data-unit="{chart.highlight}"' in overlay
+
+
+def test_unit_maps_draw_one_image_and_write_no_image_of_their_own(strings):
+    base, maps = unit_maps(strings)
+    try:
+        _fresh_memory()
+        assert R.draw_images(maps) == 1                         # the base map, once
+        files = R.all_chart_files([(m, "charts/en") for m in maps])
+    finally:
+        _fresh_memory()
+    assert "charts/en/unit-map.static.svg" in files
+    assert not [f for f in files if f.endswith(".static.svg") and "unit-map-" in f]
+    assert sorted(f for f in files if "unit-map-" in f) == sorted(
+        f"charts/en/unit-map-{u}.{e}" for u in "azyo" for e in ("json", "csv"))
+    composed = R.composed_svg(maps[0])        # the drawing with the outline, when wanted
+    assert composed.startswith(static_svg(maps[1].base)[:200])
+    assert R.overlay(maps[0]) in composed and composed.endswith("</svg>")
+
+
+def test_a_unit_profile_is_drawn_live_only(strings):
+    """One profile per unit: no image at build time; the page keeps its room and, without
+    scripts, shows its table open; its SVG and PNG are made in the browser."""
+    chart = profile_chart(parts_frame("en"), id="unit-profile-alpha", lang="en",
+                          strings=strings, unit="alpha", title="Parts")
+    assert chart.drawn == "live"
+    try:
+        _fresh_memory()
+        assert R.draw_images([chart]) == 0
+        files = chart_files(chart, "charts/en")
+    finally:
+        _fresh_memory()
+    assert sorted(files) == ["charts/en/unit-profile-alpha.csv",
+                             "charts/en/unit-profile-alpha.json"]
+    width, height = R.image_size(chart)
+    assert 300 < width < 400 and height > 3 * 40
+    html = render_partial(chart, "en")
+    page = _Page()
+    page.feed(html)
+    page.close()
+    assert not page.errors, page.errors
+    tags = [t for t, _ in page.tags]
+    assert "img" not in tags
+    placeholder = next(a for t, a in page.tags if t == "svg")
+    assert placeholder["viewbox"] == f"0 0 {width} {height}"
+    assert "chart-placeholder" in placeholder["class"]
+    assert '<details class="chart-data" open>' in html
+    buttons = [a for t, a in page.tags if t == "button"]
+    assert [b["data-format"] for b in buttons] == ["svg", "png"]
+    assert all("hidden" in b for b in buttons)
 
 
 def _fresh_memory(directory=None):
@@ -167,7 +284,10 @@ def test_map_renders_with_its_attribution(strings):
 def test_assets_are_local_and_csp_safe():
     files = chart_assets(LANGS)
     assert sorted(files) == sorted(f"{ASSETS_DIR}/{n}" for n in
-                                   ("vega.js", "charts.js", "charts.css", "LICENSES.txt"))
+                                   ("vega.js", "charts.js", "charts.css", "LICENSES.txt",
+                                    "DejaVuSans.woff2", "DejaVuSans-Bold.woff2",
+                                    "DejaVu-LICENSE.txt"))
+    assert files[f"{ASSETS_DIR}/DejaVuSans.woff2"][:4] == b"wOF2"
     bundle = files[f"{ASSETS_DIR}/vega.js"].decode("utf-8")
     assert "window.vegaEmbed=" in bundle and "window.vega=" in bundle
     # vega-embed carries vega-interpreter, used with `ast: true` instead of new Function().
@@ -242,7 +362,10 @@ def test_partial_renders_valid_csp_safe_html(strings):
     assert tags["img"]["alt"] == chart.alt
     assert tags["figure"]["data-lang"] == "ru"
     hrefs = [a["href"] for t, a in page.tags if t == "a"]
-    assert hrefs == [f"../../../charts/ru/rank-test.{e}" for e in ("csv", "svg", "png")]
+    assert hrefs == [f"../../../charts/ru/rank-test.{e}" for e in ("csv", "svg")]
+    # PNG: made in the browser; the button shows when scripts run (charts-on-demand.js).
+    buttons = [a for t, a in page.tags if t == "button"]
+    assert [(b["data-format"], "hidden" in b) for b in buttons] == [("png", True)]
     assert "<details class=\"chart-data\">" in html and "open" not in tags["details"]
     assert chart.description in html.replace("&#39;", "'")
     assert "1\u00a0234,5" in html                            # table numbers via num()

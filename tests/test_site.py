@@ -132,10 +132,21 @@ def test_charts_have_fallbacks_descriptions_tables_and_downloads(site):
         assert 'data-chart="rank-integral_innovation_index"' in index
         assert 'chart-time_series' in region and 'chart-composition' in region
         for html, cid in ((home, "home-map"), (index, "rank-integral_innovation_index")):
-            for ext in ("static.svg", "svg", "png", "csv"):
+            for ext in ("static.svg", "svg", "csv"):
                 assert f"{cid}.{ext}" in html, (lang, cid, ext)
                 assert (site / "charts/2023" / lang / f"{cid}.{ext}").is_file()
+            assert f"{cid}.png" not in html and 'data-format="png"' in html
             assert 'class="chart-description"' in html and "<details" in html
+        # Per unit, no image: the map is the region's map with the unit outlined over it,
+        # the partial scores are drawn live (their table open without scripts).
+        charts = site / "charts/2023" / lang
+        assert 'unit-map.static.svg"' in unit and 'data-unit="abai"' in unit
+        assert [p.name for p in charts.glob("unit-*.static.svg")] == ["unit-map.static.svg"]
+        assert not (charts / "unit-map-abai.svg").exists()     # made in the browser
+        assert not (charts / "unit-profile-abai.svg").exists()
+        assert (charts / "unit-profile-abai.json").is_file()
+        assert (charts / "unit-profile-abai.csv").is_file()
+    assert not list((site / "charts").rglob("*.png"))           # PNG: made in the browser
     # the description names the top and bottom units in the page language
     index = (site / "en/indices/integral_innovation_index/index.html").read_text(encoding="utf-8")
     desc = re.search(r'id="chart-rank-integral_innovation_index-desc">([^<]+)<', index).group(1)

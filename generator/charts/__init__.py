@@ -11,7 +11,7 @@ Public API::
     # also time_series_chart, composition_chart, profile_chart, heatmap_chart,
     # scatter_chart, sensitivity_chart
 
-    files = chart_files(chart, "charts/kk")      # {site path: bytes}: json, csv, svg, png
+    files = chart_files(chart, "charts/kk")      # {site path: bytes}: json, csv, svg
     files = chart_assets(languages)               # {site path: bytes}: assets/charts/…
 
 ``templates/partials/chart.html`` renders a :class:`Chart` (see its header comment).
@@ -39,8 +39,8 @@ from .numbers import format_locale, value_text
 from .render import (
                     all_chart_files,
                     chart_files,
+                    composed_svg,
                     image_size,
-                    png,
                     standalone_svg,
                     static_svg,
                     use_render_cache,
@@ -52,7 +52,7 @@ __all__ = [
     "find_boundary_file", "map_units", "short_name", "ranking_chart", "map_chart",
     "time_series_chart", "composition_chart", "profile_chart", "profile_summary", "heatmap_chart",
     "scatter_chart", "sensitivity_chart", "slope_chart", "chart_files", "all_chart_files", "chart_assets",
-    "ASSETS_DIR", "vega_bundle", "static_svg", "standalone_svg", "png", "image_size",
+    "ASSETS_DIR", "vega_bundle", "static_svg", "standalone_svg", "composed_svg", "image_size",
     "use_render_cache", "format_locale", "value_text", "canonical_json", "fresh_templates",
     "TEMPLATES", "slug", "KINDS",
 ]

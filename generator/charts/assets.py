@@ -14,6 +14,10 @@ downloaded at build or run time and no page requests anything outside the site.
     injected styles are switched off, as the CSP forbids inline styles).
 ``assets/charts/LICENSES.txt``
     The licences of the bundled libraries.
+``assets/charts/DejaVuSans.woff2``, ``DejaVuSans-Bold.woff2``, ``DejaVu-LICENSE.txt``
+    The static images' font (Latin, Cyrillic with Kazakh, Greek and common signs: a subset
+    of Debian's fonts-dejavu-core, made with fontTools), loaded by ``charts.js`` only to
+    draw a PNG download in the browser, and its licence.
 """
 from __future__ import annotations
 
@@ -98,6 +102,10 @@ def _static(name: str) -> str:
     return files(__package__).joinpath("static").joinpath(name).read_text(encoding="utf-8")
 
 
+def _static_bytes(name: str) -> bytes:
+    return files(__package__).joinpath("static").joinpath(name).read_bytes()
+
+
 def charts_js(languages: Iterable[str]) -> bytes:
     locales = {lang: format_locale(lang) for lang in languages}
     blob = json.dumps(locales, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
@@ -123,4 +131,6 @@ def chart_assets(languages: Iterable[str], prefix: str = ASSETS_DIR,
         f"{prefix}/charts.js": charts_js(languages),
         f"{prefix}/charts.css": _static("charts.css").encode("utf-8"),
         f"{prefix}/LICENSES.txt": licences.encode("utf-8"),
+        **{f"{prefix}/{name}": _static_bytes(name)
+           for name in ("DejaVuSans.woff2", "DejaVuSans-Bold.woff2", "DejaVu-LICENSE.txt")},
     }

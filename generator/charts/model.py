@@ -13,7 +13,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from .jsonspec import canonical_json, clean_float, script_safe
-from .render import image_size
+from .render import image_size, overlay
 
 T = TypeVar("T")
 _SLUG = re.compile(r"[^a-z0-9_-]+")
@@ -62,6 +62,13 @@ class Chart:
     highlight: str | None = None            # value of data[key_column] to emphasise
     key_column: str = "unit"
     attribution: str = ""                   # shown with the source (maps)
+    # How the page draws it (generator.charts.render): "static" (an image drawn at build
+    # time), "overlay" (``base``'s image with this chart's marks over it, e.g. a unit's
+    # outline on the region's map) or "live" (drawn in the browser only; ``size`` is the
+    # expected (width, height), the room the page keeps for it).
+    drawn: str = "static"
+    base: Chart | None = None
+    size: tuple[int, int] | None = None
 
     # -- spec --------------------------------------------------------------------------------
     def spec_json(self) -> str:
@@ -154,3 +161,7 @@ class Chart:
     def image_size(self) -> tuple[int, int]:
         """(width, height) of the static image (renders it once, then cached)."""
         return image_size(self)
+
+    def overlay(self) -> Markup:
+        """An ``overlay`` chart's marks over its base image, as SVG elements."""
+        return Markup(overlay(self))

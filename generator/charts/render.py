@@ -1,10 +1,20 @@
 """Static images of a chart, rendered at build time with vl-convert (offline), and the files
 a chart needs written.
 
-* ``<id>.static.svg`` — the chart alone: the page shows it when scripts are off and in print.
-* ``<id>.svg`` / ``<id>.png`` — the downloads: the same drawing with the title, subtitle and
-  source line around it, so a copied image keeps its context (and the map its attribution).
-* ``<id>.json`` — the Vega-Lite spec; ``<id>.csv`` — the data.
+A chart says how it is drawn (``Chart.drawn``), so that no image is drawn per unit:
+
+* ``static`` (region-wide charts): ``<id>.static.svg``, the chart alone, which the page shows
+  until the chart turns live, without scripts and in print; and ``<id>.svg``, the download:
+  the same drawing with the title, subtitle and source line around it, so a copied image
+  keeps its context (and the map its attribution).
+* ``overlay`` (a unit's map): the static image of ``Chart.base`` (one map per language, drawn
+  once) with the unit's outline over it (:func:`overlay`, made from the base drawing as
+  text: no renderer call); its SVG download is made in the browser, as for ``live``.
+* ``live`` (per-unit charts): no image at build time; the page draws it with Vega when it
+  nears the screen, and its data table is the alternative without scripts.
+
+Every chart writes ``<id>.json`` (the Vega-Lite spec) and ``<id>.csv`` (the data). PNG is
+made in the reader's browser from the live chart (``charts.js``, with the same font).
 
 vl-convert runs Vega in an embedded JavaScript engine with no network access needed; the
 spec carries its data inline, so nothing is fetched. Numbers use the page language's format
@@ -18,7 +28,7 @@ import re
 import sys
 import threading
 import types
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,8 +49,8 @@ if TYPE_CHECKING:               # a Chart asks this module for its size: no impo
 #: Font of the static images: DejaVu Sans (Debian's default, full Kazakh Cyrillic) first,
 #: so the SVG/PNG files look the same on every build machine; viewers without it fall back.
 STATIC_FONT = "DejaVu Sans, Noto Sans, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif"
-#: PNG pixel density (2 = sharp on high-resolution screens and in print).
-PNG_SCALE = 1.5
+#: How a chart is drawn (see the module's docstring).
+DRAWN = ("static", "overlay", "live")
 
 
 def vl_version() -> str | None:
@@ -118,7 +128,7 @@ def _key(kind: str, chart: Chart, extra: str = "") -> str:
 def _make_key(kind: str, chart: Chart, extra: str) -> str:
     h = hashlib.sha256()
     for part in (kind, chart.spec_json(), canonical_json(format_locale(chart.lang)),
-                 canonical_json(versions()), STATIC_FONT, str(PNG_SCALE), extra):
+                 canonical_json(versions()), STATIC_FONT, extra):
         h.update(part.encode("utf-8"))
         h.update(b"\0")
     return h.hexdigest()
@@ -153,7 +163,12 @@ _SIZES: dict[str, tuple[int, int]] = {}
 
 
 def image_size(chart: Chart) -> tuple[int, int]:
-    """(width, height) of the static image in CSS pixels."""
+    """(width, height) of the static image in CSS pixels (a live chart's expected size,
+    an overlay's base image)."""
+    if chart.drawn == "live":
+        return chart.size or (0, 0)
+    if chart.drawn == "overlay" and chart.base is not None:
+        return image_size(chart.base)
     key = _key("svg", chart)
     if key not in _SIZES:
         _SIZES[key] = svg_size(static_svg(chart))
@@ -179,8 +194,8 @@ def _wrap(text: str, width_px: float, size: float) -> list[str]:
 
 def standalone_svg(chart: Chart, inner: str | None = None) -> str:
     """The download: title and subtitle above the chart, the source line below it
-    (``inner``: the chart's :func:`static_svg`, when the caller has it)."""
-    inner = static_svg(chart) if inner is None else inner
+    (``inner``: the chart's :func:`composed_svg`, when the caller has it)."""
+    inner = composed_svg(chart) if inner is None else inner
     w, h = svg_size(inner)
     pad = 12
     width = max(w, 360) + 2 * pad
@@ -211,52 +226,76 @@ def standalone_svg(chart: Chart, inner: str | None = None) -> str:
             f'<g font-family="{escape(STATIC_FONT)}">{"".join(out)}</g>{nested}</svg>')
 
 
-def _png_key(chart: Chart) -> str:
-    return _key("png", chart, canonical_json([chart.title, chart.subtitle, chart.source,
-                                              chart.description, dict(chart.ui)]))
+#: Overlay makers by chart kind: ``(chart, base_svg) -> SVG elements`` drawn over the base
+#: image, in its coordinates (a kind module registers its own; see kinds/map.py).
+OVERLAYS: dict[str, Callable[[Chart, str], str]] = {}
 
 
-def png(chart: Chart) -> bytes:
-    """The download as PNG (from :func:`standalone_svg`, at :data:`PNG_SCALE`)."""
-    key = _png_key(chart)
-    hit = _CACHE.get(key)
-    if hit is not None:
-        return hit
-    data = vlc.svg_to_png(standalone_svg(chart), scale=PNG_SCALE)
-    _CACHE.put(key, data)
-    return data
+#: The base images of overlay charts by the base chart's identity (many units share one).
+_BASES: dict[int, tuple[Chart, str]] = {}
 
 
-def _missing(chart: Chart, png_image: bool) -> bool:
-    """Whether an image of ``chart`` is in neither cache."""
-    keys = [_key("svg", chart)] + ([_png_key(chart)] if png_image else [])
-    return not all(_CACHE.has(k) for k in keys)
+def _base_svg(base: Chart) -> str:
+    hit = _BASES.get(id(base))
+    if hit is None or hit[0] is not base:
+        if len(_BASES) > 64:            # `aimaq serve` rebuilds: keep the recent ones
+            _BASES.clear()
+        hit = _BASES[id(base)] = (base, static_svg(base))
+    return hit[1]
 
 
-def _draw(job: tuple[Chart, bool]) -> dict[str, bytes]:
-    """In a worker: draw one chart's images. With a disk cache they are written there and
-    nothing travels back; without one they are returned by cache key."""
-    chart, png_image = job
+def overlay(chart: Chart) -> str:
+    """The SVG elements an ``overlay`` chart draws over its base image."""
+    if chart.base is None:
+        raise ValueError(f"chart {chart.id} is drawn over a base chart but has none")
+    return OVERLAYS[chart.kind](chart, _base_svg(chart.base))
+
+
+def composed_svg(chart: Chart) -> str:
+    """The chart alone as SVG: its own drawing, or its base's with its overlay on top."""
+    if chart.drawn == "overlay" and chart.base is not None:
+        base = _base_svg(chart.base).rstrip()
+        if not base.endswith("</svg>"):
+            raise ValueError(f"chart {chart.id}: its base image is not an SVG")
+        return base[:-len("</svg>")] + overlay(chart) + "</svg>"
+    return static_svg(chart)
+
+
+def _to_draw(chart: Chart) -> Chart | None:
+    """The chart whose image ``chart`` needs drawn: itself, its base, or none."""
+    if chart.drawn == "live":
+        return None
+    return chart.base if chart.drawn == "overlay" else chart
+
+
+def _missing(chart: Chart) -> bool:
+    """Whether the image of ``chart`` is in neither cache."""
+    return not _CACHE.has(_key("svg", chart))
+
+
+def _draw(chart: Chart) -> dict[str, bytes]:
+    """In a worker: draw one chart's image. With a disk cache it is written there and
+    nothing travels back; without one it is returned by cache key."""
     svg = static_svg(chart).encode("utf-8")
-    image = png(chart) if png_image else None
     if _CACHE.directory is not None:
         return {}
-    return {_key("svg", chart): svg, **({_png_key(chart): image} if png_image else {})}
+    return {_key("svg", chart): svg}
 
 
-def draw_images(charts: Iterable[Chart], *, png_image: bool = True, workers: int = 1,
-                min_pool: int = 16) -> int:
-    """Draw the images of ``charts`` missing from the cache, over ``workers`` processes
-    when ``min_pool`` or more are missing; returns how many charts were drawn.
+def draw_images(charts: Iterable[Chart], *, workers: int = 1, min_pool: int = 16) -> int:
+    """Draw the static images ``charts`` need (theirs, or their base's once) missing from
+    the cache, over ``workers`` processes when ``min_pool`` or more are missing; returns
+    how many images were drawn.
 
     vl-convert holds the GIL while it draws, so threads run one at a time; and a forked
     child of a process whose renderer runtime has started hangs. So the workers are
     *spawned* (fresh interpreters): each starts its own renderer and draws its share into
     the shared disk cache (without one, the images come back to this process's memory)."""
-    todo = list({id(c): c for c in charts if _missing(c, png_image)}.values())
+    needed = (_to_draw(c) for c in charts)
+    todo = list({_key("svg", c): c for c in needed if c is not None and _missing(c)}.values())
     if workers <= 1 or len(todo) < min_pool:
         for chart in todo:
-            _draw((chart, png_image))
+            _draw(chart)
         return len(todo)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -269,7 +308,7 @@ def draw_images(charts: Iterable[Chart], *, png_image: bool = True, workers: int
             initializer=worker_init, initargs=(os.getpid(), use_render_cache,
                                                _CACHE.directory))
         try:
-            for images in pool.map(_draw, [(c, png_image) for c in todo], chunksize=2):
+            for images in pool.map(_draw, todo, chunksize=2):
                 with _CACHE.lock:
                     _CACHE.memory.update(images)
         except BaseException:
@@ -310,38 +349,38 @@ def _plain_main() -> Iterator[None]:
             sys.modules["__main__"] = saved
 
 
-def chart_files(chart: Chart, prefix: str, *, png_image: bool = True) -> dict[str, bytes]:
-    """Every file the chart's figure links to, by site path under ``prefix``:
-    ``<id>.json``, ``<id>.csv``, ``<id>.static.svg``, ``<id>.svg`` and ``<id>.png``."""
-    svg_key = _key("svg", chart)
-    inner = static_svg(chart)
-    _SIZES[svg_key] = svg_size(inner)
-    on_disk = _CACHE.path(svg_key)
+def chart_files(chart: Chart, prefix: str) -> dict[str, bytes]:
+    """Every file the chart's figure links to, by site path under ``prefix``: ``<id>.json``
+    and ``<id>.csv``; a ``static`` chart's ``<id>.static.svg`` and ``<id>.svg``; an
+    ``overlay`` chart's base's ``<base id>.static.svg``. Nothing else per unit: the SVG
+    download of an ``overlay`` or ``live`` chart is made in the browser, like every PNG
+    (a unit's map as a file would repeat the region's map, 65 KB, once per unit)."""
     files = {
         chart.file(prefix, "json"): chart.spec_json().encode("utf-8"),
         chart.file(prefix, "csv"): chart.csv(),
-        chart.file(prefix, "static.svg"): Stored(on_disk) if on_disk is not None
-        else inner.encode("utf-8"),
-        chart.file(prefix, "svg"): standalone_svg(chart, inner).encode("utf-8"),
     }
-    if png_image:
-        png_key = _png_key(chart)
-        on_disk = _CACHE.path(png_key)
-        if on_disk is None:
-            image = png(chart)                  # drawn now: in no cache yet
-            on_disk = _CACHE.path(png_key)
-        files[chart.file(prefix, "png")] = Stored(on_disk) if on_disk is not None else image
+    drawn = _to_draw(chart)
+    if drawn is None:
+        return files
+    svg_key = _key("svg", drawn)
+    inner = static_svg(drawn)
+    _SIZES[svg_key] = svg_size(inner)
+    on_disk = _CACHE.path(svg_key)
+    files[drawn.file(prefix, "static.svg")] = Stored(on_disk) if on_disk is not None \
+        else inner.encode("utf-8")
+    if drawn is chart:
+        files[chart.file(prefix, "svg")] = standalone_svg(chart, inner).encode("utf-8")
     return files
 
 
-def all_chart_files(charts: Iterable[tuple[Chart, str]], *, png_image: bool = True,
+def all_chart_files(charts: Iterable[tuple[Chart, str]], *,
                     workers: int = 1) -> dict[str, bytes]:
-    """:func:`chart_files` for many ``(chart, prefix)`` pairs; identical charts are rendered
+    """:func:`chart_files` for many ``(chart, prefix)`` pairs; identical images are rendered
     once. Raises if two different charts would write the same path."""
     files: dict[str, bytes] = {}
     jobs = list(charts)
-    draw_images([c for c, _ in jobs], png_image=png_image, workers=workers)
-    results = [chart_files(c, p, png_image=png_image) for c, p in jobs]
+    draw_images([c for c, _ in jobs], workers=workers)
+    results = [chart_files(c, p) for c, p in jobs]
     for produced in results:
         for path, data in produced.items():
             if path in files and files[path] != data:

@@ -159,6 +159,7 @@ class _Planner:
         self._frames: dict[tuple[str, str], pd.DataFrame] = {}
         self._usable: dict[tuple[str, str], bool] = {}
         self._texts: dict[tuple[str, str, str], tuple] = {}
+        self._bases: dict[tuple[str, str, str], Any] = {}
         self._profiles: dict[tuple[str, str], tuple] = {}
         self._copies: dict[str, dict[str, str]] = {}
         self.better: dict[str, str] = {}          # charts.yaml: better
@@ -298,7 +299,12 @@ class _Planner:
         title, subtitle, source, measure, decimals = self.index_texts(ref, lang)
         frame = self.index_frame(ref)[["unit", "value"]]
         areas = [a for a in self.ds.areas.values() if a.kind == "unit"]
-        if highlight and isinstance(ref, UnitMapRef) and ref.neighbours_only(len(areas)):
+        # A unit's map draws no image of its own: the region's map (drawn once per
+        # language) with the unit outlined over it; a map of its neighbours is drawn live.
+        live = bool(highlight and isinstance(ref, UnitMapRef)
+                    and ref.neighbours_only(len(areas)))
+        base = self.base_map(ref, lang) if highlight and not live else None
+        if live:
             areas = self.boundaries.neighbourhood(areas, highlight, ref.margin)
             frame = frame[frame["unit"].isin({a.id for a in areas})]
         frame = self.marked(frame, [ref.index], lang)
@@ -308,7 +314,15 @@ class _Planner:
                          decimals=decimals, highlight=highlight,
                          better=self.better.get(ref.index), descending=self.descending(ref),
                          reference=self.region_value(ref),
-                         reference_name=text(self.ds.areas[self.ds.region].name, lang))
+                         reference_name=text(self.ds.areas[self.ds.region].name, lang),
+                         base=base, live=live)
+
+    def base_map(self, ref: IndexRef, lang: str):
+        """The map the units' maps are drawn over: the region's, no unit highlighted."""
+        key = (ref.index, ref.part, lang)
+        if key not in self._bases:
+            self._bases[key] = self.map("unit-map", ref, lang)
+        return self._bases[key]
 
     def ranking(self, cid: str, ref: IndexRef, lang: str, highlight: str | None = None):
         title, subtitle, source, measure, decimals = self.index_texts(ref, lang)
@@ -506,6 +520,9 @@ def plan_charts(site, strings, boundaries) -> ChartPlan:
         done = [unit_charts(u) for u in units[:1]] + fork_map(unit_charts, units[1:])
         for unit, charts in zip(units, done):
             for chart in charts:
+                if chart.base is not None:      # one base map, not a copy per unit
+                    object.__setattr__(chart, "base",
+                                       p.base_map(spec.unit_map or IndexRef(index=""), lang))
                 plan.add(("unit", unit), lang, chart, idx)
         # An index whose parts a heat map shows on its own page gets that one large chart,
         # not a small ranking per part as well (fewer, larger charts).

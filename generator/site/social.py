@@ -1,7 +1,8 @@
 """Open Graph images: what a link preview shows when a page is shared.
 
-A page with charts is previewed with its first chart (the PNG download); any other page with
-a card of the site's title in its language, rendered offline at build time.
+Every page is previewed with a card of the site's title in its language, rendered offline at
+build time (one PNG per language: charts have no PNG at build time, and link previews need a
+raster image).
 """
 from __future__ import annotations
 
@@ -50,10 +51,6 @@ def _png(svg: str) -> bytes:
     return vlc.svg_to_png(svg)
 
 
-def og_image(spec, chart_dir: str) -> str:
-    """Site path of the preview image of a planned page (``chart_dir``: its charts' folder)."""
-    charts = spec.context.get("charts") or []
-    if charts:
-        first = charts[0]
-        return first.file(chart_dir, "png")
+def og_image(spec, chart_dir: str = "") -> str:
+    """Site path of the preview image of a planned page: its language's card."""
     return f"assets/og/{spec.lang}.png"

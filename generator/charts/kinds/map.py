@@ -1,9 +1,12 @@
 """Map: the units' areas coloured by value or class, with their names placed inside."""
 from __future__ import annotations
 
+import dataclasses
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+from xml.sax.saxutils import quoteattr
 
 import altair as alt
 import pandas as pd
@@ -16,6 +19,7 @@ from ..jsonspec import TEMPLATES, normalise, shared
 from ..layout import FONT, MAP_FONT, WIDTH, wrap
 from ..model import Chart, Column
 from ..numbers import value_text
+from ..render import OVERLAYS
 from ..texts import ChartStrings
 from .base import (
     BLUES,
@@ -50,7 +54,8 @@ def map_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
               reference: float | None = None, reference_name: str = "",
               better: str | None = None, descending: bool = True,
               labels: bool = True, label_names: Mapping[str, str] | None = None,
-              width: int | None = None, height: int | None = None) -> Chart:
+              width: int | None = None, height: int | None = None,
+              base: Chart | None = None, live: bool = False) -> Chart:
     """Choropleth of the units coloured by any value; cities without a polygon as circles.
 
     ``data``: columns ``unit`` and ``value`` (numbers), or ``unit`` and ``class`` (class
@@ -65,6 +70,11 @@ def map_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
     ``Chart.attribution``. ``labels``: write the units' names on the map (``label_names``
     by unit id, default the names without a generic word, see :func:`short_name`); a
     name that would overlap another is left to the tooltip and the table.
+
+    How the page draws a map with a ``highlight`` (a unit's map, one per unit): with
+    ``base`` (the same map without a highlight, drawn once), as that image with the unit's
+    outline over it (:func:`unit_outline`); with ``live``, in the browser only (a map of
+    the unit's neighbours, which no other unit shares). Neither draws an image per unit.
     """
     frame = _frame(data, ["unit"], "map")
     areas = list(areas)
@@ -251,9 +261,90 @@ def map_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
         table_frame = (frame[cols].assign(_o=frame["class"].map(order))
                        .sort_values(["_o", "name"], na_position="last", kind="mergesort")
                        .drop(columns="_o").reset_index(drop=True))
-    return _finish(kind="map", id=id, lang=lang, strings=strings, spec=spec, data=table_frame,
-                   columns=columns, title=title, subtitle=subtitle, source=source,
-                   description=description, highlight=highlight, attribution=attribution)
+    chart = _finish(kind="map", id=id, lang=lang, strings=strings, spec=spec,
+                    data=table_frame, columns=columns, title=title, subtitle=subtitle,
+                    source=source, description=description, highlight=highlight,
+                    attribution=attribution)
+    if highlight and base is not None:
+        return dataclasses.replace(chart, drawn="overlay", base=base)
+    if highlight and live:
+        # The room the page keeps for it: the map, its legend and attribution (about).
+        return dataclasses.replace(chart, drawn="live", size=(width + 10, height + 115))
+    return chart
+
+
+_LAYER = re.compile(r'<g class="mark-(?:shape|symbol) role-mark layer_(\d+)_marks"[^>]*?'
+                    r'(?:/>|>(.*?)</g>)', re.S)
+_ITEM = re.compile(r"<path\b[^>]*?/>", re.S)
+_TRANSLATE = re.compile(r'transform="translate\(([-\d.e]+),([-\d.e]+)\)"')
+_D = re.compile(r'\sd="([^"]*)"')
+_ROOT = re.compile(r'<g class="mark-group role-frame root"[^>]*>\s*<g transform="translate\('
+                   r'([-\d.e]+),([-\d.e]+)\)"')
+#: The layers of :func:`map_chart` that draw each unit: shapes without and with a coloured
+#: value, then points (cities without a polygon) without and with one.
+_SHAPES_NONE, _SHAPES_HAS, _POINTS_NONE, _POINTS_HAS = 0, 2, 4, 5
+
+
+def unit_outline(chart: Chart, base_svg: str) -> str:
+    """The highlighted unit's outline as SVG elements in the coordinates of ``base_svg``
+    (the static image of ``chart.base``): the path the base map drew for the unit, taken
+    from that drawing, so it sits exactly on the unit (same projection, fit and offsets);
+    stroked as :func:`map_chart` outlines a highlighted unit. Cost: one text scan."""
+    spec = chart.base.spec if chart.base is not None else chart.spec
+    rows = {r["unit"]: r for r in spec["datasets"]["table"]}
+    unit = chart.highlight
+    row = rows.get(unit)
+    if row is None:
+        return ""
+    if row.get("point"):
+        layer = _POINTS_HAS if row.get("has") else _POINTS_NONE
+        same = [r["unit"] for r in spec["datasets"]["table"]
+                if r.get("point") and bool(r.get("has")) == bool(row.get("has"))]
+        width = 3
+    else:
+        layer = _SHAPES_HAS if row.get("has") else _SHAPES_NONE
+        same = [f["properties"]["unit"] for f in spec["datasets"]["geo"]
+                if bool(rows.get(f["properties"]["unit"], {}).get("has"))
+                == bool(row.get("has"))]
+        width = 2.5
+    if unit not in same:
+        return ""
+    origin, layers = _drawing(base_svg)
+    items = layers.get(layer, [])
+    index = same.index(unit)
+    if origin is None or index >= len(items):
+        raise ValueError(f"map {chart.id}: the base map has no drawing of {unit!r}")
+    item = items[index]
+    d = _D.search(item)
+    at = _TRANSLATE.search(item)
+    x = origin[0] + (float(at.group(1)) if at else 0.0)
+    y = origin[1] + (float(at.group(2)) if at else 0.0)
+    return (f'<path class="chart-outline" data-unit={quoteattr(unit)} '
+            f'transform="translate({x:.6g},{y:.6g})" d={quoteattr(d.group(1) if d else "")} '
+            f'fill="none" stroke="{P.INK}" stroke-width="{width}" stroke-linejoin="round"/>')
+
+
+_DRAWINGS: dict[str, tuple[tuple[float, float] | None, dict[int, list[str]]]] = {}
+
+
+def _drawing(svg: str) -> tuple[tuple[float, float] | None, dict[int, list[str]]]:
+    """The plot's origin in a map's SVG and the marks of each layer, read once per map."""
+    hit = _DRAWINGS.get(svg)
+    if hit is None:
+        outer = _TRANSLATE.search(svg)
+        root = _ROOT.search(svg)
+        origin = (float(outer.group(1)) + float(root.group(1)),
+                  float(outer.group(2)) + float(root.group(2))) \
+            if outer is not None and root is not None else None
+        layers = {int(m.group(1)): _ITEM.findall(m.group(2) or "")
+                  for m in _LAYER.finditer(svg)}
+        if len(_DRAWINGS) > 16:
+            _DRAWINGS.clear()
+        hit = _DRAWINGS[svg] = (origin, layers)
+    return hit
+
+
+OVERLAYS["map"] = unit_outline
 
 
 def map_height(extent: tuple[float, float, float, float], width: int) -> int:

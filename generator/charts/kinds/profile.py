@@ -1,6 +1,7 @@
 """Profile: one unit's standing on every measure."""
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import altair as alt
@@ -155,7 +156,16 @@ def profile_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
                Column("min", words["minimum"], numeric=True, decimals=decimals),
                Column("median", words["median"], numeric=True, decimals=decimals),
                Column("max", words["maximum"], numeric=True, decimals=decimals)]
-    return _finish(kind="profile", id=id, lang=lang, strings=strings, spec=spec,
-                   data=table[["part", "value", "min", "median", "max"]], columns=columns,
-                   title=title, subtitle=subtitle, source=source, description=description,
-                   key_column="part")
+    chart = _finish(kind="profile", id=id, lang=lang, strings=strings, spec=spec,
+                    data=table[["part", "value", "min", "median", "max"]], columns=columns,
+                    title=title, subtitle=subtitle, source=source, description=description,
+                    key_column="part")
+    # One per unit: drawn in the reader's browser only, never at build time. The room the
+    # page keeps for it is what Vega draws: the rows, the axis and the legend below them
+    # (measured: 26 px of axis labels beyond the plot, 87 px of axis and legend).
+    return dataclasses.replace(chart, drawn=DRAWN,
+                               size=(width + 26, len(range_rows) * step + 87))
+
+
+#: Profiles are per unit: live only (see generator.charts.render).
+DRAWN = "live"

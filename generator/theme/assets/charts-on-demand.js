@@ -1,13 +1,19 @@
-// Every chart is drawn in advance as a static SVG, which is all a reader sees at first.
-// The interactive version needs vega.js (about 900 KB), so it is loaded only when a reader
-// reaches for a chart: points at it, touches it, or moves the keyboard focus into it
-// (its data table, downloads). Then charts.js turns every chart of the page live.
+// Region-wide charts are drawn in advance as static SVG, which is all a reader sees at
+// first. The interactive version needs vega.js (about 900 KB), so it is loaded only when
+// it is wanted: a reader points at a chart, touches it or moves the keyboard focus into it
+// (its data table, downloads); a chart drawn only live (one per unit, such as a unit's
+// partial scores) nears the screen; or a reader asks for a PNG, which is made here in the
+// browser from the live chart. Then charts.js turns every chart of the page live.
 (function () {
   "use strict";
   var me = document.currentScript;
   var figures = document.querySelectorAll("figure.chart[data-chart]");
   if (!me || !figures.length) return;
+  // Scripts run: a live-only chart keeps its room (charts.css) and its table, open for
+  // readers without scripts, closes.
+  document.documentElement.classList.add("charts-js");
   var started = false;
+  var waiting = [];
 
   function load(src, then) {
     var s = document.createElement("script");
@@ -16,16 +22,58 @@
     document.head.appendChild(s);
   }
 
-  function start() {
-    if (started) return;
-    started = true;
-    load(me.getAttribute("data-vega"), function () { load(me.getAttribute("data-charts")); });
+  function ready() {
+    var todo = waiting;
+    waiting = [];
+    for (var i = 0; i < todo.length; i++) todo[i]();
   }
 
+  function start(then) {
+    if (typeof then === "function") waiting.push(then);
+    if (window.AimaqCharts) { ready(); return; }
+    if (started) return;
+    started = true;
+    load(me.getAttribute("data-vega"), function () {
+      load(me.getAttribute("data-charts"), ready);
+    });
+  }
+
+  function download(figure, button) {
+    return function () {
+      if (button.getAttribute("aria-busy") === "true") return;
+      button.setAttribute("aria-busy", "true");
+      start(function () {
+        window.AimaqCharts.download(figure, button.getAttribute("data-format")).then(
+          function () { button.removeAttribute("aria-busy"); },
+          function (err) {
+            button.removeAttribute("aria-busy");
+            if (window.console) console.warn("Aimaq chart download: " + err);
+          });
+      });
+    };
+  }
+
+  var observer = "IntersectionObserver" in window ? new IntersectionObserver(function (seen) {
+    for (var i = 0; i < seen.length; i++) {
+      if (seen[i].isIntersecting) { observer.disconnect(); start(); return; }
+    }
+  }, {rootMargin: "400px 0px"}) : null;
+
   for (var i = 0; i < figures.length; i++) {
-    var body = figures[i].querySelector(".chart-body") || figures[i];
+    var figure = figures[i];
+    var body = figure.querySelector(".chart-body") || figure;
     body.addEventListener("pointerenter", start);
     body.addEventListener("touchstart", start, {passive: true});
-    figures[i].addEventListener("focusin", start);
+    figure.addEventListener("focusin", start);
+    var buttons = figure.querySelectorAll("button.chart-download");
+    for (var j = 0; j < buttons.length; j++) {
+      buttons[j].hidden = false;
+      buttons[j].addEventListener("click", download(figure, buttons[j]));
+    }
+    if (figure.classList.contains("chart-drawn-live")) {
+      var table = figure.querySelector("details.chart-data");
+      if (table) table.open = false;
+      if (observer) observer.observe(figure); else start();
+    }
   }
 })();
