@@ -600,8 +600,8 @@ def render_trees(trees: list[Tree], stage: Stages | None = None, into: Path | No
 
 
 class _Interner:
-    """One copy of each link text: the pages of a folder share most of their links, and
-    a page's links arrive from its worker as new strings."""
+    """One copy of each link and id: the pages of a folder share most of their links (and
+    pages of a kind their ids), and a page's arrive from its worker as new strings."""
 
     def __init__(self) -> None:
         self.seen: dict[str, str] = {}
@@ -609,7 +609,7 @@ class _Interner:
     def __call__(self, info: PageLinks) -> PageLinks:
         seen = self.seen
         return PageLinks(tuple(seen.setdefault(link, link) for link in info.links),
-                         info.ids, info.redirect)
+                         frozenset(seen.setdefault(i, i) for i in info.ids), info.redirect)
 
 
 def finish(files: dict[str, bytes], stage: Stages | None = None,

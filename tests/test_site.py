@@ -108,7 +108,7 @@ def test_short_addresses_are_stubs_leading_to_the_permanent_page(site):
                        for lang in LANGS for p in (site / PAGES / lang).rglob("index.html"))
     short = sorted(p.relative_to(site).as_posix()
                    for lang in LANGS for p in (site / lang).rglob("index.html"))
-    assert short == permanent and len(short) > 300
+    assert short == permanent and len(short) > 200
     for rel in short:
         html = (site / rel).read_text(encoding="utf-8")
         depth = "../" * rel.count("/")
