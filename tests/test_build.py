@@ -103,10 +103,16 @@ def test_cli_as_module_exit_code(mini):
 
 
 def test_broken_content_link_fails_build(mini):
+    """The link check fails the build after the pages were written into the staging
+    folder: the previous output stays, and the staging folder goes."""
+    build(mini / "site.yaml")
+    before = tree(mini / "output")
     page = mini / "content/2023/en/index.md"
     page.write_text(page.read_text() + "\n[Nowhere](../units/omega/index.html)\n")
-    with pytest.raises(AimaqError, match="broken internal link"):
+    with pytest.raises(AimaqError, match="broken internal link.*2023/en/index.html"):
         build(mini / "site.yaml")
+    assert tree(mini / "output") == before
+    assert [p.name for p in mini.iterdir() if p.name.startswith(".output")] == []
 
 
 def test_markdown_script_is_inert(mini):
