@@ -9,11 +9,14 @@ protect       a frozen edition's inputs and results still match its lock (or an 
 relate        what changed since the previous edition, each unit's values across editions
 plan          every page of every edition, each with the input files it is made from: the
               edition's permalinks (<edition>/<lang>/…) and, for the current edition, the
-              same pages at <lang>/…
-render        every page and file of the site as {path: bytes}, in memory
-finish        files made from the rendered pages (the search index)
-verify_links  every internal link and #anchor resolves
-write         the output folder is replaced in one step, only when all of the above succeeded
+              same pages at <lang>/… (short addresses: stubs leading to the permalinks)
+render        every page rendered once, streamed into the staging folder beside the output
+              folder by the worker that rendered it (in memory for check and serve), with
+              its links and ids (the link graph); then the other files of the site
+finish        files made from the rendered pages (the search index of each edition)
+verify_links  every internal link and #anchor resolves, checked on the link graph
+write         the rest of the files go into the staging folder, which replaces the output
+              folder in one step, only when all of the above succeeded
 
 ``aimaq build`` runs them all and stops at the first mistake. ``aimaq check``
 (generator.check) runs the same stages with a ``Stages`` that collects every mistake and
@@ -52,7 +55,7 @@ from .editions.compare import compare
 from .editions.lock import change_error, differences, lock_path, verify
 from .errors import AimaqError, Problem
 from .indices import compute
-from .output import check_path, guard_output, write_site
+from .output import Stored, check_path, guard_output, staging_folder, write_file, write_site
 from .parallel import fork_map, workers
 from .site import inputs as page_inputs
 from .site import pages, render, urls
@@ -63,9 +66,9 @@ from .site.editions import EditionLinks
 from .site.figures import FigureIndex
 from .site.indexview import IndexView
 from .site.labels import missing_labels
-from .site.links import check_links
+from .site.links import PageLinks, check_graph, check_links, summarize
 from .site.problems import link_problems
-from .site.search import search_bundle
+from .site.search import search_bundle, search_folder
 from .site.social import og_cards
 
 # -- progress -------------------------------------------------------------------------
@@ -546,7 +549,15 @@ def shared_files(trees: list[Tree], stage: Stages | None = None) -> dict[str, by
     return files
 
 
-def render_trees(trees: list[Tree], stage: Stages | None = None) -> dict[str, bytes]:
+def render_trees(trees: list[Tree], stage: Stages | None = None, into: Path | None = None
+                 ) -> tuple[dict[str, bytes], dict[str, PageLinks]]:
+    """Every file of the site, and each page's links and ids (the link graph, read in the
+    worker that rendered the page). Each page is rendered once: the current edition's
+    short addresses are stubs leading to its permanent pages (render.stub_page).
+
+    ``into`` (a build's staging folder): each page is written there by the worker that
+    rendered it and stands in the result as a :class:`Stored`, so the whole page set is
+    never held or sent back."""
     rendered: dict[str, dict[str, bytes]] = {}
     for tree in trees:                  # images first: the pages read their sizes
         eid = tree.site.edition.id
@@ -560,24 +571,52 @@ def render_trees(trees: list[Tree], stage: Stages | None = None) -> dict[str, by
         alternates = [render.alternates_of(t.specs) for t in trees]
         jobs = [(i, spec) for i, t in enumerate(trees) for spec in t.specs]
 
-        def page(job) -> bytes:
+        folders: dict[str, Path] = {}           # each worker's own, after the fork
+
+        def page(job) -> tuple[Any, PageLinks]:
             i, spec = job
-            return render.render_page(trees[i].site, spec, env, alternates[i][spec.key])
+            site = trees[i].site
+            redirect = None
+            if render.is_stub(site, spec):
+                html = render.stub_page(site, spec)
+                redirect = urls.relative(spec.path, site.urls.permalink(spec.path))
+            else:
+                html = render.render_page(site, spec, env, alternates[i][spec.key])
+            info = summarize(html, redirect)
+            if into is None:
+                return html, info
+            return write_file(into, spec.path, html, folders), info
 
         def done(n: int) -> None:
             for _ in range(n):
                 advance()
 
-        for (_, spec), html in zip(jobs, fork_map(page, jobs, done)):
-            files[spec.path] = html
+        graph: dict[str, PageLinks] = {}
+        intern = _Interner()
+        for (_, spec), (data, info) in zip(jobs, fork_map(page, jobs, done)):
+            files[spec.path] = data
+            graph[spec.path] = intern(info)
     files.update(shared_files(trees, stage))
-    return files
+    return files, graph
+
+
+class _Interner:
+    """One copy of each link and id: the pages of a folder share most of their links (and
+    pages of a kind their ids), and a page's arrive from its worker as new strings."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, str] = {}
+
+    def __call__(self, info: PageLinks) -> PageLinks:
+        seen = self.seen
+        return PageLinks(tuple(seen.setdefault(link, link) for link in info.links),
+                         frozenset(seen.setdefault(i, i) for i in info.ids), info.redirect)
 
 
 def finish(files: dict[str, bytes], stage: Stages | None = None,
-           trees: list[Tree] | None = None) -> dict[str, bytes]:
-    """Add the files made from the rendered pages: the search index, one per edition
-    (the current edition's at its short addresses)."""
+           trees: list[Tree] | None = None, into: Path | None = None) -> dict[str, bytes]:
+    """Add the files made from the rendered pages: the search index, one per edition, of
+    its permanent pages (``into``: the staging folder the pages are written in)."""
     with _stages(stage)("search"):
         if trees is None:
             files.update(search_bundle(files))
@@ -585,24 +624,33 @@ def finish(files: dict[str, bytes], stage: Stages | None = None,
         for tree in trees:
             links = tree.site.editions
             if links is None or links.searchable(tree.site):
-                files.update(search_bundle(files, tree.site.urls.prefix,
-                                           {s.path for s in tree.specs}))
+                if into is not None:
+                    files.update(search_folder(into, tree.site.urls.prefix))
+                else:
+                    files.update(search_bundle(files, tree.site.urls.prefix,
+                                               {s.path for s in tree.specs}))
     return files
 
 
 def verify_links(files: dict[str, bytes], site: pages.SiteModel, specs: list[pages.PageSpec],
                  stage: Stages | None = None, cache: dict | None = None,
-                 drafts: Iterable[str] = ()) -> list[str]:
+                 drafts: Iterable[str] = (),
+                 graph: dict[str, PageLinks] | None = None) -> list[str]:
     """Every internal link and #anchor resolves, or a mistake naming its source (a build
     stops at the first; a check lists every one).
 
     Links broken on the pages of a draft edition (listed in ``drafts``: a new edition
     without its numbers has no index pages yet) are returned as warnings instead:
-    ``aimaq check --drafts`` reports them as problems."""
+    ``aimaq check --drafts`` reports them as problems.
+
+    ``graph``: each page's links and ids, collected while rendering (render_trees);
+    without it the pages in ``files`` are read (``aimaq serve``, which keeps ``cache``)."""
     stage = _stages(stage)
     drafts = list(drafts)
     with stage("links"):
-        broken = check_links(files, urls.base_path(site.config.base_url), cache=cache)
+        base = urls.base_path(site.config.base_url)
+        broken = check_graph(graph, files, base) if graph is not None else \
+            check_links(files, base, cache=cache)
     in_draft = [b for b in broken if any(b.page.startswith(f"{d}/") for d in drafts)] \
         if not stage.collecting else []
     broken = [b for b in broken if b not in in_draft]
@@ -725,19 +773,20 @@ class Made:
     built: list[str]                        # the editions rendered, oldest first
     models: dict[str, pages.SiteModel]      # …and the editions they are compared with
     trees: list[Tree]
-    files: dict[str, bytes]
+    files: dict[str, bytes]                 # pages written into ``into`` are Stored there
     link_notes: list[str]
 
 
 def run(config: SiteConfig, stage: Stages, edition_id: str | None = None,
         drafts: bool = False, at_root: bool = False,
-        link_cache: dict | None = None) -> Made | None:
+        link_cache: dict | None = None, into: Path | None = None) -> Made | None:
     """The stages, in order, for ``aimaq build``, ``aimaq check`` and ``aimaq serve``:
 
         gather → make_model → protect → relate → plan → render → finish → verify_links
 
     ``at_root``: one edition alone at the site root (``aimaq serve``, which also keeps
-    ``link_cache`` between runs). In a check (``stage``
+    ``link_cache`` between runs). ``into``: the staging folder the pages are written into
+    as they are rendered (a build); without it they are kept in memory. In a check (``stage``
     collecting problems) a mistake is recorded and the stages go on where they can; pages
     are rendered only when everything before them is right. None when they were not."""
     editions = [config.edition(edition_id)] if at_root else \
@@ -749,11 +798,13 @@ def run(config: SiteConfig, stage: Stages, edition_id: str | None = None,
 
     def render_all() -> Made:
         trees = plan_trees(config, models, built, stage, at_root=at_root)
-        files = finish(render_trees(trees, stage), stage, trees)
+        files, graph = render_trees(trees, stage, into)
+        files = finish(files, stage, trees, into)
         stage.count("pages", sum(len(t.specs) for t in trees))
         notes = verify_links(files, trees[0].site, [s for t in trees for s in t.specs], stage,
                              cache=link_cache,
-                             drafts=[e for e in built if config.edition(e).draft])
+                             drafts=[e for e in built if config.edition(e).draft],
+                             graph=graph if link_cache is None else None)
         return Made(built, models, trees, files, notes)
 
     return stage.attempt(render_all, config.templates_path)
@@ -791,12 +842,18 @@ def build(config_path: Path | str = "site.yaml", output: Path | None = None,
         report.up_to_date = True
         return report
 
-    made = run(config, stage, edition_id, drafts, at_root=preview)
-    assert made is not None                 # a build raises its first mistake
-    with stage("write"):
-        recorded = cache.manifest_path(cache_dir, out).is_file()
-        cache.forget_output(cache_dir, out)
-        write_site(made.files, out, recorded)
+    recorded = cache.manifest_path(cache_dir, out).is_file()
+    with staging_folder(out, recorded) as staging:
+        made = run(config, stage, edition_id, drafts, at_root=preview, into=staging)
+        assert made is not None                 # a build raises its first mistake
+        with stage("write"):
+            cache.forget_output(cache_dir, out)
+            write_site(made.files, out, recorded, staging)
+    # The pages written into the staging folder are in the output folder now.
+    out = out.resolve()
+    made.files = {rel: Stored(out / rel) if isinstance(data, Stored)
+                  and staging in data.path.parents else data
+                  for rel, data in made.files.items()}
 
     built = made.built
     report.checks = sum(len(made.models[e].inputs.checks) for e in built)

@@ -28,7 +28,8 @@ import posixpath
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import AimaqError
@@ -216,11 +217,50 @@ def _target(root: Path, rel: str, folders: dict[str, Path] | None = None) -> Pat
     return target
 
 
-def write_site(files: dict[str, bytes], output: Path, recorded: bool = False) -> None:
+def _refuse_unmarked(output: Path, recorded: bool) -> None:
+    if output.is_dir() and not recorded and not (output / MARKER).is_file() \
+            and any(output.iterdir()):
+        raise OutputFolderError(f"refusing to replace {output}: it holds files that no "
+                                f"Aimaq build wrote (there is no {MARKER} in it)", None, None,
+                                "move your files elsewhere and delete the folder, or choose "
+                                "another output folder")
+
+
+@contextmanager
+def staging_folder(output: Path, recorded: bool = False) -> Iterator[Path]:
+    """The empty staging folder of ``output``, for a build to write its files into as they
+    are made (:func:`write_file`); removed on the way out whatever happens (after
+    :func:`write_site` swapped it in, it holds the previous build)."""
+    output = Path(output).resolve()
+    _refuse_unmarked(output, recorded)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = staging_path(output)
+    clear_staging(output)
+    staging.mkdir()
+    try:
+        yield staging
+    finally:
+        _remove(staging)
+
+
+def write_file(root: Path, rel: str, data: bytes,
+               folders: dict[str, Path] | None = None) -> Stored:
+    """Write one file of the site into the staging folder ``root`` now; the Stored names it
+    (a page rendered by a worker, so no page waits in memory for the write)."""
+    target = _target(root, rel, folders)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return Stored(target)
+
+
+def write_site(files: dict[str, bytes], output: Path, recorded: bool = False,
+               staging: Path | None = None) -> None:
     """Replace ``output`` by ``files`` in one step, or leave it as it was.
 
-    The caller has checked the folder with :func:`guard_output`; this checks again that it
-    is Aimaq's (marked, or empty) right before replacing it."""
+    ``staging``: the open :func:`staging_folder`, where part of the site (the files that
+    are :class:`Stored` there) is written already. The caller has checked the folder with
+    :func:`guard_output`; this checks again that it is Aimaq's (marked, or empty) right
+    before replacing it."""
     output = Path(output).resolve()
     for rel in files:
         check_path(rel)
@@ -228,42 +268,42 @@ def write_site(files: dict[str, bytes], output: Path, recorded: bool = False) ->
             raise OutputPathError(f"refusing to write {rel!r}: the name is Aimaq's own "
                                   "marker of its output folders", None, None,
                                   "rename the page or file")
-    if output.is_dir() and not recorded and not (output / MARKER).is_file() \
-            and any(output.iterdir()):
-        raise OutputFolderError(f"refusing to replace {output}: it holds files that no "
-                                f"Aimaq build wrote (there is no {MARKER} in it)", None, None,
-                                "move your files elsewhere and delete the folder, or choose "
-                                "another output folder")
+    if staging is None:
+        with staging_folder(output, recorded) as staging:
+            _fill_and_swap(files, output, recorded, staging)
+    else:
+        _fill_and_swap(files, output, recorded, staging)
+
+
+def _fill_and_swap(files: dict[str, bytes], output: Path, recorded: bool,
+                   staging: Path) -> None:
+    _refuse_unmarked(output, recorded)
     parent = output.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    staging = staging_path(output)
-    clear_staging(output)
-    staging.mkdir()
-    try:
-        folders: dict[str, Path] = {}
-        for rel in sorted(files):
-            target = _target(staging, rel, folders)
+    folders: dict[str, Path] = {}
+    for rel in sorted(files):
+        target = _target(staging, rel, folders)
+        data = files[rel]
+        if isinstance(data, Stored):
+            if data.path == target:             # written there already
+                continue
             target.parent.mkdir(parents=True, exist_ok=True)
-            data = files[rel]
-            if isinstance(data, Stored):
-                shutil.copyfile(data.path, target)
-            else:
-                target.write_bytes(data)
-        (staging / MARKER).write_bytes(_MARKER_TEXT)
-        os.chmod(staging, 0o755)
-        if output.exists():
-            if not exchange(staging, output):
-                # No atomic exchange here: two renames, with an instant between them.
-                old = parent / f".{output.name}.old-swap"
-                shutil.rmtree(old, ignore_errors=True)
-                output.rename(old)
-                staging.rename(output)
-                shutil.rmtree(old, ignore_errors=True)
+            shutil.copyfile(data.path, target)
         else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+    (staging / MARKER).write_bytes(_MARKER_TEXT)
+    os.chmod(staging, 0o755)
+    if output.exists():
+        if not exchange(staging, output):
+            # No atomic exchange here: two renames, with an instant between them.
+            old = parent / f".{output.name}.old-swap"
+            shutil.rmtree(old, ignore_errors=True)
+            output.rename(old)
             staging.rename(output)
-    finally:
-        # After the exchange the staging folder holds the previous build.
-        _remove(staging)
+            shutil.rmtree(old, ignore_errors=True)
+    else:
+        staging.rename(output)
+    # The staging folder now holds the previous build (or nothing): its owner removes it.
 
 
 def _remove(folder: Path) -> None:

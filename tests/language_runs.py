@@ -107,7 +107,9 @@ def page_runs(path: Path, exclude=None) -> list[str]:
 def site_runs(out: Path, lang: str) -> dict[str, list[str]]:
     """``{page: runs}`` for every page of one language that has any."""
     found = {}
-    for page in sorted((out / lang).rglob("*.html")):
+    # The short addresses (<lang>/…, stubs) and the pages they lead to (<edition>/<lang>/…).
+    pages = [*(out / lang).rglob("*.html"), *out.glob(f"*/{lang}/**/*.html")]
+    for page in sorted(pages):
         runs = page_runs(page)
         if runs:
             found[page.relative_to(out).as_posix()] = runs

@@ -68,14 +68,29 @@ def visit(browser, url: str, base: str):
     return page, errors, outside
 
 
-# One page of every type (kind of PageSpec); content pages are found in the output.
-PAGES = ["kk/index.html", "ru/index.html", "en/index.html", "kk/units/index.html",
-         "kk/units/oskemen/index.html", "ru/units/urzhar/index.html", "en/units/altai/index.html",
-         "kk/region/index.html", "ru/indices/index.html",
-         "en/indices/integral_innovation_index/index.html", "kk/recommendations/index.html",
-         "ru/glossary/index.html", "en/data/index.html", "kk/compare/index.html",
-         "en/search/index.html"]
-KNOWN = {p.split("/")[1] for p in PAGES if p.count("/") == 2} | {"units", "indices"}
+# One page of every type (kind of PageSpec), at its permanent address (the short address
+# <lang>/… is a stub leading there); content pages are found in the output.
+PAGES = ["2023/" + p for p in [
+    "kk/index.html", "ru/index.html", "en/index.html", "kk/units/index.html",
+    "kk/units/oskemen/index.html", "ru/units/urzhar/index.html", "en/units/altai/index.html",
+    "kk/region/index.html", "ru/indices/index.html",
+    "en/indices/integral_innovation_index/index.html", "kk/recommendations/index.html",
+    "ru/glossary/index.html", "en/data/index.html", "kk/compare/index.html",
+    "en/search/index.html"]]
+KNOWN = {p.split("/")[2] for p in PAGES if p.count("/") == 3} | {"units", "indices"}
+
+
+def test_a_short_address_leads_to_the_permanent_page_keeping_the_fragment(served, browser):
+    """<lang>/… is a stub: the reader lands on <edition>/<lang>/…, at the #section asked
+    for (assets/redirect.js; the meta refresh alone would drop it)."""
+    base, _ = served
+    page, errors, outside = visit(browser, base + "en/units/altai/index.html#main", base)
+    page.wait_for_url(base + "2023/en/units/altai/index.html#main")
+    assert page.locator("h1").count() == 1 and "data-pagefind-body" in page.content()
+    page.goto(base + "kk/region/index.html")
+    page.wait_for_url(base + "2023/kk/region/index.html")
+    assert errors == [] and outside == []
+    page.close()
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -92,7 +107,7 @@ def test_page_loads_cleanly(served, browser, path):
 
 def test_content_pages_load_cleanly(served, browser):
     base, out = served
-    content = sorted(p.relative_to(out).as_posix() for p in out.glob("*/*/index.html")
+    content = sorted(p.relative_to(out).as_posix() for p in out.glob("2023/*/*/index.html")
                      if p.parent.name not in KNOWN)
     assert content
     for path in content:
@@ -114,7 +129,7 @@ def test_404_page_loads_cleanly_at_the_site_root(bundled_site, serve_folder, bro
 def test_root_redirects_to_kazakh(served, browser):
     base, _ = served
     page, errors, outside = visit(browser, base + "index.html", base)
-    page.wait_for_url("**/kk/index.html")
+    page.wait_for_url("**/2023/kk/index.html")      # through the stub at kk/
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "kk"
     assert page.locator("h1").count() == 1
@@ -124,7 +139,7 @@ def test_root_redirects_to_kazakh(served, browser):
 
 def test_language_switch_lands_on_same_page(served, browser):
     base, _ = served
-    page, _, _ = visit(browser, base + "kk/units/zaisan/index.html", base)
+    page, _, _ = visit(browser, base + "2023/kk/units/zaisan/index.html", base)
     page.click("nav.lang-switch a[hreflang=ru]")
     page.wait_for_url("**/ru/units/zaisan/index.html")
     assert page.locator("html").get_attribute("lang") == "ru"
@@ -133,22 +148,23 @@ def test_language_switch_lands_on_same_page(served, browser):
 
 def test_search_finds_a_unit(served, browser):
     base, _ = served
-    page, errors, outside = visit(browser, base + "en/search/index.html", base)
+    page, errors, outside = visit(browser, base + "2023/en/search/index.html", base)
     page.fill("#search input", "Semey")
     first = page.locator(".pagefind-ui__result-link").first
     first.wait_for(timeout=15000)
     first.click()                                   # results link into the site's sub-path
-    page.wait_for_url(base + "en/units/semey/**")
+    page.wait_for_url(base + "2023/en/units/semey/**")
     assert page.locator("h1").inner_text() == "Semey"
     assert errors == [] and outside == []            # Pagefind's WebAssembly obeys the CSP
     page.close()
 
 
-AXE_PAGES = ["kk/index.html", "en/index.html", "kk/units/semey/index.html",
-             "ru/units/urzhar/index.html", "en/indices/integral_innovation_index/index.html",
-             "kk/indices/index.html", "ru/region/index.html", "en/recommendations/index.html",
-             "kk/compare/index.html", "ru/glossary/index.html", "en/data/index.html",
-             "kk/search/index.html", "ru/search/index.html"]
+AXE_PAGES = ["2023/" + p for p in [
+    "kk/index.html", "en/index.html", "kk/units/semey/index.html",
+    "ru/units/urzhar/index.html", "en/indices/integral_innovation_index/index.html",
+    "kk/indices/index.html", "ru/region/index.html", "en/recommendations/index.html",
+    "kk/compare/index.html", "ru/glossary/index.html", "en/data/index.html",
+    "kk/search/index.html", "ru/search/index.html"]]
 
 
 @pytest.mark.parametrize("path", AXE_PAGES)
@@ -172,7 +188,8 @@ def test_axe_finds_no_serious_or_critical_violation(served, browser, path):
 def test_screenshot_artifacts(served, browser):
     base, _ = served
     ARTIFACTS.mkdir(exist_ok=True)
-    for name, path in (("home-kk", "kk/index.html"), ("profile-kk", "kk/units/semey/index.html")):
+    for name, path in (("home-kk", "2023/kk/index.html"),
+                       ("profile-kk", "2023/kk/units/semey/index.html")):
         page, _, _ = visit(browser, base + path, base)
         page.set_viewport_size({"width": 1200, "height": 900})
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
@@ -253,20 +270,20 @@ def test_serve_reloads_the_page_after_an_edit_and_overlays_errors(mini, browser,
 ])
 def test_kazakh_search_finds_a_unit_by_any_name(served, browser, query, unit, heading):
     base, _ = served
-    page, errors, outside = visit(browser, base + "kk/search/index.html", base)
+    page, errors, outside = visit(browser, base + "2023/kk/search/index.html", base)
     page.fill("#search input", query)
     link = page.locator(f".pagefind-ui__result-link[href*='/units/{unit}/']").first
     link.wait_for(timeout=15000)
     link.click()
-    page.wait_for_url(base + f"kk/units/{unit}/**")
+    page.wait_for_url(base + f"2023/kk/units/{unit}/**")
     assert page.locator("h1").inner_text() == heading
     assert errors == [] and outside == []
     page.close()
 
 
-@pytest.mark.parametrize("path", ["kk/index.html", "ru/units/abai/index.html",
-                                  "en/indices/depressed_units/index.html",
-                                  "kk/region/index.html"])
+@pytest.mark.parametrize("path", ["2023/kk/index.html", "2023/ru/units/abai/index.html",
+                                  "2023/en/indices/depressed_units/index.html",
+                                  "2023/kk/region/index.html"])
 def test_charts_render_live_without_errors(served, browser, path):
     base, _ = served
     page, errors, outside = visit(browser, base + path, base)
@@ -372,7 +389,7 @@ def test_a_units_profile_is_drawn_live_when_it_nears_the_screen(served, browser)
 
 def test_compare_page_switches_units(served, browser):
     base, _ = served
-    page, errors, outside = visit(browser, base + "en/compare/index.html", base)
+    page, errors, outside = visit(browser, base + "2023/en/compare/index.html", base)
     page.select_option("#compare-a", "urzhar")
     page.select_option("#compare-b", "semey")
     header = page.locator("#compare-table thead").inner_text()
@@ -406,11 +423,11 @@ def test_edition_switcher_lands_on_the_same_page_or_the_home_with_a_note(two_edi
     assert "archived" in banner.inner_text()
     page.locator(".edition-switch a", has_text="2024").click()
     page.wait_for_load_state("load")
-    assert page.url == base + "en/units/highmoor/index.html"
+    page.wait_for_url(base + "2024/en/units/highmoor/index.html")   # through the stub
     assert page.locator("h1").inner_text() == "Highmoor"
     assert page.locator(".edition-banner").count() == 0
     # "What changed" exists only in 2024: switching lands on 2023's home, whose note shows.
-    page.goto(base + "en/changes/index.html")
+    page.goto(base + "2024/en/changes/index.html")
     page.locator(".edition-switch a", has_text="2023").click()
     page.wait_for_load_state("load")
     assert page.url == base + "2023/en/index.html#edition-page-missing"
@@ -421,8 +438,8 @@ def test_edition_switcher_lands_on_the_same_page_or_the_home_with_a_note(two_edi
     page.close()
 
 
-@pytest.mark.parametrize("path", ["en/changes/index.html", "2023/kk/units/highmoor/index.html",
-                                  "kk/index.html"])
+@pytest.mark.parametrize("path", ["2024/en/changes/index.html",
+                                  "2023/kk/units/highmoor/index.html", "2024/kk/index.html"])
 def test_axe_on_edition_pages(two_editions, browser, path):
     from axe_playwright_python.sync_playwright import Axe
 
@@ -451,7 +468,7 @@ def _first_load(browser, url: str, width: int = 1280):
 
 def test_kazakh_home_is_light_and_defers_vega(served, browser):
     base, _ = served
-    page, sizes = _first_load(browser, base + "kk/index.html")
+    page, sizes = _first_load(browser, base + "2023/kk/index.html")
     assert not any(u.endswith("/vega.js") for u in sizes), "vega.js loaded without interaction"
     total = sum(sizes.values())
     assert total <= 300_000, f"kk home transfers {total} bytes on first load"
@@ -466,7 +483,7 @@ def test_kazakh_profiles_are_at_most_9000_px_tall_at_1280(served, browser):
     base, out = served
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     heights = {}
-    for profile in sorted((out / "kk/units").glob("*/index.html")):
+    for profile in sorted((out / "2023/kk/units").glob("*/index.html")):
         page.goto(base + profile.relative_to(out).as_posix())
         heights[profile.parent.name] = page.evaluate("document.documentElement.scrollHeight")
     page.close()
@@ -476,7 +493,7 @@ def test_kazakh_profiles_are_at_most_9000_px_tall_at_1280(served, browser):
 
 def _page_paths(out: Path, langs=("kk", "ru", "en")) -> list[str]:
     return sorted(p.relative_to(out).as_posix() for lang in langs
-                  for p in (out / lang).rglob("index.html"))
+                  for p in (out / "2023" / lang).rglob("index.html"))
 
 
 def test_no_page_scrolls_sideways_at_390_px(served, browser):
@@ -496,7 +513,7 @@ def test_no_page_scrolls_sideways_at_390_px(served, browser):
 def test_a_scrolling_table_keeps_its_first_column_in_view(served, browser):
     base, _ = served
     page = browser.new_page(viewport={"width": 390, "height": 800})
-    page.goto(base + "kk/units/urzhar/index.html")
+    page.goto(base + "2023/kk/units/urzhar/index.html")
     group = page.locator("section.figure-group details").first
     group.locator("summary").click()
     box = group.locator(".table-scroll").first
@@ -510,7 +527,7 @@ def test_a_scrolling_table_keeps_its_first_column_in_view(served, browser):
 
 def test_compare_shows_the_difference_and_charts_both_units(served, browser):
     base, _ = served
-    page, errors, outside = visit(browser, base + "kk/compare/index.html", base)
+    page, errors, outside = visit(browser, base + "2023/kk/compare/index.html", base)
     page.select_option("#compare-a", "urzhar")
     page.select_option("#compare-b", "semey")
     row = page.locator("#compare-table tbody tr", has_text="Инновациялық белсенділік деңгейі").first
@@ -526,7 +543,7 @@ def test_compare_shows_the_difference_and_charts_both_units(served, browser):
 
 def test_recommendations_page_opens_filtered_for_the_unit_of_the_profile(served, browser):
     base, _ = served
-    page, errors, outside = visit(browser, base + "kk/units/urzhar/index.html", base)
+    page, errors, outside = visit(browser, base + "2023/kk/units/urzhar/index.html", base)
     page.locator("section[aria-labelledby=recs-heading] a[href*='?unit=urzhar']").click()
     page.wait_for_load_state("load")
     assert page.locator("#filter-unit").input_value() == "urzhar"
@@ -538,7 +555,7 @@ def test_recommendations_page_opens_filtered_for_the_unit_of_the_profile(served,
 
 def test_kazakh_search_interface_speaks_kazakh(served, browser):
     base, _ = served
-    page, errors, outside = visit(browser, base + "kk/search/index.html", base)
+    page, errors, outside = visit(browser, base + "2023/kk/search/index.html", base)
     page.locator("#search-input").wait_for(timeout=15000)
     page.get_by_label("Іздеу сөзі").fill("zzqqxx")
     message = page.locator(".pagefind-ui__message")

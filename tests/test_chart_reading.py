@@ -71,7 +71,7 @@ def site_address(bundled_site):
 def chart_pages(out, langs=("kk", "ru", "en")) -> list[str]:
     """Every built page with a chart figure, in the given languages."""
     return sorted(p.relative_to(out).as_posix() for lang in langs
-                  for p in (out / lang).rglob("index.html")
+                  for p in (out / "2023" / lang).rglob("index.html")
                   if 'class="chart chart-' in p.read_text(encoding="utf-8"))
 
 

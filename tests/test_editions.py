@@ -111,32 +111,32 @@ def test_every_archived_page_links_to_the_same_page_in_the_current_edition(built
 
 
 def test_a_page_only_in_the_newer_edition_switches_to_the_older_home_with_a_note(built):
-    html = read(built / "en/changes/index.html")
+    html = read(built / "2024/en/changes/index.html")
     link = switcher(html)["2023"]
-    assert link == "../../2023/en/index.html#edition-page-missing"
+    assert link == "../../../2023/en/index.html#edition-page-missing"
     home = read(built / "2023/en/index.html")
     assert 'id="edition-page-missing"' in home
-    assert "edition-banner" in home and "edition-banner" not in read(built / "en/index.html")
+    assert "edition-banner" in home and "edition-banner" not in read(built / "2024/en/index.html")
 
 
 def test_each_edition_has_its_own_search_index(built):
-    current = read(built / "en/units/highmoor/index.html")
+    short = read(built / "en/units/highmoor/index.html")
     permalink = read(built / "2024/en/units/highmoor/index.html")
     archived = read(built / "2023/en/units/highmoor/index.html")
-    assert "data-pagefind-body" in current and "data-pagefind-body" in archived
-    assert "data-pagefind-body" not in permalink                 # the same page, indexed once
-    assert (built / "pagefind/pagefind-ui.js").is_file()
+    assert "data-pagefind-body" in permalink and "data-pagefind-body" in archived
+    assert "data-pagefind-body" not in short            # a stub: each page indexed once
+    assert (built / "2024/pagefind/pagefind-ui.js").is_file()
     assert (built / "2023/pagefind/pagefind-ui.js").is_file()
-    assert not (built / "2024/pagefind").exists()
+    assert not (built / "pagefind").exists()
     assert 'data-bundle="../../pagefind/"' in read(built / "2023/en/search/index.html")
-    assert 'data-bundle="../../../pagefind/"' in read(built / "2024/en/search/index.html")
+    assert 'data-bundle="../../pagefind/"' in read(built / "2024/en/search/index.html")
 
 
 # -- what changed --------------------------------------------------------------------------
 
 
 def test_what_changed_lists_the_rank_changes_groups_indicators_and_methodology(built):
-    html = read(built / "en/changes/index.html")
+    html = read(built / "2024/en/changes/index.html")
     ranks = {r[0]: r for r in rows(html, "changes-activity_level")}
     # unit, 2023, 2024, difference, rank 2023, rank 2024, change
     assert ranks["Highmoor"][4:6] == ["7", "1"] and ranks["Highmoor"][6].startswith("▲ 6")
@@ -166,7 +166,7 @@ def test_the_first_edition_has_no_what_changed_page(built):
 
 
 def test_a_profile_shows_the_units_values_across_editions(built):
-    html = read(built / "en/units/highmoor/index.html")
+    html = read(built / "2024/en/units/highmoor/index.html")
     assert 'id="history-heading"' in html
     history = {r[0]: r[1:] for r in rows(html, "history-heading")}
     assert history["Innovation activity level"] == ["6.8 (7 of 7)", "27.3 (1 of 7)"]
@@ -217,7 +217,7 @@ def test_an_erratum_lets_the_change_pass_and_is_shown(site, capsys):
     # ... not on the pages that do not show them, nor in the other edition
     assert "corrected from 6 to 7" not in read(out / "2023/en/glossary/index.html") \
         if (out / "2023/en/glossary/index.html").exists() else True
-    assert "corrected from 6 to 7" not in read(out / "en/units/westfen/index.html")
+    assert "corrected from 6 to 7" not in read(out / "2024/en/units/westfen/index.html")
     # Sealing the corrected state: a later change needs a new erratum.
     assert main(["freeze", "2023", "--config", str(cfg)]) == 0
     assert "sealing 2 changes recorded as errata" in capsys.readouterr().out
@@ -263,7 +263,7 @@ def test_each_edition_has_an_archive_and_a_citation(built):
     z = zipfile.ZipFile(built / "downloads/2024/aimaq-2024.zip")
     computed = z.read("aimaq-2024/computed/indices.csv").decode()
     assert "activity_level,highmoor,2022,27.27272727272727,1," in computed   # full precision
-    home = read(built / "en/index.html")
+    home = read(built / "2024/en/index.html")
     assert "How to cite this edition" in home and "aimaq-2024.zip" in home
     assert "Aimaq test fixture (2024). Lakeshire (invented). 2024 edition." in home
 

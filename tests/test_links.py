@@ -1,5 +1,5 @@
 """The link check on hand-made pages: what counts as a link, an anchor and a broken one."""
-from aimaq.site.links import check_links
+from aimaq.site.links import check_graph, check_links, summarize
 
 PAGE = """<!DOCTYPE html><html><head>
 <link rel="canonical" href="https://example.org/elsewhere/">
@@ -39,3 +39,26 @@ def test_root_relative_links_resolve_under_the_site_path():
     broken = {(b.page, b.target, b.reason) for b in check_links(files, "/sub/")}
     assert broken == {("404.html", "/other/", "not under the site's path /sub/"),
                       ("404.html", "/sub/c/", "no such file")}
+
+
+def test_an_anchor_on_a_stub_is_looked_up_on_the_page_it_leads_to():
+    """A short address (<lang>/…) is a stub leading to the permanent page: a #fragment
+    linked through it must exist on that page."""
+    stub = b'<meta http-equiv="refresh" content="0; url=../2023/en/index.html"><h1>Home</h1>'
+    pages = {"en/index.html": summarize(stub, redirect="../2023/en/index.html"),
+             "2023/en/index.html": summarize(b'<h1 id="top">Home</h1><p id="note">x</p>'),
+             "2022/en/index.html": summarize(b'<a href="../../en/index.html#note">ok</a> '
+                                             b'<a href="../../en/index.html#gone">gone</a>')}
+    broken = check_graph(pages, set(pages))
+    assert [(b.page, b.target, b.reason) for b in broken] == [
+        ("2022/en/index.html", "../../en/index.html#gone", "no anchor #gone")]
+
+
+def test_links_and_ids_are_read_as_an_html_parser_reads_them():
+    html = (b'<!-- <a href="commented.html">x</a> --><a class="x" href="a.html?x=1&amp;y=2" '
+            b"id='one'>a</a><img alt=\"a > b\" src='i.svg'><link rel=\"canonical\" "
+            b'href="https://example.org/"><abbr href="no.html">x</abbr><a name="old"></a>'
+            b'<script src="s.js" defer></script><p data-id="no" id="two">x</p>')
+    page = summarize(html)
+    assert page.links == ("a.html?x=1&y=2", "i.svg", "s.js")
+    assert page.ids == {"one", "two", "old"}

@@ -46,7 +46,9 @@ def split_runs(out: Path, lang: str) -> tuple[dict, dict]:
     other, engine = {}, {}
     rooted = [p for p in sorted(out.glob("*.html"))          # 404.html, the root redirect
               if f'<html lang="{lang}"' in p.read_text(encoding="utf-8")[:2000]]
-    for page in rooted + sorted((out / lang).rglob("*.html")):
+    # The short addresses (<lang>/…, stubs) and the pages they lead to (<edition>/<lang>/…).
+    pages = [*(out / lang).rglob("*.html"), *out.glob(f"*/{lang}/**/*.html")]
+    for page in rooted + sorted(pages):
         name = page.relative_to(out).as_posix()
         everything = page_runs(page)
         outside = page_runs(page, engine_section if "/indices/" in name else None)

@@ -79,7 +79,7 @@ def test_script_in_a_csv_note_is_inert(mini):
     csv.write_text(csv.read_text().replace("beta,firms,2020,20,,13,",
                                            f"beta,firms,2020,20,,13,{cell}"))
     build(mini / "site.yaml")
-    page = (mini / "output/en/units/beta/index.html").read_text(encoding="utf-8")
+    page = (mini / "output/2023/en/units/beta/index.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(&#34;xss&#34;)&lt;/script&gt;" in page    # shown as text
     for path, html in all_pages(mini / "output"):
         assert audit(html).problems == [], path
@@ -89,7 +89,7 @@ def test_script_and_handlers_in_markdown_are_removed(mini):
     page = mini / "content/2023/en/index.md"
     page.write_text(page.read_text() + MD_PROBE)
     build(mini / "site.yaml")
-    html = (mini / "output/en/index.html").read_text(encoding="utf-8")
+    html = (mini / "output/2023/en/index.html").read_text(encoding="utf-8")
     assert "raw link" in html and "markdown link" in html and "styled" in html
     assert "alert" not in html
     for path, html in all_pages(mini / "output"):

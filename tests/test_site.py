@@ -13,6 +13,12 @@ from aimaq.indices import compute
 ROOT = Path(__file__).resolve().parents[1]
 LANGS = ("kk", "ru", "en")
 REDIRECTS = ("index.html", "2023/index.html")     # the site root and the edition's root
+PAGES = "2023"      # the current edition's permanent pages; <lang>/… are stubs leading there
+
+
+def is_stub(html: str) -> bool:
+    """A short address of the current edition (<lang>/…): a stub leading to the page."""
+    return '<meta http-equiv="refresh"' in html
 
 
 @pytest.fixture(scope="module")
@@ -35,20 +41,20 @@ def test_home_and_nineteen_profiles_in_every_language(site):
     assert len(ds.unit_ids()) == 19
     assert (site / "index.html").is_file()
     for lang in LANGS:
-        assert (site / lang / "index.html").is_file()
-        profiles = sorted(p.parent.name for p in (site / lang / "units").glob("*/index.html"))
+        assert (site / PAGES / lang / "index.html").is_file()
+        profiles = sorted(p.parent.name for p in (site / PAGES / lang / "units").glob("*/index.html"))
         assert profiles == sorted(ds.unit_ids())
 
 
 def test_every_index_has_a_page_in_every_language(site, results):
     for lang in LANGS:
         for index_id in results.indices:
-            assert (site / lang / "indices" / index_id / "index.html").is_file(), index_id
-        assert (site / lang / "indices" / "index.html").is_file()
+            assert (site / PAGES / lang / "indices" / index_id / "index.html").is_file(), index_id
+        assert (site / PAGES / lang / "indices" / "index.html").is_file()
 
 
 def test_profile_shows_computed_index_with_audit(site):
-    html = (site / "kk/units/urzhar/index.html").read_text(encoding="utf-8")
+    html = (site / "2023/kk/units/urzhar/index.html").read_text(encoding="utf-8")
     # Integral index: computed 0.2648 → "0,265" (3 decimals, kk decimal comma), printed 0.265.
     row = re.search(r'integral_innovation_index/index.html">[^<]+</a>(.*?)</tr>', html, re.S)
     assert row, "the integral index row is missing"
@@ -59,16 +65,16 @@ def test_profile_shows_computed_index_with_audit(site):
 
 
 def test_index_page_shows_printed_computed_and_reason(site):
-    html = (site / "en/indices/integral_innovation_index/index.html").read_text(encoding="utf-8")
+    html = (site / "2023/en/indices/integral_innovation_index/index.html").read_text(encoding="utf-8")
     assert "reconstruction" in html
     assert "row duplicates Semey" in html          # Ulan's row in Table 45
     assert "0.565" in html and "0.408" in html     # Ayagoz printed vs computed
-    k = (site / "en/indices/kz_k_ia/index.html").read_text(encoding="utf-8")
+    k = (site / "2023/en/indices/kz_k_ia/index.html").read_text(encoding="utf-8")
     assert "0.5078" in k
 
 
 def test_depressed_units_listed_with_class(site):
-    html = (site / "ru/indices/depressed_units/index.html").read_text(encoding="utf-8")
+    html = (site / "2023/ru/indices/depressed_units/index.html").read_text(encoding="utf-8")
     assert html.count(">депрессивная<") == 7
 
 
@@ -89,9 +95,37 @@ def test_pages_are_well_formed(site):
         assert html.count("<h1") == 1, rel
         assert re.search(r'<html lang="(kk|ru|en)">', html), rel
         assert "<title>" in html, rel
-        if rel not in REDIRECTS:
+        if rel not in REDIRECTS and not is_stub(html):
             for lang in LANGS:
                 assert f'hreflang="{lang}"' in html, rel
+
+
+def test_short_addresses_are_stubs_leading_to_the_permanent_page(site):
+    """Each page is rendered once, at its permanent address: the current edition's short
+    address (<lang>/…) sends the reader there (refresh, canonical, a visible link in the
+    page's language, a script keeping the #fragment), for every page of the edition."""
+    permanent = sorted(p.relative_to(site / PAGES).as_posix()
+                       for lang in LANGS for p in (site / PAGES / lang).rglob("index.html"))
+    short = sorted(p.relative_to(site).as_posix()
+                   for lang in LANGS for p in (site / lang).rglob("index.html"))
+    assert short == permanent and len(short) > 200
+    for rel in short:
+        html = (site / rel).read_text(encoding="utf-8")
+        depth = "../" * rel.count("/")
+        target = f"{depth}{PAGES}/{rel}"
+        assert is_stub(html) and "data-pagefind-body" not in html, rel
+        assert f'content="0; url={target}"' in html and f'<a href="{target}">' in html, rel
+        assert f'<link rel="canonical" href="/{PAGES}/{rel[:-len("index.html")]}">' in html
+        assert f'<script src="{depth}assets/redirect.js"></script>' in html, rel
+        assert f'<html lang="{rel.split("/")[0]}">' in html, rel
+        assert len(html) < 2000, rel
+        title = re.search(r"<title>(.*)</title>", html).group(1)
+        assert f"<title>{title} · " in (site / PAGES / rel).read_text(encoding="utf-8") or \
+            f"<title>{title}</title>" in (site / PAGES / rel).read_text(encoding="utf-8")
+    # Search indexes the permanent pages, once: no bundle of the short addresses.
+    assert (site / PAGES / "pagefind/pagefind-ui.js").is_file()
+    assert not (site / "pagefind").exists()
+    assert "data-pagefind-body" in (site / PAGES / "en/units/abai/index.html").read_text("utf-8")
 
 
 def test_nothing_is_loaded_from_outside(site):
@@ -112,9 +146,9 @@ def test_bundled_build_is_deterministic(site, tmp_path):
 def test_every_page_has_a_preview_image_that_exists(site):
     for page in site.rglob("*.html"):
         rel = page.relative_to(site).as_posix()
-        if rel.startswith("pagefind/") or rel in REDIRECTS:
-            continue
         html = page.read_text(encoding="utf-8")
+        if "pagefind/" in rel or rel in REDIRECTS or is_stub(html):
+            continue
         m = re.search(r'<meta property="og:image" content="/([^"]+)">', html)
         assert m, rel
         assert (site / m.group(1)).is_file(), (rel, m.group(1))
@@ -123,10 +157,10 @@ def test_every_page_has_a_preview_image_that_exists(site):
 
 def test_charts_have_fallbacks_descriptions_tables_and_downloads(site):
     for lang in LANGS:
-        home = (site / lang / "index.html").read_text(encoding="utf-8")
-        unit = (site / lang / "units/abai/index.html").read_text(encoding="utf-8")
-        index = (site / lang / "indices/integral_innovation_index/index.html").read_text(encoding="utf-8")
-        region = (site / lang / "region/index.html").read_text(encoding="utf-8")
+        home = (site / PAGES / lang / "index.html").read_text(encoding="utf-8")
+        unit = (site / PAGES / lang / "units/abai/index.html").read_text(encoding="utf-8")
+        index = (site / PAGES / lang / "indices/integral_innovation_index/index.html").read_text(encoding="utf-8")
+        region = (site / PAGES / lang / "region/index.html").read_text(encoding="utf-8")
         assert 'data-chart="home-map"' in home
         assert 'data-chart="unit-map-abai"' in unit and 'data-chart="unit-profile-abai"' in unit
         assert 'data-chart="rank-integral_innovation_index"' in index
@@ -148,6 +182,6 @@ def test_charts_have_fallbacks_descriptions_tables_and_downloads(site):
         assert (charts / "unit-profile-abai.csv").is_file()
     assert not list((site / "charts").rglob("*.png"))           # PNG: made in the browser
     # the description names the top and bottom units in the page language
-    index = (site / "en/indices/integral_innovation_index/index.html").read_text(encoding="utf-8")
+    index = (site / "2023/en/indices/integral_innovation_index/index.html").read_text(encoding="utf-8")
     desc = re.search(r'id="chart-rank-integral_innovation_index-desc">([^<]+)<', index).group(1)
     assert "Zharma" in desc and "Beskaragai" in desc

@@ -81,6 +81,6 @@ class EditionLinks:
         return None
 
     def searchable(self, site) -> bool:
-        """Index the current edition once (at <lang>/), and every other edition."""
-        return not (self.has_short and site.edition.id == self.config.current_edition
-                    and site.urls.prefix != "")
+        """Index every edition at its permanent pages; the current edition's short
+        addresses are only stubs leading there."""
+        return site.urls.prefix == site.urls.permalink_prefix

@@ -1,19 +1,18 @@
 """Check that every internal link and #anchor of the rendered site resolves.
 
-Runs on the in-memory files before anything is written, so a broken link fails the build
-instead of reaching readers.
+Each page's links and ids are read once, right after it is rendered (:func:`summarize`, in
+the worker that rendered it); the check then runs on that link graph before the new site
+replaces the output folder, so a broken link fails the build instead of reaching readers.
 """
 from __future__ import annotations
 
 import functools
+import html as html_lib
 import posixpath
+import re
+from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
-
-import lxml.html
-from lxml import etree
-
-from ..parallel import fork_map
 
 
 @dataclass(frozen=True)
@@ -23,33 +22,60 @@ class BrokenLink:
     reason: str
 
 
-# What the check reads, in one XPath each, evaluated by libxml2: the HTML parser of the
-# standard library takes several times longer than rendering the page did.
-_IDS = etree.XPath("//@id | //a/@name")
-_LINKS = etree.XPath(
-    "//*[self::a or self::link or self::script or self::img or self::source or self::iframe]"
-    "[not(self::link and (@rel = 'canonical' or @rel = 'alternate'))]/@*"
-    "[name() = 'href' or name() = 'src']")
-_PARSER = lxml.html.HTMLParser(encoding="utf-8")
-
-
 @dataclass(frozen=True)
-class _Page:
+class PageLinks:
+    """What the check needs of one page: the links it makes (href and src of a, link,
+    script, img, source, iframe; not the canonical and hreflang addresses, which are
+    absolute) and the ids a #fragment may name (``id`` anywhere, ``name`` of an ``a``).
+    ``redirect``: a stub whose ids are those of the page it sends the reader to."""
+
     links: tuple[str, ...]
     ids: frozenset[str]
+    redirect: str | None = None
 
 
-def _parse(html: bytes) -> _Page:
-    if not html.strip():
-        return _Page((), frozenset())
-    doc = lxml.html.document_fromstring(html, parser=_PARSER)
-    return _Page(tuple(str(v) for v in _LINKS(doc) if v),
-                 frozenset(str(v) for v in _IDS(doc) if v))
+# Read by one pass of regular expressions over the page's bytes, right after it is rendered
+# (in the worker that rendered it), so no page is parsed again: Jinja and Markdown write
+# every attribute quoted, and the test pages below show what counts.
+_COMMENT = re.compile(rb"<!--.*?-->", re.S)
+_TAG = re.compile(rb"<(a|link|script|img|source|iframe)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>",
+                  re.I)
+_ATTR = re.compile(rb"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_ID = re.compile(rb"""<[a-zA-Z][^>]*?\sid\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
-def _parse_all(files: dict[str, bytes], cache: dict | None) -> dict[str, _Page]:
-    parsed: dict[str, _Page] = {}
-    todo: list[str] = []
+def summarize(html: bytes, redirect: str | None = None) -> PageLinks:
+    """The links and ids of one rendered page (``redirect``: see :class:`PageLinks`)."""
+    if b"<!--" in html:
+        html = _COMMENT.sub(b"", html)
+    links: list[str] = []
+    ids: set[str] = set()
+    for m in _TAG.finditer(html):
+        tag = m.group(1).lower()
+        attrs = {a.group(1).lower(): a.group(2) if a.group(2) is not None else a.group(3)
+                 for a in _ATTR.finditer(m.group(2))}
+        if tag == b"link" and attrs.get(b"rel", b"").lower() in (b"canonical", b"alternate"):
+            continue
+        for name in (b"href", b"src"):
+            value = attrs.get(name)
+            if value:
+                links.append(_text(value))
+        if tag == b"a" and attrs.get(b"name"):
+            ids.add(_text(attrs[b"name"]))
+    for m in _ID.finditer(html):
+        value = m.group(1) if m.group(1) is not None else m.group(2)
+        if value:
+            ids.add(_text(value))
+    return PageLinks(tuple(links), frozenset(ids), redirect)
+
+
+def _text(value: bytes) -> str:
+    text = value.decode("utf-8", "replace")
+    return html_lib.unescape(text) if "&" in text else text
+
+
+def _summarize_all(files: Mapping[str, bytes], cache: dict | None) -> dict[str, PageLinks]:
+    parsed: dict[str, PageLinks] = {}
     for path, data in files.items():
         if not path.endswith(".html"):
             continue
@@ -57,27 +83,31 @@ def _parse_all(files: dict[str, bytes], cache: dict | None) -> dict[str, _Page]:
         if hit is not None and hit[0] == data:
             parsed[path] = hit[1]
         else:
-            todo.append(path)
-    for path, page in zip(todo, fork_map(lambda p: _parse(files[p]), todo)):
-        parsed[path] = page
+            parsed[path] = summarize(data)
     if cache is not None:
         for path, page in parsed.items():
             cache[path] = (files[path], page)
-    if cache is not None:
         for path in set(cache) - set(parsed):
             del cache[path]
     return parsed
 
 
-def check_links(files: dict[str, bytes], base_path: str = "/",
+def check_links(files: Mapping[str, bytes], base_path: str = "/",
                 cache: dict | None = None) -> list[BrokenLink]:
-    """Broken internal links; ``base_path`` resolves root-relative links (the 404 page).
+    """Broken internal links of the pages in ``files`` (in memory: ``aimaq serve``, tests);
+    ``base_path`` resolves root-relative links (the 404 page).
 
-    ``cache`` ({path: (bytes, parsed)}) keeps parsed pages between calls, so a rebuild under
-    ``aimaq serve`` re-parses only the pages whose bytes changed."""
-    parsed = _parse_all(files, cache)
+    ``cache`` ({path: (bytes, PageLinks)}) keeps what was read of each page between calls,
+    so a rebuild under ``aimaq serve`` reads only the pages whose bytes changed."""
+    return check_graph(_summarize_all(files, cache), files, base_path)
+
+
+def check_graph(pages: Mapping[str, PageLinks], existing: Container[str],
+                base_path: str = "/") -> list[BrokenLink]:
+    """Broken links of ``pages`` ({path: PageLinks}, collected while rendering), among the
+    ``existing`` files of the site."""
     broken: list[BrokenLink] = []
-    for page, info in sorted(parsed.items()):
+    for page, info in sorted(pages.items()):
         folder = posixpath.dirname(page)
         for href in info.links:
             target, fragment, reason = _resolve(folder, href, base_path)
@@ -85,14 +115,26 @@ def check_links(files: dict[str, bytes], base_path: str = "/",
                 continue
             if reason is None:
                 target = target or page
-                if target not in files:
+                if target not in existing:
                     reason = "no such file"
-                elif (fragment and target in parsed
-                      and unquote(fragment) not in parsed[target].ids):
-                    reason = f"no anchor #{fragment}"
+                elif fragment and target in pages:
+                    ids = _ids(pages, target)
+                    if ids is not None and unquote(fragment) not in ids:
+                        reason = f"no anchor #{fragment}"
             if reason is not None:
                 broken.append(BrokenLink(page, href, reason))
     return broken
+
+
+def _ids(pages: Mapping[str, PageLinks], path: str) -> frozenset[str] | None:
+    """The ids of the page at ``path``, through the redirect stubs that lead on from it."""
+    seen = set()
+    info = pages.get(path)
+    while info is not None and info.redirect is not None and path not in seen:
+        seen.add(path)
+        path = posixpath.normpath(posixpath.join(posixpath.dirname(path), info.redirect))
+        info = pages.get(path)
+    return info.ids if info is not None else None
 
 
 # Pages of one folder share most of their links (navigation, footer, assets): each

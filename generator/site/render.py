@@ -433,10 +433,7 @@ class PageHelpers:
 
     def search_bundle(self) -> str:
         """Folder of the search index of this page's edition (each edition has its own)."""
-        links = self.site.editions
-        if links is None or links.searchable(self.site):
-            return self.site.urls.prefix + "pagefind/"
-        return "pagefind/"          # the current edition, indexed at its short addresses
+        return self.site.urls.permalink_prefix + "pagefind/"
 
     def citation(self) -> str:
         return citation_text(self.site.config, self.site.edition, self.lang)
@@ -548,6 +545,41 @@ def redirect_page(site: SiteModel, target: str, at: str = "index.html") -> bytes
         f"<h1>{jinja2.utils.markupsafe.escape(title)}</h1>\n"
         f'<p><a href="{target}">{jinja2.utils.markupsafe.escape(site.s("redirect_text", lang))}'
         "</a></p>\n</body>\n</html>\n")
+    return html.encode("utf-8")
+
+
+def is_stub(site: SiteModel, spec: PageSpec) -> bool:
+    """The page is the current edition's short address (<lang>/…) of a permanent page: it
+    is written as a :func:`stub_page`, not rendered a second time (the 404 page, served at
+    any address, is rendered)."""
+    return site.urls.prefix != site.urls.permalink_prefix and not spec.rooted
+
+
+def stub_page(site: SiteModel, spec: PageSpec) -> bytes:
+    """The short address of a page: it sends the reader on to the permanent address (a
+    meta refresh, and ``assets/redirect.js``, which keeps the #fragment: CSP forbids inline
+    script) and tells search engines where the page is (its canonical). A reader whose
+    browser follows neither gets the page's title as a link, in the page's language."""
+    esc = jinja2.utils.markupsafe.escape
+    at, lang = spec.path, spec.lang
+    permalink = site.urls.permalink(at)
+    target = urls.relative(at, permalink)
+    title = esc(spec.title)
+    html = (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
+        f'<meta http-equiv="refresh" content="0; url={target}">\n'
+        f'<link rel="canonical" href="{urls.absolute(site.config.base_url, permalink)}">\n'
+        f'<script src="{urls.relative(at, "assets/redirect.js")}"></script>\n'
+        f'<link rel="icon" href="{urls.relative(at, "assets/favicon.svg")}" '
+        'type="image/svg+xml">\n'
+        f'<link rel="stylesheet" href="{urls.relative(at, "assets/style.css")}">\n'
+        f"<title>{title}</title>\n</head>\n<body>\n"
+        f'<main id="main" class="wrap">\n<h1>{title}</h1>\n'
+        f'<p>{esc(site.s("moved_text", lang))}: <a href="{target}">{title}</a></p>\n'
+        "</main>\n</body>\n</html>\n")
     return html.encode("utf-8")
 
 

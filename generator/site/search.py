@@ -12,8 +12,11 @@ units × recommendations. On a 500-unit region this took Pagefind from 2.9 GB to
 the bundle from 35 to 8 MB. Headings, captions, prose, names, an index's inputs and the
 data catalogue stay searchable, and each recommendation is found on its own page.
 
-The Pagefind binary ships inside the ``pagefind[extended]`` wheel; it runs on a temporary
-copy of the pages (its Python API, which pipes every page through JSON, is ~30× slower).
+Each page is indexed once, at its permanent address (<edition>/<lang>/…); the current
+edition's short addresses are stubs leading there. The Pagefind binary ships inside the
+``pagefind[extended]`` wheel; a build runs it once per edition over the pages already
+written into the staging folder (its Python API, which pipes every page through JSON, is
+~30× slower), ``aimaq serve`` and ``aimaq check`` over a temporary copy.
 """
 from __future__ import annotations
 
@@ -24,18 +27,20 @@ import tempfile
 from pathlib import Path
 
 from ..errors import AimaqError
+from ..output import Stored, content
 
 BUNDLE = "pagefind"
 
 
 def search_bundle(files: dict[str, bytes], prefix: str = "",
                   only: set[str] | None = None) -> dict[str, bytes]:
-    """The Pagefind bundle for the site's HTML pages, as {path: bytes} under
-    ``<prefix>pagefind/``. Each edition has its own bundle at its root (``prefix``
-    '2023/'), indexing only its pages (``only``), so results never mix editions."""
+    """The Pagefind bundle for the site's HTML pages held in memory (``aimaq serve``,
+    ``aimaq check``), as {path: bytes} under ``<prefix>pagefind/``. Each edition has its
+    own bundle at its root (``prefix`` '2023/'), indexing only its pages (``only``), so
+    results never mix editions."""
     pages = {p[len(prefix):]: b for p, b in files.items()
              if p.endswith(".html") and p.startswith(prefix)
-             and (only is None or p in only) and b"data-pagefind-body" in b}
+             and (only is None or p in only) and b"data-pagefind-body" in content(b)}
     if not pages:
         return {}
     with tempfile.TemporaryDirectory(prefix="aimaq-search-") as tmp:
@@ -44,20 +49,37 @@ def search_bundle(files: dict[str, bytes], prefix: str = "",
         for path, data in pages.items():
             target = site / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        cmd = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(out),
-               "--quiet"]
-        proc = subprocess.run(cmd, capture_output=True, text=True)
-        if proc.returncode != 0:
-            raise AimaqError(f"the search index could not be built: "
-                             f"{(proc.stderr or proc.stdout).strip()[:500]}", None, None,
-                             "reinstall with 'make site' (it installs pagefind[extended])")
-        bundle = {f"{prefix}{BUNDLE}/{p.relative_to(out).as_posix()}": p.read_bytes()
-                  for p in sorted(out.rglob("*")) if p.is_file()}
-    entry = f"{prefix}{BUNDLE}/pagefind-entry.json"
-    if entry in bundle:
+            target.write_bytes(content(data))
+        _pagefind(site, out)
+        return {f"{prefix}{BUNDLE}/{p.relative_to(out).as_posix()}": p.read_bytes()
+                for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def search_folder(root: Path, prefix: str = "") -> dict[str, Stored]:
+    """The Pagefind bundle of the pages already written under ``root / prefix`` (the
+    staging folder of a build: one edition's permanent pages), written at
+    ``<prefix>pagefind/`` beside them, in one run of Pagefind over the folder; the pages
+    without ``data-pagefind-body`` (stubs, search, 404) are left out by Pagefind itself."""
+    site = root / prefix if prefix else root
+    out = site / BUNDLE
+    if not site.is_dir():
+        return {}
+    _pagefind(site, out)
+    return {f"{prefix}{BUNDLE}/{p.relative_to(out).as_posix()}": Stored(p)
+            for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def _pagefind(site: Path, out: Path) -> None:
+    cmd = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(out),
+           "--quiet"]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise AimaqError(f"the search index could not be built: "
+                         f"{(proc.stderr or proc.stdout).strip()[:500]}", None, None,
+                         "reinstall with 'make site' (it installs pagefind[extended])")
+    entry = out / "pagefind-entry.json"
+    if entry.is_file():
         # Pagefind writes its languages in hash-map order; sort them so builds are identical.
-        data = json.loads(bundle[entry])
-        bundle[entry] = json.dumps(data, ensure_ascii=False, sort_keys=True,
-                                   separators=(",", ":")).encode("utf-8")
-    return bundle
+        data = json.loads(entry.read_bytes())
+        entry.write_bytes(json.dumps(data, ensure_ascii=False, sort_keys=True,
+                                     separators=(",", ":")).encode("utf-8"))

@@ -1,10 +1,17 @@
 """The URL scheme and relative links.
 
 Pages live at stable, pretty paths (``<edition>/<lang>/units/<unit>/index.html``, the
-edition's permalink; the current edition also at ``<lang>/units/<unit>/index.html``). Every internal link
-is written relative to the page that contains it and ends in ``index.html``, so the same
-files work opened from disk (file://), at a domain root and under any sub-path. Only the
-canonical, hreflang and sitemap addresses are absolute, built from ``base_url``.
+edition's permalink). The current edition also answers at the short address
+``<lang>/units/<unit>/index.html``: a stub page (generator.site.render.stub_page) with a
+meta refresh to the permalink, a canonical link naming it, a script that keeps the
+#fragment, and a visible link in the page's language. Each page is thus rendered, stored
+and indexed for search once, and the short address still works from file:// and tells
+search engines where the page is; a prefix rewrite of the rendered bytes would have kept
+two full copies of every page (twice the bytes written and indexed, two copies for search
+engines to choose between) for no gain to readers. Every internal link is written relative
+to the page that contains it and ends in ``index.html``, so the same files work opened
+from disk (file://), at a domain root and under any sub-path. Only the canonical,
+hreflang and sitemap addresses are absolute, built from ``base_url``.
 """
 from __future__ import annotations
 
