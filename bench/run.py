@@ -408,8 +408,8 @@ def targets(rows: dict[str, dict], yard: dict,
         ratio = yard["aimaq"]["per_page"] / yard[name]["per_page"]
         cpu = ""
         if "cpu" in yard["aimaq"] and "cpu" in yard[name]:
-            cpu = f"; CPU {yard['aimaq']['cpu'] / yard[name]['cpu']:.1f}×"
-        out.append((f"plain page vs {name}", f"{ratio:.1f}× {name}'s time per page "
+            cpu = f"; CPU {yard['aimaq']['cpu'] / yard[name]['cpu']:.2f}×"
+        out.append((f"plain page vs {name}", f"{ratio:.2f}× {name}'s time per page "
                     f"(target ≤ {limit:g}×){cpu}", ratio <= limit))
     return out
 
