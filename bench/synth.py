@@ -107,7 +107,6 @@ def make_table(src: Path, dst: Path, real_units: set[str], region: str, units: l
         values = [r["value"] for r in sample]
         numbers = [_number(v) for v in values]
         is_class = any(v and n is None for v, n in zip(values, numbers))
-        flagged = [r.get("flag", "") for r in sample]
         decimals = _decimals([v for v in values if v])
         made = []
         for u in units:

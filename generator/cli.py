@@ -23,9 +23,11 @@ A second signal during that clean-up is ignored, so the clean-up is not cut shor
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import signal
 import sys
+import threading
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -378,8 +380,6 @@ def _handle_signals() -> dict:
     """Route SIGTERM and SIGINT to :func:`_on_signal`; returns the handlers it replaced.
     Only the main thread may set handlers (a test calling main() from a thread keeps
     Python's default)."""
-    import threading
-
     if threading.current_thread() is not threading.main_thread():
         return {}
     return {sig: signal.signal(sig, _on_signal) for sig in STOP_SIGNALS}
@@ -402,5 +402,26 @@ def main(argv: list[str] | None = None) -> int:
             signal.signal(sig, handler)
 
 
+def run() -> None:
+    """The ``aimaq`` command and ``python -m aimaq``: :func:`main`, then exit at once.
+
+    A build leaves a large heap behind (its pages, caches, the libraries' modules); the
+    interpreter's shutdown frees it object by object, about 0.5 s of CPU after 2,000 pages
+    (a quarter of a millisecond a page), for nothing. So once the exit handlers have run
+    (pools stopped, temporary folders removed) and the output is flushed, the process
+    ends without that teardown. When another thread is still running, it exits the
+    ordinary way, which waits for it."""
+    code = main()
+    if threading.active_count() > 1:
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):       # a closed pipe: nothing more to say
+            pass
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()

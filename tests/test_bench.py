@@ -135,3 +135,81 @@ def test_unit_maps_of_a_large_region_show_the_neighbourhood(tmp_path):
     charts["unit_map"]["extent"] = "region"
     charts_yaml.write_text(yaml.safe_dump(charts, allow_unicode=True), encoding="utf-8")
     assert all(len(shown) == 48 for shown in _unit_maps(cfg).values())
+
+
+def _rows(**walls: float) -> dict[str, dict]:
+    return {"bundled: cold": {"wall": 9.5, "cpu": 16.0, "output_mb": 29.0, "peak_mib": 500},
+            "bundled: warm": {"wall": 0.4, "peak_mib": 500},
+            "bundled: md changed (serve)": {"wall": 0.35, "peak_mib": 500},
+            **{f"synthetic {n}": {"wall": w, "peak_mib": 4200 if n == 2000 else 900}
+               for n, w in ((100, walls.get("s100", 10.0)), (2000, walls.get("s2000", 119.0)))}}
+
+
+YARD = {"hugo": {"pages": 2000, "wall": 0.4, "per_page": 0.0002, "cpu": 0.8},
+        "mkdocs": {"pages": 2000, "wall": 20.0, "per_page": 0.01, "cpu": 20.0},
+        "aimaq": {"pages": 2000, "wall": 11.0, "per_page": 0.0055, "cpu": 12.0}}
+
+
+def test_the_target_table_checks_every_target_of_the_issue():
+    """Each target of issue #20 with its limit: cold ≤ 10 s wall and ≤ 15 CPU s, warm ≤ 1 s,
+    output ≤ 30 MB, a Markdown edit under serve ≤ 0.3 s, 2,000 units ≤ 120 s and ≤ 4 GiB,
+    time per unit flat within ±25 %, plain pages ≤ 3× Hugo and ≤ 0.5× MkDocs."""
+    from run import targets
+
+    met = {what: ok for what, _, ok in targets(_rows(), YARD, [100, 2000])}
+    assert set(met) == {
+        "bundled site cold, wall", "bundled site cold, CPU (workers included)",
+        "bundled site warm", "bundled site output (du)",
+        "one Markdown page changed (aimaq serve)", "synthetic 2000 units × 3 languages cold",
+        "synthetic 2000: peak memory (tree PSS)", "time per unit, 100 → 2000 units",
+        "plain page vs hugo", "plain page vs mkdocs"}
+    # 100 units in 10 s and 2,000 in 119 s: 100 ms → 59.5 ms a unit, -40 %: not flat.
+    assert met["time per unit, 100 → 2000 units"] is False
+    assert met["bundled site cold, wall"] is True
+    assert met["bundled site cold, CPU (workers included)"] is False       # 16 > 15
+    assert met["bundled site output (du)"] is True
+    assert met["one Markdown page changed (aimaq serve)"] is False         # 0.35 > 0.3
+    assert met["synthetic 2000 units × 3 languages cold"] is True
+    assert met["synthetic 2000: peak memory (tree PSS)"] is False          # 4.1 GiB
+    assert met["plain page vs hugo"] is False                              # 27.5×
+    assert met["plain page vs mkdocs"] is False                            # 0.55× > 0.5×
+    flat = {w: ok for w, _, ok in targets(_rows(s100=100.0, s2000=2100.0), YARD, [100, 2000])}
+    assert flat["time per unit, 100 → 2000 units"] is True                 # +5 %
+    fast = dict(YARD, aimaq={"pages": 2000, "wall": 0.9, "per_page": 0.00045})
+    ok = {w: v for w, _, v in targets(_rows(), fast, [100, 2000])}
+    assert ok["plain page vs hugo"] is True and ok["plain page vs mkdocs"] is True
+
+
+def test_targets_a_small_run_does_not_measure_say_so():
+    """``--sizes 20 50`` cannot judge the 2,000-unit targets: they read 'not measured'."""
+    from run import targets
+
+    rows = {k: v for k, v in _rows().items() if not k.startswith("synthetic")}
+    rows["synthetic 20"] = {"wall": 20.0, "peak_mib": 300}
+    rows["synthetic 50"] = {"wall": 50.0, "peak_mib": 400}
+    checks = {what: (value, ok) for what, value, ok in targets(rows, {}, [20, 50])}
+    assert checks["synthetic 2000 units × 3 languages cold"] == (
+        "not measured (target ≤ 120 s)", None)
+    assert checks["synthetic 2000: peak memory (tree PSS)"][1] is None
+    assert checks["time per unit, 20 → 50 units"][1] is None       # not the target's sizes
+    assert checks["plain page vs mkdocs"] == ("not measured (target ≤ 0.5×)", None)
+
+
+def test_a_tiny_bench_measures_wall_cpu_memory_and_output(tmp_path):
+    """One scenario run as ``make bench`` runs it (a child process): the plain-page site of
+    4 pages. Only that every measurement is there, never how long it took."""
+    from run import report, run_child
+
+    row = run_child("plain", "4")
+    assert row["pages"] >= 4 and row["charts"] == 0
+    assert row["wall"] > 0 and row["cpu"] > 0 and row["peak_mib"] > 0
+    assert row["output_mb"] > 0
+    assert {"load", "render", "search", "links", "write"} <= set(row["stages"])
+    row["name"] = "plain 4"
+    md = tmp_path / "RESULTS.md"
+    md.write_text("# old\n\n## Notes\n\nKept between runs.\n", encoding="utf-8")
+    report([row], {}, [], tmp_path / "results.json", md)
+    text = md.read_text(encoding="utf-8")
+    assert "| plain 4 |" in text and "CPU s" in text and "output MB" in text
+    assert text.endswith("## Notes\n\nKept between runs.\n")
+    assert "| synthetic 2000 units × 3 languages cold | not measured" in text
