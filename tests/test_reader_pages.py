@@ -30,7 +30,14 @@ def data():
 
 
 def page(site: Path, path: str) -> str:
-    return (site / path).read_text(encoding="utf-8")
+    """The page a reader lands on at ``path``: a short address is a stub whose refresh
+    leads to the edition's permanent page, which is read instead."""
+    file = site / path
+    html = file.read_text(encoding="utf-8")
+    moved = re.search(r'http-equiv="refresh" content="0; url=([^"]+)"', html)
+    if moved:
+        return page(site, str((file.parent / moved.group(1)).resolve().relative_to(site)))
+    return html
 
 
 def words(html: str) -> str:
