@@ -30,7 +30,13 @@ def data():
 
 
 def page(site: Path, path: str) -> str:
-    return (site / path).read_text(encoding="utf-8")
+    """A page as a reader lands on it: a short address (<lang>/…) is a redirect stub, so
+    its meta refresh is followed to the page at its permanent address."""
+    file = site / path
+    html = file.read_text(encoding="utf-8")
+    moved = re.search(r'http-equiv="refresh" content="0; url=([^"]+)"', html)
+    return page(site, str((file.parent / moved.group(1)).resolve().relative_to(site.resolve()))) \
+        if moved else html
 
 
 def words(html: str) -> str:
