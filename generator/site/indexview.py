@@ -120,8 +120,21 @@ class IndexView:
         for inp in meta.inputs:
             if inp.id == part:
                 return text(inp.name, lang)
-        indicators = [i.ref for i in meta.inputs if i.kind == "indicator"]
-        indicators += list(self.dataset.indicators)
+        own = [i.ref for i in meta.inputs if i.kind == "indicator"]
+        if (found := self._category_name(own, part, lang)) is not None:
+            return found
+        # A part of an index input is named where that index names it (the aggregate score
+        # of Y1..Y6 has the parts of the partial scores), before any other indicator whose
+        # categories happen to share the id.
+        for inp in meta.inputs:
+            if inp.kind == "index" and inp.ref != index_id and inp.ref in self.results.indices:
+                found_in_input = self.part_name(inp.ref, part, lang)
+                if found_in_input != part:
+                    return found_in_input
+        return self._category_name(list(self.dataset.indicators), part, lang) or part
+
+    def _category_name(self, indicators: list[str], part: str, lang: str) -> str | None:
+        """The name of category ``part`` of the first of ``indicators`` that has one."""
         for ind_id in indicators:
             ind = self.dataset.indicators.get(ind_id)
             if ind is None:
@@ -129,7 +142,7 @@ class IndexView:
             for c in ind.categories:
                 if c.id == part:
                     return text(c.name, lang)
-        return part
+        return None
 
     def class_name(self, index_id: str, class_id: str, lang: str, strings: dict) -> str:
         if not class_id:
