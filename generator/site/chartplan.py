@@ -166,7 +166,7 @@ class _Planner:
 
     # -- helpers ----------------------------------------------------------------
     def s(self, key: str, lang: str) -> str:
-        return self.site.s(key, lang)
+        return self.site.word(key, lang)
 
     # Per-unit charts ask for the same frames once per unit: each is made once per build,
     # so planning grows with the units, not with units × units.

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .urls import Paths
+
 MISSING = "edition-page-missing"
 
 
@@ -30,16 +32,16 @@ class EditionLinks:
         self.short: dict = {}                   # current edition at <lang>/: {(key, lang): path}
         seen = set()
         for tree in trees:
-            site = tree.site
-            eid = site.edition.id
+            edition = tree.model.edition
+            eid = edition.id
             table = {(s.key, s.lang): s.path for s in tree.specs if not s.rooted}
-            if site.urls.prefix == site.urls.permalink_prefix:
+            if tree.paths.permanent:
                 self.pages[eid] = table
             else:
                 self.short = table
             if eid not in seen:
                 seen.add(eid)
-                self.editions.append((site.edition, config.status(eid)))
+                self.editions.append((edition, config.status(eid)))
         self.editions.reverse()
         self.has_short = bool(self.short)
 
@@ -80,7 +82,7 @@ class EditionLinks:
                 return entry
         return None
 
-    def searchable(self, site) -> bool:
+    def searchable(self, paths: Paths) -> bool:
         """Index every edition at its permanent pages; the current edition's short
         addresses are only stubs leading there."""
-        return site.urls.prefix == site.urls.permalink_prefix
+        return paths.permanent
