@@ -1,12 +1,14 @@
 """The build pipeline, in the order it runs (``run``), for every command.
 
-    load_config → gather → make_model → protect → relate → plan → render → finish
+    load_config → gather → compute → protect → relate → plan → render → finish
                 → verify_links → write
 
 gather        read and validate each edition's data, data checks, content and interface words
-make_model    figures, computed indices, key figures, downloads: what pages are made from
+compute       the edition's indices and its groups' members (``Computed``)
 protect       a frozen edition's inputs and results still match its lock (or an erratum)
-relate        what changed since the previous edition, each unit's values across editions
+relate        what changed since the previous edition, each unit's values across editions;
+              then each edition's model (make_model: figures, key figures, similar units,
+              downloads), made once with all of it and never changed (``EditionModel``)
 plan          every page of every edition, each with the input files it is made from: the
               edition's permalinks (<edition>/<lang>/…) and, for the current edition, the
               same pages at <lang>/… (short addresses: stubs leading to the permalinks)
@@ -69,10 +71,15 @@ from .site.editions import EditionLinks
 from .site.figures import FigureIndex, similar_units
 from .site.indexview import IndexView
 from .site.labels import missing_labels
-from .site.links import PageLinks, check_graph, check_links, summarize
+from .site.links import LinkCache, PageLinks, check_graph, check_links, summarize
 from .site.problems import link_problems
 from .site.search import search_bundle, search_folder
 from .site.social import og_cards
+
+#: A site's files by path: their bytes, or a :class:`Stored` standing in for bytes that are
+#: on disk already (pages written by the render workers, search index files).
+SiteFiles = dict[str, "bytes | Stored"]
+
 
 # -- progress -------------------------------------------------------------------------
 
@@ -222,9 +229,9 @@ def run_data_checks(dataset: Dataset, base: Path, stage: Stages | None = None,
         return None
     stage.count("checks", len(results))
     for result in results:
-        err = unexpected([result], file)
-        if err is not None:
-            stage.report(err)
+        mistake = unexpected([result], file)
+        if mistake is not None:
+            stage.report(mistake)
     return results
 
 
@@ -259,7 +266,8 @@ def gather(config: SiteConfig, edition_id: str | None = None,
         if strings is not None and dataset is not None:
             for err in missing_labels(strings, dataset, config.languages):
                 stage.report(err)
-    if len(stage.problems or ()) > before or None in (dataset, checks, content, strings):
+    if len(stage.problems or ()) > before or dataset is None or checks is None \
+            or content is None or strings is None:
         return None
     return Inputs(config, edition, dataset, checks, content, strings, notes)
 
@@ -280,7 +288,7 @@ class _ReadLog(Dataset):
 
     def select(self, indicator: str | None = None, *, year: int | None = None,
                table: str | None = None, category: str | None = None,
-               units: list[str] | None = None) -> pd.DataFrame:
+               units: Iterable[str] | None = None) -> pd.DataFrame:
         self.reads.add((indicator, table))
         object.__setattr__(self, "_inside", True)
         try:
@@ -448,7 +456,7 @@ def relate(computed: dict[str, Computed], stage: Stages | None = None
 # -- plan -----------------------------------------------------------------------------
 
 
-def _same_path_error(spec, other) -> AimaqError:
+def _same_path_error(spec: pages.PageSpec, other: pages.PageSpec) -> AimaqError:
     for s in (spec, other):
         page = s.context.get("page_content")
         if page is not None and s.key[0] == "page":
@@ -614,7 +622,7 @@ def shared_files(trees: list[Tree], drawn: dict[str, dict[str, bytes]],
 
 def render_trees(trees: list[Tree], charts: dict[str, Charts], links: EditionLinks | None,
                  stage: Stages | None = None, into: Path | None = None
-                 ) -> tuple[dict[str, bytes], dict[str, PageLinks]]:
+                 ) -> tuple[SiteFiles, dict[str, PageLinks]]:
     """Every file of the site, and each page's links and ids (the link graph, read in the
     worker that rendered the page). Each page is rendered once: the current edition's
     short addresses are stubs leading to its permanent pages (render.stub_page).
@@ -624,7 +632,7 @@ def render_trees(trees: list[Tree], charts: dict[str, Charts], links: EditionLin
     ``into`` (a build's staging folder): each page is written there by the worker that
     rendered it and stands in the result as a :class:`Stored`, so the whole page set is
     never held or sent back."""
-    files: dict[str, bytes] = {}
+    files: SiteFiles = {}
     with _stages(stage)("render", total=sum(len(t.specs) for t in trees)) as advance:
         env = render.environment(trees[0].model.config.templates_path)
         alternates = [render.alternates_of(t.specs) for t in trees]
@@ -673,8 +681,8 @@ class _Interner:
                          frozenset(seen.setdefault(i, i) for i in info.ids), info.redirect)
 
 
-def finish(files: dict[str, bytes], stage: Stages | None = None,
-           trees: list[Tree] | None = None, into: Path | None = None) -> dict[str, bytes]:
+def finish(files: SiteFiles, stage: Stages | None = None,
+           trees: list[Tree] | None = None, into: Path | None = None) -> SiteFiles:
     """Add the files made from the rendered pages: the search index, one per edition, of
     its permanent pages (``into``: the staging folder the pages are written in)."""
     with _stages(stage)("search"):
@@ -691,9 +699,9 @@ def finish(files: dict[str, bytes], stage: Stages | None = None,
     return files
 
 
-def verify_links(files: dict[str, bytes], model: pages.EditionModel,
+def verify_links(files: SiteFiles, model: pages.EditionModel,
                  specs: list[pages.PageSpec], stage: Stages | None = None,
-                 cache: dict[str, PageLinks] | None = None,
+                 cache: LinkCache | None = None,
                  drafts: Iterable[str] = (),
                  graph: dict[str, PageLinks] | None = None) -> list[str]:
     """Every internal link and #anchor resolves, or a mistake naming its source (a build
@@ -838,13 +846,13 @@ class Made:
     models: dict[str, pages.EditionModel]   # …and the editions they are compared with
     trees: list[Tree]
     charts: dict[str, Charts]               # each built edition's, drawn
-    files: dict[str, bytes]                 # pages written into ``into`` are Stored there
+    files: SiteFiles                        # pages written into ``into`` are Stored there
     link_notes: list[str]
 
 
 def run(config: SiteConfig, stage: Stages, edition_id: str | None = None,
         drafts: bool = False, at_root: bool = False,
-        link_cache: dict[str, PageLinks] | None = None, into: Path | None = None
+        link_cache: LinkCache | None = None, into: Path | None = None
         ) -> Made | None:
     """The stages, in order, for ``aimaq build``, ``aimaq check`` and ``aimaq serve``:
 

@@ -31,7 +31,7 @@ import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Literal
 
 from .. import theme
 from ..build import (
@@ -39,6 +39,7 @@ from ..build import (
     Inputs,
     ProgressFn,
     Reads,
+    SiteFiles,
     Stages,
     chart_files,
     compute_edition,
@@ -57,7 +58,7 @@ from ..build import (
 )
 from ..cache import forget_output
 from ..config import SiteConfig, load_config
-from ..content.load import Content, Page, load_content
+from ..content.load import Content, FrontMatter, Page, load_content
 from ..data.geo import load_boundaries
 from ..data.load import load_dataset
 from ..data.tables import TABLE_SUFFIXES
@@ -66,6 +67,7 @@ from ..indices.results import Results
 from ..output import sync_site, write_site
 from ..site import inputs as page_inputs
 from ..site import render, urls
+from ..site.links import LinkCache
 from ..site.pages import EditionModel, PageSpec
 from ..site.search import BUNDLE
 
@@ -85,6 +87,11 @@ def preview_folder(config: SiteConfig, output: Path | str | None = None) -> Path
                          "leave out --out (the preview goes to .cache/serve/), or give "
                          "another folder")
     return output_folder(config, folder)
+
+
+#: What changed, when only pages need making again: (Markdown files, table files,
+#: methodology.yaml changed).
+Change = tuple[set[Path], set[Path], bool]
 
 
 @dataclass
@@ -113,7 +120,7 @@ class _State:
     model: EditionModel
     charts: Charts                      # drawn
     specs: list[PageSpec]
-    files: dict[str, bytes]
+    files: SiteFiles
     results: Results | None
     reads: Reads
     index_tables: set[str]
@@ -129,8 +136,8 @@ class Session:
         self.progress = progress
         self.state: _State | None = None
         self.pending: set[Path] = set()
-        self._links: dict = {}
-        self._on_disk: dict[str, bytes] | None = None
+        self._links: LinkCache = {}
+        self._on_disk: SiteFiles | None = None
         self.search_stale = False
 
     # -- what to watch --------------------------------------------------------------
@@ -173,10 +180,10 @@ class Session:
             return Rebuild(full=False, error=err, seconds=time.perf_counter() - t0)
         except Exception as exc:        # a bug, e.g. in a template: the preview keeps running
             trace = "".join(traceback.format_exception(exc)[-6:])
-            err = AimaqError(f"unexpected {type(exc).__name__}: {exc}\n{trace}", None, None,
+            bug = AimaqError(f"unexpected {type(exc).__name__}: {exc}\n{trace}", None, None,
                              "this may be a bug in Aimaq or a template; the server keeps "
                              "running")
-            return Rebuild(full=False, error=err, seconds=time.perf_counter() - t0)
+            return Rebuild(full=False, error=bug, seconds=time.perf_counter() - t0)
         self._on_disk = state.files
         self.state = state
         self.pending.clear()
@@ -205,7 +212,7 @@ class Session:
         return state, Rebuild(full=True, rendered=[s.path for s in specs], indices=True)
 
     # -- what changed ---------------------------------------------------------------
-    def _classify(self, changed: set[Path]) -> Any:
+    def _classify(self, changed: set[Path]) -> Literal["full", "none"] | Change:
         """'full', 'none', or (markdown files, table files, methodology changed)."""
         c = self.config
         edition = c.edition(self.edition_id).id
@@ -239,7 +246,7 @@ class Session:
         return md, csv, methodology
 
     # -- incremental ------------------------------------------------------------------
-    def _incremental(self, kind) -> tuple[_State, Rebuild]:
+    def _incremental(self, kind: Change) -> tuple[_State, Rebuild]:
         md, csv, methodology = kind
         old = self.state
         assert old is not None
@@ -263,7 +270,7 @@ class Session:
         results, reads, recomputed = old.results, old.reads, False
         if methodology or changed_tables & (
                 old.index_tables | page_inputs.index_tables(inputs.dataset, old.reads)):
-            reads: Reads = set()
+            reads = set()
             with stage("compute"):
                 results = compute_indices(inputs.dataset, reads)
             recomputed = True
@@ -327,7 +334,7 @@ class Session:
         """The same planned pages, holding the re-read content pages instead of the old."""
         fresh = {(p.lang, p.kind, p.slug): p for p in content.pages}
 
-        def swap(value):
+        def swap(value: object) -> object:
             if isinstance(value, Page):
                 return fresh.get((value.lang, value.kind, value.slug), value)
             if isinstance(value, list):
@@ -343,13 +350,14 @@ class Session:
             if spec.inputs is not None and not any(f.endswith(".md") for f in spec.inputs):
                 out.append(spec)
                 continue
-            out.append(dataclasses.replace(spec, context=swap(spec.context)))
+            context = {k: swap(v) for k, v in spec.context.items()}
+            out.append(dataclasses.replace(spec, context=context))
         return out
 
     @staticmethod
-    def _languages_with_new_front_matter(old, new) -> set[str]:
-        def meta(content) -> dict[str, dict]:
-            out: dict[str, dict] = {}
+    def _languages_with_new_front_matter(old: Content, new: Content) -> set[str]:
+        def meta(content: Content) -> dict[str, dict[tuple[str, str], FrontMatter]]:
+            out: dict[str, dict[tuple[str, str], FrontMatter]] = {}
             for p in content.pages:
                 out.setdefault(p.lang, {})[(p.kind, p.slug)] = p.meta
             return out
@@ -358,7 +366,7 @@ class Session:
         return {lang for lang in set(a) | set(b) if a.get(lang) != b.get(lang)}
 
     @staticmethod
-    def _dirty(old: _State, specs: list, changed: set[str], languages: set[str]) -> set[str]:
+    def _dirty(old: _State, specs: list[PageSpec], changed: set[str], languages: set[str]) -> set[str]:
         """The pages to render again."""
         before = {s.path: s for s in old.specs}
         alt_old = render.alternates_of(old.specs)

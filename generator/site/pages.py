@@ -10,7 +10,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from .. import formatting as fmt
 from ..config import Edition, Erratum, SiteConfig
@@ -18,12 +18,15 @@ from ..content.load import Content, Page
 from ..content.structured import RecommendationSpec, Structured, group_members, load_structured
 from ..data.model import Dataset, text
 from ..errors import ContentError
-from ..indices.results import Results
+from ..indices.results import IndexResult, Results
 from . import summary, urls
 from .edition_citation import archive_name
 from .figures import Figure, FigureIndex
 from .history import HistoryPoint, unit_history
 from .indexview import IndexView
+
+if TYPE_CHECKING:                   # the helpers of a page being rendered (render imports this)
+    from .render import PageHelpers
 
 #: What a page is: the first half of its key, (kind, slug). The same key in another
 #: language or edition is the same page there.
@@ -252,8 +255,8 @@ class UnitRecommendations:
     naming a group it belongs to ({group id: [recommendations]}), and how many concern every
     unit alike (the profile links to them instead of repeating them)."""
 
-    named: list
-    by_group: dict
+    named: list[RecommendationSpec]
+    by_group: dict[str, list[RecommendationSpec]]
     general: int
 
     def __bool__(self) -> bool:
@@ -261,7 +264,9 @@ class UnitRecommendations:
 
 
 def recommendations_by_reach(model: EditionModel, unit_id: str) -> UnitRecommendations:
-    named, by_group, general = [], {}, 0
+    named: list[RecommendationSpec] = []
+    by_group: dict[str, list[RecommendationSpec]] = {}
+    general = 0
     for r in model.recommendations_for(unit_id):
         if unit_id in r.targets:
             named.append(r)
@@ -357,7 +362,7 @@ def _index_pages(model: EditionModel, paths: urls.Paths, lang: str) -> list[Page
 def _indices_list(model: EditionModel, paths: urls.Paths, lang: str) -> list[PageSpec]:
     if model.indices is None:
         return []
-    families: dict[str, list] = {}
+    families: dict[str, list[IndexResult]] = {}
     for res in model.indices.indices():
         families.setdefault(res.meta.family, []).append(res)
     return [PageSpec(
@@ -418,10 +423,10 @@ def _data_page(model: EditionModel, paths: urls.Paths, lang: str) -> list[PageSp
         crumbs=[(model.word("home", lang), paths.home(lang))])]
 
 
-def compare_table(model: EditionModel, lang: str, helpers) -> dict:
-    """Every value the model shows per unit, formatted for ``lang``: rows × units."""
+def compare_table(model: EditionModel, lang: str, helpers: PageHelpers) -> dict[str, Any]:
+    """Every value the site shows per unit, formatted for ``lang``: rows × units."""
     ds = model.dataset
-    rows: list[dict] = []
+    rows: list[dict[str, Any]] = []
     for table_id in ds.tables:
         obs = ds.select(table=table_id, units=ds.unit_ids())
         if obs.empty:
@@ -443,8 +448,8 @@ def compare_table(model: EditionModel, lang: str, helpers) -> dict:
     if model.indices:
         group = model.word("indices", lang)
         for res in model.indices.indices():
-            by_key: dict[tuple, dict] = {}
-            raw: dict[tuple, dict] = {}
+            by_key: dict[tuple[str, int | None], dict[str, str]] = {}
+            raw: dict[tuple[str, int | None], dict[str, float]] = {}
             for r in model.indices.rows[res.meta.id]:
                 if r.ref:
                     continue
@@ -470,7 +475,7 @@ def _with_year(label: str, year: int) -> str:
     return label if label.endswith(str(year)) else f"{label}, {year}"
 
 
-def _raw(values: dict, decimals: int | None) -> dict:
+def _raw(values: dict[str, float], decimals: int | None) -> dict[str, Any]:
     """The numbers behind a compare row, for its difference column (none for classes)."""
     numbers = {u: v for u, v in values.items() if not math.isnan(v)}
     if len(numbers) < 2:
@@ -478,7 +483,8 @@ def _raw(values: dict, decimals: int | None) -> dict:
     return {"raw": numbers, "decimals": 2 if decimals is None else decimals}
 
 
-def _compare_chart(model: EditionModel, lang: str, helpers) -> list[dict]:
+def _compare_chart(model: EditionModel, lang: str, helpers: PageHelpers
+                   ) -> list[dict[str, Any]]:
     """The headline measures of the profiles (home.yaml glance) as every unit's place, so
     the compare page can draw the two chosen units on one scale; ``right`` is the rank
     drawn at the right end, the better one where the data say which is better."""
@@ -487,10 +493,10 @@ def _compare_chart(model: EditionModel, lang: str, helpers) -> list[dict]:
         return []
     out = []
     for ref in ([spec.why] if spec.why else []) + list(spec.indicators):
-        standings = {u: summary.standing(model, ref, u) for u in model.dataset.unit_ids()}
         copies = summary.copied_units(model, ref.index) if ref.index else set()
-        standings = {u: s for u, s in standings.items()
-                     if s is not None and s.rank and u not in copies}   # copies: not real
+        standings = {u: s for u in model.dataset.unit_ids()
+                     if (s := summary.standing(model, ref, u)) is not None
+                     and s.rank and u not in copies}    # copies: not real
         if len(standings) < 2:
             continue
         one = next(iter(standings.values()))
@@ -529,9 +535,10 @@ def _search_page(model: EditionModel, paths: urls.Paths, lang: str) -> list[Page
 
 
 def _changes_page(model: EditionModel, paths: urls.Paths, lang: str) -> list[PageSpec]:
-    if model.changes is None:
+    previous = model.previous_model
+    if model.changes is None or previous is None:
         return []
-    prev = model.previous_model.edition
+    prev = previous.edition
     return [PageSpec(
         path=paths.page(lang, "changes"), lang=lang, template="changes.html",
         key=("changes", "index"),
