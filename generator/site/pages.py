@@ -503,7 +503,7 @@ def _compare_chart(model: EditionModel, lang: str, helpers: PageHelpers
         rank_one_best = (one.first == "highest") == (one.better != "lower") \
             if one.better else True
         out.append({"label": helpers.standing_name(one), "of": one.rank_of,
-                    "one": helpers.t("rank_one_note", one=helpers.rank_one(one)),
+                    "one": helpers.word("rank_one_note", one=helpers.rank_one(one)),
                     "right": 1 if rank_one_best else one.rank_of,
                     "ranks": {u: s.rank for u, s in standings.items()},
                     "values": {u: helpers.standing_value(s) for u, s in standings.items()}})

@@ -85,7 +85,8 @@ class PageHelpers:
             return urls.rooted(self.site.config.base_url, path)
         return urls.relative(self.spec.path, path)
 
-    def t(self, key: str, **kwargs: Any) -> str:
+    def word(self, key: str, **kwargs: Any) -> str:
+        """An interface word (strings.yaml) in the page's language, ``kwargs`` filled in."""
         value = self.site.word(key, self.lang)
         return value.format(**kwargs) if kwargs else value
 
@@ -106,7 +107,8 @@ class PageHelpers:
         """Areas in the alphabetical order of the page's language (by their name in it)."""
         return sorted(units, key=lambda a: fmt.collation_key(text(a.name, self.lang), self.lang))
 
-    def tx(self, labels: dict[str, str] | None) -> str:
+    def text(self, labels: dict[str, str] | None) -> str:
+        """A label ({language: text}) in the page's language."""
         return text(labels, self.lang)
 
     def num(self, value: float | None, decimals: int | None = None) -> str:
@@ -126,7 +128,7 @@ class PageHelpers:
                 if c.id == f.label:
                     return text(c.name, self.lang)
         if f.flag:
-            return self.t(f"flag_{f.flag}")
+            return self.word(f"flag_{f.flag}")
         return fmt.number(f.value, self.lang, ind.decimals)
 
     def indicator_name(self, f) -> str:
@@ -156,16 +158,16 @@ class PageHelpers:
                 who = f"{who} ({doc.year})"
         number = table.number
         if number.lower().startswith(("fig", "сур", "рис")):
-            label = f"{self.t('figure')} {number.split(maxsplit=1)[-1]}"
+            label = f"{self.word('figure')} {number.split(maxsplit=1)[-1]}"
         elif number and number[0].isdigit():
-            label = f"{self.t('table')} {number}"
+            label = f"{self.word('table')} {number}"
         elif number.lower() == "text":
-            label = self.t("in_text")
+            label = self.word("in_text")
         else:
             label = number
         parts = [who, label]
         if line:
-            parts.append(f"{self.t('line')} {line}")
+            parts.append(f"{self.word('line')} {line}")
         return ", ".join(p for p in parts if p)
 
     def table_title(self, table_id: str) -> str:
@@ -176,11 +178,11 @@ class PageHelpers:
         doc = self.site.dataset.documents.get(src.document)
         parts = [text(doc.short, self.lang) or text(doc.title, self.lang)] if doc else [src.document]
         if getattr(src, "section", None):
-            parts.append(f"{self.t('section')} {section_label(src.section, self.t)}")
+            parts.append(f"{self.word('section')} {section_label(src.section, self.word)}")
         if getattr(src, "table", None):
-            parts.append(f"{self.t('table')} {src.table}")
+            parts.append(f"{self.word('table')} {src.table}")
         if getattr(src, "lines", None):
-            parts.append(f"{self.t('line')} {src.lines}")
+            parts.append(f"{self.word('line')} {src.lines}")
         return ", ".join(parts)
 
     def index_source(self, meta) -> str:
@@ -190,11 +192,11 @@ class PageHelpers:
         if doc:
             parts.append(text(doc.short, self.lang) or text(doc.title, self.lang))
         if src.get("formula"):
-            parts.append(f"{self.t('formula').lower()} {src['formula']}")
+            parts.append(f"{self.word('formula').lower()} {src['formula']}")
         if src.get("table"):
-            parts.append(f"{self.t('table')} {src['table']}")
+            parts.append(f"{self.word('table')} {src['table']}")
         if src.get("lines"):
-            parts.append(f"{self.t('line')} {src['lines']}")
+            parts.append(f"{self.word('line')} {src['lines']}")
         return ", ".join(parts)
 
     def part_name(self, index_id: str, part: str) -> str:
@@ -261,15 +263,15 @@ class PageHelpers:
         many, and what rank 1 means; empty when the unit has no rank or is alone."""
         if not s.rank or s.rank_of < 2:
             return ""
-        return self.t("rank_words", rank=s.rank, total=s.rank_of, one=self.rank_one(s),
+        return self.word("rank_words", rank=s.rank, total=s.rank_of, one=self.rank_one(s),
                       ordinal=fmt.ordinal(s.rank, self.lang))
 
     def rank_one(self, s) -> str:
         """What rank 1 means for a standing ('ең инновациялық белсенді'), with which way is
         better when the words do not say it."""
-        one = self.tx(s.ref.rank_one) or self.t(f"rank_one_{s.first}")
+        one = self.text(s.ref.rank_one) or self.word(f"rank_one_{s.first}")
         if s.better and not s.ref.rank_one:
-            one += ", " + self.t(f"better_{s.better}")
+            one += ", " + self.word(f"better_{s.better}")
         return one
 
     def strip(self, s) -> Markup:
@@ -361,7 +363,7 @@ class PageHelpers:
     def _with_references(self, page) -> str:
         """The page's HTML with its [@doc, …] citations numbered and its list of
         references at the end (generator.site.citations)."""
-        html, refs = citations.number_citations(page.html, self.t("reference_label"))
+        html, refs = citations.number_citations(page.html, self.word("reference_label"))
         if not refs.entries:
             return html
         esc = jinja2.utils.markupsafe.escape
@@ -382,7 +384,7 @@ class PageHelpers:
                          f"{esc(where)}." if where else ""]
             items.append(f'<li id="ref-{n}">{" ".join(p for p in parts if p)}</li>')
         return (html + '\n<section class="references" aria-labelledby="references-heading">'
-                f'<h2 id="references-heading">{esc(self.t("references"))}</h2>'
+                f'<h2 id="references-heading">{esc(self.word("references"))}</h2>'
                 f'<ol>{"".join(items)}</ol></section>\n')
 
     # -- editions -------------------------------------------------------------------
@@ -428,9 +430,9 @@ class PageHelpers:
     def pagefind_translations(self) -> str:
         """Pagefind UI's words in the page's language (its ``translations`` option), as
         JSON: the pagefind_* strings and the placeholder."""
-        words = {key[len("pagefind_"):]: self.t(key) for key in self.site.strings
+        words = {key[len("pagefind_"):]: self.word(key) for key in self.site.strings
                  if key.startswith("pagefind_")}
-        words["placeholder"] = self.t("search_placeholder")
+        words["placeholder"] = self.word("search_placeholder")
         return json.dumps(words, ensure_ascii=False, sort_keys=True)
 
     def search_bundle(self) -> str:
@@ -514,7 +516,9 @@ def render_page(site: EditionModel, paths: urls.Paths, spec: PageSpec,
     context = dict(spec.context)
     context.update(
         page=spec, site=site, config=site.config, edition=site.edition, lang=spec.lang,
-        h=helpers, link=helpers.link, t=helpers.t, tx=helpers.tx, num=helpers.num,
+        h=helpers, link=helpers.link, word=helpers.word, text=helpers.text,
+        t=helpers.word, tx=helpers.text,   # their older names, for a project's own templates
+        num=helpers.num,
         csp=CSP, languages=site.config.languages, language_name=fmt.language_name,
         alternates=alternates, urls=paths, editions=editions, missing_anchor=MISSING,
         canonical=urls.absolute(site.config.base_url, spec.path if spec.rooted
