@@ -1,12 +1,14 @@
 """The build pipeline, in the order it runs (``run``), for every command.
 
-    load_config → gather → make_model → protect → relate → plan → render → finish
+    load_config → gather → compute → protect → relate → plan → render → finish
                 → verify_links → write
 
 gather        read and validate each edition's data, data checks, content and interface words
-make_model    figures, computed indices, key figures, downloads: what pages are made from
+compute       the edition's indices and its groups' members (``Computed``)
 protect       a frozen edition's inputs and results still match its lock (or an erratum)
-relate        what changed since the previous edition, each unit's values across editions
+relate        what changed since the previous edition, each unit's values across editions;
+              then each edition's model (make_model: figures, key figures, similar units,
+              downloads), made once with all of it and never changed (``EditionModel``)
 plan          every page of every edition, each with the input files it is made from: the
               edition's permalinks (<edition>/<lang>/…) and, for the current edition, the
               same pages at <lang>/… (short addresses: stubs leading to the permalinks)
@@ -26,13 +28,14 @@ nothing here prints.
 """
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
+
+import pandas as pd
 
 from . import cache, theme
 from .charts import (
@@ -45,6 +48,7 @@ from .charts import (
 )
 from .config import Edition, SiteConfig, load_config
 from .content.load import Content, load_content
+from .content.structured import Structured
 from .content.translations import missing_translations
 from .data.checks import CheckResult, run_checks, unexpected
 from .data.geo import boundary_attribution, boundary_licence
@@ -55,21 +59,27 @@ from .editions.compare import compare
 from .editions.lock import change_error, differences, lock_path, verify
 from .errors import AimaqError, Problem
 from .indices import compute
+from .indices.results import Results
 from .output import Stored, check_path, guard_output, staging_folder, write_file, write_site
 from .parallel import fork_map, workers
 from .site import inputs as page_inputs
 from .site import pages, render, urls
-from .site.chartplan import plan_charts
+from .site.chartplan import ChartPlan, plan_charts
 from .site.downloads import download_files
 from .site.edition_citation import archive_name, citation_cff
 from .site.editions import EditionLinks
-from .site.figures import FigureIndex
+from .site.figures import FigureIndex, similar_units
 from .site.indexview import IndexView
 from .site.labels import missing_labels
-from .site.links import PageLinks, check_graph, check_links, summarize
+from .site.links import LinkCache, PageLinks, check_graph, check_links, summarize
 from .site.problems import link_problems
 from .site.search import search_bundle, search_folder
 from .site.social import og_cards
+
+#: A site's files by path: their bytes, or a :class:`Stored` standing in for bytes that are
+#: on disk already (pages written by the render workers, search index files).
+SiteFiles = dict[str, "bytes | Stored"]
+
 
 # -- progress -------------------------------------------------------------------------
 
@@ -219,9 +229,9 @@ def run_data_checks(dataset: Dataset, base: Path, stage: Stages | None = None,
         return None
     stage.count("checks", len(results))
     for result in results:
-        err = unexpected([result], file)
-        if err is not None:
-            stage.report(err)
+        mistake = unexpected([result], file)
+        if mistake is not None:
+            stage.report(mistake)
     return results
 
 
@@ -256,7 +266,8 @@ def gather(config: SiteConfig, edition_id: str | None = None,
         if strings is not None and dataset is not None:
             for err in missing_labels(strings, dataset, config.languages):
                 stage.report(err)
-    if len(stage.problems or ()) > before or None in (dataset, checks, content, strings):
+    if len(stage.problems or ()) > before or dataset is None or checks is None \
+            or content is None or strings is None:
         return None
     return Inputs(config, edition, dataset, checks, content, strings, notes)
 
@@ -264,19 +275,26 @@ def gather(config: SiteConfig, edition_id: str | None = None,
 # -- model ----------------------------------------------------------------------------
 
 
+#: The (indicator, table) queries the index engine made; (None, None): it read everything.
+Reads = set[tuple[str | None, str | None]]
+
+
 class _ReadLog(Dataset):
     """The dataset as the index engine sees it, recording what it reads, so the pages
     showing indices know which tables they depend on."""
 
-    reads: set
+    reads: Reads
     _inside: bool = False
 
-    def select(self, indicator=None, *, year=None, table=None, category=None, units=None):
+    def select(self, indicator: str | None = None, *, year: int | None = None,
+               table: str | None = None, category: str | None = None,
+               units: Iterable[str] | None = None) -> pd.DataFrame:
         self.reads.add((indicator, table))
         object.__setattr__(self, "_inside", True)
         try:
-            return super().select(indicator, year=year, table=table, category=category,
-                                  units=units)
+            frame: pd.DataFrame = super().select(indicator, year=year, table=table,
+                                                 category=category, units=units)
+            return frame
         finally:
             object.__setattr__(self, "_inside", False)
 
@@ -286,8 +304,8 @@ class _ReadLog(Dataset):
         return object.__getattribute__(self, name)
 
 
-def compute_indices(dataset: Dataset, reads: set | None = None,
-                    cache_dir: Path | None = None):
+def compute_indices(dataset: Dataset, reads: Reads | None = None,
+                    cache_dir: Path | None = None) -> Results | None:
     """Every index of the edition's methodology.yaml; None when the edition has none.
 
     ``reads`` collects the (indicator, table) queries the engine made. With ``cache_dir``,
@@ -299,7 +317,7 @@ def compute_indices(dataset: Dataset, reads: set | None = None,
     if cache_dir is not None:
         k = cache.key(cache.digest_files([dataset.root], dataset.root),
                       cache.code_digest())
-        hit = cache.load(cache_dir, "indices", k)
+        hit: tuple[Results, Reads] | None = cache.load(cache_dir, "indices", k)
         if hit is not None:
             results, seen = hit
             if reads is not None:
@@ -315,19 +333,28 @@ def compute_indices(dataset: Dataset, reads: set | None = None,
     return results
 
 
-def make_model(inputs: Inputs, stage: Stages | None = None, *,
-               indices: tuple[Any, set] | None = None,
-               paths: urls.Paths | None = None) -> pages.SiteModel | None:
-    """What the pages are made from. ``indices`` = (results, reads) reuses computed indices;
-    ``paths``: where the pages live (default: at the site root, as ``aimaq serve`` shows).
-    Computed results are kept and reused under .cache/ unless the stages write nothing
-    (``aimaq check``). None (in a check) when the indices cannot be computed."""
+@dataclass(frozen=True)
+class Computed:
+    """An edition's computed indices: what the compute stage makes before its model."""
+
+    inputs: Inputs
+    results: Results | None                 # None: the edition has no methodology (yet)
+    reads: frozenset[tuple[str | None, str | None]]   # (indicator, table) the engine read
+    indices: IndexView | None
+    structured: Structured
+    members: dict[str, list[str]]           # group id → unit ids
+
+
+def compute_edition(inputs: Inputs, stage: Stages | None = None, *,
+                    indices: tuple[Results | None, Reads] | None = None) -> Computed | None:
+    """The edition's indices (``indices`` = (results, reads) reuses computed ones) and its
+    groups. Computed results are kept and reused under .cache/ unless the stages write
+    nothing (``aimaq check``). None (in a check) when the indices cannot be computed."""
     stage = _stages(stage)
     config, dataset = inputs.config, inputs.dataset
     with stage("compute"):
-        figures = FigureIndex(dataset)
         if indices is None:
-            reads: set = set()
+            reads: Reads = set()
             try:
                 results = compute_indices(dataset, reads,
                                           config.root / ".cache" if stage.writes else None)
@@ -341,20 +368,39 @@ def make_model(inputs: Inputs, stage: Stages | None = None, *,
                                     f"computed yet: {err}")
         else:
             results, reads = indices
-        site = pages.SiteModel(
-            config=config, edition=inputs.edition, dataset=dataset, content=inputs.content,
-            figures=figures, strings=inputs.strings,
-            indices=IndexView(results, dataset) if results is not None else None,
-            urls=paths or urls.Paths())
-        site.inputs = inputs
-        site.results = results
-        site.cache_dir = config.root / ".cache" if stage.writes else None
-        site.index_reads = reads
-        site.key_figures = pages.home_figures(site, inputs.notes if inputs.edition.draft
-                                              else None)
-        site.downloads = download_files(dataset, results, config.languages, config.title)
-        site.downloads.update(edition_downloads(config, inputs.edition, site.downloads))
-    return site
+        structured = stage.attempt(
+            lambda: pages.read_structured(config, inputs.edition, dataset),
+            config.content_path)
+        if structured is None:
+            return None
+        return Computed(inputs, results, frozenset(reads),
+                        IndexView(results, dataset) if results is not None else None,
+                        structured, pages.memberships(structured, dataset, results))
+
+
+def make_model(computed: Computed, stage: Stages | None = None,
+               relations: pages.Relations | None = None) -> pages.EditionModel:
+    """What the pages of an edition are made from, made once: figures, key figures,
+    similar units, downloads, beside the computed indices and how the edition relates to
+    the others (``relations``, from :func:`relate`)."""
+    inputs = computed.inputs
+    config, dataset, edition = inputs.config, inputs.dataset, inputs.edition
+    with _stages(stage)("compute"):
+        figures = FigureIndex(dataset)
+        downloads = download_files(dataset, computed.results, config.languages, config.title)
+        downloads.update(edition_downloads(config, edition, downloads))
+        return pages.EditionModel(
+            config=config, edition=edition, dataset=dataset, content=inputs.content,
+            figures=figures, strings=inputs.strings, structured=computed.structured,
+            similar=similar_units(dataset),
+            key_figures=pages.home_figures(inputs.content, dataset, figures, edition,
+                                           inputs.notes if edition.draft else None),
+            downloads=downloads, indices=computed.indices, results=computed.results,
+            index_reads=computed.reads, relations=relations or pages.Relations(),
+            cache_dir=config.root / ".cache" if _stages(stage).writes else None,
+            members=computed.members,
+            by_unit=pages.recommendations_by_unit(computed.structured, computed.members,
+                                                  dataset))
 
 
 def edition_downloads(config: SiteConfig, edition: Edition,
@@ -370,45 +416,47 @@ def edition_downloads(config: SiteConfig, edition: Edition,
 # -- protect and relate ----------------------------------------------------------------
 
 
-def protect(site: pages.SiteModel, stage: Stages | None = None) -> None:
+def protect(computed: Computed, stage: Stages | None = None) -> None:
     """A frozen edition's inputs and results still match its lock, or an erratum explains
     each change: a build stops at a silent change, a check lists every one."""
     stage = _stages(stage)
     with stage("protect"):
-        config, eid = site.config, site.edition.id
+        config, eid = computed.inputs.config, computed.inputs.edition.id
         if stage.collecting:
-            changes = stage.attempt(lambda: differences(config, eid, site.results))
+            changes = stage.attempt(lambda: differences(config, eid, computed.results))
             for change in changes or ():
                 if not change.covered:
                     stage.report(change_error(config, eid, change))
         else:
-            verify(config, eid, site.results)
+            verify(config, eid, computed.results)
 
 
-def relate(models: dict[str, pages.SiteModel], stage: Stages | None = None) -> None:
-    """What changed since the previous edition, and each unit's values across editions."""
-    with _stages(stage)("compare"):
-        ids = list(models)
-        views = [(i, models[i].indices) for i in ids]
-        for i, edition_id in enumerate(ids):
-            site = models[edition_id]
-            site.edition_views = views if len(views) > 1 else []
-            if i == 0:
-                continue
-            prev = models[ids[i - 1]]
-            for s in (prev, site):
-                pages.ensure_structured(s)
-            members = [{gid: s.group_members(gid) for gid in s.structured.groups}
-                       for s in (prev, site)]
-            site.changes = compare((prev.edition.id, prev.dataset, prev.indices),
-                                   (edition_id, site.dataset, site.indices), *members)
-            site.previous_model = prev
+def relate(computed: dict[str, Computed], stage: Stages | None = None
+           ) -> dict[str, pages.EditionModel]:
+    """The models of the editions (oldest first), each made with how it relates to the
+    others: what changed since the previous edition, each unit's values across editions."""
+    ids = list(computed)
+    views = tuple((i, computed[i].indices) for i in ids) if len(ids) > 1 else ()
+    models: dict[str, pages.EditionModel] = {}
+    for n, edition_id in enumerate(ids):
+        this = computed[edition_id]
+        changes, previous = None, None
+        if n > 0:
+            with _stages(stage)("compare"):
+                prev = computed[ids[n - 1]]
+                changes = compare((ids[n - 1], prev.inputs.dataset, prev.indices),
+                                  (edition_id, this.inputs.dataset, this.indices),
+                                  prev.members, this.members)
+            previous = models[ids[n - 1]]
+        models[edition_id] = make_model(this, stage,
+                                        pages.Relations(changes, previous, views))
+    return models
 
 
 # -- plan -----------------------------------------------------------------------------
 
 
-def _same_path_error(spec, other) -> AimaqError:
+def _same_path_error(spec: pages.PageSpec, other: pages.PageSpec) -> AimaqError:
     for s in (spec, other):
         page = s.context.get("page_content")
         if page is not None and s.key[0] == "page":
@@ -419,20 +467,19 @@ def _same_path_error(spec, other) -> AimaqError:
                       "give every page its own address")
 
 
-def plan(site: pages.SiteModel, stage: Stages | None = None,
-         not_found: bool = True) -> list[pages.PageSpec]:
-    """Every page of one tree of the site, each with the input files it is made from."""
+def plan(model: pages.EditionModel, paths: urls.Paths, charts: ChartPlan,
+         stage: Stages | None = None, not_found: bool = True) -> list[pages.PageSpec]:
+    """Every page of one tree of the site (the edition's pages at ``paths``), each with its
+    charts (from ``charts``, the edition's chart plan) and the input files it is made from."""
     with _stages(stage)("plan"):
-        specs = pages.plan(site, not_found=not_found)
+        specs = pages.plan(model, paths, not_found=not_found)
     with _stages(stage)("charts"):
-        if site.charts is None:
-            site.charts = plan_site_charts(site)
         for spec in specs:
-            spec.context["charts"] = site.charts.get(spec.key, spec.lang)
+            spec.context["charts"] = charts.get(spec.key, spec.lang)
     with _stages(stage)("plan"):
-        ds = site.dataset
-        methodology = ds.root / "methodology.yaml" if site.indices is not None else None
-        tables = page_inputs.index_tables(ds, site.index_reads)
+        ds = model.dataset
+        methodology = ds.root / "methodology.yaml" if model.indices is not None else None
+        tables = page_inputs.index_tables(ds, model.index_reads)
         seen: dict[str, pages.PageSpec] = {}
         for spec in specs:
             check_path(spec.path)
@@ -440,7 +487,7 @@ def plan(site: pages.SiteModel, stage: Stages | None = None,
                 raise _same_path_error(spec, seen[spec.path])
             seen[spec.path] = spec
             if spec.inputs is None:
-                spec.inputs = page_inputs.expand(page_inputs.of_spec(spec, site.config.root),
+                spec.inputs = page_inputs.expand(page_inputs.of_spec(spec, model.config.root),
                                                  ds, methodology, tables)
     return specs
 
@@ -454,134 +501,155 @@ def assets(templates_dir: Path) -> dict[str, bytes]:
     return theme.assets(templates_dir)
 
 
-def render_pages(site: pages.SiteModel, specs: list[pages.PageSpec],
+def render_pages(model: pages.EditionModel, paths: urls.Paths, specs: list[pages.PageSpec],
                  stage: Stages | None = None, only: set[str] | None = None) -> dict[str, bytes]:
-    """The HTML of every page (or of the pages in ``only``)."""
+    """The HTML of every page (or of the pages in ``only``) of one tree."""
     count = len(specs) if only is None else len(only)
     with _stages(stage)("render", total=count) as advance:
-        env = render.environment(site.config.templates_path)
-        return render.render(site, specs, env, only=only, on_page=lambda _path: advance())
+        env = render.environment(model.config.templates_path)
+        return render.render(model, paths, specs, env, only=only,
+                             on_page=lambda _path: advance())
 
 
-def plan_site_charts(site: pages.SiteModel):
+def plan_site_charts(model: pages.EditionModel) -> ChartPlan:
     """Every chart of the site (content/<edition>/charts.yaml), per page and language.
 
     Charts show data and indices, never Markdown: the plan is cached by the hash of what
     it is made from (the edition's data, and the previous edition's for "what changed",
     charts.yaml, site.yaml, the interface words and the code), so editing text reuses it."""
-    config = site.config
-    cache_dir = site.cache_dir
-    sources = [site.dataset.root, config.content_path / site.edition.id / "charts.yaml",
+    config = model.config
+    cache_dir = model.cache_dir
+    sources = [model.dataset.root, config.content_path / model.edition.id / "charts.yaml",
                config.root / "site.yaml", config.templates_path / "strings.yaml",
                config.templates_path / "chart_strings.yaml",
                theme.THEME_DIR / "strings.yaml", theme.THEME_DIR / "chart_strings.yaml"]
-    if site.previous_model is not None:
-        sources.append(site.previous_model.dataset.root)
+    if model.previous_model is not None:
+        sources.append(model.previous_model.dataset.root)
     k = cache.key(cache.digest_files(sources, config.root),
                   cache.code_digest(),
-                  site.edition.id)
-    hit = cache.load(cache_dir, "chartplan", k)
+                  model.edition.id)
+    hit: ChartPlan | None = cache.load(cache_dir, "chartplan", k)
     if hit is not None:
         return hit
     strings = load_chart_strings(config.templates_path, config.languages)
-    boundary_file = find_boundary_file(site.dataset.root)
+    boundary_file = find_boundary_file(model.dataset.root)
     strings = strings.with_map_attribution(boundary_attribution(boundary_file,
                                                                 config.languages))
     boundaries = load_boundaries(boundary_file) if boundary_file else None
-    planned = plan_charts(site, strings, boundaries)
+    planned: ChartPlan = plan_charts(model, strings, boundaries)
     cache.store(cache_dir, "chartplan", k, planned)
     return planned
 
 
-def chart_files(site: pages.SiteModel, stage: Stages | None = None) -> dict[str, bytes]:
+def chart_files(model: pages.EditionModel, charts: ChartPlan,
+                stage: Stages | None = None) -> dict[str, bytes]:
     """Each chart's spec, data (CSV), static SVG and SVG/PNG downloads, plus the chart
     scripts. Images are rendered offline and cached by content under .cache/charts."""
-    memo = site.chart_files
-    if memo is not None:
-        return memo
-    charts = site.charts.all() if site.charts is not None else []
-    if not charts:
+    planned = charts.all()
+    if not planned:
         return {}
-    use_render_cache(site.cache_dir / "charts" if site.cache_dir is not None else None)
-    with _stages(stage)("svg", total=len(charts)):
-        files = all_chart_files([(c, site.chart_dir(c.lang)) for c in charts],
-                                workers=workers())
-    licence = boundary_licence(find_boundary_file(site.dataset.root))
-    files.update(chart_assets(site.config.languages, boundary_licence=licence,
-                              cache_dir=site.cache_dir))
-    site.chart_files = files
+    use_render_cache(model.cache_dir / "charts" if model.cache_dir is not None else None)
+    with _stages(stage)("svg", total=len(planned)):
+        files: dict[str, bytes] = all_chart_files(
+            [(c, model.chart_dir(c.lang)) for c in planned], workers=workers())
+    licence = boundary_licence(find_boundary_file(model.dataset.root))
+    files.update(chart_assets(model.config.languages, boundary_licence=licence,
+                              cache_dir=model.cache_dir))
     return files
 
 
-@dataclass
+@dataclass(frozen=True)
 class Tree:
     """One set of pages: an edition at its permalinks (<edition>/<lang>/…), or the current
-    edition at the short addresses (<lang>/…); ``aimaq serve`` shows one tree at the root."""
+    edition at the short addresses (<lang>/…); ``aimaq serve`` shows one tree at the root.
+    The edition's model, and where this tree's pages live (``paths``) beside it."""
 
-    site: pages.SiteModel
+    model: pages.EditionModel
+    paths: urls.Paths
     specs: list[pages.PageSpec]
 
 
-def site_files(site: pages.SiteModel, specs: list[pages.PageSpec],
-               stage: Stages | None = None) -> dict[str, bytes]:
+@dataclass(frozen=True)
+class Charts:
+    """The charts of one edition: planned before its pages, drawn before they render
+    (the pages read the images' sizes)."""
+
+    plan: ChartPlan
+    files: dict[str, bytes] | None = None       # None: not drawn yet
+
+
+def draw_charts(trees: list[Tree], charts: dict[str, Charts], stage: Stages | None = None
+                ) -> dict[str, Charts]:
+    """Every built edition's charts, drawn (each once: its short tree shares them)."""
+    out = dict(charts)
+    for tree in trees:
+        eid = tree.model.edition.id
+        if out[eid].files is None:
+            out[eid] = Charts(out[eid].plan, chart_files(tree.model, out[eid].plan, stage))
+    return out
+
+
+def site_files(model: pages.EditionModel, paths: urls.Paths, specs: list[pages.PageSpec],
+               chart_files: dict[str, bytes], stage: Stages | None = None
+               ) -> dict[str, bytes]:
     """Everything besides the pages of a one-tree site (``aimaq serve``, ``aimaq check``)."""
-    return shared_files([Tree(site, specs)], stage)
+    return shared_files([Tree(model, paths, specs)], {model.edition.id: chart_files}, stage)
 
 
-def shared_files(trees: list[Tree], stage: Stages | None = None) -> dict[str, bytes]:
-    """Everything besides the pages: redirect, sitemap, theme assets, charts, downloads."""
-    root = next((t for t in trees if t.site.urls.prefix == ""), trees[-1])
-    lang = root.site.config.default_language
-    files = {"index.html": render.redirect_page(root.site, root.site.urls.home(lang))}
+def shared_files(trees: list[Tree], drawn: dict[str, dict[str, bytes]],
+                 stage: Stages | None = None) -> dict[str, bytes]:
+    """Everything besides the pages: redirect, sitemap, theme assets, charts (``drawn``:
+    each edition's chart files), downloads."""
+    root = next((t for t in trees if t.paths.prefix == ""), trees[-1])
+    lang = root.model.config.default_language
+    files = {"index.html": render.redirect_page(root.model, root.paths,
+                                                root.paths.home(lang))}
     done: set[str] = set()
     for tree in trees:
-        if tree.site.urls.prefix and tree.site.urls.prefix == tree.site.urls.permalink_prefix:
+        if tree.paths.prefix and tree.paths.permanent:
             # <edition>/ itself leads to the edition's home, like the site root.
-            at = tree.site.urls.prefix + "index.html"
-            files[at] = render.redirect_page(tree.site, tree.site.urls.home(lang), at)
-        if tree.site.edition.id not in done:
-            done.add(tree.site.edition.id)
-            files.update(chart_files(tree.site, stage))
-            files.update(tree.site.downloads)
-    files.update(og_cards(root.site.config))
-    files.update(render.crawler_files([(t.site, t.specs) for t in trees]))
-    files.update(assets(root.site.config.templates_path))
+            at = tree.paths.prefix + "index.html"
+            files[at] = render.redirect_page(tree.model, tree.paths, tree.paths.home(lang), at)
+        if tree.model.edition.id not in done:
+            done.add(tree.model.edition.id)
+            files.update(drawn.get(tree.model.edition.id, {}))
+            files.update(tree.model.downloads)
+    files.update(og_cards(root.model.config))
+    files.update(render.crawler_files([(t.model, t.paths, t.specs) for t in trees]))
+    files.update(assets(root.model.config.templates_path))
     return files
 
 
-def render_trees(trees: list[Tree], stage: Stages | None = None, into: Path | None = None
-                 ) -> tuple[dict[str, bytes], dict[str, PageLinks]]:
+def render_trees(trees: list[Tree], charts: dict[str, Charts], links: EditionLinks | None,
+                 stage: Stages | None = None, into: Path | None = None
+                 ) -> tuple[SiteFiles, dict[str, PageLinks]]:
     """Every file of the site, and each page's links and ids (the link graph, read in the
     worker that rendered the page). Each page is rendered once: the current edition's
     short addresses are stubs leading to its permanent pages (render.stub_page).
+    ``charts``: each edition's, drawn (:func:`draw_charts`); ``links``: the same page in
+    the other editions.
 
     ``into`` (a build's staging folder): each page is written there by the worker that
     rendered it and stands in the result as a :class:`Stored`, so the whole page set is
     never held or sent back."""
-    rendered: dict[str, dict[str, bytes]] = {}
-    for tree in trees:                  # images first: the pages read their sizes
-        eid = tree.site.edition.id
-        if eid in rendered:
-            tree.site.chart_files = rendered[eid]
-        else:
-            rendered[eid] = chart_files(tree.site, stage)
-    files: dict[str, bytes] = {}
+    files: SiteFiles = {}
     with _stages(stage)("render", total=sum(len(t.specs) for t in trees)) as advance:
-        env = render.environment(trees[0].site.config.templates_path)
+        env = render.environment(trees[0].model.config.templates_path)
         alternates = [render.alternates_of(t.specs) for t in trees]
         jobs = [(i, spec) for i, t in enumerate(trees) for spec in t.specs]
 
         folders: dict[str, Path] = {}           # each worker's own, after the fork
 
-        def page(job) -> tuple[Any, PageLinks]:
+        def page(job: tuple[int, pages.PageSpec]) -> tuple[bytes | Stored, PageLinks]:
             i, spec = job
-            site = trees[i].site
+            tree = trees[i]
             redirect = None
-            if render.is_stub(site, spec):
-                html = render.stub_page(site, spec)
-                redirect = urls.relative(spec.path, site.urls.permalink(spec.path))
+            if render.is_stub(tree.paths, spec):
+                html = render.stub_page(tree.model, tree.paths, spec)
+                redirect = urls.relative(spec.path, tree.paths.permalink(spec.path))
             else:
-                html = render.render_page(site, spec, env, alternates[i][spec.key])
+                html = render.render_page(tree.model, tree.paths, spec, env,
+                                          alternates[i][spec.key], links)
             info = summarize(html, redirect)
             if into is None:
                 return html, info
@@ -596,7 +664,7 @@ def render_trees(trees: list[Tree], stage: Stages | None = None, into: Path | No
         for (_, spec), (data, info) in zip(jobs, fork_map(page, jobs, done)):
             files[spec.path] = data
             graph[spec.path] = intern(info)
-    files.update(shared_files(trees, stage))
+    files.update(shared_files(trees, {e: c.files or {} for e, c in charts.items()}, stage))
     return files, graph
 
 
@@ -613,8 +681,8 @@ class _Interner:
                          frozenset(seen.setdefault(i, i) for i in info.ids), info.redirect)
 
 
-def finish(files: dict[str, bytes], stage: Stages | None = None,
-           trees: list[Tree] | None = None, into: Path | None = None) -> dict[str, bytes]:
+def finish(files: SiteFiles, stage: Stages | None = None,
+           trees: list[Tree] | None = None, into: Path | None = None) -> SiteFiles:
     """Add the files made from the rendered pages: the search index, one per edition, of
     its permanent pages (``into``: the staging folder the pages are written in)."""
     with _stages(stage)("search"):
@@ -622,18 +690,18 @@ def finish(files: dict[str, bytes], stage: Stages | None = None,
             files.update(search_bundle(files))
             return files
         for tree in trees:
-            links = tree.site.editions
-            if links is None or links.searchable(tree.site):
+            if tree.paths.permanent:
                 if into is not None:
-                    files.update(search_folder(into, tree.site.urls.prefix))
+                    files.update(search_folder(into, tree.paths.prefix))
                 else:
-                    files.update(search_bundle(files, tree.site.urls.prefix,
+                    files.update(search_bundle(files, tree.paths.prefix,
                                                {s.path for s in tree.specs}))
     return files
 
 
-def verify_links(files: dict[str, bytes], site: pages.SiteModel, specs: list[pages.PageSpec],
-                 stage: Stages | None = None, cache: dict | None = None,
+def verify_links(files: SiteFiles, model: pages.EditionModel,
+                 specs: list[pages.PageSpec], stage: Stages | None = None,
+                 cache: LinkCache | None = None,
                  drafts: Iterable[str] = (),
                  graph: dict[str, PageLinks] | None = None) -> list[str]:
     """Every internal link and #anchor resolves, or a mistake naming its source (a build
@@ -648,7 +716,7 @@ def verify_links(files: dict[str, bytes], site: pages.SiteModel, specs: list[pag
     stage = _stages(stage)
     drafts = list(drafts)
     with stage("links"):
-        base = urls.base_path(site.config.base_url)
+        base = urls.base_path(model.config.base_url)
         broken = check_graph(graph, files, base) if graph is not None else \
             check_links(files, base, cache=cache)
     in_draft = [b for b in broken if any(b.page.startswith(f"{d}/") for d in drafts)] \
@@ -659,7 +727,7 @@ def verify_links(files: dict[str, bytes], site: pages.SiteModel, specs: list[pag
              for b in in_draft[:1]]
     if not broken:
         return notes
-    problems = link_problems(broken, site, specs)
+    problems = link_problems(broken, model, specs)
     if stage.collecting:
         assert stage.problems is not None
         stage.problems.extend(problems)
@@ -674,26 +742,24 @@ def verify_links(files: dict[str, bytes], site: pages.SiteModel, specs: list[pag
                      "('aimaq check' lists every one)")
 
 
-def warnings(site: pages.SiteModel, *more: pages.SiteModel) -> list[str]:
-    """What the build accepts but a reader may miss."""
+def warnings(models: list[pages.EditionModel], inputs: list[Inputs]) -> list[str]:
+    """What the build accepts but a reader may miss (``inputs``: what the models were made
+    from, with the notes a draft build let pass)."""
     out: list[str] = []
-    for s in (site, *more):
-        if s.inputs is not None:
-            out += s.inputs.notes
-        out += [str(p) for p in missing_translations(s.content, s.config)]
-        if s.status == "archived" and not lock_path(s.config, s.edition.id).is_file():
-            out.append(f"edition {s.edition.id} is archived but not frozen: run "
-                       f"'aimaq freeze {s.edition.id}' so its numbers cannot change silently")
-    if not urls.is_absolute(site.config.base_url):
-        out.append(f"base_url {site.config.base_url!r} is a path: sitemap.xml lists paths, "
+    for model, given in zip(models, inputs):
+        out += given.notes
+        out += [str(p) for p in missing_translations(model.content, model.config)]
+        if model.edition_status == "archived" and \
+                not lock_path(model.config, model.edition.id).is_file():
+            out.append(f"edition {model.edition.id} is archived but not frozen: run "
+                       f"'aimaq freeze {model.edition.id}' so its numbers cannot change "
+                       "silently")
+    config = models[0].config
+    if not urls.is_absolute(config.base_url):
+        out.append(f"base_url {config.base_url!r} is a path: sitemap.xml lists paths, "
                    "not full addresses; set base_url to the site's https:// address before "
                    "publishing")
     return out
-
-
-def count_charts(site: pages.SiteModel) -> int:
-    """Charts on the site's pages (``site.charts``, the ChartPlan, once planned)."""
-    return len(site.charts.all()) if site.charts is not None else 0
 
 
 # -- the pipeline ---------------------------------------------------------------------
@@ -709,10 +775,10 @@ def select_editions(config: SiteConfig, edition_id: str | None = None,
 
 
 def model_editions(config: SiteConfig, built: list[Edition], stage: Stages | None = None,
-                   at_root: bool = False) -> dict[str, pages.SiteModel] | None:
+                   at_root: bool = False) -> dict[str, Computed] | None:
     """Gather, compute and protect every edition built, plus the edition each one is
-    compared with; then relate them. Oldest first. ``at_root``: one edition alone at the
-    site root, as ``aimaq serve`` shows it. None (in a check) when an edition has a mistake."""
+    compared with. Oldest first. ``at_root``: one edition alone at the site root, as
+    ``aimaq serve`` shows it. None (in a check) when an edition has a mistake."""
     stage = _stages(stage)
     if at_root:
         wanted = [built[0].id]
@@ -726,44 +792,49 @@ def model_editions(config: SiteConfig, built: list[Edition], stage: Stages | Non
                     wanted.append(eid)
         order = [e.id for e in config.editions]
         wanted.sort(key=order.index)
-    models: dict[str, pages.SiteModel] = {}
+    computed: dict[str, Computed] = {}
     for eid in wanted:
         inputs = gather(config, eid, stage)
         if stage.collecting and inputs is not None:
             assert stage.problems is not None
             stage.problems.extend(missing_translations(inputs.content, config))
-        site = make_model(inputs, stage, paths=None if at_root else
-                          urls.Paths(f"{eid}/", f"{eid}/")) if inputs is not None else None
-        if site is None:
+        done = compute_edition(inputs, stage) if inputs is not None else None
+        if done is None:
             continue
-        protect(site, stage)
-        models[eid] = site
-    if len(models) < len(wanted) or (stage.collecting and stage.problems):
+        protect(done, stage)
+        computed[eid] = done
+    if len(computed) < len(wanted) or (stage.collecting and stage.problems):
         return None
-    relate(models, stage)
-    return models
+    return computed
 
 
-def plan_trees(config: SiteConfig, models: dict[str, pages.SiteModel], built: list[str],
-               stage: Stages | None = None, at_root: bool = False) -> list[Tree]:
+def plan_trees(config: SiteConfig, models: dict[str, pages.EditionModel], built: list[str],
+               stage: Stages | None = None, at_root: bool = False
+               ) -> tuple[list[Tree], dict[str, Charts]]:
     """The pages of every edition built: its permalinks and, for the current edition, the
-    same pages at <lang>/…; then the links between editions. ``at_root``: the one edition
-    at the site root."""
+    same pages at <lang>/…; and each edition's chart plan. ``at_root``: the one edition at
+    the site root."""
+    charts: dict[str, Charts] = {}
+    for eid in built:
+        with _stages(stage)("charts"):
+            charts[eid] = Charts(plan_site_charts(models[eid]))
     if at_root:
-        site = models[built[0]]
-        return [Tree(site, plan(site, stage))]
+        model = models[built[0]]
+        return [Tree(model, urls.Paths(), plan(model, urls.Paths(), charts[built[0]].plan,
+                                               stage))], charts
     trees: list[Tree] = []
     has_short = config.current_edition in built
     for eid in built:
-        site = models[eid]
-        trees.append(Tree(site, plan(site, stage, not_found=not has_short and eid == built[-1])))
+        model = models[eid]
+        permanent = urls.Paths(f"{eid}/", f"{eid}/")
+        trees.append(Tree(model, permanent, plan(
+            model, permanent, charts[eid].plan, stage,
+            not_found=not has_short and eid == built[-1])))
         if eid == config.current_edition:
-            short = dataclasses.replace(site, urls=urls.Paths("", f"{eid}/"))
-            trees.append(Tree(short, plan(short, stage, not_found=True)))
-    links = EditionLinks(config, trees)
-    for tree in trees:
-        tree.site.editions = links
-    return trees
+            short = urls.Paths("", f"{eid}/")
+            trees.append(Tree(model, short, plan(model, short, charts[eid].plan, stage,
+                                                 not_found=True)))
+    return trees, charts
 
 
 @dataclass
@@ -771,18 +842,22 @@ class Made:
     """What one run of the stages made."""
 
     built: list[str]                        # the editions rendered, oldest first
-    models: dict[str, pages.SiteModel]      # …and the editions they are compared with
+    inputs: dict[str, Inputs]               # what each edition was made from
+    models: dict[str, pages.EditionModel]   # …and the editions they are compared with
     trees: list[Tree]
-    files: dict[str, bytes]                 # pages written into ``into`` are Stored there
+    charts: dict[str, Charts]               # each built edition's, drawn
+    files: SiteFiles                        # pages written into ``into`` are Stored there
     link_notes: list[str]
 
 
 def run(config: SiteConfig, stage: Stages, edition_id: str | None = None,
         drafts: bool = False, at_root: bool = False,
-        link_cache: dict | None = None, into: Path | None = None) -> Made | None:
+        link_cache: LinkCache | None = None, into: Path | None = None
+        ) -> Made | None:
     """The stages, in order, for ``aimaq build``, ``aimaq check`` and ``aimaq serve``:
 
-        gather → make_model → protect → relate → plan → render → finish → verify_links
+        gather → compute → protect → relate (the models) → plan → render → finish
+               → verify_links
 
     ``at_root``: one edition alone at the site root (``aimaq serve``, which also keeps
     ``link_cache`` between runs). ``into``: the staging folder the pages are written into
@@ -792,22 +867,27 @@ def run(config: SiteConfig, stage: Stages, edition_id: str | None = None,
     editions = [config.edition(edition_id)] if at_root else \
         select_editions(config, edition_id, drafts)
     built = [e.id for e in editions]
-    models = model_editions(config, editions, stage, at_root=at_root)
-    if models is None:
+    computed = model_editions(config, editions, stage, at_root=at_root)
+    if computed is None:
         return None
 
     def render_all() -> Made:
-        trees = plan_trees(config, models, built, stage, at_root=at_root)
-        files, graph = render_trees(trees, stage, into)
+        models = relate(computed, stage)
+        trees, charts = plan_trees(config, models, built, stage, at_root=at_root)
+        links = None if at_root else EditionLinks(config, trees)
+        charts = draw_charts(trees, charts, stage)  # images first: the pages read their sizes
+        files, graph = render_trees(trees, charts, links, stage, into)
         files = finish(files, stage, trees, into)
         stage.count("pages", sum(len(t.specs) for t in trees))
-        notes = verify_links(files, trees[0].site, [s for t in trees for s in t.specs], stage,
-                             cache=link_cache,
+        notes = verify_links(files, trees[0].model, [s for t in trees for s in t.specs],
+                             stage, cache=link_cache,
                              drafts=[e for e in built if config.edition(e).draft],
                              graph=graph if link_cache is None else None)
-        return Made(built, models, trees, files, notes)
+        return Made(built, {e: c.inputs for e, c in computed.items()}, models, trees, charts,
+                    files, notes)
 
-    return stage.attempt(render_all, config.templates_path)
+    made: Made | None = stage.attempt(render_all, config.templates_path)
+    return made
 
 
 def output_folder(config: SiteConfig, output: Path | str | None = None) -> Path:
@@ -856,12 +936,13 @@ def build(config_path: Path | str = "site.yaml", output: Path | None = None,
                   for rel, data in made.files.items()}
 
     built = made.built
-    report.checks = sum(len(made.models[e].inputs.checks) for e in built)
+    report.checks = sum(len(made.inputs[e].checks) for e in built)
     report.pages = stage.counts.get("pages", 0)
-    report.charts = sum(count_charts(made.models[e]) for e in built)
+    report.charts = sum(len(made.charts[e].plan.all()) for e in built)
     report.files = len(made.files)
     report.editions = built
-    report.warnings = warnings(*[made.models[e] for e in built]) + made.link_notes
+    report.warnings = warnings([made.models[e] for e in built],
+                               [made.inputs[e] for e in built]) + made.link_notes
     cache.record_output(cache_dir, out, build_id, made.files, {
         "pages": report.pages, "charts": report.charts, "files": report.files,
         "checks": report.checks, "editions": report.editions, "warnings": report.warnings})

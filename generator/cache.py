@@ -22,9 +22,11 @@ import hashlib
 import json
 import os
 import pickle
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
+
+from .output import Stored
 
 PACKAGE = Path(__file__).resolve().parent
 
@@ -156,8 +158,8 @@ def output_is_current(cache_dir: Path, out: Path, k: str) -> dict | None:
     return manifest
 
 
-def record_output(cache_dir: Path, out: Path, k: str, files: dict[str, bytes],
-                  summary: dict) -> None:
+def record_output(cache_dir: Path, out: Path, k: str, files: Mapping[str, bytes | Stored],
+                  summary: dict[str, Any]) -> None:
     try:
         _write(manifest_path(cache_dir, out), (json.dumps(
             {"key": k, "summary": summary, "files": {p: len(b) for p, b in sorted(files.items())}},

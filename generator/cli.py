@@ -30,6 +30,7 @@ import sys
 import threading
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .build import build, compute_indices
 from .check import check
@@ -41,6 +42,9 @@ from .errors import AimaqError
 from .indices.api import compute_to_dir
 from .serve import Preview
 from .starter import create, parse_languages
+
+if TYPE_CHECKING:                   # rich is imported when a progress bar is shown
+    from rich.progress import Progress, TaskID
 
 
 class BuildDisplay:
@@ -63,8 +67,8 @@ class BuildDisplay:
         self.stream = stream or (sys.stderr if fancy else sys.stdout)
         self.lines = lines
         self.stage: str | None = None
-        self.bar = None
-        self.task = None
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
 
     def __enter__(self) -> BuildDisplay:
         if self.fancy:
@@ -92,7 +96,7 @@ class BuildDisplay:
 
     def __call__(self, p) -> None:
         label = self.LABELS.get(p.stage, p.stage)
-        if self.bar is not None:
+        if self.bar is not None and self.task is not None:
             self.bar.update(self.task, description=label, completed=p.done, total=p.total,
                             count=f"{p.done}/{p.total}" if p.total > 1 else "")
             return

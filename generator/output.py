@@ -28,7 +28,7 @@ import posixpath
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -253,7 +253,7 @@ def write_file(root: Path, rel: str, data: bytes,
     return Stored(target)
 
 
-def write_site(files: dict[str, bytes], output: Path, recorded: bool = False,
+def write_site(files: Mapping[str, bytes | Stored], output: Path, recorded: bool = False,
                staging: Path | None = None) -> None:
     """Replace ``output`` by ``files`` in one step, or leave it as it was.
 
@@ -275,7 +275,7 @@ def write_site(files: dict[str, bytes], output: Path, recorded: bool = False,
         _fill_and_swap(files, output, recorded, staging)
 
 
-def _fill_and_swap(files: dict[str, bytes], output: Path, recorded: bool,
+def _fill_and_swap(files: Mapping[str, bytes | Stored], output: Path, recorded: bool,
                    staging: Path) -> None:
     _refuse_unmarked(output, recorded)
     parent = output.parent
@@ -329,8 +329,8 @@ def _write_atomic(target: Path, data: bytes) -> None:
         raise
 
 
-def sync_site(files: dict[str, bytes], output: Path,
-              previous: dict[str, bytes] | None = None) -> tuple[list[str], list[str]]:
+def sync_site(files: Mapping[str, bytes | Stored], output: Path,
+              previous: Mapping[str, bytes | Stored] | None = None) -> tuple[list[str], list[str]]:
     """Make ``output`` hold ``files``, writing only what changed.
 
     ``previous`` is what the last sync wrote: files it had that ``files`` lacks are removed

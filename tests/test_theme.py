@@ -132,11 +132,11 @@ def test_the_name_property_of_boundary_features_is_configurable(tmp_path):
 
 
 def test_every_string_a_theme_template_names_is_in_the_theme_in_every_language():
-    """A template's t('key') with no key in strings.yaml would show the raw key."""
+    """A template's word('key') with no key in strings.yaml would show the raw key."""
     strings = render.load_strings(THEME_DIR / "none", LANGS)
     named = set()
     for path in THEME_DIR.rglob("*.html"):
-        named |= set(re.findall(r"\btm?\(\s*'([a-z0-9_]+)'", path.read_text(encoding="utf-8")))
+        named |= set(re.findall(r"\b(?:word|tm)\(\s*'([a-z0-9_]+)'", path.read_text(encoding="utf-8")))
     assert len(named) > 50
     composed = {k for k in named if k.endswith('_')}        # 'family_' ~ id: see labels.py
     assert sorted(named - composed - set(strings)) == []

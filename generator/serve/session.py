@@ -31,20 +31,44 @@ import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Literal
 
-from .. import build as B
 from .. import theme
+from ..build import (
+    Charts,
+    Inputs,
+    ProgressFn,
+    Reads,
+    SiteFiles,
+    Stages,
+    chart_files,
+    compute_edition,
+    compute_indices,
+    finish,
+    make_model,
+    output_folder,
+    plan,
+    plan_site_charts,
+    render_pages,
+    run,
+    run_data_checks,
+    site_files,
+    verify_links,
+    warnings,
+)
 from ..cache import forget_output
 from ..config import SiteConfig, load_config
-from ..content.load import Page, load_content
+from ..content.load import Content, FrontMatter, Page, load_content
 from ..data.geo import load_boundaries
 from ..data.load import load_dataset
 from ..data.tables import TABLE_SUFFIXES
 from ..errors import AimaqError
+from ..indices.results import Results
 from ..output import sync_site, write_site
 from ..site import inputs as page_inputs
-from ..site import render
+from ..site import render, urls
+from ..site.links import LinkCache
+from ..site.pages import EditionModel, PageSpec
 from ..site.search import BUNDLE
 
 SEARCH = BUNDLE + "/"
@@ -62,7 +86,12 @@ def preview_folder(config: SiteConfig, output: Path | str | None = None) -> Path
                          "preview is one edition", config.root / "site.yaml", None,
                          "leave out --out (the preview goes to .cache/serve/), or give "
                          "another folder")
-    return B.output_folder(config, folder)
+    return output_folder(config, folder)
+
+
+#: What changed, when only pages need making again: (Markdown files, table files,
+#: methodology.yaml changed).
+Change = tuple[set[Path], set[Path], bool]
 
 
 @dataclass
@@ -83,20 +112,23 @@ class Rebuild:
         return self.error is None
 
 
-@dataclass
+@dataclass(frozen=True)
 class _State:
-    inputs: B.Inputs
-    site: Any
-    specs: list
-    files: dict[str, bytes]
-    results: Any
-    reads: set
+    """The last good build: what it was made from, its model and pages, and its files."""
+
+    inputs: Inputs
+    model: EditionModel
+    charts: Charts                      # drawn
+    specs: list[PageSpec]
+    files: SiteFiles
+    results: Results | None
+    reads: Reads
     index_tables: set[str]
 
 
 class Session:
     def __init__(self, config_path: Path | str = "site.yaml", output: Path | None = None,
-                 edition_id: str | None = None, progress: B.ProgressFn | None = None):
+                 edition_id: str | None = None, progress: ProgressFn | None = None):
         self.config_path = Path(config_path)
         self.config: SiteConfig = load_config(self.config_path)
         self.output = preview_folder(self.config, output)
@@ -104,8 +136,8 @@ class Session:
         self.progress = progress
         self.state: _State | None = None
         self.pending: set[Path] = set()
-        self._links: dict = {}
-        self._on_disk: dict[str, bytes] | None = None
+        self._links: LinkCache = {}
+        self._on_disk: SiteFiles | None = None
         self.search_stale = False
 
     # -- what to watch --------------------------------------------------------------
@@ -148,37 +180,39 @@ class Session:
             return Rebuild(full=False, error=err, seconds=time.perf_counter() - t0)
         except Exception as exc:        # a bug, e.g. in a template: the preview keeps running
             trace = "".join(traceback.format_exception(exc)[-6:])
-            err = AimaqError(f"unexpected {type(exc).__name__}: {exc}\n{trace}", None, None,
+            bug = AimaqError(f"unexpected {type(exc).__name__}: {exc}\n{trace}", None, None,
                              "this may be a bug in Aimaq or a template; the server keeps "
                              "running")
-            return Rebuild(full=False, error=err, seconds=time.perf_counter() - t0)
+            return Rebuild(full=False, error=bug, seconds=time.perf_counter() - t0)
         self._on_disk = state.files
         self.state = state
         self.pending.clear()
-        result.warnings = B.warnings(state.site)
+        result.warnings = warnings([state.model], [state.inputs])
         result.seconds = time.perf_counter() - t0
         return result
 
-    def _stages(self) -> B.Stages:
-        return B.Stages(None, self.progress)
+    def _stages(self) -> Stages:
+        return Stages(None, self.progress)
 
     def _full(self) -> tuple[_State, Rebuild]:
         # The boundary file is read once per process and kept by its path; a preview lives
         # long enough for it to be edited (a full rebuild is what such a change triggers).
         load_boundaries.cache_clear()
         self.config = config = load_config(self.config_path)
-        made = B.run(config, self._stages(), self.edition_id, at_root=True,
+        made = run(config, self._stages(), self.edition_id, at_root=True,
                      link_cache=self._links)
         assert made is not None             # a build's stages raise their first mistake
-        site = made.models[made.built[0]]
+        edition = made.built[0]
+        model = made.models[edition]
         specs = made.trees[0].specs
-        state = _State(site.inputs, site, specs, made.files, site.results, site.index_reads,
-                       page_inputs.index_tables(site.dataset, site.index_reads))
+        reads = set(model.index_reads)
+        state = _State(made.inputs[edition], model, made.charts[edition], specs, made.files,
+                       model.results, reads, page_inputs.index_tables(model.dataset, reads))
         self.search_stale = False
         return state, Rebuild(full=True, rendered=[s.path for s in specs], indices=True)
 
     # -- what changed ---------------------------------------------------------------
-    def _classify(self, changed: set[Path]) -> Any:
+    def _classify(self, changed: set[Path]) -> Literal["full", "none"] | Change:
         """'full', 'none', or (markdown files, table files, methodology changed)."""
         c = self.config
         edition = c.edition(self.edition_id).id
@@ -212,53 +246,62 @@ class Session:
         return md, csv, methodology
 
     # -- incremental ------------------------------------------------------------------
-    def _incremental(self, kind) -> tuple[_State, Rebuild]:
+    def _incremental(self, kind: Change) -> tuple[_State, Rebuild]:
         md, csv, methodology = kind
         old = self.state
         assert old is not None
         config = self.config
         stage = self._stages()
-        inputs = dataclasses.replace(old.inputs)
+        inputs = old.inputs
         if csv:
             with stage("data"):
-                inputs.dataset = load_dataset(config.data_path, inputs.edition.id,
-                                              languages=config.languages,
-                                              base=config.root)
+                dataset = load_dataset(config.data_path, inputs.edition.id,
+                                       languages=config.languages, base=config.root)
             with stage("checks"):
-                inputs.checks = B.run_data_checks(inputs.dataset, config.root)
+                checks = run_data_checks(dataset, config.root)
+            assert checks is not None       # a build's stages raise their first mistake
+            inputs = dataclasses.replace(inputs, dataset=dataset, checks=checks)
         if md:
             with stage("content"):
-                inputs.content = load_content(config.content_path, inputs.edition.id,
-                                              config.languages, inputs.dataset.unit_ids(),
-                                              base=config.root)
+                inputs = dataclasses.replace(inputs, content=load_content(
+                    config.content_path, inputs.edition.id, config.languages,
+                    inputs.dataset.unit_ids(), base=config.root))
         changed_tables = {p.stem for p in csv}
         results, reads, recomputed = old.results, old.reads, False
         if methodology or changed_tables & (
                 old.index_tables | page_inputs.index_tables(inputs.dataset, old.reads)):
             reads = set()
             with stage("compute"):
-                results = B.compute_indices(inputs.dataset, reads)
+                results = compute_indices(inputs.dataset, reads)
             recomputed = True
         languages = self._languages_with_new_front_matter(old.inputs.content, inputs.content)
+        paths = urls.Paths()                # one edition at the site root
+        charts = old.charts
         if csv or methodology:
-            site = B.make_model(inputs, stage, indices=(results, reads))
-            specs = B.plan(site, stage)
-        elif languages:
-            site = dataclasses.replace(old.site, content=inputs.content)
-            specs = B.plan(site, stage)
+            computed = compute_edition(inputs, stage, indices=(results, reads))
+            assert computed is not None     # a build's stages raise their first mistake
+            model = make_model(computed, stage)
+            plan_ = plan_site_charts(model)
+            charts = Charts(plan_, chart_files(model, plan_, stage))
+            specs = plan(model, paths, charts.plan, stage)
         else:
-            # Only the text of existing pages changed: the plan is the same, with the new
-            # text in the pages made from it.
-            site = dataclasses.replace(old.site, content=inputs.content)
-            specs = self._with_new_text(old.specs, inputs.content, site)
+            # Only Markdown changed, which nothing in the model is computed from: a new
+            # model holding the new content (the old one stays as it was).
+            model = dataclasses.replace(old.model, content=inputs.content)
+            if languages:
+                specs = plan(model, paths, charts.plan, stage)
+            else:
+                # Only the text of existing pages changed: the plan is the same, with the
+                # new text in the pages made from it.
+                specs = self._with_new_text(old.specs, inputs.content)
 
         dirty = self._dirty(old, specs, {str(p) for p in md | csv} | (
             {str((inputs.dataset.root / "methodology.yaml").resolve())} if methodology
             else set()), languages)
-        pages = B.render_pages(site, specs, stage, only=dirty)
+        pages = render_pages(model, paths, specs, stage, only=dirty)
         files = {s.path: pages[s.path] if s.path in pages else old.files[s.path]
                  for s in specs}
-        files.update(B.site_files(site, specs))
+        files.update(site_files(model, paths, specs, charts.files or {}))
         # The search index is brought up to date after the pages are written and the browser
         # reloaded (refresh_search), so a changed page shows without waiting for it.
         search = {p: b for p, b in old.files.items() if p.startswith(SEARCH)}
@@ -266,8 +309,8 @@ class Session:
             files[s.path] != old.files.get(s.path) for s in specs) or bool(
             set(old.files) - set(files) - set(search))
         files.update(search)
-        B.verify_links(files, site, specs, stage, cache=self._links)
-        state = _State(inputs, site, specs, files, results, reads,
+        verify_links(files, model, specs, stage, cache=self._links)
+        state = _State(inputs, model, charts, specs, files, results, reads,
                        page_inputs.index_tables(inputs.dataset, reads))
         return state, Rebuild(full=False, rendered=sorted(dirty), indices=recomputed)
 
@@ -277,20 +320,21 @@ class Session:
             return []
         files = {p: b for p, b in self.state.files.items() if not p.startswith(SEARCH)}
         try:
-            files = B.finish(files, self._stages())
+            files = finish(files, self._stages())
         except AimaqError:
             return []
         written, removed = sync_site(files, self.output, self._on_disk)
-        self.state.files = self._on_disk = files
+        self.state = dataclasses.replace(self.state, files=files)
+        self._on_disk = files
         self.search_stale = False
         return written + removed
 
     @staticmethod
-    def _with_new_text(specs: list, content, site) -> list:
+    def _with_new_text(specs: list[PageSpec], content: Content) -> list[PageSpec]:
         """The same planned pages, holding the re-read content pages instead of the old."""
         fresh = {(p.lang, p.kind, p.slug): p for p in content.pages}
 
-        def swap(value):
+        def swap(value: object) -> object:
             if isinstance(value, Page):
                 return fresh.get((value.lang, value.kind, value.slug), value)
             if isinstance(value, list):
@@ -306,13 +350,14 @@ class Session:
             if spec.inputs is not None and not any(f.endswith(".md") for f in spec.inputs):
                 out.append(spec)
                 continue
-            out.append(dataclasses.replace(spec, context=swap(spec.context)))
+            context = {k: swap(v) for k, v in spec.context.items()}
+            out.append(dataclasses.replace(spec, context=context))
         return out
 
     @staticmethod
-    def _languages_with_new_front_matter(old, new) -> set[str]:
-        def meta(content) -> dict[str, dict]:
-            out: dict[str, dict] = {}
+    def _languages_with_new_front_matter(old: Content, new: Content) -> set[str]:
+        def meta(content: Content) -> dict[str, dict[tuple[str, str], FrontMatter]]:
+            out: dict[str, dict[tuple[str, str], FrontMatter]] = {}
             for p in content.pages:
                 out.setdefault(p.lang, {})[(p.kind, p.slug)] = p.meta
             return out
@@ -321,7 +366,7 @@ class Session:
         return {lang for lang in set(a) | set(b) if a.get(lang) != b.get(lang)}
 
     @staticmethod
-    def _dirty(old: _State, specs: list, changed: set[str], languages: set[str]) -> set[str]:
+    def _dirty(old: _State, specs: list[PageSpec], changed: set[str], languages: set[str]) -> set[str]:
         """The pages to render again."""
         before = {s.path: s for s in old.specs}
         alt_old = render.alternates_of(old.specs)

@@ -31,7 +31,7 @@ from ..data.model import text
 from ..errors import ContentError
 from ..parallel import fork_map
 from ..yamlio import load_yaml, validation_error
-from .inputs import INDICES, table_input
+from .inputs import INDICES, Input, table_input
 
 
 class _Strict(BaseModel):
@@ -119,8 +119,8 @@ class ChartsFile(_Strict):
 class ChartPlan:
     by_page: dict[tuple[tuple[str, str], str], list] = field(default_factory=dict)
 
-    def add(self, key: tuple[str, str], lang: str, chart, inputs: frozenset[str]) -> None:
-        """``inputs``: what the chart shows, as tokens of generator.site.inputs."""
+    def add(self, key: tuple[str, str], lang: str, chart, inputs: frozenset[Input]) -> None:
+        """``inputs``: what the chart shows (generator.site.inputs)."""
         object.__setattr__(chart, "inputs", inputs)
         self.by_page.setdefault((key, lang), []).append(chart)
 
@@ -166,7 +166,7 @@ class _Planner:
 
     # -- helpers ----------------------------------------------------------------
     def s(self, key: str, lang: str) -> str:
-        return self.site.s(key, lang)
+        return self.site.word(key, lang)
 
     # Per-unit charts ask for the same frames once per unit: each is made once per build,
     # so planning grows with the units, not with units × units.

@@ -6,7 +6,13 @@ edition links to it; a page that does not links to that edition's home, whose
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
+
+from ..config import Edition, SiteConfig
+from .pages import EditionModel, PageKey, PageSpec
+from .urls import Paths
 
 MISSING = "edition-page-missing"
 
@@ -15,31 +21,42 @@ MISSING = "edition-page-missing"
 class EditionEntry:
     id: str
     title: dict
-    status: str              # current | archived | draft
+    edition_status: str      # current | archived | draft
     published: str | None
     path: str                # the same page in that edition, or its home + #MISSING
     exists: bool
     here: bool               # the edition of the page being rendered
 
 
+class PageTree(Protocol):
+    """One set of pages (build.Tree): an edition's model, where the pages live, the pages."""
+
+    @property
+    def model(self) -> EditionModel: ...
+    @property
+    def paths(self) -> Paths: ...
+    @property
+    def specs(self) -> list[PageSpec]: ...
+
+
 class EditionLinks:
-    def __init__(self, config, trees):
+    def __init__(self, config: SiteConfig, trees: Sequence[PageTree]) -> None:
         self.config = config
-        self.editions = []                      # (Edition, status), newest first
-        self.pages: dict[str, dict] = {}        # edition id → {(key, lang): path}
-        self.short: dict = {}                   # current edition at <lang>/: {(key, lang): path}
-        seen = set()
+        self.editions: list[tuple[Edition, str]] = []   # (Edition, its status), newest first
+        self.pages: dict[str, dict[tuple[PageKey, str], str]] = {}  # edition → {(key, lang): path}
+        self.short: dict[tuple[PageKey, str], str] = {}     # current edition at <lang>/
+        seen: set[str] = set()
         for tree in trees:
-            site = tree.site
-            eid = site.edition.id
+            edition = tree.model.edition
+            eid = edition.id
             table = {(s.key, s.lang): s.path for s in tree.specs if not s.rooted}
-            if site.urls.prefix == site.urls.permalink_prefix:
+            if tree.paths.permanent:
                 self.pages[eid] = table
             else:
                 self.short = table
             if eid not in seen:
                 seen.add(eid)
-                self.editions.append((site.edition, config.status(eid)))
+                self.editions.append((edition, config.status(eid)))
         self.editions.reverse()
         self.has_short = bool(self.short)
 
@@ -47,7 +64,7 @@ class EditionLinks:
     def several(self) -> bool:
         return len(self.editions) > 1
 
-    def _path(self, edition_id: str, key, lang: str) -> tuple[str, bool]:
+    def _path(self, edition_id: str, key: PageKey, lang: str) -> tuple[str, bool]:
         prefer_short = edition_id == self.config.current_edition and self.has_short
         table = self.short if prefer_short else self.pages.get(edition_id, {})
         if (key, lang) in table:
@@ -57,18 +74,18 @@ class EditionLinks:
             home = next(iter(table.values()), "")
         return f"{home}#{MISSING}", False
 
-    def entries(self, site, spec) -> list[EditionEntry]:
+    def entries(self, site: EditionModel, spec: PageSpec) -> list[EditionEntry]:
         """The switcher: every built edition, newest first."""
         out = []
-        for edition, status in self.editions:
+        for edition, edition_status in self.editions:
             here = edition.id == site.edition.id
             path, exists = (spec.path, True) if here else self._path(edition.id, spec.key,
                                                                      spec.lang)
-            out.append(EditionEntry(edition.id, edition.title, status, edition.published,
+            out.append(EditionEntry(edition.id, edition.title, edition_status, edition.published,
                                     path, exists, here))
         return out
 
-    def newer(self, site, spec) -> EditionEntry | None:
+    def newer(self, site: EditionModel, spec: PageSpec) -> EditionEntry | None:
         """For a page of an older edition: the same page in the current edition."""
         current = self.config.current_edition
         if site.edition.id == current or current not in self.pages and not self.has_short:
@@ -80,7 +97,7 @@ class EditionLinks:
                 return entry
         return None
 
-    def searchable(self, site) -> bool:
+    def searchable(self, paths: Paths) -> bool:
         """Index every edition at its permanent pages; the current edition's short
         addresses are only stubs leading there."""
-        return site.urls.prefix == site.urls.permalink_prefix
+        return paths.permanent

@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from ..data.model import Dataset, text
+from ..indices.results import IndexResult
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ class IndexView:
                 self.unmatched_audit[index_id] = extra
 
     # -- lookups ------------------------------------------------------------
-    def indices(self) -> list:
+    def indices(self) -> list[IndexResult]:
         return list(self.results.indices.values())
 
     def for_unit(self, unit_id: str) -> list[IndexRow]:

@@ -20,27 +20,47 @@ Files are absolute, resolved paths.
 from __future__ import annotations
 
 import dataclasses
+import enum
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..content.load import Page
+from ..data.model import Dataset
 from ..indices.results import IndexMeta, IndexResult, SensitivityResult, StepRecord
 from .figures import Figure
 from .indexview import IndexRow
-
-#: Tokens expanded by :func:`expand`.
-TABLES = "@tables"      # every table CSV of the edition
-INDICES = "@indices"    # methodology.yaml and the tables the index engine read
-TABLE = "@table:"       # + a table id: that table's CSV
+from .pages import PageSpec
 
 
-def table_input(table_id: str) -> str:
-    """The token for one table's CSV, expanded by :func:`expand`."""
-    return TABLE + table_id
+class Shows(enum.Enum):
+    """Inputs named by what they are, not by their files: :func:`expand` finds the files."""
+
+    TABLES = "every table CSV of the edition"
+    INDICES = "methodology.yaml and the tables the index engine read"
+
+
+@dataclass(frozen=True)
+class TableInput:
+    """One table's CSV, by the table's id."""
+
+    table: str
+
+
+#: An input of a page or chart: a file (its absolute, resolved path), one table, or a group
+#: of files named by what they are (Shows).
+Input = str | Shows | TableInput
+TABLES, INDICES = Shows.TABLES, Shows.INDICES
+
+
+def table_input(table_id: str) -> TableInput:
+    """One table's CSV, found by :func:`expand`."""
+    return TableInput(table_id)
+
 
 #: What each page kind shows beyond the objects in its context (kind = PageSpec.key[0]).
-SHOWS: dict[str, frozenset[str]] = {
+SHOWS: dict[str, frozenset[Input]] = {
     "home": frozenset({INDICES}),             # unit groups may be defined by an index class
     "units": frozenset(),
     "region": frozenset(),
@@ -67,7 +87,7 @@ def _index_objects() -> tuple[type, ...]:
 _CHARTS = __name__.rsplit(".", 2)[0] + ".charts"
 
 
-def _walk(value: Any, root: Path, found: set[str], depth: int = 0) -> None:
+def _walk(value: Any, root: Path, found: set[Input], depth: int = 0) -> None:
     if depth > 6 or value is None or isinstance(value, (str, bytes, int, float, bool)):
         return
     if isinstance(value, Page):
@@ -95,24 +115,24 @@ def _walk(value: Any, root: Path, found: set[str], depth: int = 0) -> None:
             _walk(getattr(value, f.name, None), root, found, depth + 1)
 
 
-def of_spec(spec, root: Path) -> frozenset[str] | None:
+def of_spec(spec: PageSpec, root: Path) -> frozenset[Input] | None:
     """The inputs of one planned page (with tokens), or None: it depends on everything."""
     kind = spec.key[0]
     if kind not in SHOWS:
         return None
-    found: set[str] = set(SHOWS[kind])
+    found: set[Input] = set(SHOWS[kind])
     _walk(spec.context, root, found)
     return frozenset(found)
 
 
 def markdown_files(context: Any, root: Path) -> list[str]:
     """The Markdown files whose text a page's context holds, sorted."""
-    found: set[str] = set()
+    found: set[Input] = set()
     _walk(context, root, found)
-    return sorted(f for f in found if f.endswith(".md"))
+    return sorted(f for f in found if isinstance(f, str) and f.endswith(".md"))
 
 
-def index_tables(dataset, queries: Iterable[tuple[str | None, str | None]]) -> set[str]:
+def index_tables(dataset: Dataset, queries: Iterable[tuple[str | None, str | None]]) -> set[str]:
     """Tables that can answer the index engine's queries (indicator, table) on ``dataset``."""
     obs = dataset.observations
     out: set[str] = set()
@@ -126,9 +146,9 @@ def index_tables(dataset, queries: Iterable[tuple[str | None, str | None]]) -> s
     return out
 
 
-def expand(inputs: frozenset[str] | None, dataset, methodology: Path | None,
+def expand(inputs: frozenset[Input] | None, dataset: Dataset, methodology: Path | None,
            index_table_ids: set[str]) -> frozenset[str] | None:
-    """Replace tokens by files."""
+    """The files of ``inputs``."""
     if inputs is None:
         return None
 
@@ -139,14 +159,14 @@ def expand(inputs: frozenset[str] | None, dataset, methodology: Path | None,
 
     out: set[str] = set()
     for item in inputs:
-        if item == TABLES:
+        if item is Shows.TABLES:
             out.update(table_file(t) for t in dataset.tables)
-        elif item == INDICES:
+        elif item is Shows.INDICES:
             if methodology is not None:
                 out.add(str(methodology.resolve()))
             out.update(table_file(t) for t in index_table_ids)
-        elif item.startswith(TABLE):
-            out.add(table_file(item.removeprefix(TABLE)))
+        elif isinstance(item, TableInput):
+            out.add(table_file(item.table))
         else:
             out.add(item)
     return frozenset(out)

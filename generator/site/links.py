@@ -14,6 +14,8 @@ from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
+from ..output import Stored, content
+
 
 @dataclass(frozen=True)
 class BrokenLink:
@@ -32,6 +34,10 @@ class PageLinks:
     links: tuple[str, ...]
     ids: frozenset[str]
     redirect: str | None = None
+
+
+#: What ``aimaq serve`` keeps of each page between link checks: {path: (bytes, PageLinks)}.
+LinkCache = dict[str, tuple["bytes | Stored", PageLinks]]
 
 
 # Read by one pass of regular expressions over the page's bytes, right after it is rendered
@@ -74,7 +80,9 @@ def _text(value: bytes) -> str:
     return html_lib.unescape(text) if "&" in text else text
 
 
-def _summarize_all(files: Mapping[str, bytes], cache: dict | None) -> dict[str, PageLinks]:
+def _summarize_all(files: Mapping[str, bytes | Stored],
+                   cache: LinkCache | None
+                   ) -> dict[str, PageLinks]:
     parsed: dict[str, PageLinks] = {}
     for path, data in files.items():
         if not path.endswith(".html"):
@@ -83,7 +91,7 @@ def _summarize_all(files: Mapping[str, bytes], cache: dict | None) -> dict[str, 
         if hit is not None and hit[0] == data:
             parsed[path] = hit[1]
         else:
-            parsed[path] = summarize(data)
+            parsed[path] = summarize(content(data))
     if cache is not None:
         for path, page in parsed.items():
             cache[path] = (files[path], page)
@@ -92,8 +100,9 @@ def _summarize_all(files: Mapping[str, bytes], cache: dict | None) -> dict[str, 
     return parsed
 
 
-def check_links(files: Mapping[str, bytes], base_path: str = "/",
-                cache: dict | None = None) -> list[BrokenLink]:
+def check_links(files: Mapping[str, bytes | Stored], base_path: str = "/",
+                cache: LinkCache | None = None
+                ) -> list[BrokenLink]:
     """Broken internal links of the pages in ``files`` (in memory: ``aimaq serve``, tests);
     ``base_path`` resolves root-relative links (the 404 page).
 

@@ -7,24 +7,32 @@ language switcher, link checks and the sitemap — before a single file is writt
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from .. import formatting as fmt
-from ..config import Edition, SiteConfig
-from ..content.load import Content
-from ..content.structured import Structured, group_members, load_structured
+from ..config import Edition, Erratum, SiteConfig
+from ..content.load import Content, Page
+from ..content.structured import RecommendationSpec, Structured, group_members, load_structured
 from ..data.model import Dataset, text
 from ..errors import ContentError
-from ..indices.results import Results
+from ..indices.results import IndexResult, Results
 from . import summary, urls
-from .chartplan import ChartPlan
 from .edition_citation import archive_name
-from .editions import EditionLinks
-from .figures import FigureIndex, similar_units
-from .history import unit_history
+from .figures import Figure, FigureIndex
+from .history import HistoryPoint, unit_history
 from .indexview import IndexView
+
+if TYPE_CHECKING:                   # the helpers of a page being rendered (render imports this)
+    from .render import PageHelpers
+
+#: What a page is: the first half of its key, (kind, slug). The same key in another
+#: language or edition is the same page there.
+PageKind = Literal["home", "units", "region", "unit", "indices", "index", "recommendations",
+                   "glossary", "data", "compare", "changes", "search", "page", "pages", "404"]
+PageKey = tuple[PageKind, str]
 
 
 @dataclass
@@ -32,7 +40,7 @@ class PageSpec:
     path: str                       # relative to the output root
     lang: str
     template: str
-    key: tuple[str, str]            # (kind, slug): the same page in other languages
+    key: PageKey                    # (kind, slug): the same page in other languages
     title: str
     description: str = ""
     context: dict[str, Any] = field(default_factory=dict)
@@ -44,14 +52,40 @@ class PageSpec:
 
 @dataclass(frozen=True)
 class FooterPages:
-    shown: list            # content Pages, in order
+    shown: list[Page]      # content Pages, in order
     total: int
     more: bool             # the footer links to the list of all content pages
 
 
-@dataclass
-class SiteModel:
-    """Everything the pages are made from, gathered before rendering."""
+class Changes(Protocol):
+    """What changed since the previous edition, as the pages and charts read it: an
+    editions.compare.Comparison (a layer above this one, so named here by its shape)."""
+
+    @property
+    def indices(self) -> Sequence[Any]: ...
+
+
+@dataclass(frozen=True)
+class Relations:
+    """How an edition relates to the others built with it, worked out once every edition
+    is computed (build.relate): what changed since the previous edition, and every
+    edition's indices, oldest first, for a unit's values across editions."""
+
+    changes: Changes | None = None
+    previous: EditionModel | None = None            # the edition compared with
+    edition_views: tuple[tuple[str, IndexView | None], ...] = ()   # two or more, or none
+
+
+#: Similar units: ({unit: [(unit, distance)]}, sections used).
+Similar = tuple[dict[str, list[tuple[str, float]]], int]
+
+
+@dataclass(frozen=True)
+class EditionModel:
+    """Everything one edition's pages are made from, gathered before any page is planned
+    and never changed afterwards (made by build.make_model). Where a tree of its pages
+    lives is not part of it: that is the tree's :class:`~generator.site.urls.Paths`,
+    passed beside it."""
 
     config: SiteConfig
     edition: Edition
@@ -59,56 +93,43 @@ class SiteModel:
     content: Content
     figures: FigureIndex
     strings: dict[str, dict[str, str]]
+    structured: Structured              # recommendations, glossary, groups (content/<edition>)
+    similar: Similar                    # nearest units by normalised indicators
+    key_figures: list[Figure]           # the home page's, in home.yaml's order
+    downloads: dict[str, bytes]         # the data downloads by path
     indices: IndexView | None = None    # index engine results, when computed
-    key_figures: list[Any] = field(default_factory=list)
-    structured: Structured | None = None    # recommendations, glossary, groups (content/<edition>)
-    # nearest units by normalised indicators: ({unit: [(unit, distance)]}, sections used)
-    similar: tuple[dict[str, list[tuple[str, float]]], int] | None = None
-    downloads: dict[str, bytes] = field(default_factory=dict)   # the data downloads by path
-    charts: ChartPlan | None = None     # the charts of every page
-    chart_files: dict[str, bytes] | None = None   # the rendered charts, once made
-    index_reads: set = field(default_factory=set)   # (indicator, table) the index engine read
-    urls: urls.Paths = field(default_factory=urls.Paths)   # where this tree's pages live
-    editions: EditionLinks | None = None    # the same page in the other editions
     results: Results | None = None      # the index engine's Results
-    changes: Any = None             # editions.compare.Comparison (a layer above: not imported)
-    previous_model: SiteModel | None = None     # the previous edition's model
-    edition_views: list[tuple[str, IndexView | None]] = field(default_factory=list)  # oldest first
-    inputs: Any = None              # build.Inputs of the edition (the pipeline: not imported)
-    cache_dir: Path | None = None   # .cache/ folder for computed results (None: no cache)
-
+    index_reads: frozenset[tuple[str | None, str | None]] = frozenset()  # (indicator, table) read
+    relations: Relations = Relations()
+    cache_dir: Path | None = None       # .cache/ folder for computed results (None: no cache)
     # Groups and targets are asked for once per page (every unit's profile lists the
-    # recommendations that concern it): each is worked out once per model, so planning
-    # grows with the units, not with units × units.
+    # recommendations that concern it): each is worked out once, when the model is made,
+    # so planning grows with the units, not with units × units.
+    members: dict[str, list[str]] = field(default_factory=dict)      # group id → unit ids
+    by_unit: dict[str, list[RecommendationSpec]] = field(default_factory=dict)
+
+    @property
+    def changes(self) -> Changes | None:
+        return self.relations.changes
+
+    @property
+    def previous_model(self) -> EditionModel | None:
+        return self.relations.previous
+
+    @property
+    def edition_views(self) -> tuple[tuple[str, IndexView | None], ...]:
+        return self.relations.edition_views
+
     def group_members(self, group_id: str) -> list[str]:
-        memo = self.__dict__.setdefault("_members", {})
-        if group_id not in memo:
-            g = self.structured.groups.get(group_id)
-            results = self.indices.results if self.indices else None
-            memo[group_id] = group_members(g, self.dataset.areas.values(), results) \
-                if g else []
-        return list(memo[group_id])
+        return list(self.members.get(group_id, ()))
 
-    def targets_of(self, rec) -> list[str]:
+    def targets_of(self, rec: RecommendationSpec) -> list[str]:
         """Unit ids a recommendation concerns (all units for 'all')."""
-        out: dict[str, None] = {}
-        for t in rec.targets:
-            if t == "all":
-                return self.dataset.unit_ids()
-            members = self.group_members(t) if t in self.structured.groups else [t]
-            out.update(dict.fromkeys(members))
-        return list(out)
+        return targets_of(rec, self.structured, self.members, self.dataset)
 
-    def recommendations_for(self, unit_id: str) -> list:
+    def recommendations_for(self, unit_id: str) -> list[RecommendationSpec]:
         """The recommendations that concern a unit, in their order."""
-        memo = self.__dict__.get("_by_unit")
-        if memo is None:
-            memo = {}
-            for r in self.structured.recommendations:
-                for u in self.targets_of(r):
-                    memo.setdefault(u, []).append(r)
-            self.__dict__["_by_unit"] = memo
-        return list(memo.get(unit_id, []))
+        return list(self.by_unit.get(unit_id, []))
 
     def footer_pages(self, lang: str) -> FooterPages:
         """The content pages the footer lists: the first ``footer_pages`` of site.yaml, and
@@ -122,10 +143,11 @@ class SiteModel:
         return f"charts/{self.edition.id}/{lang}"
 
     @property
-    def status(self) -> str:
+    def edition_status(self) -> str:
+        """current | archived | draft (site.yaml's editions)."""
         return self.config.status(self.edition.id)
 
-    def errata_for(self, spec: PageSpec) -> list:
+    def errata_for(self, spec: PageSpec) -> list[Erratum]:
         """The edition's errata that concern a page (every erratum on its home)."""
         errata = self.edition.errata
         if not errata or spec.key == ("home", "index"):
@@ -141,50 +163,88 @@ class SiteModel:
                 out.append(e)
         return out
 
-    def unit_history(self, unit_id: str) -> list:
+    def unit_history(self, unit_id: str) -> list[tuple[str, str, list[HistoryPoint]]]:
         """[(index id, part, points)]: the unit's values across editions (two or more)."""
-        return unit_history(self.edition_views, unit_id) if self.edition_views else []
+        return unit_history(list(self.edition_views), unit_id) if self.edition_views else []
 
-    def s(self, key: str, lang: str) -> str:
+    def word(self, key: str, lang: str) -> str:
+        """An interface word (strings.yaml) in ``lang``; the key itself when it has none."""
         return text(self.strings.get(key), lang) or key
 
 
-def home_figures(site: SiteModel, notes: list[str] | None = None) -> list:
+def memberships(structured: Structured, dataset: Dataset,
+                results: Results | None) -> dict[str, list[str]]:
+    """Every group's unit ids: listed units, a border, or a class of a computed index."""
+    return {gid: group_members(g, dataset.areas.values(), results)
+            for gid, g in structured.groups.items()}
+
+
+def targets_of(rec: RecommendationSpec, structured: Structured, members: dict[str, list[str]],
+               dataset: Dataset) -> list[str]:
+    """Unit ids a recommendation concerns (all units for 'all')."""
+    out: dict[str, None] = {}
+    for target in rec.targets:
+        if target == "all":
+            return dataset.unit_ids()
+        out.update(dict.fromkeys(members.get(target, []) if target in structured.groups
+                                 else [target]))
+    return list(out)
+
+
+def recommendations_by_unit(structured: Structured, members: dict[str, list[str]],
+                            dataset: Dataset) -> dict[str, list[RecommendationSpec]]:
+    """{unit id: the recommendations that concern it, in their order}."""
+    out: dict[str, list[RecommendationSpec]] = {}
+    for r in structured.recommendations:
+        for u in targets_of(r, structured, members, dataset):
+            out.setdefault(u, []).append(r)
+    return out
+
+
+def read_structured(config: SiteConfig, edition: Edition, dataset: Dataset) -> Structured:
+    """Recommendations, glossary and groups of the edition (content/<edition>)."""
+    base = config.root
+    return load_structured(config.content_path, edition.id, dataset.unit_ids(),
+                           set(dataset.documents), lambda p: _display(p, base))
+
+
+def home_figures(content: Content, dataset: Dataset, figures: FigureIndex, edition: Edition,
+                 notes: list[str] | None = None) -> list[Figure]:
     """The home page's key figures, as chosen in content/<edition>/home.yaml. With
     ``notes`` (a draft), a figure without its value yet is left out and noted."""
     out = []
-    for i, ref in enumerate(site.content.home.key_figures):
-        area = ref.unit or site.dataset.region
-        found = site.figures.pick(area, ref.table, ref.indicator, ref.category, ref.year)
+    for i, ref in enumerate(content.home.key_figures):
+        area = ref.unit or dataset.region
+        found = figures.pick(area, ref.table, ref.indicator, ref.category, ref.year)
         if not found and notes is not None:
-            notes.append(f"draft edition {site.edition.id}: key figure {ref.indicator!r} of "
+            notes.append(f"draft edition {edition.id}: key figure {ref.indicator!r} of "
                          f"table {ref.table!r} has no value yet")
             continue
         if len(found) != 1:
             what = "matches no value" if not found else f"matches {len(found)} values"
             raise ContentError(
                 f"key figure {ref.indicator!r} of table {ref.table!r} {what} for {area!r}",
-                site.content.home_file, site.content.home_lines.get(i),
+                content.home_file, content.home_lines.get(i),
                 "check table, indicator, category and unit; give 'year' when the table "
                 "has several years")
         out.append(found[0])
     return out
 
 
-def _home_pages(site: SiteModel, lang: str) -> PageSpec:
-    ds = site.dataset
-    page = site.content.get(lang, "home", "index")
-    title = page.meta.title if page else text(site.config.title, lang)
+def _home_pages(model: EditionModel, paths: urls.Paths, lang: str) -> PageSpec:
+    ds = model.dataset
+    page = model.content.get(lang, "home", "index")
+    title = page.meta.title if page else text(model.config.title, lang)
     region = ds.areas[ds.region]
     return PageSpec(
-        path=site.urls.home(lang), lang=lang, template="home.html", key=("home", "index"),
+        path=paths.home(lang), lang=lang, template="home.html", key=("home", "index"),
         title=title,
-        description=(page.meta.description if page else "") or text(site.config.description, lang),
+        description=(page.meta.description if page else "") or text(model.config.description, lang),
         context={"page_content": page, "region": region,
-                 "key_figures": site.key_figures, "headline": summary.headline(site),
-                 "home_groups": [(gid, site.structured.groups[gid], site.group_members(gid))
-                                 for gid in site.content.home.groups
-                                 if gid in site.structured.groups],
+                 "key_figures": model.key_figures, "headline": summary.headline(model),
+                 "home_groups": [(gid, model.structured.groups[gid], model.group_members(gid))
+                                 for gid in model.content.home.groups
+                                 if gid in model.structured.groups],
                  "units": ds.units},
         crumbs=[])
 
@@ -195,118 +255,120 @@ class UnitRecommendations:
     naming a group it belongs to ({group id: [recommendations]}), and how many concern every
     unit alike (the profile links to them instead of repeating them)."""
 
-    named: list
-    by_group: dict
+    named: list[RecommendationSpec]
+    by_group: dict[str, list[RecommendationSpec]]
     general: int
 
     def __bool__(self) -> bool:
         return bool(self.named or self.by_group or self.general)
 
 
-def recommendations_by_reach(site: SiteModel, unit_id: str) -> UnitRecommendations:
-    named, by_group, general = [], {}, 0
-    for r in site.recommendations_for(unit_id):
+def recommendations_by_reach(model: EditionModel, unit_id: str) -> UnitRecommendations:
+    named: list[RecommendationSpec] = []
+    by_group: dict[str, list[RecommendationSpec]] = {}
+    general = 0
+    for r in model.recommendations_for(unit_id):
         if unit_id in r.targets:
             named.append(r)
         elif "all" in r.targets:
             general += 1
         else:
-            group = next(t for t in r.targets if t in site.structured.groups
-                         and unit_id in site.group_members(t))
+            group = next(t for t in r.targets if t in model.structured.groups
+                         and unit_id in model.group_members(t))
             by_group.setdefault(group, []).append(r)
     return UnitRecommendations(named, by_group, general)
 
 
-def _unit_pages(site: SiteModel, lang: str) -> list[PageSpec]:
-    ds = site.dataset
+def _unit_pages(model: EditionModel, paths: urls.Paths, lang: str) -> list[PageSpec]:
+    ds = model.dataset
     out = []
     for area in ds.units:
-        page = site.content.get(lang, "unit", area.id)
+        page = model.content.get(lang, "unit", area.id)
         name = text(area.name, lang)
-        type_label = site.s(f"unit_{area.type}", lang)
+        type_label = model.word(f"unit_{area.type}", lang)
         out.append(PageSpec(
-            path=site.urls.unit(lang, area.id), lang=lang, template="unit.html",
+            path=paths.unit(lang, area.id), lang=lang, template="unit.html",
             key=("unit", area.id), title=name,
             description=(page.meta.description if page else "") or
-            f"{name} ({type_label}): {site.s('key_figures', lang).lower()}",
+            f"{name} ({type_label}): {model.word('key_figures', lang).lower()}",
             context={"unit": area, "page_content": page,
-                     "recommendations": recommendations_by_reach(site, area.id),
-                     "glance": summary.glance(site, area.id),
-                     "unit_figures": site.figures.by_table(area.id),
-                     "similar": site.similar[0].get(area.id, []),
-                     "similar_basis": site.similar[1],
-                     "index_rows": site.indices.for_unit(area.id) if site.indices else []},
-            crumbs=[(site.s("home", lang), site.urls.home(lang)),
-                    (site.s("units", lang), site.urls.units(lang))]))
+                     "recommendations": recommendations_by_reach(model, area.id),
+                     "glance": summary.glance(model, area.id),
+                     "unit_figures": model.figures.by_table(area.id),
+                     "similar": model.similar[0].get(area.id, []),
+                     "similar_basis": model.similar[1],
+                     "index_rows": model.indices.for_unit(area.id) if model.indices else []},
+            crumbs=[(model.word("home", lang), paths.home(lang)),
+                    (model.word("units", lang), paths.units(lang))]))
     return out
 
 
-def _region_page(site: SiteModel, lang: str) -> PageSpec:
-    region = site.dataset.areas[site.dataset.region]
+def _region_page(model: EditionModel, paths: urls.Paths, lang: str) -> PageSpec:
+    region = model.dataset.areas[model.dataset.region]
     return PageSpec(
-        path=site.urls.region(lang), lang=lang, template="region.html", key=("region", "index"),
+        path=paths.region(lang), lang=lang, template="region.html", key=("region", "index"),
         title=text(region.name, lang), context={"region": region,
-                                                "region_figures": site.figures.by_table(region.id)},
-        crumbs=[(site.s("home", lang), site.urls.home(lang))])
+                                                "region_figures": model.figures.by_table(region.id)},
+        crumbs=[(model.word("home", lang), paths.home(lang))])
 
 
-def _units_list(site: SiteModel, lang: str) -> PageSpec:
+def _units_list(model: EditionModel, paths: urls.Paths, lang: str) -> PageSpec:
     return PageSpec(
-        path=site.urls.units(lang), lang=lang, template="units.html", key=("units", "index"),
-        title=site.s("units", lang), context={"units": site.dataset.units},
-        crumbs=[(site.s("home", lang), site.urls.home(lang))])
+        path=paths.units(lang), lang=lang, template="units.html", key=("units", "index"),
+        title=model.word("units", lang), context={"units": model.dataset.units},
+        crumbs=[(model.word("home", lang), paths.home(lang))])
 
 
-def _content_pages(site: SiteModel, lang: str) -> list[PageSpec]:
-    return [PageSpec(path=site.urls.page(lang, p.slug), lang=lang, template="page.html",
+def _content_pages(model: EditionModel, paths: urls.Paths, lang: str) -> list[PageSpec]:
+    return [PageSpec(path=paths.page(lang, p.slug), lang=lang, template="page.html",
                      key=("page", p.slug), title=p.meta.title,
                      description=p.meta.description, context={"page_content": p},
-                     crumbs=[(site.s("home", lang), site.urls.home(lang))])
-            for p in site.content.of_kind(lang, "page")]
+                     crumbs=[(model.word("home", lang), paths.home(lang))])
+            for p in model.content.of_kind(lang, "page")]
 
 
-def _pages_list(site: SiteModel, lang: str) -> list[PageSpec]:
+def _pages_list(model: EditionModel, paths: urls.Paths, lang: str) -> list[PageSpec]:
     """The list of every content page, made only when the footer cannot show them all.
     It holds their titles, not the pages: a change of a page's text leaves it alone (a
     change of front matter rebuilds the whole language anyway)."""
-    if not site.footer_pages(lang).more:
+    if not model.footer_pages(lang).more:
         return []
     listed = [(p.slug, p.meta.title, p.meta.description)
-              for p in site.content.of_kind(lang, "page")]
-    return [PageSpec(path=site.urls.page(lang, "pages"), lang=lang, template="pages.html",
-                     key=("pages", "index"), title=site.s("more_pages", lang),
+              for p in model.content.of_kind(lang, "page")]
+    return [PageSpec(path=paths.page(lang, "pages"), lang=lang, template="pages.html",
+                     key=("pages", "index"), title=model.word("more_pages", lang),
                      context={"listed": listed},
-                     crumbs=[(site.s("home", lang), site.urls.home(lang))])]
+                     crumbs=[(model.word("home", lang), paths.home(lang))])]
 
 
-def _index_pages(site: SiteModel, lang: str) -> list[PageSpec]:
-    if site.indices is None:
+def _index_pages(model: EditionModel, paths: urls.Paths, lang: str) -> list[PageSpec]:
+    if model.indices is None:
         return []
     out = []
-    for res in site.indices.indices():
+    for res in model.indices.indices():
         meta = res.meta
         out.append(PageSpec(
-            path=site.urls.index(lang, meta.id), lang=lang, template="index_page.html",
+            path=paths.index(lang, meta.id), lang=lang, template="index_page.html",
             key=("index", meta.id), title=text(meta.name, lang),
             description=text(meta.measures, lang),
-            context={"result": res, "rows": site.indices.rows[meta.id],
-                     "audit_rows": site.indices.audit_rows(meta.id),
-                     "status_counts": site.indices.status_counts(meta.id)},
-            crumbs=[(site.s("home", lang), site.urls.home(lang)),
-                    (site.s("indices", lang), site.urls.indices(lang))]))
+            context={"result": res, "rows": model.indices.rows[meta.id],
+                     "audit_rows": model.indices.audit_rows(meta.id),
+                     "status_counts": model.indices.status_counts(meta.id)},
+            crumbs=[(model.word("home", lang), paths.home(lang)),
+                    (model.word("indices", lang), paths.indices(lang))]))
     return out
 
 
-def _indices_list(site: SiteModel, lang: str) -> list[PageSpec]:
-    if site.indices is None:
+def _indices_list(model: EditionModel, paths: urls.Paths, lang: str) -> list[PageSpec]:
+    if model.indices is None:
         return []
-    families: dict[str, list] = {}
-    for res in site.indices.indices():
+    families: dict[str, list[IndexResult]] = {}
+    for res in model.indices.indices():
         families.setdefault(res.meta.family, []).append(res)
     return [PageSpec(
-        path=site.urls.indices(lang), lang=lang, template="indices.html", key=("indices", "index"),
-        title=site.s("indices", lang), context={"families": list(families.items())},
-        crumbs=[(site.s("home", lang), site.urls.home(lang))])]
+        path=paths.indices(lang), lang=lang, template="indices.html", key=("indices", "index"),
+        title=model.word("indices", lang), context={"families": list(families.items())},
+        crumbs=[(model.word("home", lang), paths.home(lang))])]
 
 
 def _display(path: Path, base: Path) -> Path:
@@ -316,55 +378,55 @@ def _display(path: Path, base: Path) -> Path:
         return path
 
 
-def _recommendation_pages(site: SiteModel, lang: str) -> list[PageSpec]:
-    st = site.structured
+def _recommendation_pages(model: EditionModel, paths: urls.Paths, lang: str) -> list[PageSpec]:
+    st = model.structured
     if not st.recommendations:
         return []
-    targets = {r.id: site.targets_of(r) for r in st.recommendations}
+    targets = {r.id: model.targets_of(r) for r in st.recommendations}
     return [PageSpec(
-        path=site.urls.page(lang, "recommendations"), lang=lang, template="recommendations.html",
-        key=("recommendations", "index"), title=site.s("recommendations", lang),
-        description=site.s("recommendations_description", lang),
+        path=paths.page(lang, "recommendations"), lang=lang, template="recommendations.html",
+        key=("recommendations", "index"), title=model.word("recommendations", lang),
+        description=model.word("recommendations_description", lang),
         context={"areas": st.areas, "recommendations": st.recommendations,
-                 "targets": targets, "groups": st.groups, "units": site.dataset.units},
-        crumbs=[(site.s("home", lang), site.urls.home(lang))])]
+                 "targets": targets, "groups": st.groups, "units": model.dataset.units},
+        crumbs=[(model.word("home", lang), paths.home(lang))])]
 
 
-def _glossary_pages(site: SiteModel, lang: str) -> list[PageSpec]:
-    st = site.structured
+def _glossary_pages(model: EditionModel, paths: urls.Paths, lang: str) -> list[PageSpec]:
+    st = model.structured
     if not st.terms:
         return []
     terms = sorted(st.terms, key=lambda t: fmt.collation_key(text(t.term, lang), lang))
     return [PageSpec(
-        path=site.urls.page(lang, "glossary"), lang=lang, template="glossary.html",
-        key=("glossary", "index"), title=site.s("glossary", lang),
-        context={"terms": terms}, crumbs=[(site.s("home", lang), site.urls.home(lang))])]
+        path=paths.page(lang, "glossary"), lang=lang, template="glossary.html",
+        key=("glossary", "index"), title=model.word("glossary", lang),
+        context={"terms": terms}, crumbs=[(model.word("home", lang), paths.home(lang))])]
 
 
-def _data_page(site: SiteModel, lang: str) -> list[PageSpec]:
-    if not site.downloads:
+def _data_page(model: EditionModel, paths: urls.Paths, lang: str) -> list[PageSpec]:
+    if not model.downloads:
         return []
-    ds = site.dataset
+    ds = model.dataset
     prefix = f"downloads/{ds.edition}/"
-    tables = [(t, prefix + f"tables/{t.id}.csv", len(site.downloads[prefix + f"tables/{t.id}.csv"]))
+    tables = [(t, prefix + f"tables/{t.id}.csv", len(model.downloads[prefix + f"tables/{t.id}.csv"]))
               for t in ds.tables.values()]
     names = [(archive_name(ds.edition), "file_archive"), ("CITATION.cff", "file_citation")] + [
         (name, "file_" + name.replace(".", "_").replace("-", "_"))
         for name in ("indices.csv", "audit.csv", "sensitivity.csv", "units.csv",
                      "indicators.csv", "data.json", "csv-metadata.json")]
-    others = [(name, prefix + name, len(site.downloads[prefix + name]), key)
-              for name, key in names if prefix + name in site.downloads]
+    others = [(name, prefix + name, len(model.downloads[prefix + name]), key)
+              for name, key in names if prefix + name in model.downloads]
     return [PageSpec(
-        path=site.urls.page(lang, "data"), lang=lang, template="data.html", key=("data", "index"),
-        title=site.s("data_downloads", lang), description=site.s("data_downloads_help", lang),
+        path=paths.page(lang, "data"), lang=lang, template="data.html", key=("data", "index"),
+        title=model.word("data_downloads", lang), description=model.word("data_downloads_help", lang),
         context={"tables": tables, "others": others},
-        crumbs=[(site.s("home", lang), site.urls.home(lang))])]
+        crumbs=[(model.word("home", lang), paths.home(lang))])]
 
 
-def compare_table(site: SiteModel, lang: str, helpers) -> dict:
+def compare_table(model: EditionModel, lang: str, helpers: PageHelpers) -> dict[str, Any]:
     """Every value the site shows per unit, formatted for ``lang``: rows × units."""
-    ds = site.dataset
-    rows: list[dict] = []
+    ds = model.dataset
+    rows: list[dict[str, Any]] = []
     for table_id in ds.tables:
         obs = ds.select(table=table_id, units=ds.unit_ids())
         if obs.empty:
@@ -373,7 +435,7 @@ def compare_table(site: SiteModel, lang: str, helpers) -> dict:
         keys = obs[["indicator", "category", "year"]].drop_duplicates()
         for k in keys.itertuples(index=False):
             figs = {f.unit: f for u in ds.unit_ids()
-                    for f in site.figures.pick(u, table_id, k.indicator, k.category, int(k.year))}
+                    for f in model.figures.pick(u, table_id, k.indicator, k.category, int(k.year))}
             if not figs:
                 continue
             first = next(iter(figs.values()))
@@ -383,12 +445,12 @@ def compare_table(site: SiteModel, lang: str, helpers) -> dict:
                          "values": {u: helpers.figure_value(f) for u, f in figs.items()},
                          **_raw({u: f.value for u, f in figs.items() if not f.flag},
                                 ds.indicators[k.indicator].decimals)})
-    if site.indices:
-        group = site.s("indices", lang)
-        for res in site.indices.indices():
-            by_key: dict[tuple, dict] = {}
-            raw: dict[tuple, dict] = {}
-            for r in site.indices.rows[res.meta.id]:
+    if model.indices:
+        group = model.word("indices", lang)
+        for res in model.indices.indices():
+            by_key: dict[tuple[str, int | None], dict[str, str]] = {}
+            raw: dict[tuple[str, int | None], dict[str, float]] = {}
+            for r in model.indices.rows[res.meta.id]:
                 if r.ref:
                     continue
                 label = helpers.index_name(r.index)
@@ -405,7 +467,7 @@ def compare_table(site: SiteModel, lang: str, helpers) -> dict:
                              "values": values,
                              **_raw(raw.get((label, year), {}), res.meta.decimals)})
     return {"units": {u.id: text(u.name, lang) for u in ds.units}, "rows": rows,
-            "symbols": fmt.number_symbols(lang), "chart": _compare_chart(site, lang, helpers)}
+            "symbols": fmt.number_symbols(lang), "chart": _compare_chart(model, lang, helpers)}
 
 
 def _with_year(label: str, year: int) -> str:
@@ -413,7 +475,7 @@ def _with_year(label: str, year: int) -> str:
     return label if label.endswith(str(year)) else f"{label}, {year}"
 
 
-def _raw(values: dict, decimals: int | None) -> dict:
+def _raw(values: dict[str, float], decimals: int | None) -> dict[str, Any]:
     """The numbers behind a compare row, for its difference column (none for classes)."""
     numbers = {u: v for u, v in values.items() if not math.isnan(v)}
     if len(numbers) < 2:
@@ -421,100 +483,83 @@ def _raw(values: dict, decimals: int | None) -> dict:
     return {"raw": numbers, "decimals": 2 if decimals is None else decimals}
 
 
-def _compare_chart(site: SiteModel, lang: str, helpers) -> list[dict]:
+def _compare_chart(model: EditionModel, lang: str, helpers: PageHelpers
+                   ) -> list[dict[str, Any]]:
     """The headline measures of the profiles (home.yaml glance) as every unit's place, so
     the compare page can draw the two chosen units on one scale; ``right`` is the rank
     drawn at the right end, the better one where the data say which is better."""
-    spec = site.content.home.glance
+    spec = model.content.home.glance
     if spec is None:
         return []
     out = []
     for ref in ([spec.why] if spec.why else []) + list(spec.indicators):
-        standings = {u: summary.standing(site, ref, u) for u in site.dataset.unit_ids()}
-        copies = summary.copied_units(site, ref.index) if ref.index else set()
-        standings = {u: s for u, s in standings.items()
-                     if s is not None and s.rank and u not in copies}   # copies: not real
+        copies = summary.copied_units(model, ref.index) if ref.index else set()
+        standings = {u: s for u in model.dataset.unit_ids()
+                     if (s := summary.standing(model, ref, u)) is not None
+                     and s.rank and u not in copies}    # copies: not real
         if len(standings) < 2:
             continue
         one = next(iter(standings.values()))
         rank_one_best = (one.first == "highest") == (one.better != "lower") \
             if one.better else True
         out.append({"label": helpers.standing_name(one), "of": one.rank_of,
-                    "one": helpers.t("rank_one_note", one=helpers.rank_one(one)),
+                    "one": helpers.word("rank_one_note", one=helpers.rank_one(one)),
                     "right": 1 if rank_one_best else one.rank_of,
                     "ranks": {u: s.rank for u, s in standings.items()},
                     "values": {u: helpers.standing_value(s) for u, s in standings.items()}})
     return out
 
 
-def _compare_page(site: SiteModel, lang: str) -> list[PageSpec]:
+def _compare_page(model: EditionModel, paths: urls.Paths, lang: str) -> list[PageSpec]:
     return [PageSpec(
-        path=site.urls.page(lang, "compare"), lang=lang, template="compare.html",
-        key=("compare", "index"), title=site.s("compare", lang),
-        description=site.s("compare_help", lang), context={"units": site.dataset.units},
-        crumbs=[(site.s("home", lang), site.urls.home(lang))])]
+        path=paths.page(lang, "compare"), lang=lang, template="compare.html",
+        key=("compare", "index"), title=model.word("compare", lang),
+        description=model.word("compare_help", lang), context={"units": model.dataset.units},
+        crumbs=[(model.word("home", lang), paths.home(lang))])]
 
 
-def _not_found(site: SiteModel) -> PageSpec:
+def _not_found(model: EditionModel) -> PageSpec:
     """404.html: served for any missing address, so its links start from the site root."""
-    lang = site.config.default_language
+    lang = model.config.default_language
     return PageSpec(path="404.html", lang=lang, template="404.html", key=("404", "index"),
-                    title=site.s("not_found", lang), rooted=True,
-                    context={"other_languages": site.config.languages})
+                    title=model.word("not_found", lang), rooted=True,
+                    context={"other_languages": model.config.languages})
 
 
-def _search_page(site: SiteModel, lang: str) -> list[PageSpec]:
+def _search_page(model: EditionModel, paths: urls.Paths, lang: str) -> list[PageSpec]:
     return [PageSpec(
-        path=site.urls.page(lang, "search"), lang=lang, template="search.html",
-        key=("search", "index"), title=site.s("search", lang),
-        description=site.s("search_help", lang),
-        crumbs=[(site.s("home", lang), site.urls.home(lang))])]
+        path=paths.page(lang, "search"), lang=lang, template="search.html",
+        key=("search", "index"), title=model.word("search", lang),
+        description=model.word("search_help", lang),
+        crumbs=[(model.word("home", lang), paths.home(lang))])]
 
 
-def ensure_structured(site: SiteModel) -> None:
-    """Recommendations, glossary and groups of the edition (read once)."""
-    if site.structured is None:
-        base = site.config.root
-        site.structured = load_structured(
-            site.config.content_path, site.edition.id, site.dataset.unit_ids(),
-            set(site.dataset.documents), lambda p: _display(p, base))
-
-
-def _changes_page(site: SiteModel, lang: str) -> list[PageSpec]:
-    if site.changes is None:
+def _changes_page(model: EditionModel, paths: urls.Paths, lang: str) -> list[PageSpec]:
+    previous = model.previous_model
+    if model.changes is None or previous is None:
         return []
-    prev = site.previous_model.edition
+    prev = previous.edition
     return [PageSpec(
-        path=site.urls.page(lang, "changes"), lang=lang, template="changes.html",
+        path=paths.page(lang, "changes"), lang=lang, template="changes.html",
         key=("changes", "index"),
-        title=site.s("changes_title", lang).format(edition=text(prev.title, lang) or prev.id),
-        description=site.s("changes_description", lang),
-        context={"changes": site.changes, "previous": site.previous_model},
-        crumbs=[(site.s("home", lang), site.urls.home(lang))])]
+        title=model.word("changes_title", lang).format(edition=text(prev.title, lang) or prev.id),
+        description=model.word("changes_description", lang),
+        context={"changes": model.changes, "previous": model.previous_model},
+        crumbs=[(model.word("home", lang), paths.home(lang))])]
 
 
-def plan(site: SiteModel, not_found: bool = True) -> list[PageSpec]:
-    """All pages of one edition in every language, in a fixed order; ``not_found`` adds the
-    site's 404 page (made once, from the tree at the site root)."""
-    ensure_structured(site)
-    if site.similar is None:
-        site.similar = similar_units(site.dataset)
+def plan(model: EditionModel, paths: urls.Paths, not_found: bool = True) -> list[PageSpec]:
+    """All pages of one edition in every language at ``paths``, in a fixed order;
+    ``not_found`` adds the site's 404 page (made once, from the tree at the site root)."""
     specs: list[PageSpec] = []
-    for lang in site.config.languages:
-        specs.append(_home_pages(site, lang))
-        specs.append(_units_list(site, lang))
-        specs.append(_region_page(site, lang))
-        specs.extend(_unit_pages(site, lang))
-        specs.extend(_indices_list(site, lang))
-        specs.extend(_index_pages(site, lang))
-        specs.extend(_recommendation_pages(site, lang))
-        specs.extend(_glossary_pages(site, lang))
-        specs.extend(_data_page(site, lang))
-        specs.extend(_compare_page(site, lang))
-        specs.extend(_changes_page(site, lang))
-        specs.extend(_search_page(site, lang))
-        specs.extend(_content_pages(site, lang))
-        specs.extend(_pages_list(site, lang))
+    for lang in model.config.languages:
+        specs.append(_home_pages(model, paths, lang))
+        specs.append(_units_list(model, paths, lang))
+        specs.append(_region_page(model, paths, lang))
+        for kind in (_unit_pages, _indices_list, _index_pages, _recommendation_pages,
+                     _glossary_pages, _data_page, _compare_page, _changes_page, _search_page,
+                     _content_pages, _pages_list):
+            specs.extend(kind(model, paths, lang))
     if not_found:
-        specs.append(_not_found(site))
+        specs.append(_not_found(model))
     return specs

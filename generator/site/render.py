@@ -22,8 +22,8 @@ from ..data.model import text
 from ..errors import AimaqError
 from . import citations, phrasing, urls
 from .edition_citation import archive_name, based_on_text, citation_cff, citation_text
-from .editions import MISSING
-from .pages import PageSpec, SiteModel, compare_table
+from .editions import MISSING, EditionLinks
+from .pages import EditionModel, PageSpec, compare_table
 from .social import og_image
 from .sourcewords import section_label
 
@@ -72,8 +72,10 @@ def environment(templates_dir: Path) -> jinja2.Environment:
 class PageHelpers:
     """The helpers one page's template sees; bound to that page's path and language."""
 
-    def __init__(self, site: SiteModel, spec: PageSpec, alternates: dict[str, str]):
+    def __init__(self, site: EditionModel, paths: urls.Paths, spec: PageSpec,
+                 alternates: dict[str, str]):
         self.site = site
+        self.paths = paths
         self.spec = spec
         self.lang = spec.lang
         self.alternates = alternates
@@ -83,20 +85,21 @@ class PageHelpers:
             return urls.rooted(self.site.config.base_url, path)
         return urls.relative(self.spec.path, path)
 
-    def t(self, key: str, **kwargs: Any) -> str:
-        value = self.site.s(key, self.lang)
+    def word(self, key: str, **kwargs: Any) -> str:
+        """An interface word (strings.yaml) in the page's language, ``kwargs`` filled in."""
+        value = self.site.word(key, self.lang)
         return value.format(**kwargs) if kwargs else value
 
     def tm(self, key: str, **kwargs: Any) -> Markup:
         """A string with markup arguments (links): the text and plain arguments escaped."""
-        return Markup(jinja2.utils.markupsafe.escape(self.site.s(key, self.lang))).format(
+        return Markup(jinja2.utils.markupsafe.escape(self.site.word(key, self.lang))).format(
             **kwargs)
 
     def unit_links(self, unit_ids: list[str]) -> Markup:
         """Units' names, each linked to its profile, joined by commas."""
         esc = jinja2.utils.markupsafe.escape
         return Markup(", ").join(
-            Markup('<a href="{}">{}</a>').format(self.link(self.site.urls.unit(self.lang, u)),
+            Markup('<a href="{}">{}</a>').format(self.link(self.paths.unit(self.lang, u)),
                                                  esc(self.unit_name(u)))
             for u in unit_ids)
 
@@ -104,7 +107,8 @@ class PageHelpers:
         """Areas in the alphabetical order of the page's language (by their name in it)."""
         return sorted(units, key=lambda a: fmt.collation_key(text(a.name, self.lang), self.lang))
 
-    def tx(self, labels: dict[str, str] | None) -> str:
+    def text(self, labels: dict[str, str] | None) -> str:
+        """A label ({language: text}) in the page's language."""
         return text(labels, self.lang)
 
     def num(self, value: float | None, decimals: int | None = None) -> str:
@@ -124,7 +128,7 @@ class PageHelpers:
                 if c.id == f.label:
                     return text(c.name, self.lang)
         if f.flag:
-            return self.t(f"flag_{f.flag}")
+            return self.word(f"flag_{f.flag}")
         return fmt.number(f.value, self.lang, ind.decimals)
 
     def indicator_name(self, f) -> str:
@@ -154,16 +158,16 @@ class PageHelpers:
                 who = f"{who} ({doc.year})"
         number = table.number
         if number.lower().startswith(("fig", "сур", "рис")):
-            label = f"{self.t('figure')} {number.split(maxsplit=1)[-1]}"
+            label = f"{self.word('figure')} {number.split(maxsplit=1)[-1]}"
         elif number and number[0].isdigit():
-            label = f"{self.t('table')} {number}"
+            label = f"{self.word('table')} {number}"
         elif number.lower() == "text":
-            label = self.t("in_text")
+            label = self.word("in_text")
         else:
             label = number
         parts = [who, label]
         if line:
-            parts.append(f"{self.t('line')} {line}")
+            parts.append(f"{self.word('line')} {line}")
         return ", ".join(p for p in parts if p)
 
     def table_title(self, table_id: str) -> str:
@@ -174,11 +178,11 @@ class PageHelpers:
         doc = self.site.dataset.documents.get(src.document)
         parts = [text(doc.short, self.lang) or text(doc.title, self.lang)] if doc else [src.document]
         if getattr(src, "section", None):
-            parts.append(f"{self.t('section')} {section_label(src.section, self.t)}")
+            parts.append(f"{self.word('section')} {section_label(src.section, self.word)}")
         if getattr(src, "table", None):
-            parts.append(f"{self.t('table')} {src.table}")
+            parts.append(f"{self.word('table')} {src.table}")
         if getattr(src, "lines", None):
-            parts.append(f"{self.t('line')} {src.lines}")
+            parts.append(f"{self.word('line')} {src.lines}")
         return ", ".join(parts)
 
     def index_source(self, meta) -> str:
@@ -188,11 +192,11 @@ class PageHelpers:
         if doc:
             parts.append(text(doc.short, self.lang) or text(doc.title, self.lang))
         if src.get("formula"):
-            parts.append(f"{self.t('formula').lower()} {src['formula']}")
+            parts.append(f"{self.word('formula').lower()} {src['formula']}")
         if src.get("table"):
-            parts.append(f"{self.t('table')} {src['table']}")
+            parts.append(f"{self.word('table')} {src['table']}")
         if src.get("lines"):
-            parts.append(f"{self.t('line')} {src['lines']}")
+            parts.append(f"{self.word('line')} {src['lines']}")
         return ", ".join(parts)
 
     def part_name(self, index_id: str, part: str) -> str:
@@ -259,15 +263,15 @@ class PageHelpers:
         many, and what rank 1 means; empty when the unit has no rank or is alone."""
         if not s.rank or s.rank_of < 2:
             return ""
-        return self.t("rank_words", rank=s.rank, total=s.rank_of, one=self.rank_one(s),
+        return self.word("rank_words", rank=s.rank, total=s.rank_of, one=self.rank_one(s),
                       ordinal=fmt.ordinal(s.rank, self.lang))
 
     def rank_one(self, s) -> str:
         """What rank 1 means for a standing ('ең инновациялық белсенді'), with which way is
         better when the words do not say it."""
-        one = self.tx(s.ref.rank_one) or self.t(f"rank_one_{s.first}")
+        one = self.text(s.ref.rank_one) or self.word(f"rank_one_{s.first}")
         if s.better and not s.ref.rank_one:
-            one += ", " + self.t(f"better_{s.better}")
+            one += ", " + self.word(f"better_{s.better}")
         return one
 
     def strip(self, s) -> Markup:
@@ -337,7 +341,7 @@ class PageHelpers:
         reach the site-wide folders (assets/, charts/, downloads/, pagefind/) are moved
         one level up, so they resolve the same from both addresses."""
         html = self._with_references(page)
-        prefix = self.site.urls.prefix
+        prefix = self.paths.prefix
         if not prefix:
             return Markup(html)
         short = self.spec.path[len(prefix):]
@@ -359,7 +363,7 @@ class PageHelpers:
     def _with_references(self, page) -> str:
         """The page's HTML with its [@doc, …] citations numbered and its list of
         references at the end (generator.site.citations)."""
-        html, refs = citations.number_citations(page.html, self.t("reference_label"))
+        html, refs = citations.number_citations(page.html, self.word("reference_label"))
         if not refs.entries:
             return html
         esc = jinja2.utils.markupsafe.escape
@@ -380,7 +384,7 @@ class PageHelpers:
                          f"{esc(where)}." if where else ""]
             items.append(f'<li id="ref-{n}">{" ".join(p for p in parts if p)}</li>')
         return (html + '\n<section class="references" aria-labelledby="references-heading">'
-                f'<h2 id="references-heading">{esc(self.t("references"))}</h2>'
+                f'<h2 id="references-heading">{esc(self.word("references"))}</h2>'
                 f'<ol>{"".join(items)}</ol></section>\n')
 
     # -- editions -------------------------------------------------------------------
@@ -426,14 +430,14 @@ class PageHelpers:
     def pagefind_translations(self) -> str:
         """Pagefind UI's words in the page's language (its ``translations`` option), as
         JSON: the pagefind_* strings and the placeholder."""
-        words = {key[len("pagefind_"):]: self.t(key) for key in self.site.strings
+        words = {key[len("pagefind_"):]: self.word(key) for key in self.site.strings
                  if key.startswith("pagefind_")}
-        words["placeholder"] = self.t("search_placeholder")
+        words["placeholder"] = self.word("search_placeholder")
         return json.dumps(words, ensure_ascii=False, sort_keys=True)
 
     def search_bundle(self) -> str:
         """Folder of the search index of this page's edition (each edition has its own)."""
-        return self.site.urls.permalink_prefix + "pagefind/"
+        return self.paths.permalink_prefix + "pagefind/"
 
     def citation(self) -> str:
         return citation_text(self.site.config, self.site.edition, self.lang)
@@ -477,8 +481,9 @@ def alternates_of(specs: list[PageSpec]) -> dict[tuple[str, str], dict[str, str]
     return by_key
 
 
-def render(site: SiteModel, specs: list[PageSpec], env: jinja2.Environment, *,
-           only: set[str] | None = None, on_page=None) -> dict[str, bytes]:
+def render(site: EditionModel, paths: urls.Paths, specs: list[PageSpec],
+           env: jinja2.Environment, *, only: set[str] | None = None, on_page=None,
+           editions: EditionLinks | None = None) -> dict[str, bytes]:
     """Render every page (or the pages whose paths are in ``only``); returns {path: bytes}.
 
     ``on_page(path)`` is called after each page, for progress reports."""
@@ -487,16 +492,18 @@ def render(site: SiteModel, specs: list[PageSpec], env: jinja2.Environment, *,
     for spec in specs:
         if only is not None and spec.path not in only:
             continue
-        files[spec.path] = render_page(site, spec, env, by_key[spec.key])
+        files[spec.path] = render_page(site, paths, spec, env, by_key[spec.key], editions)
         if on_page is not None:
             on_page(spec.path)
     return files
 
 
-def render_page(site: SiteModel, spec: PageSpec, env: jinja2.Environment,
-                alternates: dict[str, str]) -> bytes:
-    """One page's HTML; ``alternates``: {language: path} of the same page."""
-    helpers = PageHelpers(site, spec, alternates)
+def render_page(site: EditionModel, paths: urls.Paths, spec: PageSpec,
+                env: jinja2.Environment, alternates: dict[str, str],
+                editions: EditionLinks | None = None) -> bytes:
+    """One page's HTML, of the tree at ``paths``; ``alternates``: {language: path} of the
+    same page; ``editions``: the same page in the other editions built."""
+    helpers = PageHelpers(site, paths, spec, alternates)
     try:
         template = env.get_template(spec.template)
     except jinja2.TemplateNotFound:
@@ -509,11 +516,13 @@ def render_page(site: SiteModel, spec: PageSpec, env: jinja2.Environment,
     context = dict(spec.context)
     context.update(
         page=spec, site=site, config=site.config, edition=site.edition, lang=spec.lang,
-        h=helpers, link=helpers.link, t=helpers.t, tx=helpers.tx, num=helpers.num,
+        h=helpers, link=helpers.link, word=helpers.word, text=helpers.text,
+        t=helpers.word, tx=helpers.text,   # their older names, for a project's own templates
+        num=helpers.num,
         csp=CSP, languages=site.config.languages, language_name=fmt.language_name,
-        alternates=alternates, urls=site.urls, missing_anchor=MISSING,
+        alternates=alternates, urls=paths, editions=editions, missing_anchor=MISSING,
         canonical=urls.absolute(site.config.base_url, spec.path if spec.rooted
-                                else site.urls.permalink(spec.path)),
+                                else paths.permalink(spec.path)),
         og_image=urls.absolute(site.config.base_url,
                                og_image(spec, site.chart_dir(spec.lang))),
     )
@@ -526,11 +535,12 @@ def render_page(site: SiteModel, spec: PageSpec, env: jinja2.Environment,
     return html.encode("utf-8")
 
 
-def redirect_page(site: SiteModel, target: str, at: str = "index.html") -> bytes:
+def redirect_page(site: EditionModel, paths: urls.Paths, target: str,
+                  at: str = "index.html") -> bytes:
     """A page at ``at`` (output/index.html, or <edition>/index.html) that sends the reader
     to the home page ``target`` in the default language."""
     lang = site.config.default_language
-    canonical = urls.absolute(site.config.base_url, site.urls.permalink(target))
+    canonical = urls.absolute(site.config.base_url, paths.permalink(target))
     icon = urls.relative(at, "assets/favicon.svg")
     target = urls.relative(at, target)
     title = text(site.config.title, lang)
@@ -543,26 +553,26 @@ def redirect_page(site: SiteModel, target: str, at: str = "index.html") -> bytes
         f'<link rel="icon" href="{icon}" type="image/svg+xml">\n'
         f"<title>{jinja2.utils.markupsafe.escape(title)}</title>\n</head>\n<body>\n"
         f"<h1>{jinja2.utils.markupsafe.escape(title)}</h1>\n"
-        f'<p><a href="{target}">{jinja2.utils.markupsafe.escape(site.s("redirect_text", lang))}'
+        f'<p><a href="{target}">{jinja2.utils.markupsafe.escape(site.word("redirect_text", lang))}'
         "</a></p>\n</body>\n</html>\n")
     return html.encode("utf-8")
 
 
-def is_stub(site: SiteModel, spec: PageSpec) -> bool:
+def is_stub(paths: urls.Paths, spec: PageSpec) -> bool:
     """The page is the current edition's short address (<lang>/…) of a permanent page: it
     is written as a :func:`stub_page`, not rendered a second time (the 404 page, served at
     any address, is rendered)."""
-    return site.urls.prefix != site.urls.permalink_prefix and not spec.rooted
+    return not paths.permanent and not spec.rooted
 
 
-def stub_page(site: SiteModel, spec: PageSpec) -> bytes:
+def stub_page(site: EditionModel, paths: urls.Paths, spec: PageSpec) -> bytes:
     """The short address of a page: it sends the reader on to the permanent address (a
     meta refresh, and ``assets/redirect.js``, which keeps the #fragment: CSP forbids inline
     script) and tells search engines where the page is (its canonical). A reader whose
     browser follows neither gets the page's title as a link, in the page's language."""
     esc = jinja2.utils.markupsafe.escape
     at, lang = spec.path, spec.lang
-    permalink = site.urls.permalink(at)
+    permalink = paths.permalink(at)
     target = urls.relative(at, permalink)
     title = esc(spec.title)
     html = (
@@ -578,12 +588,13 @@ def stub_page(site: SiteModel, spec: PageSpec) -> bytes:
         f'<link rel="stylesheet" href="{urls.relative(at, "assets/style.css")}">\n'
         f"<title>{title}</title>\n</head>\n<body>\n"
         f'<main id="main" class="wrap">\n<h1>{title}</h1>\n'
-        f'<p>{esc(site.s("moved_text", lang))}: <a href="{target}">{title}</a></p>\n'
+        f'<p>{esc(site.word("moved_text", lang))}: <a href="{target}">{title}</a></p>\n'
         "</main>\n</body>\n</html>\n")
     return html.encode("utf-8")
 
 
-def crawler_files(trees: list[tuple[SiteModel, list[PageSpec]]]) -> dict[str, bytes]:
+def crawler_files(trees: list[tuple[EditionModel, urls.Paths, list[PageSpec]]]
+                  ) -> dict[str, bytes]:
     """sitemap.xml (with hreflang alternates) and robots.txt. The sitemap lists each page's
     permanent address (its canonical), so the current edition's short addresses are left
     out."""
@@ -593,8 +604,8 @@ def crawler_files(trees: list[tuple[SiteModel, list[PageSpec]]]) -> dict[str, by
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
              'xmlns:xhtml="http://www.w3.org/1999/xhtml">']
-    for site, specs in trees:
-        if site.urls.prefix != site.urls.permalink_prefix:
+    for site, paths, specs in trees:
+        if not paths.permanent:
             continue
         by_key: dict[tuple[str, str], dict[str, str]] = {}
         for spec in specs:

@@ -24,6 +24,7 @@ import json
 import subprocess
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 from ..errors import AimaqError
@@ -32,7 +33,7 @@ from ..output import Stored, content
 BUNDLE = "pagefind"
 
 
-def search_bundle(files: dict[str, bytes], prefix: str = "",
+def search_bundle(files: Mapping[str, bytes | Stored], prefix: str = "",
                   only: set[str] | None = None) -> dict[str, bytes]:
     """The Pagefind bundle for the site's HTML pages held in memory (``aimaq serve``,
     ``aimaq check``), as {path: bytes} under ``<prefix>pagefind/``. Each edition has its

@@ -19,7 +19,10 @@ def section_label(label: str, t: Callable[[str], str]) -> str:
     """``label`` with its English words replaced by ``t(key)`` of the page's language."""
     for pattern, key in WORDS:
         word = t(key)
-        label = pattern.sub(lambda m, w=word: w + (" " if m.group(0)[-1:].isspace()
-                                                   or m.group(0).endswith(".") else ""),
-                            label)
+
+        def replaced(m: re.Match[str], word: str = word) -> str:
+            return word + (" " if m.group(0)[-1:].isspace() or m.group(0).endswith(".")
+                           else "")
+
+        label = pattern.sub(replaced, label)
     return label

@@ -115,6 +115,17 @@ class Paths:
     def page(self, lang: str, slug: str) -> str:
         return self.prefix + page(lang, slug)
 
+    @property
+    def permanent(self) -> bool:
+        """The tree is at its permanent addresses (an edition's permalinks, or the one
+        edition at the site root): its pages are rendered, not stubs, and indexed."""
+        return self.prefix == self.permalink_prefix
+
+    @property
+    def at_root(self) -> bool:
+        """One edition alone at the site root, as ``aimaq serve`` shows it."""
+        return not self.prefix and not self.permalink_prefix
+
     def permalink(self, path: str) -> str:
         """The permanent path of a page of this tree."""
         if self.prefix and path.startswith(self.prefix):
