@@ -5,6 +5,7 @@ Babel's CLDR data decide the decimal sign and grouping (kk/ru: "1 234,5"; en: "1
 from __future__ import annotations
 
 import math
+import re
 from functools import cache, lru_cache
 
 from babel import Locale
@@ -121,3 +122,13 @@ def number_symbols(lang: str) -> dict[str, str]:
     loc = Locale.parse(lang)
     syms = loc.number_symbols.get("latn", loc.number_symbols)
     return {"decimal": syms["decimal"], "group": syms["group"]}
+
+
+#: A range or list of numbers ("16–17", "3, 5", "12-14"): the plural form names them.
+_SEVERAL = re.compile(r"\d\s*[–—,-]\s*\d|\d\s+(?:and|и|және)\s+\d")
+
+
+def numbered(one: str, several: str, number: str) -> str:
+    """A numbered thing in its language's word order: ``one``/``several`` are templates with
+    ``{n}`` ("{n}-кесте", "Таблица {n}", "Table {n}"); ``several`` names a range or list."""
+    return (several if _SEVERAL.search(number) else one).replace("{n}", number)

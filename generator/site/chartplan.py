@@ -15,6 +15,7 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .. import formatting as fmt
 from ..charts import (
     composition_chart,
     heatmap_chart,
@@ -168,6 +169,10 @@ class _Planner:
     def s(self, key: str, lang: str) -> str:
         return self.site.word(key, lang)
 
+    def numbered(self, kind: str, number: object, lang: str) -> str:
+        """A numbered table or figure in the language's word order ("40-кесте")."""
+        return fmt.numbered(self.s(f"{kind}_n", lang), self.s(f"{kind}s_n", lang), str(number))
+
     # Per-unit charts ask for the same frames once per unit: each is made once per build,
     # so planning grows with the units, not with units × units.
     def unit_names(self, lang: str) -> dict[str, str]:
@@ -214,7 +219,7 @@ class _Planner:
         doc = self.ds.documents.get(src.get("document", ""))
         source_parts = [text(doc.short, lang) or text(doc.title, lang)] if doc else []
         if src.get("table"):
-            source_parts.append(f"{self.s('table', lang)} {src['table']}")
+            source_parts.append(self.numbered("table", src["table"], lang))
         source_parts.append(f"Aimaq: {self.s('status_' + meta.status, lang)}")
         return title, subtitle, ", ".join(source_parts), measure, meta.decimals
 
@@ -278,9 +283,9 @@ class _Planner:
         "Сурет 16–17", "15" → "Кесте 15", "text" → "мәтін"."""
         if number.lower().startswith(("fig", "сур", "рис")):
             rest = re.sub(r"(?i)\b(figs?|сурет|рис)\.?\s*", "", number)
-            return f"{self.s('figure', lang)} {rest}"
+            return self.numbered("figure", rest, lang)
         if number[:1].isdigit():
-            return f"{self.s('table', lang)} {number}"
+            return self.numbered("table", number, lang)
         if number.lower() == "text":
             return self.s("in_text", lang)
         return self.strings.get("untitled_table", lang)

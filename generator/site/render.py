@@ -90,6 +90,11 @@ class PageHelpers:
         value = self.site.word(key, self.lang)
         return value.format(**kwargs) if kwargs else value
 
+    def numbered(self, kind: str, number: object) -> str:
+        """"40-кесте", "Таблица 40", "Table 40": ``kind`` is table, figure or line."""
+        return fmt.numbered(self.site.word(f"{kind}_n", self.lang),
+                            self.site.word(f"{kind}s_n", self.lang), str(number))
+
     def tm(self, key: str, **kwargs: Any) -> Markup:
         """A string with markup arguments (links): the text and plain arguments escaped."""
         return Markup(jinja2.utils.markupsafe.escape(self.site.word(key, self.lang))).format(
@@ -158,16 +163,16 @@ class PageHelpers:
                 who = f"{who} ({doc.year})"
         number = table.number
         if number.lower().startswith(("fig", "сур", "рис")):
-            label = f"{self.word('figure')} {number.split(maxsplit=1)[-1]}"
+            label = self.numbered("figure", number.split(maxsplit=1)[-1])
         elif number and number[0].isdigit():
-            label = f"{self.word('table')} {number}"
+            label = self.numbered("table", number)
         elif number.lower() == "text":
             label = self.word("in_text")
         else:
             label = number
         parts = [who, label]
         if line:
-            parts.append(f"{self.word('line')} {line}")
+            parts.append(self.numbered("line", line))
         return ", ".join(p for p in parts if p)
 
     def table_title(self, table_id: str) -> str:
@@ -180,9 +185,9 @@ class PageHelpers:
         if getattr(src, "section", None):
             parts.append(f"{self.word('section')} {section_label(src.section, self.word)}")
         if getattr(src, "table", None):
-            parts.append(f"{self.word('table')} {src.table}")
+            parts.append(self.numbered("table", src.table))
         if getattr(src, "lines", None):
-            parts.append(f"{self.word('line')} {src.lines}")
+            parts.append(self.numbered("line", src.lines))
         return ", ".join(parts)
 
     def index_source(self, meta) -> str:
@@ -194,9 +199,9 @@ class PageHelpers:
         if src.get("formula"):
             parts.append(f"{self.word('formula').lower()} {src['formula']}")
         if src.get("table"):
-            parts.append(f"{self.word('table')} {src['table']}")
+            parts.append(self.numbered("table", src['table']))
         if src.get("lines"):
-            parts.append(f"{self.word('line')} {src['lines']}")
+            parts.append(self.numbered("line", src['lines']))
         return ", ".join(parts)
 
     def part_name(self, index_id: str, part: str) -> str:
@@ -516,7 +521,7 @@ def render_page(site: EditionModel, paths: urls.Paths, spec: PageSpec,
     context = dict(spec.context)
     context.update(
         page=spec, site=site, config=site.config, edition=site.edition, lang=spec.lang,
-        h=helpers, link=helpers.link, word=helpers.word, text=helpers.text,
+        h=helpers, link=helpers.link, word=helpers.word, numbered=helpers.numbered, text=helpers.text,
         t=helpers.word, tx=helpers.text,   # their older names, for a project's own templates
         num=helpers.num,
         csp=CSP, languages=site.config.languages, language_name=fmt.language_name,

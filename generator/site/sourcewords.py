@@ -2,12 +2,20 @@
 
 Section labels in content (recommendations.yaml: "3.2, Table 32, Fig. 24; Conclusion 1")
 are written once, with English abbreviations; a page shows them with its own words
-("3.2, Кесте 32, Сурет 24; Қорытынды 1"). Titles quoted from a source stay as printed.
+("3.2, 32-кесте, 24-сурет; Қорытынды 1"), a numbered table or figure in the language's
+word order. Titles quoted from a source stay as printed.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+
+from ..formatting import numbered
+
+_NUMBER = r"(\d+(?:\.\d+)*[a-z]?(?:\s*[–-]\s*\d+(?:\.\d+)*[a-z]?)?)"
+#: "Table 32", "Figs. 16–17" → key of its templates (table_n / tables_n in strings.yaml).
+NUMBERED = [(re.compile(r"\bFigs?\.\s*" + _NUMBER), "figure"),
+            (re.compile(r"\bTables?\s+" + _NUMBER), "table")]
 
 #: English word of a section label → key of templates/strings.yaml.
 WORDS = [(re.compile(r"\bFigs?\.\s*"), "figure"), (re.compile(r"\bTables?\b\s*"), "table"),
@@ -17,6 +25,13 @@ WORDS = [(re.compile(r"\bFigs?\.\s*"), "figure"), (re.compile(r"\bTables?\b\s*")
 
 def section_label(label: str, t: Callable[[str], str]) -> str:
     """``label`` with its English words replaced by ``t(key)`` of the page's language."""
+    for pattern, key in NUMBERED:
+        one, several = t(f"{key}_n"), t(f"{key}s_n")
+
+        def with_number(m: re.Match[str], one: str = one, several: str = several) -> str:
+            return numbered(one, several, m.group(1))
+
+        label = pattern.sub(with_number, label)
     for pattern, key in WORDS:
         word = t(key)
 
