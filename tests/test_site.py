@@ -185,3 +185,12 @@ def test_charts_have_fallbacks_descriptions_tables_and_downloads(site):
     index = (site / "2023/en/indices/integral_innovation_index/index.html").read_text(encoding="utf-8")
     desc = re.search(r'id="chart-rank-integral_innovation_index-desc">([^<]+)<', index).group(1)
     assert "Zharma" in desc and "Beskaragai" in desc
+
+
+def test_the_site_root_leads_in_one_step_to_the_permanent_home(site):
+    # Not to kk/index.html, itself a stub: one hop, and readable on a phone meanwhile.
+    for at, target in (("index.html", "2023/kk/index.html"), ("2023/index.html", "kk/index.html")):
+        html = (site / at).read_text(encoding="utf-8")
+        assert f'<meta http-equiv="refresh" content="0; url={target}">' in html, at
+        assert not is_stub((site / at).parent.joinpath(target).read_text(encoding="utf-8"))
+        assert 'name="viewport"' in html and 'assets/style.css"' in html

@@ -545,21 +545,25 @@ def redirect_page(site: EditionModel, paths: urls.Paths, target: str,
     """A page at ``at`` (output/index.html, or <edition>/index.html) that sends the reader
     to the home page ``target`` in the default language."""
     lang = site.config.default_language
-    canonical = urls.absolute(site.config.base_url, paths.permalink(target))
-    icon = urls.relative(at, "assets/favicon.svg")
-    target = urls.relative(at, target)
+    permalink = paths.permalink(target)
+    canonical = urls.absolute(site.config.base_url, permalink)
+    # Straight to the permanent home: a short address would be one more stub to pass.
+    target = urls.relative(at, target if paths.permanent else permalink)
     title = text(site.config.title, lang)
     html = (
         "<!DOCTYPE html>\n"
         f'<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
         f'<meta http-equiv="refresh" content="0; url={target}">\n'
         f'<link rel="canonical" href="{canonical}">\n'
-        f'<link rel="icon" href="{icon}" type="image/svg+xml">\n'
+        f'<link rel="icon" href="{urls.relative(at, "assets/favicon.svg")}" '
+        'type="image/svg+xml">\n'
+        f'<link rel="stylesheet" href="{urls.relative(at, "assets/style.css")}">\n'
         f"<title>{jinja2.utils.markupsafe.escape(title)}</title>\n</head>\n<body>\n"
-        f"<h1>{jinja2.utils.markupsafe.escape(title)}</h1>\n"
+        f'<main id="main" class="wrap">\n<h1>{jinja2.utils.markupsafe.escape(title)}</h1>\n'
         f'<p><a href="{target}">{jinja2.utils.markupsafe.escape(site.word("redirect_text", lang))}'
-        "</a></p>\n</body>\n</html>\n")
+        "</a></p>\n</main>\n</body>\n</html>\n")
     return html.encode("utf-8")
 
 
