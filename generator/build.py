@@ -34,13 +34,15 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from . import cache, theme
+from . import cache, images, theme
 from .charts import (
     all_chart_files,
     chart_assets,
     find_boundary_file,
     load_boundaries,
     load_chart_strings,
+    prefetch,
+    prefetch_bundle,
     use_render_cache,
 )
 from .config import Edition, SiteConfig, load_config
@@ -427,6 +429,9 @@ def plan(site: pages.SiteModel, stage: Stages | None = None,
     with _stages(stage)("charts"):
         if site.charts is None:
             site.charts = plan_site_charts(site)
+            # The build's image workers draw while the pages are planned (chart_files waits).
+            use_render_cache(site.cache_dir / "charts" if site.cache_dir is not None else None)
+            prefetch(site.charts.all())
         for spec in specs:
             spec.context["charts"] = site.charts.get(spec.key, spec.lang)
     with _stages(stage)("plan"):
@@ -843,7 +848,9 @@ def build(config_path: Path | str = "site.yaml", output: Path | None = None,
         return report
 
     recorded = cache.manifest_path(cache_dir, out).is_file()
-    with staging_folder(out, recorded) as staging:
+    # Image workers start now, while the inputs are read (charts are drawn as planned).
+    with staging_folder(out, recorded) as staging, images.pool(workers()):
+        prefetch_bundle(cache_dir)
         made = run(config, stage, edition_id, drafts, at_root=preview, into=staging)
         assert made is not None                 # a build raises its first mistake
         with stage("write"):

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -126,6 +127,12 @@ def index_tables(dataset, queries: Iterable[tuple[str | None, str | None]]) -> s
     return out
 
 
+@lru_cache(maxsize=65536)
+def _resolved(path: str) -> str:
+    """``path`` made absolute, links resolved (asked for thousands of times per build)."""
+    return str(Path(path).resolve())
+
+
 def expand(inputs: frozenset[str] | None, dataset, methodology: Path | None,
            index_table_ids: set[str]) -> frozenset[str] | None:
     """Replace tokens by files."""
@@ -134,8 +141,8 @@ def expand(inputs: frozenset[str] | None, dataset, methodology: Path | None,
 
     def table_file(table_id: str) -> str:
         meta = dataset.tables.get(table_id)
-        path = Path(meta.file) if meta else dataset.root / "tables" / f"{table_id}.csv"
-        return str(path.resolve())
+        return _resolved(str(meta.file) if meta else
+                         str(dataset.root / "tables" / f"{table_id}.csv"))
 
     out: set[str] = set()
     for item in inputs:

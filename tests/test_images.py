@@ -1,0 +1,42 @@
+"""Chart images drawn by vl-convert (generator.images): the same chart gives the same
+bytes whichever process drew it and whatever it drew before."""
+from __future__ import annotations
+
+import json
+
+from aimaq import images
+
+FONT = "DejaVu Sans"
+#: A continuous colour legend: vega draws it with a numbered gradient.
+GRADIENT = json.dumps({
+    "data": {"values": [{"x": 1, "c": 1}, {"x": 2, "c": 5}]},
+    "mark": "point",
+    "encoding": {"x": {"field": "x", "type": "quantitative"},
+                 "color": {"field": "c", "type": "quantitative"}}})
+OTHER = json.dumps({
+    "data": {"values": [{"x": 1, "c": 3}, {"x": 4, "c": 2}]},
+    "mark": "rect",
+    "encoding": {"y": {"field": "x", "type": "ordinal"},
+                 "color": {"field": "c", "type": "quantitative"}}})
+
+
+def test_a_chart_drawn_after_others_is_byte_identical():
+    first = images.draw(GRADIENT, None, {}, FONT)
+    images.draw(OTHER, None, {}, FONT)          # vega's id counters move on
+    again = images.draw(GRADIENT, None, {}, FONT)
+    assert 'id="gradient_0"' in first and "url(#gradient_0)" in first
+    assert again == first
+
+
+def test_ids_are_renumbered_in_order_with_their_references():
+    svg = ('<svg><defs><linearGradient id="gradient_7"/><clipPath id="clip12"/>'
+           '<linearGradient id="gradient_3"/></defs><path fill="url(#gradient_3)"/>'
+           '<g clip-path="url(#clip12)"><rect fill="url(#gradient_7)"/></g>'
+           '<text>gradient_7 clip12</text></svg>')
+    assert images.renumber_ids(svg) == (
+        '<svg><defs><linearGradient id="gradient_0"/><clipPath id="clip0"/>'
+        '<linearGradient id="gradient_1"/></defs><path fill="url(#gradient_1)"/>'
+        '<g clip-path="url(#clip0)"><rect fill="url(#gradient_0)"/></g>'
+        '<text>gradient_7 clip12</text></svg>')
+    assert images.renumber_ids('<svg><g id="gradient_0"/></svg>') == \
+        '<svg><g id="gradient_0"/></svg>'
