@@ -39,6 +39,7 @@ from .charts import (
     all_chart_files,
     chart_assets,
     find_boundary_file,
+    images_drawing,
     load_boundaries,
     load_chart_strings,
     prefetch,
@@ -564,7 +565,9 @@ def render_trees(trees: list[Tree], stage: Stages | None = None, into: Path | No
     rendered it and stands in the result as a :class:`Stored`, so the whole page set is
     never held or sent back."""
     rendered: dict[str, dict[str, bytes]] = {}
-    for tree in trees:                  # images first: the pages read their sizes
+    for tree in trees:                  # images first: the pages read their sizes…
+        if images_drawing():            # …or wait for each one's file as it is drawn
+            break
         eid = tree.site.edition.id
         if eid in rendered:
             tree.site.chart_files = rendered[eid]

@@ -71,12 +71,25 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 def _job(spec: str, vl_version: str | None, locale: dict[str, Any], font: str,
          path: str | None) -> bytes | None:
-    """In a worker: draw one image; written to ``path`` (nothing travels back) or returned."""
-    svg = draw(spec, vl_version, locale, font).encode("utf-8")
+    """In a worker: draw one image; written to ``path`` (nothing travels back) or returned.
+    A failure is also noted beside ``path`` (:func:`failed_path`) for a page renderer
+    waiting for the file."""
+    try:
+        svg = draw(spec, vl_version, locale, font).encode("utf-8")
+    except Exception as err:
+        if path is not None:
+            write_atomic(failed_path(Path(path)), str(err)[:500].encode("utf-8"))
+        raise
     if path is None:
         return svg
+    failed_path(Path(path)).unlink(missing_ok=True)
     write_atomic(Path(path), svg)
     return None
+
+
+def failed_path(path: Path) -> Path:
+    """Where a worker notes that the image ``path`` could not be drawn."""
+    return path.with_name(path.name + ".failed")
 
 
 def javascript_bundle(vl_version: str | None) -> str:

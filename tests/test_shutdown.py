@@ -89,7 +89,9 @@ def _spawned_workers(seen: dict) -> bool:
 def test_a_signal_mid_chart_drawing_stops_everything(bundled_copy, signum, code):
     proc = _start(["-m", "aimaq", "build"], bundled_copy)
     seen: dict = {}
-    _wait_for(proc, seen, _spawned_workers)
+    # The image workers start with the build: wait until they draw (the first image is in).
+    _wait_for(proc, seen, lambda seen: _spawned_workers(seen)
+              and (bundled_copy / ".cache" / "charts").is_dir())
     proc.send_signal(signum)                 # the build alone, not its process group
     out, err = proc.communicate(timeout=180)     # generous: a busy machine is slow to clean up
     assert proc.returncode == code

@@ -23,8 +23,10 @@ locale (:func:`~generator.charts.numbers.format_locale`).
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from pathlib import Path
@@ -130,6 +132,7 @@ def _make_key(kind: str, chart: Chart, extra: str) -> str:
 def static_svg(chart: Chart) -> str:
     """The chart alone as SVG (the page's fallback)."""
     key = _key("svg", chart)
+    _await(key)
     hit = _CACHE.get(key)
     if hit is not None:
         return hit.decode("utf-8")
@@ -265,6 +268,37 @@ def _missing(chart: Chart) -> bool:
 
 #: Images handed to the image workers and not yet collected, by cache key.
 _PENDING: dict[str, Future] = {}
+#: The process that handed them over (its forked page renderers wait for the files).
+_OWNER = os.getpid()
+
+
+def images_drawing() -> bool:
+    """Whether images are being drawn into the disk cache: a page that needs an image's
+    size then waits for that image alone (:func:`_await`), not for all of them."""
+    return bool(_PENDING) and _CACHE.directory is not None
+
+
+def _await(key: str) -> None:
+    """Wait until the image ``key`` handed to the workers is drawn (in a forked child of
+    the process that handed it over: until its file is in the disk cache)."""
+    future = _PENDING.get(key)
+    if future is None:
+        return
+    if os.getpid() == _OWNER:
+        svg = future.result()
+        if svg is not None:
+            with _CACHE.lock:
+                _CACHE.memory[key] = svg
+        _PENDING.pop(key, None)
+        return
+    if _CACHE.directory is None:
+        raise RuntimeError("an image drawn in the background has no file to wait for")
+    path = _CACHE.directory / key[:2] / key
+    failed = images.failed_path(path)
+    while not path.is_file():
+        if failed.is_file():
+            raise RuntimeError(f"a chart image could not be drawn: {failed.read_text()}")
+        time.sleep(0.005)
 
 
 def _submit(pool: images.Pool, charts: Iterable[Chart]) -> list[Chart]:
@@ -287,12 +321,8 @@ def _collect() -> None:
     """Wait for every image handed to the workers (an image without a disk cache comes
     back to this process's memory)."""
     try:
-        for key, future in list(_PENDING.items()):
-            svg = future.result()
-            if svg is not None:
-                with _CACHE.lock:
-                    _CACHE.memory[key] = svg
-            del _PENDING[key]
+        for key in list(_PENDING):
+            _await(key)
     finally:
         if _PENDING:                     # failed or interrupted: nothing waits for them
             for future in _PENDING.values():
