@@ -135,6 +135,21 @@ class Pool:
         return self.executor.submit(_job, spec, vl_version, locale, font,
                                     str(path) if path is not None else None)
 
+    def alive(self) -> bool:
+        """Whether a worker still runs (asked from a forked child, which cannot wait on
+        the pool's futures; a dead worker stays a zombie until the parent reaps it)."""
+        for process in list((getattr(self.executor, "_processes", None) or {}).values()):
+            try:
+                with open(f"/proc/{process.pid}/stat", encoding="ascii") as f:
+                    state = f.read().rpartition(")")[2].split()[0]
+            except (OSError, IndexError):
+                if not os.path.isdir("/proc"):
+                    return True                 # no /proc to ask: assume it runs
+                continue
+            if state not in ("Z", "X"):
+                return True
+        return False
+
     def close(self, wait: bool = True) -> None:
         """Finish (``wait``) or drop the queued work and end the workers."""
         if not wait:

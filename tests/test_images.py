@@ -40,3 +40,20 @@ def test_ids_are_renumbered_in_order_with_their_references():
         '<text>gradient_7 clip12</text></svg>')
     assert images.renumber_ids('<svg><g id="gradient_0"/></svg>') == \
         '<svg><g id="gradient_0"/></svg>'
+
+
+def _modules() -> set[str]:
+    import sys
+    return set(sys.modules)
+
+
+def test_image_workers_import_vl_convert_alone():
+    """A worker is ready in a fraction of a second: not pandas, Altair or the package."""
+    with images.pool(2) as pool:
+        assert pool is not None and images.current() is pool
+        modules = pool.executor.submit(_modules).result()
+        svg = pool.submit(GRADIENT, None, {}, FONT, None).result()
+    assert images.current() is None
+    assert svg is not None and svg.decode("utf-8") == images.draw(GRADIENT, None, {}, FONT)
+    assert "vl_convert" in modules
+    assert not {"pandas", "altair", "scipy", "aimaq.charts"} & modules

@@ -295,9 +295,14 @@ def _await(key: str) -> None:
         raise RuntimeError("an image drawn in the background has no file to wait for")
     path = _CACHE.directory / key[:2] / key
     failed = images.failed_path(path)
+    pool = images.current()
+    waited = 0
     while not path.is_file():
         if failed.is_file():
             raise RuntimeError(f"a chart image could not be drawn: {failed.read_text()}")
+        waited += 1
+        if waited % 200 == 0 and (pool is None or not pool.alive()) and not path.is_file():
+            raise RuntimeError("the image workers stopped before drawing every chart")
         time.sleep(0.005)
 
 
