@@ -150,7 +150,7 @@ def expand(inputs: frozenset[str] | None, dataset, methodology: Path | None,
             out.update(table_file(t) for t in dataset.tables)
         elif item == INDICES:
             if methodology is not None:
-                out.add(str(methodology.resolve()))
+                out.add(_resolved(str(methodology)))
             out.update(table_file(t) for t in index_table_ids)
         elif item.startswith(TABLE):
             out.add(table_file(item.removeprefix(TABLE)))
