@@ -57,3 +57,27 @@ def test_image_workers_import_vl_convert_alone():
     assert svg is not None and svg.decode("utf-8") == images.draw(GRADIENT, None, {}, FONT)
     assert "vl_convert" in modules
     assert not {"pandas", "altair", "scipy", "aimaq.charts"} & modules
+
+
+def test_a_forked_page_renderer_waits_for_the_file_or_the_failure(tmp_path, monkeypatch):
+    """A page rendered in a forked child waits for the image's file; a failed drawing
+    (noted beside the file) or gone workers end the wait with an error, not a hang."""
+    from concurrent.futures import Future
+
+    import pytest
+
+    from aimaq.charts import render as R
+
+    monkeypatch.setattr(R, "_OWNER", -1)                # as in a forked child
+    monkeypatch.setattr(R._CACHE, "directory", tmp_path)
+    monkeypatch.setattr(R, "_PENDING", {"ab1": Future(), "cd2": Future()})
+    (tmp_path / "ab").mkdir()
+    (tmp_path / "ab" / "ab1").write_text("<svg/>")
+    R._await("ab1")                                     # drawn: returns at once
+    (tmp_path / "cd").mkdir()
+    images.write_atomic(images.failed_path(tmp_path / "cd" / "cd2"), b"bad spec")
+    with pytest.raises(RuntimeError, match="bad spec"):
+        R._await("cd2")
+    images.failed_path(tmp_path / "cd" / "cd2").unlink()
+    with pytest.raises(RuntimeError, match="workers stopped"):
+        R._await("cd2")                                 # no pool left to draw it
