@@ -429,9 +429,10 @@ def plan(site: pages.SiteModel, stage: Stages | None = None,
         specs = pages.plan(site, not_found=not_found)
     with _stages(stage)("charts"):
         if site.charts is None:
-            site.charts = plan_site_charts(site)
-            # The build's image workers draw while the pages are planned (chart_files waits).
+            # The build's image workers draw each chart as it is planned (a cached plan's
+            # all at once), while the pages are planned; the pages wait for what they show.
             use_render_cache(site.cache_dir / "charts" if site.cache_dir is not None else None)
+            site.charts = plan_site_charts(site)
             prefetch(site.charts.all())
         for spec in specs:
             spec.context["charts"] = site.charts.get(spec.key, spec.lang)

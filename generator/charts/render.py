@@ -340,7 +340,9 @@ def prefetch(charts: Iterable[Chart]) -> int:
     (:func:`generator.images.pool`), if it has them; :func:`draw_images` waits for them.
     Returns how many were handed over."""
     pool = images.current()
-    return len(_submit(pool, charts)) if pool is not None else 0
+    if pool is None or os.getpid() != _OWNER:       # none, or a forked child's copy
+        return 0
+    return len(_submit(pool, charts))
 
 
 def draw_images(charts: Iterable[Chart], *, workers: int = 1, min_pool: int = 16) -> int:
