@@ -31,9 +31,6 @@ import vl_convert as vlc
 
 from .parallel import worker_init
 
-#: vl-convert's bundler, called with its default snippet (which its type stub omits).
-_BUNDLE: Callable[..., str] = vlc.javascript_bundle
-
 #: An id vega's SVG renderer numbers per process: gradients, clip paths, patterns.
 _ID = re.compile(r'\bid="((?:gradient_|clip|pattern_)\d+)"')
 
@@ -102,7 +99,14 @@ def javascript_bundle(vl_version: str | None) -> str:
     future = pool.bundles.get(vl_version) if pool is not None else None
     if future is not None:
         return future.result()
-    return _BUNDLE(vl_version=vl_version)
+    return _make_bundle(vl_version)
+
+
+def _make_bundle(vl_version: str | None) -> str:
+    # vl-convert's bundler with its default snippet (which its type stub omits), looked up
+    # when called (a test replaces it).
+    bundler: Callable[..., str] = vlc.javascript_bundle
+    return bundler(vl_version=vl_version)
 
 
 def _warm() -> None:
@@ -128,7 +132,7 @@ class Pool:
     def bundle(self, vl_version: str | None) -> None:
         """Start making :func:`javascript_bundle` in a worker (while the build reads)."""
         if vl_version not in self.bundles:
-            self.bundles[vl_version] = self.executor.submit(_BUNDLE, vl_version=vl_version)
+            self.bundles[vl_version] = self.executor.submit(_make_bundle, vl_version)
 
     def submit(self, spec: str, vl_version: str | None, locale: dict[str, Any], font: str,
                path: Path | None) -> Future:
