@@ -37,13 +37,16 @@ from typing import Any
 
 import pandas as pd
 
-from . import cache, theme
+from . import cache, images, theme
 from .charts import (
     all_chart_files,
     chart_assets,
     find_boundary_file,
+    images_drawing,
     load_boundaries,
     load_chart_strings,
+    prefetch,
+    prefetch_bundle,
     use_render_cache,
 )
 from .config import Edition, SiteConfig, load_config
@@ -664,6 +667,8 @@ def render_trees(trees: list[Tree], charts: dict[str, Charts], links: EditionLin
         for (_, spec), (data, info) in zip(jobs, fork_map(page, jobs, done)):
             files[spec.path] = data
             graph[spec.path] = intern(info)
+    # …or the pages waited for each image as it was drawn: its files are gathered now.
+    charts = draw_charts(trees, charts, stage)
     files.update(shared_files(trees, {e: c.files or {} for e, c in charts.items()}, stage))
     return files, graph
 
@@ -817,7 +822,13 @@ def plan_trees(config: SiteConfig, models: dict[str, pages.EditionModel], built:
     charts: dict[str, Charts] = {}
     for eid in built:
         with _stages(stage)("charts"):
-            charts[eid] = Charts(plan_site_charts(models[eid]))
+            # The build's image workers draw each chart as it is planned (a cached plan's
+            # all at once), while the pages are planned; the pages wait for what they show.
+            model = models[eid]
+            use_render_cache(model.cache_dir / "charts" if model.cache_dir is not None
+                             else None)
+            charts[eid] = Charts(plan_site_charts(model))
+            prefetch(charts[eid].plan.all())
     if at_root:
         model = models[built[0]]
         return [Tree(model, urls.Paths(), plan(model, urls.Paths(), charts[built[0]].plan,
@@ -875,7 +886,8 @@ def run(config: SiteConfig, stage: Stages, edition_id: str | None = None,
         models = relate(computed, stage)
         trees, charts = plan_trees(config, models, built, stage, at_root=at_root)
         links = None if at_root else EditionLinks(config, trees)
-        charts = draw_charts(trees, charts, stage)  # images first: the pages read their sizes
+        if not images_drawing():        # images first: the pages read their sizes…
+            charts = draw_charts(trees, charts, stage)
         files, graph = render_trees(trees, charts, links, stage, into)
         files = finish(files, stage, trees, into)
         stage.count("pages", sum(len(t.specs) for t in trees))
@@ -923,7 +935,9 @@ def build(config_path: Path | str = "site.yaml", output: Path | None = None,
         return report
 
     recorded = cache.manifest_path(cache_dir, out).is_file()
-    with staging_folder(out, recorded) as staging:
+    # Image workers start now, while the inputs are read (charts are drawn as planned).
+    with staging_folder(out, recorded) as staging, images.pool(workers()):
+        prefetch_bundle(cache_dir)
         made = run(config, stage, edition_id, drafts, at_root=preview, into=staging)
         assert made is not None                 # a build raises its first mistake
         with stage("write"):

@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "generator"
 #: Lowest first. A room may import from its own layer and any layer below it.
 LAYERS: list[set[str]] = [
     {"errors"},
-    {"yamlio", "formatting", "confine", "output", "parallel", "cache"},
+    {"yamlio", "formatting", "confine", "output", "parallel", "images", "cache"},
     {"config", "data", "content", "theme"},
     {"indices"},
     {"charts"},

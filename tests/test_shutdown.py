@@ -13,19 +13,25 @@ from pathlib import Path
 
 import pytest
 
+import aimaq
 from aimaq import output as output_module
 from aimaq.output import MARKER, staging_path, write_site
 
 psutil = pytest.importorskip("psutil")
 
 ROOT = Path(__file__).resolve().parents[1]
-ENV = dict(os.environ, PYTHONPATH=str(ROOT), AIMAQ_WORKERS="2", CI="1")
+#: The builds import the package the tests import (the worktree's, through a shim folder
+#: holding ``aimaq``, or the installed one).
+PACKAGE_PARENT = str(Path(aimaq.__file__).parents[1])
+ENV = dict(os.environ, PYTHONPATH=os.pathsep.join([PACKAGE_PARENT, str(ROOT)]),
+           AIMAQ_WORKERS="2", CI="1")
 
 
 def _descendants(proc, seen: dict) -> None:
     for child in proc.children(recursive=True):
         try:
-            seen.setdefault(child.pid, (child, " ".join(child.cmdline())))
+            # The latest command line: a child just forked still shows its parent's.
+            seen[child.pid] = (child, " ".join(child.cmdline()))
         except psutil.Error:
             pass
 
@@ -75,14 +81,17 @@ def bundled_copy(tmp_path) -> Path:
 
 
 def _spawned_workers(seen: dict) -> bool:
-    return sum("spawn_main" in cmd for _, cmd in seen.values()) >= 2
+    return sum("spawn_main" in cmd for _, cmd in seen.values()) >= 2 and \
+        any("resource_tracker" in cmd for _, cmd in seen.values())
 
 
 @pytest.mark.parametrize("signum, code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
 def test_a_signal_mid_chart_drawing_stops_everything(bundled_copy, signum, code):
     proc = _start(["-m", "aimaq", "build"], bundled_copy)
     seen: dict = {}
-    _wait_for(proc, seen, _spawned_workers)
+    # The image workers start with the build: wait until they draw (the first image is in).
+    _wait_for(proc, seen, lambda seen: _spawned_workers(seen)
+              and (bundled_copy / ".cache" / "charts").is_dir())
     proc.send_signal(signum)                 # the build alone, not its process group
     out, err = proc.communicate(timeout=180)     # generous: a busy machine is slow to clean up
     assert proc.returncode == code

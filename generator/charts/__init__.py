@@ -17,7 +17,7 @@ Public API::
 ``templates/partials/chart.html`` renders a :class:`Chart` (see its header comment).
 """
 from ..data.geo import Boundaries, find_boundary_file, load_boundaries
-from .assets import ASSETS_DIR, chart_assets, vega_bundle
+from .assets import ASSETS_DIR, chart_assets, prefetch_bundle, vega_bundle
 from .jsonspec import TEMPLATES, canonical_json, fresh_templates
 from .kinds import (
                     KINDS,
@@ -41,6 +41,8 @@ from .render import (
                     chart_files,
                     composed_svg,
                     image_size,
+                    images_drawing,
+                    prefetch,
                     standalone_svg,
                     static_svg,
                     use_render_cache,
@@ -51,7 +53,8 @@ __all__ = [
     "Chart", "Column", "ChartStrings", "Boundaries", "load_chart_strings", "load_boundaries",
     "find_boundary_file", "map_units", "short_name", "ranking_chart", "map_chart",
     "time_series_chart", "composition_chart", "profile_chart", "profile_summary", "heatmap_chart",
-    "scatter_chart", "sensitivity_chart", "slope_chart", "chart_files", "all_chart_files", "chart_assets",
+    "scatter_chart", "sensitivity_chart", "slope_chart", "chart_files", "all_chart_files",
+    "prefetch", "prefetch_bundle", "images_drawing", "chart_assets",
     "ASSETS_DIR", "vega_bundle", "static_svg", "standalone_svg", "composed_svg", "image_size",
     "use_render_cache", "format_locale", "value_text", "canonical_json", "fresh_templates",
     "TEMPLATES", "slug", "KINDS",

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import vl_convert as vlc
 
+from .. import images
 from ..cache import key as keyed
 from ..cache import load_bytes, store_bytes
 from .numbers import format_locale
@@ -72,8 +73,7 @@ def vega_bundle(cache_dir: Path | None = None) -> bytes:
     so it is kept in memory and, with ``cache_dir`` (the project's ``.cache/``), on disk
     under ``vega/<key>.js``, keyed by those versions."""
     version = vl_version()
-    code = _library_code(version, (vlc.__version__, vlc.get_vega_version(),
-                                   vlc.get_vega_embed_version()), cache_dir)
+    code = _library_code(version, _library_versions(), cache_dir)
     # A classic script shares the page's global scope: wrap the bundle's top-level
     # declarations in a function so they cannot collide with other scripts.
     return ("/* Vega " + vlc.get_vega_version() + ", Vega-Lite " + (version or "latest")
@@ -82,20 +82,40 @@ def vega_bundle(cache_dir: Path | None = None) -> bytes:
             + "\n}());\n").encode("utf-8")
 
 
+def _library_versions() -> tuple[str, ...]:
+    return (vlc.__version__, vlc.get_vega_version(), vlc.get_vega_embed_version())
+
+
+def _bundle_name(version: str | None, library_versions: tuple[str, ...]) -> str:
+    """The bundle's file in the disk cache."""
+    return keyed("vega-bundle", version or "latest", *library_versions) + ".js"
+
+
 @cache
 def _library_code(version: str | None, library_versions: tuple[str, ...],
                   cache_dir: Path | None) -> str:
     """vl-convert's JavaScript bundle, from the disk cache when it holds this version's."""
-    name = keyed("vega-bundle", version or "latest", *library_versions) + ".js"
+    name = _bundle_name(version, library_versions)
     stored = load_bytes(cache_dir, "vega", name)
     if stored:
         try:
             return stored.decode("utf-8")
         except UnicodeDecodeError:
             pass                                 # damaged: made again below
-    code = vlc.javascript_bundle(vl_version=f"v{version}" if version else None)
+    code = images.javascript_bundle(f"v{version}" if version else None)
     store_bytes(cache_dir, "vega", name, code.encode("utf-8"))
     return code
+
+
+def prefetch_bundle(cache_dir: Path | None = None) -> None:
+    """Have the build's image workers make the bundle :func:`vega_bundle` will need, if the
+    disk cache lacks it (:mod:`generator.images`)."""
+    pool = images.current()
+    if pool is None:
+        return
+    version = vl_version()
+    if not load_bytes(cache_dir, "vega", _bundle_name(version, _library_versions())):
+        pool.bundle(f"v{version}" if version else None)
 
 
 def _static(name: str) -> str:

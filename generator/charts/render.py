@@ -25,11 +25,10 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import sys
 import threading
-import types
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
@@ -37,8 +36,8 @@ from xml.sax.saxutils import escape
 import altair as alt
 import vl_convert as vlc
 
+from .. import images
 from ..output import Stored
-from ..parallel import worker_init
 from . import palette as P
 from .jsonspec import canonical_json
 from .numbers import format_locale
@@ -49,6 +48,8 @@ if TYPE_CHECKING:               # a Chart asks this module for its size: no impo
 #: Font of the static images: DejaVu Sans (Debian's default, full Kazakh Cyrillic) first,
 #: so the SVG/PNG files look the same on every build machine; viewers without it fall back.
 STATIC_FONT = "DejaVu Sans, Noto Sans, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif"
+#: Changes when the same spec gives other image bytes (ids renumbered: images.renumber_ids).
+IMAGE_FORMAT = "ids-in-order-1"
 #: How a chart is drawn (see the module's docstring).
 DRAWN = ("static", "overlay", "live")
 
@@ -102,13 +103,7 @@ class _Cache:
             with self.lock:
                 self.memory[key] = data
         else:
-            path = self.directory / key[:2] / key
-            path.parent.mkdir(parents=True, exist_ok=True)
-            # A temporary name of this process and thread alone: two workers drawing the
-            # same chart (the same key) must not rename each other's file away.
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-            tmp.write_bytes(data)
-            tmp.replace(path)
+            images.write_atomic(self.directory / key[:2] / key, data)
 
 
 _CACHE = _Cache()
@@ -127,7 +122,7 @@ def _key(kind: str, chart: Chart, extra: str = "") -> str:
 
 def _make_key(kind: str, chart: Chart, extra: str) -> str:
     h = hashlib.sha256()
-    for part in (kind, chart.spec_json(), canonical_json(format_locale(chart.lang)),
+    for part in (kind, IMAGE_FORMAT, chart.spec_json(), canonical_json(format_locale(chart.lang)),
                  canonical_json(versions()), STATIC_FONT, extra):
         h.update(part.encode("utf-8"))
         h.update(b"\0")
@@ -137,13 +132,11 @@ def _make_key(kind: str, chart: Chart, extra: str) -> str:
 def static_svg(chart: Chart) -> str:
     """The chart alone as SVG (the page's fallback)."""
     key = _key("svg", chart)
+    _await(key)
     hit = _CACHE.get(key)
     if hit is not None:
         return hit.decode("utf-8")
-    svg = vlc.vegalite_to_svg(chart.spec, vl_version=vl_version(),
-                              config={"font": STATIC_FONT},
-                              format_locale=format_locale(chart.lang),
-                              allowed_base_urls=[])     # offline: inline data only
+    svg = images.draw(chart.spec_json(), vl_version(), format_locale(chart.lang), STATIC_FONT)
     _CACHE.put(key, svg.encode("utf-8"))
     return svg
 
@@ -273,80 +266,108 @@ def _missing(chart: Chart) -> bool:
     return not _CACHE.has(_key("svg", chart))
 
 
-def _draw(chart: Chart) -> dict[str, bytes]:
-    """In a worker: draw one chart's image. With a disk cache it is written there and
-    nothing travels back; without one it is returned by cache key."""
-    svg = static_svg(chart).encode("utf-8")
-    if _CACHE.directory is not None:
-        return {}
-    return {_key("svg", chart): svg}
+#: Images handed to the image workers and not yet collected, by cache key.
+_PENDING: dict[str, Future] = {}
+#: The process that handed them over (its forked page renderers wait for the files).
+_OWNER = os.getpid()
+
+
+def images_drawing() -> bool:
+    """Whether images are being drawn into the disk cache: a page that needs an image's
+    size then waits for that image alone (:func:`_await`), not for all of them."""
+    return bool(_PENDING) and _CACHE.directory is not None
+
+
+def _await(key: str) -> None:
+    """Wait until the image ``key`` handed to the workers is drawn (in a forked child of
+    the process that handed it over: until its file is in the disk cache)."""
+    future = _PENDING.get(key)
+    if future is None:
+        return
+    if os.getpid() == _OWNER:
+        svg = future.result()
+        if svg is not None:
+            with _CACHE.lock:
+                _CACHE.memory[key] = svg
+        _PENDING.pop(key, None)
+        return
+    if _CACHE.directory is None:
+        raise RuntimeError("an image drawn in the background has no file to wait for")
+    path = _CACHE.directory / key[:2] / key
+    failed = images.failed_path(path)
+    pool = images.current()
+    waited = 0
+    while not path.is_file():
+        if failed.is_file():
+            raise RuntimeError(f"a chart image could not be drawn: {failed.read_text()}")
+        waited += 1
+        if waited % 200 == 0 and (pool is None or not pool.alive()) and not path.is_file():
+            raise RuntimeError("the image workers stopped before drawing every chart")
+        time.sleep(0.005)
+
+
+def _submit(pool: images.Pool, charts: Iterable[Chart]) -> list[Chart]:
+    """Hand the images ``charts`` need (theirs, or their base's once) and neither cache
+    holds to ``pool``, large charts first (no worker is left with a map at the end);
+    returns the charts submitted now."""
+    needed = (_to_draw(c) for c in charts)
+    todo = [c for k, c in {_key("svg", c): c for c in needed if c is not None}.items()
+            if k not in _PENDING and _missing(c)]
+    todo.sort(key=lambda c: -len(c.spec_json()))
+    for chart in todo:
+        key = _key("svg", chart)
+        path = _CACHE.directory / key[:2] / key if _CACHE.directory is not None else None
+        _PENDING[key] = pool.submit(chart.spec_json(), vl_version(), format_locale(chart.lang),
+                                    STATIC_FONT, path)
+    return todo
+
+
+def _collect() -> None:
+    """Wait for every image handed to the workers (an image without a disk cache comes
+    back to this process's memory)."""
+    try:
+        for key in list(_PENDING):
+            _await(key)
+    finally:
+        if _PENDING:                     # failed or interrupted: nothing waits for them
+            for future in _PENDING.values():
+                future.cancel()
+            _PENDING.clear()
+
+
+def prefetch(charts: Iterable[Chart]) -> int:
+    """Start drawing the images ``charts`` need in the build's image workers
+    (:func:`generator.images.pool`), if it has them; :func:`draw_images` waits for them.
+    Returns how many were handed over."""
+    pool = images.current()
+    if pool is None or os.getpid() != _OWNER:       # none, or a forked child's copy
+        return 0
+    return len(_submit(pool, charts))
 
 
 def draw_images(charts: Iterable[Chart], *, workers: int = 1, min_pool: int = 16) -> int:
     """Draw the static images ``charts`` need (theirs, or their base's once) missing from
-    the cache, over ``workers`` processes when ``min_pool`` or more are missing; returns
-    how many images were drawn.
-
-    vl-convert holds the GIL while it draws, so threads run one at a time; and a forked
-    child of a process whose renderer runtime has started hangs. So the workers are
-    *spawned* (fresh interpreters): each starts its own renderer and draws its share into
-    the shared disk cache (without one, the images come back to this process's memory)."""
+    the cache, and wait for those :func:`prefetch` handed over; over ``workers`` spawned
+    processes (:mod:`generator.images`) when ``min_pool`` or more are missing; returns how
+    many images were drawn here."""
+    charts = list(charts)
+    pool = images.current()
+    if pool is not None:
+        drawn = len(_submit(pool, charts))
+        _collect()
+        return drawn
     needed = (_to_draw(c) for c in charts)
     todo = list({_key("svg", c): c for c in needed if c is not None and _missing(c)}.values())
     if workers <= 1 or len(todo) < min_pool:
+        _collect()
         for chart in todo:
-            _draw(chart)
+            static_svg(chart)
         return len(todo)
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    # Large charts first, so that no worker is left with a map at the end.
-    todo.sort(key=lambda c: -len(c.spec_json()))
-    with _plain_main():
-        pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-            initializer=worker_init, initargs=(os.getpid(), use_render_cache,
-                                               _CACHE.directory))
-        try:
-            for images in pool.map(_draw, todo, chunksize=2):
-                with _CACHE.lock:
-                    _CACHE.memory.update(images)
-        except BaseException:
-            _stop(pool)          # interrupted or failed: no worker draws on for nothing
-            raise
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-    return len(todo)
-
-
-def _stop(pool) -> None:
-    """End a process pool's workers now: its queued work is dropped, a chart being drawn
-    is not finished (shutdown alone would wait for every queued chart)."""
-    kill = getattr(pool, "kill_workers", None)          # Python 3.14+
-    if kill is not None:
-        kill()
-        return
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
-        if process.is_alive():
-            process.kill()
-
-
-@contextmanager
-def _plain_main() -> Iterator[None]:
-    """Start spawned workers without re-running the caller's ``__main__``.
-
-    A spawned child imports the parent's main script first (as ``__mp_main__``); a script
-    that calls :func:`generator.build.build` at its top level, without the usual
-    ``if __name__ == "__main__":`` guard, would then build again in every worker. The
-    workers need nothing from ``__main__`` (the job is a function of this module), so the
-    parent shows them an empty one while the pool runs."""
-    saved = sys.modules.get("__main__")
-    sys.modules["__main__"] = types.ModuleType("__main__")
-    try:
-        yield
-    finally:
-        if saved is not None:
-            sys.modules["__main__"] = saved
+    with images.pool(workers) as started:
+        assert started is not None
+        drawn = len(_submit(started, todo))
+        _collect()
+    return drawn
 
 
 def chart_files(chart: Chart, prefix: str) -> dict[str, bytes]:

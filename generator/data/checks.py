@@ -157,6 +157,14 @@ class _Runner:
         self.line_of = line_of
         #: key → {value: row positions} of the observations, grouped once per key
         self.groups: dict[str, dict[Any, np.ndarray]] = {}
+        self.columns: dict[str, np.ndarray] = {}
+
+    def column(self, name: str) -> np.ndarray:
+        """One column of the observations as an array, made once."""
+        found = self.columns.get(name)
+        if found is None:
+            found = self.columns[name] = self.ds.observations[name].to_numpy()
+        return found
 
     def fail(self, i: int, msg: str, fix: str) -> DataError:
         return DataError(msg, self.path, self.line_of(i), fix)
@@ -182,6 +190,12 @@ class _Runner:
         return out
 
     def rows(self, i: int, sel: dict[str, Any]) -> pd.DataFrame:
+        at = self.selected(i, sel)
+        obs = self.ds.observations
+        return obs[pd.Series(True, index=obs.index)] if at is None else obs.iloc[at]
+
+    def selected(self, i: int, sel: dict[str, Any]) -> np.ndarray | None:
+        """Ascending positions of the observations ``sel`` selects (None: all of them)."""
         filters: list[tuple[str, list[Any]]] = []
         for key in SELECTOR_KEYS:
             v = sel.get(key)
@@ -210,16 +224,15 @@ class _Runner:
                         raise self.fail(i, f"unknown indicator {ind!r}",
                                         "use an id of indicators.yaml")
             filters.append((key, values))
-        obs = self.ds.observations
         if not filters:
-            return obs[pd.Series(True, index=obs.index)]
+            return None
         # the rows each key allows, from positions grouped once per key (a check asks
         # hundreds of times; masks over every observation cost more than the answers)
         rows: np.ndarray | None = None
         for key, values in filters:
             at = self.positions(key, values)
             rows = at if rows is None else np.intersect1d(rows, at, assume_unique=True)
-        return obs.iloc[rows]
+        return rows
 
     def positions(self, key: str, values: list[Any]) -> np.ndarray:
         """Ascending positions of the observations whose ``key`` is one of ``values``, as
@@ -245,6 +258,12 @@ class _Runner:
     def single_row(self, i: int, sel: dict[str, Any], what: str
                    ) -> tuple[float, str, tuple[str, int]]:
         """The one value ``sel`` selects, its flag and its (file, row)."""
+        at = self.selected(i, sel)
+        if at is not None and len(at) == 1:     # the usual answer: no frame made for it
+            p = int(at[0])
+            value, flag, file, row = (self.column(c)[p] for c in ("value", "flag", "file",
+                                                                   "row"))
+            return float(value), flag, (str(file), int(row))
         rows = self.rows(i, sel)
         if rows.empty:
             raise self.fail(i, f"the {what} selector {self.show(sel)} matches no value",

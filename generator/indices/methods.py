@@ -13,7 +13,6 @@ import math
 from collections.abc import Iterable, Sequence
 
 import numpy as np
-from scipy import stats
 
 
 class MethodError(ValueError):
@@ -192,6 +191,9 @@ def skew_kurtosis(values: np.ndarray) -> tuple[float, float]:
     v = v[~np.isnan(v)]
     if v.size < 4 or np.all(v == v[0]):
         return 0.0, 0.0
+    # scipy takes ~0.4 s to import and few methods need it: imported when one does.
+    from scipy import stats
+
     return (float(stats.skew(v, bias=False)),
             float(stats.kurtosis(v, fisher=True, bias=False)))
 

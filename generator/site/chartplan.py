@@ -20,6 +20,7 @@ from ..charts import (
     composition_chart,
     heatmap_chart,
     map_chart,
+    prefetch,
     profile_chart,
     profile_summary,
     ranking_chart,
@@ -124,6 +125,7 @@ class ChartPlan:
         """``inputs``: what the chart shows (generator.site.inputs)."""
         object.__setattr__(chart, "inputs", inputs)
         self.by_page.setdefault((key, lang), []).append(chart)
+        prefetch([chart])        # a build's image workers start drawing it now
 
     def get(self, key: tuple[str, str], lang: str) -> list:
         return self.by_page.get((key, lang), [])

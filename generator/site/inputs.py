@@ -23,6 +23,7 @@ import dataclasses
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -146,6 +147,11 @@ def index_tables(dataset: Dataset, queries: Iterable[tuple[str | None, str | Non
     return out
 
 
+@lru_cache(maxsize=65536)
+def _resolved(path: str) -> str:
+    """``path`` made absolute, links resolved (asked for thousands of times per build)."""
+    return str(Path(path).resolve())
+
 def expand(inputs: frozenset[Input] | None, dataset: Dataset, methodology: Path | None,
            index_table_ids: set[str]) -> frozenset[str] | None:
     """The files of ``inputs``."""
@@ -154,8 +160,8 @@ def expand(inputs: frozenset[Input] | None, dataset: Dataset, methodology: Path 
 
     def table_file(table_id: str) -> str:
         meta = dataset.tables.get(table_id)
-        path = Path(meta.file) if meta else dataset.root / "tables" / f"{table_id}.csv"
-        return str(path.resolve())
+        return _resolved(str(meta.file) if meta else
+                         str(dataset.root / "tables" / f"{table_id}.csv"))
 
     out: set[str] = set()
     for item in inputs:
@@ -163,7 +169,7 @@ def expand(inputs: frozenset[Input] | None, dataset: Dataset, methodology: Path 
             out.update(table_file(t) for t in dataset.tables)
         elif item is Shows.INDICES:
             if methodology is not None:
-                out.add(str(methodology.resolve()))
+                out.add(_resolved(str(methodology)))
             out.update(table_file(t) for t in index_table_ids)
         elif isinstance(item, TableInput):
             out.add(table_file(item.table))

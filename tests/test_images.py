@@ -1,0 +1,83 @@
+"""Chart images drawn by vl-convert (generator.images): the same chart gives the same
+bytes whichever process drew it and whatever it drew before."""
+from __future__ import annotations
+
+import json
+
+from aimaq import images
+
+FONT = "DejaVu Sans"
+#: A continuous colour legend: vega draws it with a numbered gradient.
+GRADIENT = json.dumps({
+    "data": {"values": [{"x": 1, "c": 1}, {"x": 2, "c": 5}]},
+    "mark": "point",
+    "encoding": {"x": {"field": "x", "type": "quantitative"},
+                 "color": {"field": "c", "type": "quantitative"}}})
+OTHER = json.dumps({
+    "data": {"values": [{"x": 1, "c": 3}, {"x": 4, "c": 2}]},
+    "mark": "rect",
+    "encoding": {"y": {"field": "x", "type": "ordinal"},
+                 "color": {"field": "c", "type": "quantitative"}}})
+
+
+def test_a_chart_drawn_after_others_is_byte_identical():
+    first = images.draw(GRADIENT, None, {}, FONT)
+    images.draw(OTHER, None, {}, FONT)          # vega's id counters move on
+    again = images.draw(GRADIENT, None, {}, FONT)
+    assert 'id="gradient_0"' in first and "url(#gradient_0)" in first
+    assert again == first
+
+
+def test_ids_are_renumbered_in_order_with_their_references():
+    svg = ('<svg><defs><linearGradient id="gradient_7"/><clipPath id="clip12"/>'
+           '<linearGradient id="gradient_3"/></defs><path fill="url(#gradient_3)"/>'
+           '<g clip-path="url(#clip12)"><rect fill="url(#gradient_7)"/></g>'
+           '<text>gradient_7 clip12</text></svg>')
+    assert images.renumber_ids(svg) == (
+        '<svg><defs><linearGradient id="gradient_0"/><clipPath id="clip0"/>'
+        '<linearGradient id="gradient_1"/></defs><path fill="url(#gradient_1)"/>'
+        '<g clip-path="url(#clip0)"><rect fill="url(#gradient_0)"/></g>'
+        '<text>gradient_7 clip12</text></svg>')
+    assert images.renumber_ids('<svg><g id="gradient_0"/></svg>') == \
+        '<svg><g id="gradient_0"/></svg>'
+
+
+def _modules() -> set[str]:
+    import sys
+    return set(sys.modules)
+
+
+def test_image_workers_import_vl_convert_alone():
+    """A worker is ready in a fraction of a second: not pandas, Altair or the package."""
+    with images.pool(2) as pool:
+        assert pool is not None and images.current() is pool
+        modules = pool.executor.submit(_modules).result()
+        svg = pool.submit(GRADIENT, None, {}, FONT, None).result()
+    assert images.current() is None
+    assert svg is not None and svg.decode("utf-8") == images.draw(GRADIENT, None, {}, FONT)
+    assert "vl_convert" in modules
+    assert not {"pandas", "altair", "scipy", "aimaq.charts"} & modules
+
+
+def test_a_forked_page_renderer_waits_for_the_file_or_the_failure(tmp_path, monkeypatch):
+    """A page rendered in a forked child waits for the image's file; a failed drawing
+    (noted beside the file) or gone workers end the wait with an error, not a hang."""
+    from concurrent.futures import Future
+
+    import pytest
+
+    from aimaq.charts import render as R
+
+    monkeypatch.setattr(R, "_OWNER", -1)                # as in a forked child
+    monkeypatch.setattr(R._CACHE, "directory", tmp_path)
+    monkeypatch.setattr(R, "_PENDING", {"ab1": Future(), "cd2": Future()})
+    (tmp_path / "ab").mkdir()
+    (tmp_path / "ab" / "ab1").write_text("<svg/>")
+    R._await("ab1")                                     # drawn: returns at once
+    (tmp_path / "cd").mkdir()
+    images.write_atomic(images.failed_path(tmp_path / "cd" / "cd2"), b"bad spec")
+    with pytest.raises(RuntimeError, match="bad spec"):
+        R._await("cd2")
+    images.failed_path(tmp_path / "cd" / "cd2").unlink()
+    with pytest.raises(RuntimeError, match="workers stopped"):
+        R._await("cd2")                                 # no pool left to draw it
