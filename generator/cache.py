@@ -85,6 +85,19 @@ def _write(path: Path, data: bytes) -> None:
     tmp.replace(path)
 
 
+def library_cache_dir() -> Path | None:
+    """The machine's cache of what depends only on the installed libraries, shared by every
+    project (the Vega script bundle, keyed by the library versions): ``$AIMAQ_LIBRARY_CACHE``,
+    else ``$XDG_CACHE_HOME/aimaq``, else ``~/.cache/aimaq``; ``AIMAQ_LIBRARY_CACHE=`` (empty)
+    switches it off. Like pip's cache, it only saves time: nothing of a site is in it."""
+    chosen = os.environ.get("AIMAQ_LIBRARY_CACHE")
+    if chosen is not None:
+        return Path(chosen) if chosen else None
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".cache"
+    return base / "aimaq"
+
+
 def load_bytes(cache_dir: Path | None, kind: str, name: str) -> bytes | None:
     """The bytes stored as ``<cache_dir>/<kind>/<name>``, if any (a file, not a pickle)."""
     if cache_dir is None:

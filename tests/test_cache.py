@@ -50,6 +50,7 @@ def test_the_chart_library_bundle_is_cached_by_version(tmp_path, monkeypatch):
         return f"var made = {len(made)};"
 
     monkeypatch.setattr(vlc, "javascript_bundle", bundle)
+    monkeypatch.setenv("AIMAQ_LIBRARY_CACHE", "")        # the project's cache alone
     assets._library_code.cache_clear()
     first = assets.vega_bundle(tmp_path)
     assert len(made) == 1 and len(list((tmp_path / "vega").glob("*.js"))) == 1
@@ -58,4 +59,27 @@ def test_the_chart_library_bundle_is_cached_by_version(tmp_path, monkeypatch):
     monkeypatch.setattr(vlc, "get_vega_version", lambda: "99.0.0")
     assert b"var made = 2;" in assets.vega_bundle(tmp_path) and len(made) == 2
     assert len(list((tmp_path / "vega").glob("*.js"))) == 2
+    assets._library_code.cache_clear()
+
+
+def test_a_new_project_takes_the_bundle_from_the_machines_library_cache(tmp_path, monkeypatch):
+    """The bundle depends only on the libraries: a second project (an empty .cache, a cold
+    build) reads it from the machine's library cache instead of making it again."""
+    import vl_convert as vlc
+
+    from aimaq.charts import assets
+
+    made = []
+    monkeypatch.setattr(vlc, "javascript_bundle",
+                        lambda **kw: made.append(kw) or f"var made = {len(made)};")
+    monkeypatch.setenv("AIMAQ_LIBRARY_CACHE", str(tmp_path / "library"))
+    assets._library_code.cache_clear()
+    first = assets.vega_bundle(tmp_path / "one" / ".cache")
+    assets._library_code.cache_clear()
+    assert assets.vega_bundle(tmp_path / "two" / ".cache") == first and len(made) == 1
+    assert len(list((tmp_path / "two" / ".cache" / "vega").glob("*.js"))) == 1
+    monkeypatch.setenv("AIMAQ_LIBRARY_CACHE", "")        # switched off: made again
+    assets._library_code.cache_clear()
+    assets.vega_bundle(tmp_path / "three" / ".cache")
+    assert len(made) == 2
     assets._library_code.cache_clear()

@@ -31,7 +31,7 @@ import vl_convert as vlc
 
 from .. import images
 from ..cache import key as keyed
-from ..cache import load_bytes, store_bytes
+from ..cache import library_cache_dir, load_bytes, store_bytes
 from .numbers import format_locale
 from .render import versions, vl_version
 
@@ -70,8 +70,9 @@ def vega_bundle(cache_dir: Path | None = None) -> bytes:
     """Vega + Vega-Lite + vega-embed as one classic script (about 0.9 MB, minified).
 
     Making it takes vl-convert about two seconds; it depends only on the library versions,
-    so it is kept in memory and, with ``cache_dir`` (the project's ``.cache/``), on disk
-    under ``vega/<key>.js``, keyed by those versions."""
+    so it is kept in memory and on disk under ``vega/<key>.js``, keyed by those versions:
+    in ``cache_dir`` (the project's ``.cache/``) and in the machine's library cache
+    (:func:`~generator.cache.library_cache_dir`), so a new project does not make it again."""
     version = vl_version()
     code = _library_code(version, _library_versions(), cache_dir)
     # A classic script shares the page's global scope: wrap the bundle's top-level
@@ -96,14 +97,18 @@ def _library_code(version: str | None, library_versions: tuple[str, ...],
                   cache_dir: Path | None) -> str:
     """vl-convert's JavaScript bundle, from the disk cache when it holds this version's."""
     name = _bundle_name(version, library_versions)
-    stored = load_bytes(cache_dir, "vega", name)
-    if stored:
-        try:
-            return stored.decode("utf-8")
-        except UnicodeDecodeError:
-            pass                                 # damaged: made again below
+    for where in (cache_dir, library_cache_dir()):
+        stored = load_bytes(where, "vega", name)
+        if stored:
+            try:
+                code = stored.decode("utf-8")
+            except UnicodeDecodeError:
+                continue                         # damaged: made again below
+            store_bytes(cache_dir, "vega", name, stored)
+            return code
     code = images.javascript_bundle(f"v{version}" if version else None)
-    store_bytes(cache_dir, "vega", name, code.encode("utf-8"))
+    for where in (cache_dir, library_cache_dir()):
+        store_bytes(where, "vega", name, code.encode("utf-8"))
     return code
 
 
@@ -114,7 +119,8 @@ def prefetch_bundle(cache_dir: Path | None = None) -> None:
     if pool is None:
         return
     version = vl_version()
-    if not load_bytes(cache_dir, "vega", _bundle_name(version, _library_versions())):
+    name = _bundle_name(version, _library_versions())
+    if not any(load_bytes(where, "vega", name) for where in (cache_dir, library_cache_dir())):
         pool.bundle(f"v{version}" if version else None)
 
 
