@@ -506,6 +506,8 @@ def chart_files(site: pages.SiteModel, stage: Stages | None = None) -> dict[str,
     with _stages(stage)("svg", total=len(charts)):
         files = all_chart_files([(c, site.chart_dir(c.lang)) for c in charts],
                                 workers=workers())
+    for c in charts:            # the base a unit's map is drawn over: once per language
+        files.update(c.shared_files(site.chart_dir(c.lang)))
     licence = boundary_licence(find_boundary_file(site.dataset.root))
     files.update(chart_assets(site.config.languages, boundary_licence=licence,
                               cache_dir=site.cache_dir))

@@ -55,7 +55,8 @@ def map_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
               better: str | None = None, descending: bool = True,
               labels: bool = True, label_names: Mapping[str, str] | None = None,
               width: int | None = None, height: int | None = None,
-              base: Chart | None = None, live: bool = False) -> Chart:
+              base: Chart | None = None, live: bool = False,
+              table_rows: int | None = None) -> Chart:
     """Choropleth of the units coloured by any value; cities without a polygon as circles.
 
     ``data``: columns ``unit`` and ``value`` (numbers), or ``unit`` and ``class`` (class
@@ -75,6 +76,10 @@ def map_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
     ``base`` (the same map without a highlight, drawn once), as that image with the unit's
     outline over it (:func:`unit_outline`); with ``live``, in the browser only (a map of
     the unit's neighbours, which no other unit shares). Neither draws an image per unit.
+    A map over a ``base`` costs the page O(1) in the region's size: its spec is only
+    ``{"$base": <base id>, "highlight": <unit>}`` (the browser draws the base's spec with
+    the unit highlighted), and with ``table_rows``, a region of more units than that gets
+    a table of the ``table_rows`` units nearest the unit in rank (the base's CSV has them all).
     """
     frame = _frame(data, ["unit"], "map")
     areas = list(areas)
@@ -120,10 +125,13 @@ def map_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
                      "value_text": f"{shown} ({copy_word})" if copy else shown if has
                      else no_data, "hl": bool(r["hl"]), "point": bool(is_point),
                      "lon": lon, "lat": lat, "lx": lx, "ly": ly})
+    over = bool(highlight and base is not None)
     generic = strings.words("generic_words", lang)
-    _place_map_labels(rows, frame, boundaries, label_names, extent, width, height, generic)
+    if not over:        # a map over a base shows the base's names
+        _place_map_labels(rows, frame, boundaries, label_names, extent, width, height,
+                          generic)
     # Every map of these areas shares one normalised copy of their shapes.
-    features = shared(boundaries, [[a.id, a.shape] for a in areas if a.kind == "unit"],
+    features = [] if over else shared(boundaries, [[a.id, a.shape] for a in areas if a.kind == "unit"],
                       lambda: boundaries.features(a for a in areas if a.kind == "unit"))
     words = {k: strings.get(k, lang) for k in ("unit", "value")}
     attribution = strings.get("map_attribution", lang)
@@ -237,10 +245,14 @@ def map_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
                                          names=strings.join(points, lang))
     alt_words = strings.get("alt", lang, kind=strings.get("kind_map", lang), title=title,
                             subtitle=subtitle)
-    spec = TEMPLATES.spec(key, build, datasets={"geo": features, "table": rows},
-                          description=alt_words, slots=slots)
-    # The template is shared by maps of any extent: the projection is this map's own.
-    spec["projection"] = normalise(projection(extent))
+    if over:
+        assert base is not None
+        spec: dict[str, Any] = {"$base": base.id, "highlight": highlight}
+    else:
+        spec = TEMPLATES.spec(key, build, datasets={"geo": features, "table": rows},
+                              description=alt_words, slots=slots)
+        # The template is shared by maps of any extent: the projection is this map's own.
+        spec["projection"] = normalise(projection(extent))
     cols = ["unit", "name", "class"] if categorical else ["unit", "name", "value"]
     columns = [Column("unit", "id", html=False), Column("name", words["unit"]),
                Column(cols[2], value_label, numeric=not categorical, decimals=decimals)]
@@ -261,6 +273,11 @@ def map_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
         table_frame = (frame[cols].assign(_o=frame["class"].map(order))
                        .sort_values(["_o", "name"], na_position="last", kind="mergesort")
                        .drop(columns="_o").reset_index(drop=True))
+    window = _window(table_frame, highlight, table_rows) if over else None
+    if window is not None:
+        table_frame = table_frame.iloc[window].reset_index(drop=True)
+        description += " " + strings.get("describe_window", lang, shown=len(window),
+                                         count=len(frame))
     chart = _finish(kind="map", id=id, lang=lang, strings=strings, spec=spec,
                     data=table_frame, columns=columns, title=title, subtitle=subtitle,
                     source=source, description=description, highlight=highlight,
@@ -271,6 +288,18 @@ def map_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
         # The room the page keeps for it: the map, its legend and attribution (about).
         return dataclasses.replace(chart, drawn="live", size=(width + 10, height + 115))
     return chart
+
+
+def _window(table: pd.DataFrame, unit: str | None, shown: int | None) -> list[int] | None:
+    """The rows of a unit's map table around ``unit`` (``shown`` in all, the unit's own
+    among them, in the table's order), or ``None`` (all) for a table of up to ``shown``."""
+    n = len(table)
+    if not shown or n <= shown:
+        return None
+    hits = [i for i, u in enumerate(table["unit"].tolist()) if u == unit]
+    at = hits[0] if hits else 0
+    first = min(max(0, at - shown // 2), n - shown)
+    return list(range(first, first + shown))
 
 
 _LAYER = re.compile(r'<g class="mark-(?:shape|symbol) role-mark layer_(\d+)_marks"[^>]*?'
@@ -319,9 +348,33 @@ def unit_outline(chart: Chart, base_svg: str) -> str:
     at = _TRANSLATE.search(item)
     x = origin[0] + (float(at.group(1)) if at else 0.0)
     y = origin[1] + (float(at.group(2)) if at else 0.0)
-    return (f'<path class="chart-outline" data-unit={quoteattr(unit)} '
-            f'transform="translate({x:.6g},{y:.6g})" d={quoteattr(d.group(1) if d else "")} '
-            f'fill="none" stroke="{P.INK}" stroke-width="{width}" stroke-linejoin="round"/>')
+    path = d.group(1) if d else ""
+    out = (f'<path class="chart-outline" data-unit={quoteattr(unit)} '
+           f'transform="translate({x:.6g},{y:.6g})" d={quoteattr(path)} '
+           f'fill="none" stroke="{P.INK}" stroke-width="{width}" stroke-linejoin="round"/>')
+    return out + _marker(path, x, y) if not row.get("point") else out
+
+
+#: A unit drawn smaller than this (px, both sides) on the region's map also gets a ring
+#: around it, so that it can be found on a map of hundreds of units.
+TINY = 14.0
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e-?\d+)?")
+
+
+def _marker(path: str, x: float, y: float) -> str:
+    """A ring around a unit's outline ``path`` (absolute coordinates, as Vega draws
+    shapes, translated by ``x, y``) when the unit is tiny on the map; else nothing."""
+    nums = [float(n) for n in _NUMBER.findall(path)]
+    xs, ys = nums[0::2], nums[1::2]
+    if not xs or not ys:
+        return ""
+    w, h = max(xs) - min(xs), max(ys) - min(ys)
+    if w >= TINY or h >= TINY:
+        return ""
+    cx, cy = x + (max(xs) + min(xs)) / 2, y + (max(ys) + min(ys)) / 2
+    r = max(w, h) / 2 + 8
+    return (f'<circle class="chart-marker" cx="{cx:.6g}" cy="{cy:.6g}" r="{r:.3g}" '
+            f'fill="none" stroke="{P.INK}" stroke-width="2"/>')
 
 
 _DRAWINGS: dict[str, tuple[tuple[float, float] | None, dict[int, list[str]]]] = {}
