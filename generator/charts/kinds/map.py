@@ -319,28 +319,16 @@ def unit_outline(chart: Chart, base_svg: str) -> str:
     (the static image of ``chart.base``): the path the base map drew for the unit, taken
     from that drawing, so it sits exactly on the unit (same projection, fit and offsets);
     stroked as :func:`map_chart` outlines a highlighted unit. Cost: one text scan."""
-    spec = chart.base.spec if chart.base is not None else chart.spec
-    rows = {r["unit"]: r for r in spec["datasets"]["table"]}
+    base = chart.base if chart.base is not None else chart
+    rows, places = base.memo(("outline-places",), lambda: _places(base.spec))
     unit = chart.highlight
     row = rows.get(unit)
-    if row is None:
+    if row is None or unit not in places:
         return ""
-    if row.get("point"):
-        layer = _POINTS_HAS if row.get("has") else _POINTS_NONE
-        same = [r["unit"] for r in spec["datasets"]["table"]
-                if r.get("point") and bool(r.get("has")) == bool(row.get("has"))]
-        width = 3
-    else:
-        layer = _SHAPES_HAS if row.get("has") else _SHAPES_NONE
-        same = [f["properties"]["unit"] for f in spec["datasets"]["geo"]
-                if bool(rows.get(f["properties"]["unit"], {}).get("has"))
-                == bool(row.get("has"))]
-        width = 2.5
-    if unit not in same:
-        return ""
+    layer, index = places[unit]
+    width = 3 if row.get("point") else 2.5
     origin, layers = _drawing(base_svg)
     items = layers.get(layer, [])
-    index = same.index(unit)
     if origin is None or index >= len(items):
         raise ValueError(f"map {chart.id}: the base map has no drawing of {unit!r}")
     item = items[index]
@@ -375,6 +363,26 @@ def _marker(path: str, x: float, y: float) -> str:
     r = max(w, h) / 2 + 8
     return (f'<circle class="chart-marker" cx="{cx:.6g}" cy="{cy:.6g}" r="{r:.3g}" '
             f'fill="none" stroke="{P.INK}" stroke-width="2"/>')
+
+
+def _places(spec: dict[str, Any]) -> tuple[dict[str, Any], dict[str, tuple[int, int]]]:
+    """A map's table rows by unit, and where the map draws each unit: its layer and its
+    position among that layer's marks (made once per base map, not once per unit)."""
+    rows = {r["unit"]: r for r in spec["datasets"]["table"]}
+    places: dict[str, tuple[int, int]] = {}
+    counts: dict[int, int] = {}
+
+    def put(unit: str, layer: int) -> None:
+        places.setdefault(unit, (layer, counts.get(layer, 0)))
+        counts[layer] = counts.get(layer, 0) + 1
+
+    for r in spec["datasets"]["table"]:
+        if r.get("point"):
+            put(r["unit"], _POINTS_HAS if r.get("has") else _POINTS_NONE)
+    for f in spec["datasets"]["geo"]:
+        u = f["properties"]["unit"]
+        put(u, _SHAPES_HAS if rows.get(u, {}).get("has") else _SHAPES_NONE)
+    return rows, places
 
 
 _DRAWINGS: dict[str, tuple[tuple[float, float] | None, dict[int, list[str]]]] = {}
