@@ -209,9 +209,10 @@ def test_a_unit_map_names_its_base_and_shares_its_files(strings):
 def test_a_unit_map_in_a_large_region_tables_the_units_near_it(strings):
     """Above ``table_rows`` units, a unit's map tables the units nearest it in rank (the
     unit among them) and says so; the base's CSV keeps them all."""
-    base, maps = unit_maps(strings)
     boundaries = load_boundaries(BOUNDARIES)
     data = pd.DataFrame({"unit": ["a", "z", "y", "o"], "value": [1.0, 2.0, 4.0, 3.0]})
+    base = map_chart(data, id="unit-map", lang="en", strings=strings, boundaries=boundaries,
+                     areas=MAP_AREAS, title="Map", source="Table 1")
     chart = map_chart(data, id="unit-map-o", highlight="o", base=base, table_rows=2,
                       lang="en", strings=strings, boundaries=boundaries, areas=MAP_AREAS,
                       title="Map", source="Table 1")
@@ -221,6 +222,7 @@ def test_a_unit_map_in_a_large_region_tables_the_units_near_it(strings):
                       lang="en", strings=strings, boundaries=boundaries, areas=MAP_AREAS,
                       title="Map", source="Table 1")
     assert len(whole.data) == 4 and "nearest" not in whole.description
+    assert whole.description == base.description and whole.data.equals(base.data)
 
 
 def test_a_tiny_unit_gets_a_ring_around_its_outline():

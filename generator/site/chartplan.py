@@ -19,6 +19,7 @@ from ..charts import (
     composition_chart,
     heatmap_chart,
     map_chart,
+    map_over,
     profile_chart,
     profile_summary,
     ranking_chart,
@@ -306,7 +307,10 @@ class _Planner:
         # language) with the unit outlined over it; a map of its neighbours is drawn live.
         live = bool(highlight and isinstance(ref, UnitMapRef)
                     and ref.neighbours_only(len(areas)))
-        base = self.base_map(ref, lang) if highlight and not live else None
+        if highlight and not live:
+            return map_over(self.base_map(ref, lang), id=cid, highlight=highlight,
+                            lang=lang, strings=self.strings,
+                            table_rows=max(4, self.rows // 2))
         if live:
             areas = self.boundaries.neighbourhood(areas, highlight, ref.margin)
             frame = frame[frame["unit"].isin({a.id for a in areas})]
@@ -318,7 +322,7 @@ class _Planner:
                          better=self.better.get(ref.index), descending=self.descending(ref),
                          reference=self.region_value(ref),
                          reference_name=text(self.ds.areas[self.ds.region].name, lang),
-                         base=base, live=live, table_rows=max(4, self.rows // 2) if base else None)
+                         live=live)
 
     def base_map(self, ref: IndexRef, lang: str):
         """The map the units' maps are drawn over: the region's, no unit highlighted."""

@@ -17,7 +17,7 @@ from .. import labels as L
 from .. import palette as P
 from ..jsonspec import TEMPLATES, normalise, shared
 from ..layout import FONT, MAP_FONT, WIDTH, wrap
-from ..model import Chart, Column
+from ..model import Chart, Column, slug
 from ..numbers import value_text
 from ..render import OVERLAYS
 from ..texts import ChartStrings
@@ -44,6 +44,29 @@ def map_units(areas: Iterable[Area], lang: str) -> pd.DataFrame:
         "unit": a.id, "name": text(a.name, lang), "shape": a.shape or "",
         "lon": a.point[0] if a.point else math.nan, "lat": a.point[1] if a.point else math.nan,
     } for a in areas if a.kind == "unit"])
+
+
+def map_over(base: Chart, *, id: str, highlight: str, lang: str, strings: ChartStrings,
+             table_rows: int | None = None) -> Chart:
+    """A unit's map drawn over ``base`` (the same map without a highlight, drawn once):
+    the base's words and table, the unit's outline (:func:`unit_outline`); its spec only
+    ``{"$base": <base id>, "highlight": <unit>}`` (the browser draws the base's spec with
+    the unit highlighted). With ``table_rows``, a table of more rows than that keeps the
+    ``table_rows`` rows nearest the unit in rank and says so (the base's CSV, which the
+    figure links to, has them all). Nothing of the region is made again per unit."""
+    table = base.data
+    at = base.memo(("unit-rows",), lambda: {u: i for i, u in
+                                           reversed(list(enumerate(table["unit"])))})
+    window = _window(len(table), at.get(highlight, 0), table_rows)
+    description = base.description
+    if window is not None:
+        table = table.iloc[window].reset_index(drop=True)
+        description += " " + strings.get("describe_window", lang, shown=len(window),
+                                         count=len(base.data))
+    return dataclasses.replace(base, id=slug(id), spec={"$base": base.id,
+                                                        "highlight": highlight},
+                               data=table, description=description, highlight=highlight,
+                               drawn="overlay", base=base, size=None)
 
 
 def map_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
@@ -76,11 +99,11 @@ def map_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
     ``base`` (the same map without a highlight, drawn once), as that image with the unit's
     outline over it (:func:`unit_outline`); with ``live``, in the browser only (a map of
     the unit's neighbours, which no other unit shares). Neither draws an image per unit.
-    A map over a ``base`` costs the page O(1) in the region's size: its spec is only
-    ``{"$base": <base id>, "highlight": <unit>}`` (the browser draws the base's spec with
-    the unit highlighted), and with ``table_rows``, a region of more units than that gets
-    a table of the ``table_rows`` units nearest the unit in rank (the base's CSV has them all).
+    A map over a ``base`` is :func:`map_over` (``data`` is the base's then).
     """
+    if highlight and base is not None:
+        return map_over(base, id=id, highlight=highlight, lang=lang, strings=strings,
+                        table_rows=table_rows)
     frame = _frame(data, ["unit"], "map")
     areas = list(areas)
     categorical = classes is not None
@@ -125,13 +148,10 @@ def map_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
                      "value_text": f"{shown} ({copy_word})" if copy else shown if has
                      else no_data, "hl": bool(r["hl"]), "point": bool(is_point),
                      "lon": lon, "lat": lat, "lx": lx, "ly": ly})
-    over = bool(highlight and base is not None)
     generic = strings.words("generic_words", lang)
-    if not over:        # a map over a base shows the base's names
-        _place_map_labels(rows, frame, boundaries, label_names, extent, width, height,
-                          generic)
+    _place_map_labels(rows, frame, boundaries, label_names, extent, width, height, generic)
     # Every map of these areas shares one normalised copy of their shapes.
-    features = [] if over else shared(boundaries, [[a.id, a.shape] for a in areas if a.kind == "unit"],
+    features = shared(boundaries, [[a.id, a.shape] for a in areas if a.kind == "unit"],
                       lambda: boundaries.features(a for a in areas if a.kind == "unit"))
     words = {k: strings.get(k, lang) for k in ("unit", "value")}
     attribution = strings.get("map_attribution", lang)
@@ -245,14 +265,10 @@ def map_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
                                          names=strings.join(points, lang))
     alt_words = strings.get("alt", lang, kind=strings.get("kind_map", lang), title=title,
                             subtitle=subtitle)
-    if over:
-        assert base is not None
-        spec: dict[str, Any] = {"$base": base.id, "highlight": highlight}
-    else:
-        spec = TEMPLATES.spec(key, build, datasets={"geo": features, "table": rows},
-                              description=alt_words, slots=slots)
-        # The template is shared by maps of any extent: the projection is this map's own.
-        spec["projection"] = normalise(projection(extent))
+    spec = TEMPLATES.spec(key, build, datasets={"geo": features, "table": rows},
+                          description=alt_words, slots=slots)
+    # The template is shared by maps of any extent: the projection is this map's own.
+    spec["projection"] = normalise(projection(extent))
     cols = ["unit", "name", "class"] if categorical else ["unit", "name", "value"]
     columns = [Column("unit", "id", html=False), Column("name", words["unit"]),
                Column(cols[2], value_label, numeric=not categorical, decimals=decimals)]
@@ -273,31 +289,21 @@ def map_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
         table_frame = (frame[cols].assign(_o=frame["class"].map(order))
                        .sort_values(["_o", "name"], na_position="last", kind="mergesort")
                        .drop(columns="_o").reset_index(drop=True))
-    window = _window(table_frame, highlight, table_rows) if over else None
-    if window is not None:
-        table_frame = table_frame.iloc[window].reset_index(drop=True)
-        description += " " + strings.get("describe_window", lang, shown=len(window),
-                                         count=len(frame))
     chart = _finish(kind="map", id=id, lang=lang, strings=strings, spec=spec,
                     data=table_frame, columns=columns, title=title, subtitle=subtitle,
                     source=source, description=description, highlight=highlight,
                     attribution=attribution)
-    if highlight and base is not None:
-        return dataclasses.replace(chart, drawn="overlay", base=base)
     if highlight and live:
         # The room the page keeps for it: the map, its legend and attribution (about).
         return dataclasses.replace(chart, drawn="live", size=(width + 10, height + 115))
     return chart
 
 
-def _window(table: pd.DataFrame, unit: str | None, shown: int | None) -> list[int] | None:
-    """The rows of a unit's map table around ``unit`` (``shown`` in all, the unit's own
-    among them, in the table's order), or ``None`` (all) for a table of up to ``shown``."""
-    n = len(table)
+def _window(n: int, at: int, shown: int | None) -> list[int] | None:
+    """Which of a table's ``n`` rows a unit's map lists: ``shown`` rows around row ``at``
+    (the unit's), or ``None`` (all) for a table of up to ``shown`` rows."""
     if not shown or n <= shown:
         return None
-    hits = [i for i, u in enumerate(table["unit"].tolist()) if u == unit]
-    at = hits[0] if hits else 0
     first = min(max(0, at - shown // 2), n - shown)
     return list(range(first, first + shown))
 
