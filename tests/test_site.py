@@ -1,6 +1,7 @@
 """The bundled East Kazakhstan site, built once: every expected page, computed indices with
 their audit on the pages, downloads, determinism and no reference outside the site."""
 import hashlib
+import math
 import re
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 from aimaq.build import build
 from aimaq.data.load import load_dataset
 from aimaq.indices import compute
+from aimaq.site.figures import FigureIndex
 
 ROOT = Path(__file__).resolve().parents[1]
 LANGS = ("kk", "ru", "en")
@@ -185,3 +187,22 @@ def test_charts_have_fallbacks_descriptions_tables_and_downloads(site):
     index = (site / "2023/en/indices/integral_innovation_index/index.html").read_text(encoding="utf-8")
     desc = re.search(r'id="chart-rank-integral_innovation_index-desc">([^<]+)<', index).group(1)
     assert "Zharma" in desc and "Beskaragai" in desc
+
+
+def test_a_cross_sections_values_are_gathered_once_for_every_units_standing():
+    """Every unit's standing shows the values of all units in its cross-section: gathered
+    once per cross-section (a scan of every unit per unit was units × units at scale)."""
+    ds = load_dataset(ROOT / "data", "2023", base=ROOT)
+    index = FigureIndex(ds)
+    units = ds.unit_ids()
+    f = index.for_area(units[0])[-1]
+    key = (f.table, f.indicator, f.category, f.year)
+    want = tuple(g.value for u in units for g in index.pick(u, *key)
+                 if not math.isnan(g.value))
+    calls = []
+    pick = index.pick
+    index.pick = lambda *a, **k: calls.append(a) or pick(*a, **k)
+    assert index.values(units, *key) == want and len(want) >= 2
+    assert len(calls) == len(units)
+    assert index.values(units, *key) is index.values(units, *key)
+    assert len(calls) == len(units)                 # made once
