@@ -4,6 +4,7 @@ import hashlib
 import math
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -11,6 +12,7 @@ from aimaq.build import build
 from aimaq.data.load import load_dataset
 from aimaq.indices import compute
 from aimaq.site.figures import FigureIndex
+from aimaq.site.render import PageHelpers
 
 ROOT = Path(__file__).resolve().parents[1]
 LANGS = ("kk", "ru", "en")
@@ -206,3 +208,16 @@ def test_a_cross_sections_values_are_gathered_once_for_every_units_standing():
     assert len(calls) == len(units)
     assert index.values(units, *key) is index.values(units, *key)
     assert len(calls) == len(units)                 # made once
+
+
+def test_a_strip_draws_one_tick_per_place_however_many_units():
+    """The glance strip of 2,000 units is a few hundred ticks, not 2,000 per page."""
+    values = tuple(i / 1999 for i in range(2000))
+    s = SimpleNamespace(values=values, value=0.5, region_value=0.4, better="higher")
+    svg = PageHelpers.strip(SimpleNamespace(), s)
+    ticks = re.findall(r'x1="([\d.]+)"[^>]*class="strip-tick"', svg)
+    assert len(ticks) == len(set(ticks)) <= 2 * 152 + 1
+    assert float(ticks[0]) == 4.0 and float(ticks[-1]) == 156.0
+    few = SimpleNamespace(values=(1.0, 1.0, 2.0), value=1.0, region_value=math.nan,
+                          better="")
+    assert PageHelpers.strip(SimpleNamespace(), few).count("strip-tick") == 2
