@@ -555,6 +555,8 @@ def chart_files(model: pages.EditionModel, charts: ChartPlan,
     with _stages(stage)("svg", total=len(planned)):
         files: dict[str, bytes] = all_chart_files(
             [(c, model.chart_dir(c.lang)) for c in planned], workers=workers())
+    for c in planned:           # the base a unit's map is drawn over: once per language
+        files.update(c.shared_files(model.chart_dir(c.lang)))
     licence = boundary_licence(find_boundary_file(model.dataset.root))
     files.update(chart_assets(model.config.languages, boundary_licence=licence,
                               cache_dir=model.cache_dir))

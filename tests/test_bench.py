@@ -111,30 +111,37 @@ def test_a_warm_build_of_a_site_with_charts_matches_a_cold_one(tmp_path):
     assert tree(tmp_path / "again") == tree(tmp_path / "cold")
 
 
-def _unit_maps(cfg: Path) -> dict[str, set[str]]:
+def _unit_maps(cfg: Path) -> dict[str, object]:
     from aimaq.build import model_editions, plan_site_charts, select_editions
 
     config = load_config(cfg)
     site = model_editions(config, select_editions(config))["2023"]
     plan = plan_site_charts(site)
-    return {c.highlight: {f["properties"]["unit"] for f in c.spec["datasets"]["geo"]}
-            for c in plan.all() if c.id.startswith("unit-map-") and c.lang == "en"}
+    return {c.highlight: c for c in plan.all()
+            if c.id.startswith("unit-map-") and c.lang == "en"}
 
 
-def test_unit_maps_of_a_large_region_show_the_neighbourhood(tmp_path):
-    """Above charts.yaml's region_up_to, a profile's map draws the unit and its neighbours
-    only, so the size of each map does not grow with the region (no units × units)."""
+def test_unit_maps_of_a_large_region_cost_a_page_the_same_at_any_size(tmp_path):
+    """However many units, a profile's map is the region's map (one image per language)
+    with the unit outlined: its spec names the shared base only and its table the units
+    near it, so a unit page does not grow with the region (no units × units);
+    ``extent: neighbours`` still draws the unit and its neighbours only, live."""
     cfg = make_region(48, tmp_path / "site", seed=3)
     maps = _unit_maps(cfg)
     assert len(maps) == 48
-    for unit, shown in maps.items():
-        assert unit in shown
-        assert 2 <= len(shown) <= 16, (unit, len(shown))
+    bases = {id(c.base) for c in maps.values()}
+    assert len(bases) == 1
+    for unit, chart in maps.items():
+        assert chart.drawn == "overlay" and chart.spec == {"$base": "unit-map",
+                                                            "highlight": unit}
+        assert unit in set(chart.data["unit"]) and len(chart.data) == 20
     charts_yaml = tmp_path / "site/content/2023/charts.yaml"
     charts = yaml.safe_load(charts_yaml.read_text(encoding="utf-8"))
-    charts["unit_map"]["extent"] = "region"
+    charts["unit_map"]["extent"] = "neighbours"
     charts_yaml.write_text(yaml.safe_dump(charts, allow_unicode=True), encoding="utf-8")
-    assert all(len(shown) == 48 for shown in _unit_maps(cfg).values())
+    for unit, chart in _unit_maps(cfg).items():
+        shown = {f["properties"]["unit"] for f in chart.spec["datasets"]["geo"]}
+        assert chart.drawn == "live" and unit in shown and 2 <= len(shown) <= 16
 
 
 def _rows(**walls: float) -> dict[str, dict]:

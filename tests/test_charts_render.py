@@ -25,6 +25,7 @@ from aimaq.charts import (
 )
 from aimaq.charts import render as R
 from aimaq.charts.assets import ASSETS_DIR
+from aimaq.charts.kinds.map import _marker
 from aimaq.data.geo import boundary_attribution
 from aimaq.data.model import Area
 from aimaq.site import urls
@@ -106,15 +107,15 @@ MAP_AREAS = [Area(id="a", kind="unit", name={"en": "Abai"}, shape="Abayskiy"),
              Area(id="o", kind="unit", name={"en": "Oskemen"}, point=(82.61, 49.95))]
 
 
-def unit_maps(strings, units=("a", "z", "y", "o")):
-    """The base map and each unit's map drawn over it."""
+def unit_maps(strings, units=("a", "z", "y", "o"), own=False):
+    """The base map and each unit's map drawn over it (with ``own``, a map of its own)."""
     boundaries = load_boundaries(BOUNDARIES)
     data = pd.DataFrame({"unit": ["a", "z", "y", "o"], "value": [1.0, 2.0, None, 3.0]})
     common = dict(lang="en", strings=strings, boundaries=boundaries, areas=MAP_AREAS,
                   title="Map", source="Table 1")
     base = map_chart(data, id="unit-map", **common)
-    return base, [map_chart(data, id=f"unit-map-{u}", highlight=u, base=base, **common)
-                  for u in units]
+    return base, [map_chart(data, id=f"unit-map-{u}", highlight=u,
+                            base=None if own else base, **common) for u in units]
 
 
 _LAYER = re.compile(r'<g class="mark-(?:shape|symbol) role-mark layer_(\d+)_marks"[^>]*?'
@@ -149,15 +150,16 @@ def test_a_unit_map_is_the_base_map_with_the_unit_outlined_where_vega_draws_it(s
     unit on a map of its own, for a shape with or without a value and for a point (same
     projection and fit), placed on the base image's own plot."""
     base, maps = unit_maps(strings)
+    _, owns = unit_maps(strings, own=True)
     assert {m.drawn for m in maps} == {"overlay"} and all(m.base is base for m in maps)
     width, height = R.image_size(base)
     origin = _origin(static_svg(base))
-    for chart in maps:
+    for chart, own in zip(maps, owns):
         assert R.image_size(chart) == (width, height)
         overlay = R.overlay(chart)
         d = re.search(r'\sd="([^"]*)"', overlay).group(1)
         x, y = map(float, re.search(r'translate\(([-\d.]+),([-\d.]+)\)', overlay).groups())
-        want_d, (want_x, want_y) = _outline(static_svg(chart))   # the unit's own drawing
+        want_d, (want_x, want_y) = _outline(static_svg(own))     # the unit's own drawing
         assert d == want_d, chart.id
         assert abs(x - origin[0] - want_x) < 0.01, chart.id
         assert abs(y - origin[1] - want_y) < 0.01, chart.id
@@ -182,6 +184,51 @@ def test_unit_maps_draw_one_image_and_write_no_image_of_their_own(strings):
     composed = R.composed_svg(maps[0])        # the drawing with the outline, when wanted
     assert composed.startswith(static_svg(maps[1].base)[:200])
     assert R.overlay(maps[0]) in composed and composed.endswith("</svg>")
+
+
+def test_a_unit_map_names_its_base_and_shares_its_files(strings):
+    """A unit's map repeats nothing of the region's map: its spec (the island and JSON file
+    of every unit page) only names the base and the unit; the base's spec (as a script
+    the browser loads once) and its CSV are written once, however many units share it."""
+    base, maps = unit_maps(strings)
+    for chart in maps:
+        assert chart.spec == {"$base": "unit-map", "highlight": chart.highlight}
+        assert len(chart.spec_json()) < 60
+    files: dict[str, bytes] = {}
+    for chart in maps:
+        files.update(chart.shared_files("charts/en"))
+    assert sorted(files) == ["charts/en/unit-map.csv", "charts/en/unit-map.spec.js"]
+    script = files["charts/en/unit-map.spec.js"].decode("utf-8")
+    head = '(window.AimaqSpecs=window.AimaqSpecs||{})["en/unit-map"]='
+    assert script.startswith(head) and script.endswith(";\n")
+    assert json.loads(script[len(head):-2]) == base.spec
+    assert files["charts/en/unit-map.csv"] == base.csv()
+    assert base.shared_files("charts/en") == {}
+
+
+def test_a_unit_map_in_a_large_region_tables_the_units_near_it(strings):
+    """Above ``table_rows`` units, a unit's map tables the units nearest it in rank (the
+    unit among them) and says so; the base's CSV keeps them all."""
+    boundaries = load_boundaries(BOUNDARIES)
+    data = pd.DataFrame({"unit": ["a", "z", "y", "o"], "value": [1.0, 2.0, 4.0, 3.0]})
+    base = map_chart(data, id="unit-map", lang="en", strings=strings, boundaries=boundaries,
+                     areas=MAP_AREAS, title="Map", source="Table 1")
+    chart = map_chart(data, id="unit-map-o", highlight="o", base=base, table_rows=2,
+                      lang="en", strings=strings, boundaries=boundaries, areas=MAP_AREAS,
+                      title="Map", source="Table 1")
+    assert chart.data["unit"].tolist() == ["y", "o"]          # ranks 1 (y, 4.0) and 2
+    assert "2 of 4 units nearest" in chart.description
+    whole = map_chart(data, id="unit-map-o", highlight="o", base=base, table_rows=4,
+                      lang="en", strings=strings, boundaries=boundaries, areas=MAP_AREAS,
+                      title="Map", source="Table 1")
+    assert len(whole.data) == 4 and "nearest" not in whole.description
+    assert whole.description == base.description and whole.data.equals(base.data)
+
+
+def test_a_tiny_unit_gets_a_ring_around_its_outline():
+    assert _marker("M0,0L3,0L3,4Z", 10, 20).startswith('<circle class="chart-marker" '
+                                                       'cx="11.5" cy="22" r="10"')
+    assert _marker("M0,0L30,0L30,40Z", 10, 20) == ""
 
 
 def test_a_unit_profile_is_drawn_live_only(strings):

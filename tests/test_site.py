@@ -1,14 +1,18 @@
 """The bundled East Kazakhstan site, built once: every expected page, computed indices with
 their audit on the pages, downloads, determinism and no reference outside the site."""
 import hashlib
+import math
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from aimaq.build import build
 from aimaq.data.load import load_dataset
 from aimaq.indices import compute
+from aimaq.site.figures import FigureIndex
+from aimaq.site.render import PageHelpers
 
 ROOT = Path(__file__).resolve().parents[1]
 LANGS = ("kk", "ru", "en")
@@ -194,3 +198,35 @@ def test_the_site_root_leads_in_one_step_to_the_permanent_home(site):
         assert f'<meta http-equiv="refresh" content="0; url={target}">' in html, at
         assert not is_stub((site / at).parent.joinpath(target).read_text(encoding="utf-8"))
         assert 'name="viewport"' in html and 'assets/style.css"' in html
+
+
+def test_a_cross_sections_values_are_gathered_once_for_every_units_standing():
+    """Every unit's standing shows the values of all units in its cross-section: gathered
+    once per cross-section (a scan of every unit per unit was units × units at scale)."""
+    ds = load_dataset(ROOT / "data", "2023", base=ROOT)
+    index = FigureIndex(ds)
+    units = ds.unit_ids()
+    f = index.for_area(units[0])[-1]
+    key = (f.table, f.indicator, f.category, f.year)
+    want = tuple(g.value for u in units for g in index.pick(u, *key)
+                 if not math.isnan(g.value))
+    calls = []
+    pick = index.pick
+    index.pick = lambda *a, **k: calls.append(a) or pick(*a, **k)
+    assert index.values(units, *key) == want and len(want) >= 2
+    assert len(calls) == len(units)
+    assert index.values(units, *key) is index.values(units, *key)
+    assert len(calls) == len(units)                 # made once
+
+
+def test_a_strip_draws_one_tick_per_place_however_many_units():
+    """The glance strip of 2,000 units is a few hundred ticks, not 2,000 per page."""
+    values = tuple(i / 1999 for i in range(2000))
+    s = SimpleNamespace(values=values, value=0.5, region_value=0.4, better="higher")
+    svg = PageHelpers.strip(SimpleNamespace(), s)
+    ticks = re.findall(r'x1="([\d.]+)"[^>]*class="strip-tick"', svg)
+    assert len(ticks) == len(set(ticks)) <= 2 * 152 + 1
+    assert float(ticks[0]) == 4.0 and float(ticks[-1]) == 156.0
+    few = SimpleNamespace(values=(1.0, 1.0, 2.0), value=1.0, region_value=math.nan,
+                          better="")
+    assert PageHelpers.strip(SimpleNamespace(), few).count("strip-tick") == 2

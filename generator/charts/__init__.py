@@ -24,6 +24,7 @@ from .kinds import (
                     composition_chart,
                     heatmap_chart,
                     map_chart,
+                    map_over,
                     map_units,
                     profile_chart,
                     profile_summary,
@@ -51,7 +52,7 @@ from .texts import ChartStrings, load_chart_strings
 
 __all__ = [
     "Chart", "Column", "ChartStrings", "Boundaries", "load_chart_strings", "load_boundaries",
-    "find_boundary_file", "map_units", "short_name", "ranking_chart", "map_chart",
+    "find_boundary_file", "map_units", "short_name", "ranking_chart", "map_chart", "map_over",
     "time_series_chart", "composition_chart", "profile_chart", "profile_summary", "heatmap_chart",
     "scatter_chart", "sensitivity_chart", "slope_chart", "chart_files", "all_chart_files",
     "prefetch", "prefetch_bundle", "images_drawing", "chart_assets",

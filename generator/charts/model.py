@@ -99,6 +99,27 @@ class Chart:
         """The spec for ``<script type="application/json">`` (safe to place unescaped)."""
         return Markup(script_safe(self.spec_json()))
 
+    def spec_script(self) -> bytes:
+        """The spec as a script that registers it in ``window.AimaqSpecs`` under
+        ``<lang>/<id>``: the base map every unit page of a language shares, loaded by
+        ``charts.js`` only when a unit's map turns live (a script loads from file:// too,
+        where a JSON file cannot be fetched)."""
+        key = canonical_json(f"{self.lang}/{self.id}")
+        return ("(window.AimaqSpecs=window.AimaqSpecs||{})[" + key + "]="
+                + script_safe(self.spec_json()) + ";\n").encode("utf-8")
+
+    def shared_files(self, prefix: str) -> dict[str, bytes]:
+        """The files an ``overlay`` chart shares with every chart over the same base, by
+        site path: the base's ``<id>.spec.js`` (the live chart is the base with this
+        chart's unit highlighted) and ``<id>.csv`` (the whole table, which the chart's
+        figure links to). Written once per base, however many units it serves."""
+        if self.drawn != "overlay" or self.base is None:
+            return {}
+        base = self.base
+        return base.memo(("shared-files", prefix), lambda: {
+            base.file(prefix, "spec.js"): base.spec_script(),
+            base.file(prefix, "csv"): base.csv()})
+
     # -- files -------------------------------------------------------------------------------
     def file(self, prefix: str, ext: str) -> str:
         """Site path of one of the chart's files: ``{prefix}/{id}.{ext}``.

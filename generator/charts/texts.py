@@ -29,6 +29,7 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "describe_points": frozenset({"names"}),
     "describe_missing": frozenset({"names"}),
     "describe_shown": frozenset({"shown", "count"}),
+    "describe_window": frozenset({"shown", "count"}),
     "gap_row": frozenset({"count"}),
     "describe_time_series": frozenset({"series", "first_year", "first_value", "last_year",
                                        "last_value", "max_year", "max_value"}),

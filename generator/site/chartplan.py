@@ -20,6 +20,7 @@ from ..charts import (
     composition_chart,
     heatmap_chart,
     map_chart,
+    map_over,
     prefetch,
     profile_chart,
     profile_summary,
@@ -46,17 +47,20 @@ class IndexRef(_Strict):
 
 
 class UnitMapRef(IndexRef):
-    """The map on each unit's profile. ``extent``: ``region`` draws every unit with this
-    one outlined; ``neighbours`` only the units near it (within ``margin`` times its size on
-    every side), so that a map's size does not grow with the region; ``auto`` is
-    ``region`` for regions of up to ``region_up_to`` units and ``neighbours`` above."""
+    """The map on each unit's profile. ``extent``: ``region`` draws the region's map (one
+    image per language, shared by every unit page) with this unit outlined over it, a
+    page's cost the same at any size of region; ``neighbours`` only the units near it
+    (within ``margin`` times its size on every side), drawn live, a spec per unit;
+    ``auto`` is ``region``, or ``neighbours`` for regions of more than ``region_up_to``
+    units when that is set."""
     extent: Literal["auto", "region", "neighbours"] = "auto"
-    region_up_to: int = Field(default=40, ge=1)
+    region_up_to: int | None = Field(default=None, ge=1)
     margin: float = Field(default=1.0, ge=0)
 
     def neighbours_only(self, units: int) -> bool:
-        return self.extent == "neighbours" or (self.extent == "auto"
-                                               and units > self.region_up_to)
+        return self.extent == "neighbours" or (
+            self.extent == "auto" and self.region_up_to is not None
+            and units > self.region_up_to)
 
 
 class SeriesSpec(_Strict):
@@ -310,7 +314,10 @@ class _Planner:
         # language) with the unit outlined over it; a map of its neighbours is drawn live.
         live = bool(highlight and isinstance(ref, UnitMapRef)
                     and ref.neighbours_only(len(areas)))
-        base = self.base_map(ref, lang) if highlight and not live else None
+        if highlight and not live:
+            return map_over(self.base_map(ref, lang), id=cid, highlight=highlight,
+                            lang=lang, strings=self.strings,
+                            table_rows=max(4, self.rows // 2))
         if live:
             areas = self.boundaries.neighbourhood(areas, highlight, ref.margin)
             frame = frame[frame["unit"].isin({a.id for a in areas})]
@@ -322,7 +329,7 @@ class _Planner:
                          better=self.better.get(ref.index), descending=self.descending(ref),
                          reference=self.region_value(ref),
                          reference_name=text(self.ds.areas[self.ds.region].name, lang),
-                         base=base, live=live)
+                         live=live)
 
     def base_map(self, ref: IndexRef, lang: str):
         """The map the units' maps are drawn over: the region's, no unit highlighted."""

@@ -6,6 +6,7 @@ unit's rank among all units and its gap to the region, so a page never shows a b
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -99,6 +100,7 @@ class FigureIndex:
         self.frame = merged.sort_values(["_t", "_i", "category", "year"], kind="stable")
         self._by_area: dict[str, list[Figure]] | None = None
         self._by_key: dict[tuple, list[Figure]] = {}
+        self._values: dict[tuple, tuple[float, ...]] = {}
 
     def for_area(self, area_id: str) -> list[Figure]:
         if self._by_area is None:
@@ -122,6 +124,19 @@ class FigureIndex:
             by_key.setdefault((f.unit, f.table, f.indicator, f.category), []).append(f)
         self._by_area = by_area
         self._by_key = by_key
+
+    def values(self, units: Sequence[str], table: str, indicator: str, category: str,
+               year: int) -> tuple[float, ...]:
+        """The numeric values of ``units`` (in that order) in one cross-section, made once
+        per cross-section: every unit's standing shows them, so a scan of all units per
+        unit would cost units × units."""
+        key = (tuple(units), table, indicator, category, year)
+        hit = self._values.get(key)
+        if hit is None:
+            hit = self._values[key] = tuple(
+                f.value for u in units for f in self.pick(u, table, indicator, category, year)
+                if not math.isnan(f.value))
+        return hit
 
     def by_table(self, area_id: str) -> list[tuple[str, list[Figure]]]:
         groups: dict[str, list[Figure]] = {}

@@ -296,8 +296,13 @@ class PageHelpers:
             share = (v - lo) / span
             return round(pad + (1 - share if flip else share) * (width - 2 * pad), 1)
 
-        ticks = "".join(f'<line x1="{x(v)}" x2="{x(v)}" y1="7" y2="17" class="strip-tick"/>'
-                        for v in sorted(values))
+        # One tick per place on the strip (a 1.5 px line: ticks at the same place look as
+        # one; with more units than half-pixels, to the half pixel), so a strip of 2,000
+        # units stays a few KB, not one line per unit on every unit's page.
+        snap = len(values) > 2 * (width - 2 * pad)
+        places = dict.fromkeys(round(x(v) * 2) / 2 if snap else x(v) for v in sorted(values))
+        ticks = "".join(f'<line x1="{p}" x2="{p}" y1="7" y2="17" class="strip-tick"/>'
+                        for p in places)
         region = "" if math.isnan(s.region_value) else \
             f'<line x1="{x(s.region_value)}" x2="{x(s.region_value)}" y1="2" y2="22" class="strip-region"/>'
         own = f'<line x1="{x(s.value)}" x2="{x(s.value)}" y1="1" y2="23" class="strip-own"/>'

@@ -103,14 +103,13 @@ def figure_standing(site, ref: RankedRef, unit: str) -> Standing | None:
     if not found:
         return None
     f = found[-1]                   # the latest year
-    everyone = [g for u in site.dataset.unit_ids()
-                for g in site.figures.pick(u, ref.table, ref.indicator, ref.category, f.year)]
     direction = f.direction
     return Standing(ref=ref, unit=unit, value=f.value, year=f.year, rank=f.rank,
                     rank_of=f.rank_of, first="lowest" if direction == "lower" else "highest",
                     better=direction if direction in ("higher", "lower") else "",
                     region_value=f.region_value, figure=f,
-                    values=tuple(g.value for g in everyone if not math.isnan(g.value)))
+                    values=site.figures.values(site.dataset.unit_ids(), ref.table,
+                                               ref.indicator, ref.category, f.year))
 
 
 def standing(site, ref: RankedRef, unit: str) -> Standing | None:

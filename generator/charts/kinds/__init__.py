@@ -23,7 +23,7 @@ from ..model import Chart
 from .base import short_name
 from .composition import composition_chart
 from .heatmap import heatmap_chart
-from .map import map_chart, map_units
+from .map import map_chart, map_over, map_units
 from .profile import profile_chart, profile_summary
 from .ranking import ranking_chart
 from .scatter import scatter_chart
@@ -44,6 +44,6 @@ KINDS: dict[str, Callable[..., Chart]] = {
     "time_series": time_series_chart,
 }
 
-__all__ = ["KINDS", "composition_chart", "heatmap_chart", "map_chart", "map_units",
+__all__ = ["KINDS", "composition_chart", "heatmap_chart", "map_chart", "map_over", "map_units",
            "profile_chart", "profile_summary", "ranking_chart", "scatter_chart",
            "sensitivity_chart", "short_name", "slope_chart", "time_series_chart"]

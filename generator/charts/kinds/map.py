@@ -17,7 +17,7 @@ from .. import labels as L
 from .. import palette as P
 from ..jsonspec import TEMPLATES, normalise, shared
 from ..layout import FONT, MAP_FONT, WIDTH, wrap
-from ..model import Chart, Column
+from ..model import Chart, Column, slug
 from ..numbers import value_text
 from ..render import OVERLAYS
 from ..texts import ChartStrings
@@ -46,6 +46,29 @@ def map_units(areas: Iterable[Area], lang: str) -> pd.DataFrame:
     } for a in areas if a.kind == "unit"])
 
 
+def map_over(base: Chart, *, id: str, highlight: str, lang: str, strings: ChartStrings,
+             table_rows: int | None = None) -> Chart:
+    """A unit's map drawn over ``base`` (the same map without a highlight, drawn once):
+    the base's words and table, the unit's outline (:func:`unit_outline`); its spec only
+    ``{"$base": <base id>, "highlight": <unit>}`` (the browser draws the base's spec with
+    the unit highlighted). With ``table_rows``, a table of more rows than that keeps the
+    ``table_rows`` rows nearest the unit in rank and says so (the base's CSV, which the
+    figure links to, has them all). Nothing of the region is made again per unit."""
+    table = base.data
+    at = base.memo(("unit-rows",), lambda: {u: i for i, u in
+                                           reversed(list(enumerate(table["unit"])))})
+    window = _window(len(table), at.get(highlight, 0), table_rows)
+    description = base.description
+    if window is not None:
+        table = table.iloc[window].reset_index(drop=True)
+        description += " " + strings.get("describe_window", lang, shown=len(window),
+                                         count=len(base.data))
+    return dataclasses.replace(base, id=slug(id), spec={"$base": base.id,
+                                                        "highlight": highlight},
+                               data=table, description=description, highlight=highlight,
+                               drawn="overlay", base=base, size=None)
+
+
 def map_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
               boundaries: Boundaries, areas: Iterable[Area], title: str,
               subtitle: str = "", source: str = "", value_title: str = "",
@@ -55,7 +78,8 @@ def map_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
               better: str | None = None, descending: bool = True,
               labels: bool = True, label_names: Mapping[str, str] | None = None,
               width: int | None = None, height: int | None = None,
-              base: Chart | None = None, live: bool = False) -> Chart:
+              base: Chart | None = None, live: bool = False,
+              table_rows: int | None = None) -> Chart:
     """Choropleth of the units coloured by any value; cities without a polygon as circles.
 
     ``data``: columns ``unit`` and ``value`` (numbers), or ``unit`` and ``class`` (class
@@ -75,7 +99,11 @@ def map_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
     ``base`` (the same map without a highlight, drawn once), as that image with the unit's
     outline over it (:func:`unit_outline`); with ``live``, in the browser only (a map of
     the unit's neighbours, which no other unit shares). Neither draws an image per unit.
+    A map over a ``base`` is :func:`map_over` (``data`` is the base's then).
     """
+    if highlight and base is not None:
+        return map_over(base, id=id, highlight=highlight, lang=lang, strings=strings,
+                        table_rows=table_rows)
     frame = _frame(data, ["unit"], "map")
     areas = list(areas)
     categorical = classes is not None
@@ -265,12 +293,19 @@ def map_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
                     data=table_frame, columns=columns, title=title, subtitle=subtitle,
                     source=source, description=description, highlight=highlight,
                     attribution=attribution)
-    if highlight and base is not None:
-        return dataclasses.replace(chart, drawn="overlay", base=base)
     if highlight and live:
         # The room the page keeps for it: the map, its legend and attribution (about).
         return dataclasses.replace(chart, drawn="live", size=(width + 10, height + 115))
     return chart
+
+
+def _window(n: int, at: int, shown: int | None) -> list[int] | None:
+    """Which of a table's ``n`` rows a unit's map lists: ``shown`` rows around row ``at``
+    (the unit's), or ``None`` (all) for a table of up to ``shown`` rows."""
+    if not shown or n <= shown:
+        return None
+    first = min(max(0, at - shown // 2), n - shown)
+    return list(range(first, first + shown))
 
 
 _LAYER = re.compile(r'<g class="mark-(?:shape|symbol) role-mark layer_(\d+)_marks"[^>]*?'
@@ -290,28 +325,16 @@ def unit_outline(chart: Chart, base_svg: str) -> str:
     (the static image of ``chart.base``): the path the base map drew for the unit, taken
     from that drawing, so it sits exactly on the unit (same projection, fit and offsets);
     stroked as :func:`map_chart` outlines a highlighted unit. Cost: one text scan."""
-    spec = chart.base.spec if chart.base is not None else chart.spec
-    rows = {r["unit"]: r for r in spec["datasets"]["table"]}
+    base = chart.base if chart.base is not None else chart
+    rows, places = base.memo(("outline-places",), lambda: _places(base.spec))
     unit = chart.highlight
     row = rows.get(unit)
-    if row is None:
+    if row is None or unit not in places:
         return ""
-    if row.get("point"):
-        layer = _POINTS_HAS if row.get("has") else _POINTS_NONE
-        same = [r["unit"] for r in spec["datasets"]["table"]
-                if r.get("point") and bool(r.get("has")) == bool(row.get("has"))]
-        width = 3
-    else:
-        layer = _SHAPES_HAS if row.get("has") else _SHAPES_NONE
-        same = [f["properties"]["unit"] for f in spec["datasets"]["geo"]
-                if bool(rows.get(f["properties"]["unit"], {}).get("has"))
-                == bool(row.get("has"))]
-        width = 2.5
-    if unit not in same:
-        return ""
+    layer, index = places[unit]
+    width = 3 if row.get("point") else 2.5
     origin, layers = _drawing(base_svg)
     items = layers.get(layer, [])
-    index = same.index(unit)
     if origin is None or index >= len(items):
         raise ValueError(f"map {chart.id}: the base map has no drawing of {unit!r}")
     item = items[index]
@@ -319,9 +342,53 @@ def unit_outline(chart: Chart, base_svg: str) -> str:
     at = _TRANSLATE.search(item)
     x = origin[0] + (float(at.group(1)) if at else 0.0)
     y = origin[1] + (float(at.group(2)) if at else 0.0)
-    return (f'<path class="chart-outline" data-unit={quoteattr(unit)} '
-            f'transform="translate({x:.6g},{y:.6g})" d={quoteattr(d.group(1) if d else "")} '
-            f'fill="none" stroke="{P.INK}" stroke-width="{width}" stroke-linejoin="round"/>')
+    path = d.group(1) if d else ""
+    out = (f'<path class="chart-outline" data-unit={quoteattr(unit)} '
+           f'transform="translate({x:.6g},{y:.6g})" d={quoteattr(path)} '
+           f'fill="none" stroke="{P.INK}" stroke-width="{width}" stroke-linejoin="round"/>')
+    return out + _marker(path, x, y) if not row.get("point") else out
+
+
+#: A unit drawn smaller than this (px, both sides) on the region's map also gets a ring
+#: around it, so that it can be found on a map of hundreds of units.
+TINY = 14.0
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e-?\d+)?")
+
+
+def _marker(path: str, x: float, y: float) -> str:
+    """A ring around a unit's outline ``path`` (absolute coordinates, as Vega draws
+    shapes, translated by ``x, y``) when the unit is tiny on the map; else nothing."""
+    nums = [float(n) for n in _NUMBER.findall(path)]
+    xs, ys = nums[0::2], nums[1::2]
+    if not xs or not ys:
+        return ""
+    w, h = max(xs) - min(xs), max(ys) - min(ys)
+    if w >= TINY or h >= TINY:
+        return ""
+    cx, cy = x + (max(xs) + min(xs)) / 2, y + (max(ys) + min(ys)) / 2
+    r = max(w, h) / 2 + 8
+    return (f'<circle class="chart-marker" cx="{cx:.6g}" cy="{cy:.6g}" r="{r:.3g}" '
+            f'fill="none" stroke="{P.INK}" stroke-width="2"/>')
+
+
+def _places(spec: dict[str, Any]) -> tuple[dict[str, Any], dict[str, tuple[int, int]]]:
+    """A map's table rows by unit, and where the map draws each unit: its layer and its
+    position among that layer's marks (made once per base map, not once per unit)."""
+    rows = {r["unit"]: r for r in spec["datasets"]["table"]}
+    places: dict[str, tuple[int, int]] = {}
+    counts: dict[int, int] = {}
+
+    def put(unit: str, layer: int) -> None:
+        places.setdefault(unit, (layer, counts.get(layer, 0)))
+        counts[layer] = counts.get(layer, 0) + 1
+
+    for r in spec["datasets"]["table"]:
+        if r.get("point"):
+            put(r["unit"], _POINTS_HAS if r.get("has") else _POINTS_NONE)
+    for f in spec["datasets"]["geo"]:
+        u = f["properties"]["unit"]
+        put(u, _SHAPES_HAS if rows.get(u, {}).get("has") else _SHAPES_NONE)
+    return rows, places
 
 
 _DRAWINGS: dict[str, tuple[tuple[float, float] | None, dict[int, list[str]]]] = {}

@@ -8,6 +8,10 @@
  *     <script type="application/json" class="chart-spec">{…}</script>   the Vega-Lite spec
  *   </figure>
  * A figure may instead carry data-spec="path/to/ID.json" (fetched; works over http only).
+ * A unit's map carries only {"$base": "ID", "highlight": "UNIT"} in its island and
+ * data-spec-base="path/to/ID.spec.js": the region's map, one script per language that
+ * every unit page shares (loaded once, works from file:// too), drawn with that unit
+ * highlighted; so a unit page does not repeat the region's shapes.
  * The image may be a unit's outline over the region's map (div.chart-stack) or, for a chart
  * drawn live only, an empty placeholder (svg.chart-placeholder) keeping its room.
  *
@@ -43,10 +47,46 @@
     return LOCALES[lang] || LOCALES[lang.split("-")[0]] || null;
   }
 
+  var bases = {};
+  function baseSpec(figure, id) {
+    var src = figure.getAttribute("data-spec-base");
+    var key = (figure.getAttribute("data-lang") || "") + "/" + id;
+    if (!bases[key]) {
+      bases[key] = new Promise(function (resolve, reject) {
+        var known = window.AimaqSpecs && window.AimaqSpecs[key];
+        if (known) { resolve(known); return; }
+        if (!src) { reject(new Error("no base spec for " + id)); return; }
+        var s = document.createElement("script");
+        s.src = src;
+        s.onload = function () {
+          var spec = window.AimaqSpecs && window.AimaqSpecs[key];
+          if (spec) { resolve(spec); } else { reject(new Error("base spec " + src + " lacks " + key)); }
+        };
+        s.onerror = function () { reject(new Error("base spec " + src + " did not load")); };
+        document.head.appendChild(s);
+      });
+    }
+    return bases[key];
+  }
+
+  /* The base chart (the region's map) with the figure's unit highlighted: a copy, since
+     several figures may share one base. */
+  function overBase(figure, patch) {
+    return baseSpec(figure, patch["$base"]).then(function (base) {
+      var spec = JSON.parse(JSON.stringify(base));
+      var table = spec.datasets && spec.datasets.table;
+      for (var i = 0; table && i < table.length; i++) {
+        table[i].hl = table[i].unit === patch.highlight;
+      }
+      return spec;
+    });
+  }
+
   function readSpec(figure) {
     var island = figure.querySelector("script.chart-spec");
     if (island) {
-      return Promise.resolve(JSON.parse(island.textContent));
+      var spec = JSON.parse(island.textContent);
+      return spec && spec["$base"] ? overBase(figure, spec) : Promise.resolve(spec);
     }
     var url = figure.getAttribute("data-spec");
     if (url && window.fetch && location.protocol !== "file:") {
