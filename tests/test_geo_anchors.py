@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from aimaq.data.geo import COORD_DECIMALS, label_anchors
+from aimaq.data.geo import COORD_DECIMALS, anchor_candidates, label_anchors
 
 # An L-shaped outline, and a thin diagonal one, near 50° N (the x scale matters there).
 L_SHAPE = [[80.0, 49.0], [82.0, 49.0], [82.0, 49.5], [80.6, 49.5], [80.6, 51.0],
@@ -15,26 +15,9 @@ SLIVER = [[80.0, 49.0], [80.1, 49.0], [83.0, 51.9], [82.9, 51.9], [80.0, 49.0]]
 
 
 def _sequential(ring, grid=36, keep=4):
-    """The rule as a loop over the candidates, best first (the former implementation)."""
-    pts = np.asarray(ring, dtype=float)
-    k = math.cos(math.radians(float(pts[:, 1].mean())))
-    xy = np.column_stack([pts[:, 0] * k, pts[:, 1]])
-    (x0, y0), (x1, y1) = xy.min(axis=0), xy.max(axis=0)
-    gx, gy = np.meshgrid(np.linspace(x0, x1, grid + 2)[1:-1], np.linspace(y0, y1, grid + 2)[1:-1])
-    cand = np.column_stack([gx.ravel(), gy.ravel()])
-    a, b = xy[:-1], xy[1:]
-    cx, cy = cand[:, :1], cand[:, 1:]
-    crosses = ((a[:, 1] > cy) != (b[:, 1] > cy)) & (
-        cx < (b[:, 0] - a[:, 0]) * (cy - a[:, 1]) / np.where(b[:, 1] == a[:, 1], 1e-12,
-                                                             b[:, 1] - a[:, 1]) + a[:, 0])
-    cand = cand[crosses.sum(axis=1) % 2 == 1]
-    d = b - a
-    length2 = np.maximum((d ** 2).sum(axis=1), 1e-18)
-    t = np.clip(((cand[:, None, :] - a[None]) * d[None]).sum(axis=2) / length2, 0, 1)
-    nearest = a[None] + t[..., None] * d[None]
-    dist = np.sqrt(((cand[:, None, :] - nearest) ** 2).sum(axis=2)).min(axis=1)
+    """The choice as a loop over the candidates, best first (the former implementation)."""
+    cand, dist, k, spacing = anchor_candidates(ring, grid)
     chosen: list[np.ndarray] = []
-    spacing = max(x1 - x0, y1 - y0) / 6
     for i in np.argsort(-dist, kind="stable"):
         p = cand[i]
         if all(np.hypot(*(p - q)) >= spacing for q in chosen):

@@ -185,13 +185,13 @@ def load_boundaries(path: str | Path) -> Boundaries:
                       bbox=bbox, boxes=boxes)
 
 
-def label_anchors(ring: list[list[float]], *, grid: int = 36, keep: int = 4
-                  ) -> list[tuple[float, float]]:
-    """Interior points far from the ring's edges (best first, spread apart): where a name
-    fits. A grid search for the "pole of inaccessibility", in locally equal-scaled units."""
+def anchor_candidates(ring: list[list[float]], grid: int = 36
+                      ) -> tuple[np.ndarray, np.ndarray, float, float]:
+    """Grid points inside the ring with their distance to its nearest edge, in locally
+    equal-scaled units (x times ``k``, the cosine of the mean latitude), and the spacing
+    anchors keep between them: ``(points, distances, k, spacing)``."""
     pts = np.asarray(ring, dtype=float)
-    lat0 = float(pts[:, 1].mean())
-    k = math.cos(math.radians(lat0))
+    k = math.cos(math.radians(float(pts[:, 1].mean())))
     xy = np.column_stack([pts[:, 0] * k, pts[:, 1]])
     (x0, y0), (x1, y1) = xy.min(axis=0), xy.max(axis=0)
     gx, gy = np.meshgrid(np.linspace(x0, x1, grid + 2)[1:-1], np.linspace(y0, y1, grid + 2)[1:-1])
@@ -202,19 +202,26 @@ def label_anchors(ring: list[list[float]], *, grid: int = 36, keep: int = 4
     crosses = ((a[:, 1] > cy) != (b[:, 1] > cy)) & (
         cx < (b[:, 0] - a[:, 0]) * (cy - a[:, 1]) / np.where(b[:, 1] == a[:, 1], 1e-12,
                                                              b[:, 1] - a[:, 1]) + a[:, 0])
-    inside = crosses.sum(axis=1) % 2 == 1
-    cand = cand[inside]
-    if len(cand) == 0:
-        c = _centroid(ring)
-        return [c]
+    cand = cand[crosses.sum(axis=1) % 2 == 1]
     d = b - a
     length2 = np.maximum((d ** 2).sum(axis=1), 1e-18)
     t = np.clip(((cand[:, None, :] - a[None]) * d[None]).sum(axis=2) / length2, 0, 1)
     nearest = a[None] + t[..., None] * d[None]
-    dist = np.sqrt(((cand[:, None, :] - nearest) ** 2).sum(axis=2)).min(axis=1)
+    dist = np.sqrt(((cand[:, None, :] - nearest) ** 2).sum(axis=2)).min(axis=1) \
+        if len(cand) else np.zeros(0)
+    return cand, dist, k, max(x1 - x0, y1 - y0) / 6
+
+
+def label_anchors(ring: list[list[float]], *, grid: int = 36, keep: int = 4
+                  ) -> list[tuple[float, float]]:
+    """Interior points far from the ring's edges (best first, spread apart): where a name
+    fits. A grid search for the "pole of inaccessibility" (:func:`anchor_candidates`)."""
+    cand, dist, k, spacing = anchor_candidates(ring, grid)
+    if len(cand) == 0:
+        c = _centroid(ring)
+        return [c]
     ranked = cand[np.argsort(-dist, kind="stable")]
     chosen: list[np.ndarray] = []
-    spacing = max(x1 - x0, y1 - y0) / 6
     # Best first, each at least `spacing` from those chosen before it: take the best one
     # left, drop every candidate too close to it, repeat.
     left = np.ones(len(ranked), dtype=bool)

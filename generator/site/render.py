@@ -545,16 +545,15 @@ def render_page(site: EditionModel, paths: urls.Paths, spec: PageSpec,
     return html.encode("utf-8")
 
 
-def redirect_page(site: EditionModel, paths: urls.Paths, target: str,
-                  at: str = "index.html") -> bytes:
-    """A page at ``at`` (output/index.html, or <edition>/index.html) that sends the reader
-    to the home page ``target`` in the default language."""
-    lang = site.config.default_language
-    permalink = paths.permalink(target)
-    canonical = urls.absolute(site.config.base_url, permalink)
-    # Straight to the permanent home: a short address would be one more stub to pass.
-    target = urls.relative(at, target if paths.permanent else permalink)
-    title = text(site.config.title, lang)
+def _moving_page(at: str, lang: str, target: str, canonical: str, title: str,
+                 body: Markup, keep_fragment: bool) -> bytes:
+    """A page that sends the reader on to ``target`` (relative to ``at``) at once: a meta
+    refresh, the canonical address for search engines, and ``body`` (a link in the page's
+    language) for a browser that follows neither. ``keep_fragment``: with
+    ``assets/redirect.js``, which keeps the #fragment (CSP forbids inline script)."""
+    esc = jinja2.utils.markupsafe.escape
+    script = (f'<script src="{urls.relative(at, "assets/redirect.js")}"></script>\n'
+              if keep_fragment else "")
     html = (
         "<!DOCTYPE html>\n"
         f'<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
@@ -562,14 +561,27 @@ def redirect_page(site: EditionModel, paths: urls.Paths, target: str,
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
         f'<meta http-equiv="refresh" content="0; url={target}">\n'
         f'<link rel="canonical" href="{canonical}">\n'
+        f"{script}"
         f'<link rel="icon" href="{urls.relative(at, "assets/favicon.svg")}" '
         'type="image/svg+xml">\n'
         f'<link rel="stylesheet" href="{urls.relative(at, "assets/style.css")}">\n'
-        f"<title>{jinja2.utils.markupsafe.escape(title)}</title>\n</head>\n<body>\n"
-        f'<main id="main" class="wrap">\n<h1>{jinja2.utils.markupsafe.escape(title)}</h1>\n'
-        f'<p><a href="{target}">{jinja2.utils.markupsafe.escape(site.word("redirect_text", lang))}'
-        "</a></p>\n</main>\n</body>\n</html>\n")
+        f"<title>{esc(title)}</title>\n</head>\n<body>\n"
+        f'<main id="main" class="wrap">\n<h1>{esc(title)}</h1>\n'
+        f"<p>{body}</p>\n</main>\n</body>\n</html>\n")
     return html.encode("utf-8")
+
+
+def redirect_page(site: EditionModel, paths: urls.Paths, target: str,
+                  at: str = "index.html") -> bytes:
+    """A page at ``at`` (output/index.html, or <edition>/index.html) that sends the reader
+    to the home page ``target`` in the default language."""
+    lang = site.config.default_language
+    permalink = paths.permalink(target)
+    # Straight to the permanent home: a short address would be one more stub to pass.
+    target = urls.relative(at, target if paths.permanent else permalink)
+    body = Markup('<a href="{}">{}</a>').format(target, site.word("redirect_text", lang))
+    return _moving_page(at, lang, target, urls.absolute(site.config.base_url, permalink),
+                        text(site.config.title, lang), body, keep_fragment=False)
 
 
 def is_stub(paths: urls.Paths, spec: PageSpec) -> bool:
@@ -580,31 +592,16 @@ def is_stub(paths: urls.Paths, spec: PageSpec) -> bool:
 
 
 def stub_page(site: EditionModel, paths: urls.Paths, spec: PageSpec) -> bytes:
-    """The short address of a page: it sends the reader on to the permanent address (a
-    meta refresh, and ``assets/redirect.js``, which keeps the #fragment: CSP forbids inline
-    script) and tells search engines where the page is (its canonical). A reader whose
-    browser follows neither gets the page's title as a link, in the page's language."""
-    esc = jinja2.utils.markupsafe.escape
-    at, lang = spec.path, spec.lang
-    permalink = paths.permalink(at)
-    target = urls.relative(at, permalink)
-    title = esc(spec.title)
-    html = (
-        "<!DOCTYPE html>\n"
-        f'<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
-        f'<meta http-equiv="refresh" content="0; url={target}">\n'
-        f'<link rel="canonical" href="{urls.absolute(site.config.base_url, permalink)}">\n'
-        f'<script src="{urls.relative(at, "assets/redirect.js")}"></script>\n'
-        f'<link rel="icon" href="{urls.relative(at, "assets/favicon.svg")}" '
-        'type="image/svg+xml">\n'
-        f'<link rel="stylesheet" href="{urls.relative(at, "assets/style.css")}">\n'
-        f"<title>{title}</title>\n</head>\n<body>\n"
-        f'<main id="main" class="wrap">\n<h1>{title}</h1>\n'
-        f'<p>{esc(site.word("moved_text", lang))}: <a href="{target}">{title}</a></p>\n'
-        "</main>\n</body>\n</html>\n")
-    return html.encode("utf-8")
+    """The short address of a page: it sends the reader on to the permanent address and
+    tells search engines where the page is (its canonical). A reader whose browser follows
+    neither gets the page's title as a link, in the page's language."""
+    permalink = paths.permalink(spec.path)
+    target = urls.relative(spec.path, permalink)
+    body = Markup('{}: <a href="{}">{}</a>').format(site.word("moved_text", spec.lang),
+                                                     target, spec.title)
+    return _moving_page(spec.path, spec.lang, target,
+                        urls.absolute(site.config.base_url, permalink), spec.title, body,
+                        keep_fragment=True)
 
 
 def crawler_files(trees: list[tuple[EditionModel, urls.Paths, list[PageSpec]]]
