@@ -484,14 +484,16 @@ def plan(model: pages.EditionModel, paths: urls.Paths, charts: ChartPlan,
         methodology = ds.root / "methodology.yaml" if model.indices is not None else None
         tables = page_inputs.index_tables(ds, model.index_reads)
         seen: dict[str, pages.PageSpec] = {}
+        walked: dict[tuple[int, int], Any] = {}     # lists the pages' contexts share
         for spec in specs:
             check_path(spec.path)
             if spec.path in seen:
                 raise _same_path_error(spec, seen[spec.path])
             seen[spec.path] = spec
             if spec.inputs is None:
-                spec.inputs = page_inputs.expand(page_inputs.of_spec(spec, model.config.root),
-                                                 ds, methodology, tables)
+                spec.inputs = page_inputs.expand(
+                    page_inputs.of_spec(spec, model.config.root, walked), ds, methodology,
+                    tables)
     return specs
 
 

@@ -88,7 +88,12 @@ def _index_objects() -> tuple[type, ...]:
 _CHARTS = __name__.rsplit(".", 2)[0] + ".charts"
 
 
-def _walk(value: Any, root: Path, found: set[Input], depth: int = 0) -> None:
+#: Containers at least this large are walked once per planning pass (see ``_walk``).
+_SHARED = 32
+
+
+def _walk(value: Any, root: Path, found: set[Input], depth: int = 0,
+          memo: dict[tuple[int, int], tuple[Any, frozenset[Input]]] | None = None) -> None:
     if depth > 6 or value is None or isinstance(value, (str, bytes, int, float, bool)):
         return
     if isinstance(value, Page):
@@ -105,24 +110,40 @@ def _walk(value: Any, root: Path, found: set[Input], depth: int = 0) -> None:
         # The chart plan records what each chart shows; an untagged chart may show anything.
         found.update(getattr(value, "inputs", None) or (TABLES, INDICES))
         return
-    if isinstance(value, dict):
-        for v in value.values():
-            _walk(v, root, found, depth + 1)
-    elif isinstance(value, (list, tuple, set, frozenset)):
-        for v in value:
-            _walk(v, root, found, depth + 1)
+    if isinstance(value, (dict, list, tuple, set, frozenset)):
+        # A large list shared by many pages' contexts (every unit, every figure) is walked
+        # once per planning pass, not once per page: units x units at 2,000 units. The memo
+        # keeps the container itself, so its id is not reused while the memo lives.
+        if memo is not None and len(value) >= _SHARED:
+            hit = memo.get((id(value), depth))
+            if hit is None:
+                inner: set[Input] = set()
+                _walk_items(value, root, inner, depth, memo)
+                hit = memo[(id(value), depth)] = (value, frozenset(inner))
+            found.update(hit[1])
+            return
+        _walk_items(value, root, found, depth, memo)
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         for f in dataclasses.fields(value):
-            _walk(getattr(value, f.name, None), root, found, depth + 1)
+            _walk(getattr(value, f.name, None), root, found, depth + 1, memo)
 
 
-def of_spec(spec: PageSpec, root: Path) -> frozenset[Input] | None:
-    """The inputs of one planned page (with tokens), or None: it depends on everything."""
+def _walk_items(value: Any, root: Path, found: set[Input], depth: int,
+                memo: dict[tuple[int, int], tuple[Any, frozenset[Input]]] | None) -> None:
+    for v in (value.values() if isinstance(value, dict) else value):
+        _walk(v, root, found, depth + 1, memo)
+
+
+def of_spec(spec: PageSpec, root: Path,
+            memo: dict[tuple[int, int], tuple[Any, frozenset[Input]]] | None = None
+            ) -> frozenset[Input] | None:
+    """The inputs of one planned page (with tokens), or None: it depends on everything.
+    ``memo``: one dict for all the pages of a planning pass, whose contexts share lists."""
     kind = spec.key[0]
     if kind not in SHOWS:
         return None
     found: set[Input] = set(SHOWS[kind])
-    _walk(spec.context, root, found)
+    _walk(spec.context, root, found, memo=memo)
     return frozenset(found)
 
 
