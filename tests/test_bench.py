@@ -112,11 +112,12 @@ def test_a_warm_build_of_a_site_with_charts_matches_a_cold_one(tmp_path):
 
 
 def _unit_maps(cfg: Path) -> dict[str, object]:
-    from aimaq.build import model_editions, plan_site_charts, select_editions
+    from aimaq.build import make_model, model_editions, plan_site_charts, select_editions
 
     config = load_config(cfg)
-    site = model_editions(config, select_editions(config))["2023"]
-    plan = plan_site_charts(site)
+    computed = model_editions(config, select_editions(config))
+    assert computed is not None
+    plan = plan_site_charts(make_model(computed["2023"]))
     return {c.highlight: c for c in plan.all()
             if c.id.startswith("unit-map-") and c.lang == "en"}
 

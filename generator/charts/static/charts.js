@@ -10,7 +10,7 @@
  * A figure may instead carry data-spec="path/to/ID.json" (fetched; works over http only).
  * A unit's map carries only {"$base": "ID", "highlight": "UNIT"} in its island and
  * data-spec-base="path/to/ID.spec.js": the region's map, one script per language that
- * every unit page shares (loaded once, works from file:// too), drawn with that unit
+ * every unit page shares (loaded once, works opened from disk too), drawn with that unit
  * highlighted; so a unit page does not repeat the region's shapes.
  * The image may be a unit's outline over the region's map (div.chart-stack) or, for a chart
  * drawn live only, an empty placeholder (svg.chart-placeholder) keeping its room.
