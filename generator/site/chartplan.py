@@ -8,7 +8,6 @@ unit or index: the choices live in charts.yaml.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -35,6 +34,7 @@ from ..errors import ContentError
 from ..parallel import fork_map
 from ..yamlio import load_yaml, validation_error
 from .inputs import INDICES, Input, table_input
+from .sourcewords import table_label
 
 
 class _Strict(BaseModel):
@@ -285,16 +285,9 @@ class _Planner:
         return first.value >= max(r.value for r in rows) - 1e-12
 
     def table_label(self, number: str, lang: str) -> str:
-        """A table's printed number in the page's language: "Fig. 16–17" →
-        "Сурет 16–17", "15" → "Кесте 15", "text" → "мәтін"."""
-        if number.lower().startswith(("fig", "сур", "рис")):
-            rest = re.sub(r"(?i)\b(figs?|сурет|рис)\.?\s*", "", number)
-            return self.numbered("figure", rest, lang)
-        if number[:1].isdigit():
-            return self.numbered("table", number, lang)
-        if number.lower() == "text":
-            return self.s("in_text", lang)
-        return self.strings.get("untitled_table", lang)
+        """A table's printed number in the page's language (sourcewords.table_label)."""
+        return table_label(number, lambda key: self.s(key, lang),
+                           self.strings.get("untitled_table", lang))
 
     def usable(self, ref: IndexRef | None) -> bool:
         if ref is None or self.view is None or ref.index not in self.view.results.indices:

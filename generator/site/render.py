@@ -25,7 +25,7 @@ from .edition_citation import archive_name, based_on_text, citation_cff, citatio
 from .editions import MISSING, EditionLinks
 from .pages import EditionModel, PageSpec, compare_table
 from .social import og_image
-from .sourcewords import section_label
+from .sourcewords import section_label, table_label
 
 Markup = jinja2.utils.markupsafe.Markup
 #: Folders shared by every edition, at the site root.
@@ -152,7 +152,8 @@ class PageHelpers:
             return ""
         return text(ds.measures.get(ds.indicators[indicator_id].measure), self.lang)
 
-    def cite(self, table_id: str, line: int | None = None) -> str:
+    def cite(self, table_id: str, line: int | str | None = None) -> str:
+        """Who printed a table, its number and (``line``) its lines, in the page's words."""
         ds = self.site.dataset
         table = ds.tables[table_id]
         doc = ds.documents[table.document]
@@ -161,15 +162,7 @@ class PageHelpers:
             who = doc.author or text(doc.title, self.lang)
             if doc.year:
                 who = f"{who} ({doc.year})"
-        number = table.number
-        if number.lower().startswith(("fig", "сур", "рис")):
-            label = self.numbered("figure", number.split(maxsplit=1)[-1])
-        elif number and number[0].isdigit():
-            label = self.numbered("table", number)
-        elif number.lower() == "text":
-            label = self.word("in_text")
-        else:
-            label = number
+        label = table_label(table.number, self.word, table.number)
         parts = [who, label]
         if line:
             parts.append(self.numbered("line", line))
@@ -526,7 +519,7 @@ def render_page(site: EditionModel, paths: urls.Paths, spec: PageSpec,
     context = dict(spec.context)
     context.update(
         page=spec, site=site, config=site.config, edition=site.edition, lang=spec.lang,
-        h=helpers, link=helpers.link, word=helpers.word, numbered=helpers.numbered, text=helpers.text,
+        h=helpers, link=helpers.link, word=helpers.word, text=helpers.text,
         t=helpers.word, tx=helpers.text,   # their older names, for a project's own templates
         num=helpers.num,
         csp=CSP, languages=site.config.languages, language_name=fmt.language_name,

@@ -41,3 +41,20 @@ def section_label(label: str, t: Callable[[str], str]) -> str:
 
         label = pattern.sub(replaced, label)
     return label
+
+
+#: How a printed figure number starts ("Fig. 16–17", "Сурет 4", "Рис. 2").
+_FIGURE = re.compile(r"(?i)\b(figs?|сурет|рис)\.?\s*")
+
+
+def table_label(number: str, t: Callable[[str], str], other: str) -> str:
+    """A source table's printed number in the page's language, ``t(key)`` giving its
+    words: "Fig. 16–17" → "16–17-суреттер", "15" → "15-кесте", "text" → "мәтін";
+    ``other`` for a number of no known kind."""
+    if number.lower().startswith(("fig", "сур", "рис")):
+        return numbered(t("figure_n"), t("figures_n"), _FIGURE.sub("", number))
+    if number[:1].isdigit():
+        return numbered(t("table_n"), t("tables_n"), number)
+    if number.lower() == "text":
+        return t("in_text")
+    return other
