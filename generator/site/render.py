@@ -203,6 +203,14 @@ class PageHelpers:
     def class_name(self, index_id: str, class_id: str) -> str:
         return self.site.indices.class_name(index_id, class_id, self.lang, self.site.strings)
 
+    def is_unit(self, area_id: str) -> bool:
+        """Whether ``area_id`` is a unit (it has a profile); the set is made once per
+        edition, not a list of every unit per table row."""
+        units = self.site.__dict__.get("_unit_set")
+        if units is None:
+            units = self.site.__dict__["_unit_set"] = frozenset(self.site.dataset.unit_ids())
+        return area_id in units
+
     def unit_name(self, unit_id: str) -> str:
         area = self.site.dataset.areas.get(unit_id)
         return text(area.name, self.lang) if area else unit_id
@@ -275,34 +283,17 @@ class PageHelpers:
     def strip(self, s) -> Markup:
         """A small chart of every unit's value as a tick on one line, the unit's own tick
         tall and dark and the region's value dashed. Decorative: the sentence beside it
-        says the same in words."""
-        values = [v for v in s.values if not math.isnan(v)]
-        if len(values) < 2 or math.isnan(s.value):
+        says the same in words. The axis and every unit's tick are the same on every
+        unit's page: drawn once per strip (:func:`_strip_ground`); a page adds only its
+        own tick and the region's."""
+        ground = _strip_ground(s.values, s.region_value, s.better)
+        if ground is None or math.isnan(s.value):
             return Markup("")
-        lo, hi = min(values + ([s.region_value] if not math.isnan(s.region_value) else [])), \
-            max(values + ([s.region_value] if not math.isnan(s.region_value) else []))
-        span = (hi - lo) or 1.0
-        width, pad = 160.0, 4.0
-        flip = s.better == "lower"          # better always to the right
-
-        def x(v: float) -> float:
-            share = (v - lo) / span
-            return round(pad + (1 - share if flip else share) * (width - 2 * pad), 1)
-
-        # One tick per place on the strip (a 1.5 px line: ticks at the same place look as
-        # one; with more units than half-pixels, to the half pixel), so a strip of 2,000
-        # units stays a few KB, not one line per unit on every unit's page.
-        snap = len(values) > 2 * (width - 2 * pad)
-        places = dict.fromkeys(round(x(v) * 2) / 2 if snap else x(v) for v in sorted(values))
-        ticks = "".join(f'<line x1="{p}" x2="{p}" y1="7" y2="17" class="strip-tick"/>'
-                        for p in places)
+        head, x = ground
         region = "" if math.isnan(s.region_value) else \
             f'<line x1="{x(s.region_value)}" x2="{x(s.region_value)}" y1="2" y2="22" class="strip-region"/>'
         own = f'<line x1="{x(s.value)}" x2="{x(s.value)}" y1="1" y2="23" class="strip-own"/>'
-        return Markup(f'<svg class="strip" viewBox="0 0 {int(width)} 24" width="{int(width)}" '
-                      f'height="24" aria-hidden="true" focusable="false">'
-                      f'<line x1="{pad}" x2="{width - pad}" y1="12" y2="12" class="strip-axis"/>'
-                      f"{ticks}{region}{own}</svg>")
+        return Markup(f"{head}{region}{own}</svg>")
 
     def compare_json(self) -> str:
         """The compare page's data island (JSON, never executed)."""
@@ -474,6 +465,53 @@ class PageHelpers:
 
     def isnan(self, value: Any) -> bool:
         return isinstance(value, float) and math.isnan(value)
+
+
+#: The strips drawn, by the identity of their values (every unit's Standing of one
+#: measure shares one tuple): {id: (values, region, better, ground)}.
+_GROUNDS: dict[int, tuple] = {}
+
+
+def _strip_ground(values: tuple, region_value: float, better: str):
+    """(the strip's SVG up to its own ticks, the value -> x function) of one measure's
+    values, or None when there are fewer than two values; made once per measure (a scan of
+    every unit per unit's page was units x units)."""
+    hit = _GROUNDS.get(id(values))
+    if hit is not None and hit[0] is values and hit[2] == better and (
+            hit[1] == region_value or math.isnan(hit[1]) and math.isnan(region_value)):
+        return hit[3]
+    if len(_GROUNDS) > 512:
+        _GROUNDS.clear()
+    ground = _draw_ground(values, region_value, better)
+    _GROUNDS[id(values)] = (values, region_value, better, ground)
+    return ground
+
+
+def _draw_ground(values: tuple, region_value: float, better: str):
+    finite = [v for v in values if not math.isnan(v)]
+    if len(finite) < 2:
+        return None
+    both = finite + ([region_value] if not math.isnan(region_value) else [])
+    lo, hi = min(both), max(both)
+    span = (hi - lo) or 1.0
+    width, pad = 160.0, 4.0
+    flip = better == "lower"          # better always to the right
+
+    def x(v: float) -> float:
+        share = (v - lo) / span
+        return round(pad + (1 - share if flip else share) * (width - 2 * pad), 1)
+
+    # One tick per place on the strip (a 1.5 px stroke: ticks at the same place look as
+    # one; with more units than half-pixels, to the half pixel), all in one path, so a
+    # strip of 2,000 units stays a few KB, not one element per unit on every unit's page.
+    snap = len(finite) > 2 * (width - 2 * pad)
+    places = dict.fromkeys(round(x(v) * 2) / 2 if snap else x(v) for v in sorted(finite))
+    ticks = "".join(f"M{p:g} 7v10" for p in places)
+    head = (f'<svg class="strip" viewBox="0 0 {int(width)} 24" width="{int(width)}" '
+            f'height="24" aria-hidden="true" focusable="false">'
+            f'<line x1="{pad}" x2="{width - pad}" y1="12" y2="12" class="strip-axis"/>'
+            f'<path d="{ticks}" class="strip-tick"/>')
+    return head, x
 
 
 def alternates_of(specs: list[PageSpec]) -> dict[tuple[str, str], dict[str, str]]:

@@ -108,8 +108,17 @@ def figure_standing(site, ref: RankedRef, unit: str) -> Standing | None:
                     rank_of=f.rank_of, first="lowest" if direction == "lower" else "highest",
                     better=direction if direction in ("higher", "lower") else "",
                     region_value=f.region_value, figure=f,
-                    values=site.figures.values(site.dataset.unit_ids(), ref.table,
-                                               ref.indicator, ref.category, f.year))
+                    values=_figure_values(site, ref, f.year))
+
+
+def _figure_values(site, ref: RankedRef, year: int) -> tuple[float, ...]:
+    """Every unit's value of a table's indicator in ``year``: one tuple per cross-section,
+    shared by every unit's Standing (the strip is drawn once per tuple)."""
+    memo = site.__dict__.setdefault("_figure_values", {})
+    key = (ref.table, ref.indicator, ref.category, year)
+    if key not in memo:
+        memo[key] = site.figures.values(site.dataset.unit_ids(), *key)
+    return memo[key]
 
 
 def standing(site, ref: RankedRef, unit: str) -> Standing | None:
