@@ -166,6 +166,61 @@ class PageHelpers:
             out.extend(row)
         return Markup("".join(out))
 
+    def unit_index_rows(self, rows) -> Markup:
+        """The rows of a profile's table of index values (partials/unit_indices.html), made
+        here rather than by a template loop (a dozen template calls per row); the same
+        markup the loop made."""
+        esc = jinja2.utils.markupsafe.escape
+        out = []
+        for r in rows:
+            part = f": {esc(self.part_name(r.index, r.part))}" if r.part else ""
+            rank = esc(self.word("rank_of", rank=r.rank, total=r.rank_of)) if r.rank else "–"
+            badge = (f'<span class="badge badge-{esc(r.status)}">'
+                     f'{esc(self.word("audit_" + str(r.status)))}</span>' if r.status else "")
+            out.append(
+                "      <tr>\n"
+                f'        <th scope="row"><a href="{esc(self.link(self.paths.index(self.lang, r.index)))}">'
+                f"{esc(self.index_name(r.index))}</a>{part}</th>\n"
+                f"        <td>{esc(r.year or '')}</td>\n"
+                f'        <td class="num">{esc(self.index_value(r))}</td>\n'
+                f'        <td class="num">{rank}</td>\n'
+                f"        <td>{esc(self.class_name(r.index, r.cls))}</td>\n"
+                f'        <td class="num">{esc(self.printed_value(r))}</td>\n'
+                f"        <td>{badge}</td>\n"
+                "      </tr>\n")
+        return Markup("".join(out))
+
+    def index_result_rows(self, rows, index_id: str, show_class) -> Markup:
+        """The rows of an index page's results table (every unit, every year), made here
+        rather than by a template loop; the same markup the loop made (the part and class
+        cells sit where the loop's whitespace control put them)."""
+        esc = jinja2.utils.markupsafe.escape
+        part_column = bool(rows) and rows[0].part
+        out = []
+        for r in rows:
+            name = esc(self.unit_name(r.unit))
+            if self.is_unit(r.unit):
+                name = f'<a href="{esc(self.link(self.paths.unit(self.lang, r.unit)))}">{name}</a>'
+            ref = ' class="ref-row"' if r.ref else ""
+            cells = [f'      <tr{ref}>\n        <th scope="row">{name}</th>\n']
+            if part_column:
+                cells.append(f"<td>{esc(self.part_name(index_id, r.part))}</td>")
+            rank = esc(self.word("rank_of", rank=r.rank, total=r.rank_of)) if r.rank else "–"
+            cells.append(f"        <td>{esc(r.year or '')}</td>\n"
+                         f'        <td class="num">{esc(self.index_value(r))}</td>\n'
+                         f'        <td class="num">{rank}</td>\n')
+            if show_class:
+                cells.append(f"<td>{esc(self.class_name(index_id, r.cls))}</td>")
+            difference = "" if self.isnan(r.difference) else esc(self.signed(r.difference, 4))
+            badge = (f'<span class="badge badge-{esc(r.status)}">'
+                     f'{esc(self.word("audit_" + str(r.status)))}</span>' if r.status else "")
+            said = f' <span class="note">{esc(self.said(r.said))}</span>' if r.said else ""
+            cells.append(f'        <td class="num">{esc(self.printed_value(r))}</td>\n'
+                         f'        <td class="num">{difference}</td>\n'
+                         f"        <td>{badge}{said}</td>\n      </tr>\n")
+            out.extend(cells)
+        return Markup("".join(out))
+
     def indicator_name(self, f) -> str:
         ds = self.site.dataset
         ind = ds.indicators[f.indicator]
