@@ -12,6 +12,9 @@ from aimaq.build import build
 from aimaq.data.load import load_dataset
 from aimaq.indices import compute
 from aimaq.site.figures import FigureIndex
+from aimaq.site import render as render_module
+from aimaq.site.history import unit_history
+from aimaq.site.pages import unit_histories
 from aimaq.site.render import PageHelpers
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -231,3 +234,37 @@ def test_a_strip_draws_one_tick_per_place_however_many_units():
     few = SimpleNamespace(values=(1.0, 1.0, 2.0), value=1.0, region_value=math.nan,
                           better="")
     assert len(re.findall(r"M[\d.]+ 7v10", PageHelpers.strip(SimpleNamespace(), few))) == 2
+
+
+def test_a_strip_ground_is_drawn_once_per_measure():
+    """Every unit's profile shows the same ticks of a measure: drawn once, not once per
+    unit's page (that was units x units)."""
+    values = tuple(i / 499 for i in range(500))
+    drawn = []
+    draw = render_module._draw_ground
+    render_module._draw_ground = lambda *a: drawn.append(a) or draw(*a)
+    try:
+        strips = [PageHelpers.strip(SimpleNamespace(), SimpleNamespace(
+            values=values, value=v, region_value=0.4, better="lower")) for v in values[:50]]
+    finally:
+        render_module._draw_ground = draw
+    assert len(drawn) == 1
+    assert len(set(strips)) == 50 and len({s.count("7v10") for s in strips}) == 1
+
+
+def test_unit_histories_are_each_units_history():
+    """Every unit's history made at once is the history of each unit asked alone."""
+    def row(part, unit, year, value, ref=False):
+        return SimpleNamespace(part=part, unit=unit, year=year, value=value, rank=1,
+                               rank_of=2, ref=ref)
+    old = SimpleNamespace(rows={"a": [row("", "u1", 2020, 1.0), row("", "u2", 2020, 2.0),
+                                      row("", "reg", 2020, 1.5, ref=True)],
+                                "b": [row("x", "u2", 2020, 3.0), row("", "u1", 2019, 1.0),
+                                      row("", "u1", 2018, 9.0)]})
+    new = SimpleNamespace(rows={"b": [row("x", "u2", 2021, 4.0), row("", "u1", 2021, math.nan)],
+                                "a": [row("", "u1", 2021, 5.0), row("", "u2", 2021, math.nan)]})
+    views = [("e1", old), ("e2", None), ("e3", new)]
+    every = unit_histories(views)
+    assert every["u1"] and every["u2"]
+    for unit in ("u1", "u2", "reg", "u3"):
+        assert every.get(unit, []) == unit_history(views, unit)

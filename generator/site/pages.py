@@ -22,7 +22,7 @@ from ..indices.results import IndexResult, Results
 from . import summary, urls
 from .edition_citation import archive_name
 from .figures import Figure, FigureIndex
-from .history import HistoryPoint, unit_history
+from .history import HistoryPoint, latest_rows, plain_value
 from .indexview import IndexView
 
 if TYPE_CHECKING:                   # the helpers of a page being rendered (render imports this)
@@ -165,11 +165,31 @@ class EditionModel:
 
     def unit_history(self, unit_id: str) -> list[tuple[str, str, list[HistoryPoint]]]:
         """[(index id, part, points)]: the unit's values across editions (two or more)."""
-        return unit_history(list(self.edition_views), unit_id) if self.edition_views else []
+        memo = self.__dict__.get("_histories")
+        if memo is None:
+            memo = self.__dict__["_histories"] = unit_histories(list(self.edition_views))
+        return list(memo.get(unit_id, []))
 
     def word(self, key: str, lang: str) -> str:
         """An interface word (strings.yaml) in ``lang``; the key itself when it has none."""
         return text(self.strings.get(key), lang) or key
+
+
+def unit_histories(views: list[tuple[str, Any]]
+                   ) -> dict[str, list[tuple[str, str, list[HistoryPoint]]]]:
+    """{unit: history.unit_history(views, unit)} of every unit at once: each edition's
+    latest rows are read once, not once per unit's profile (units x units)."""
+    series: dict[str, dict[tuple[str, str], list[HistoryPoint]]] = {}
+    for edition_id, view in views:
+        if view is None:
+            continue
+        for index_id, rows in view.rows.items():
+            for (part, u), r in latest_rows(rows).items():
+                series.setdefault(u, {}).setdefault((index_id, part), []).append(HistoryPoint(
+                    edition_id, r.year, plain_value(r.value), r.rank, r.rank_of))
+    return {u: [(i, p, points) for (i, p), points in found.items()
+                if len(points) >= 2 and any(pt.value is not None for pt in points)]
+            for u, found in series.items()}
 
 
 def memberships(structured: Structured, dataset: Dataset,
