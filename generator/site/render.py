@@ -221,6 +221,23 @@ class PageHelpers:
             out.extend(cells)
         return Markup("".join(out))
 
+    def rec_items(self, recs, indent: int) -> Markup:
+        """The <li> lines of a list of recommendations, each linked to its place on the
+        recommendations page. A group's list is the same on every profile of its members:
+        made once per language and folder, not once per profile."""
+        base = self.link(self.paths.page(self.lang, "recommendations"))
+        memo = self.site.__dict__.setdefault("_rec_items", {})
+        key = (self.lang, base, indent, tuple(r.id for r in recs))
+        hit = memo.get(key)
+        if hit is None:
+            esc = jinja2.utils.markupsafe.escape
+            page = self.paths.page(self.lang, "recommendations")
+            pad = " " * indent
+            hit = memo[key] = Markup("".join(
+                f'{pad}<li><a href="{esc(self.link(page + "#" + r.id))}">'
+                f"{esc(self.text(r.measure))}</a></li>\n" for r in recs))
+        return hit
+
     def indicator_name(self, f) -> str:
         ds = self.site.dataset
         ind = ds.indicators[f.indicator]
