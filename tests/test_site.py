@@ -11,8 +11,8 @@ import pytest
 from aimaq.build import build
 from aimaq.data.load import load_dataset
 from aimaq.indices import compute
-from aimaq.site.figures import FigureIndex
 from aimaq.site import render as render_module
+from aimaq.site.figures import FigureIndex
 from aimaq.site.history import unit_history
 from aimaq.site.pages import unit_histories
 from aimaq.site.render import PageHelpers
