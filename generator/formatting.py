@@ -33,7 +33,17 @@ def decimals_of(value: float, default: int = 1, maximum: int = 4) -> int:
 
 
 def number(value: float | None, lang: str, decimals: int | None = None) -> str:
-    """Format ``value`` for ``lang``; NaN/None become an en dash."""
+    """Format ``value`` for ``lang``; NaN/None become an en dash. Kept per (value, lang,
+    decimals): a build formats the same numbers on many pages (hundreds of thousands of
+    calls at scale)."""
+    try:
+        return _number(value, lang, decimals)
+    except TypeError:                   # an unhashable value
+        return _number.__wrapped__(value, lang, decimals)
+
+
+@lru_cache(maxsize=1 << 16)
+def _number(value: float | None, lang: str, decimals: int | None = None) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     if decimals is None:
