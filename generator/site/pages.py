@@ -123,6 +123,15 @@ class EditionModel:
     def group_members(self, group_id: str) -> list[str]:
         return list(self.members.get(group_id, ()))
 
+    def in_group(self, group_id: str, unit_id: str) -> bool:
+        """Whether a unit is a member of a group (a set per group, made once: every
+        profile asks, and a list of the members per question was units x units)."""
+        sets = self.__dict__.get("_member_sets")
+        if sets is None:
+            sets = self.__dict__["_member_sets"] = {
+                gid: frozenset(units) for gid, units in self.members.items()}
+        return unit_id in sets.get(group_id, ())
+
     def targets_of(self, rec: RecommendationSpec) -> list[str]:
         """Unit ids a recommendation concerns (all units for 'all')."""
         return targets_of(rec, self.structured, self.members, self.dataset)
@@ -294,7 +303,7 @@ def recommendations_by_reach(model: EditionModel, unit_id: str) -> UnitRecommend
             general += 1
         else:
             group = next(t for t in r.targets if t in model.structured.groups
-                         and unit_id in model.group_members(t))
+                         and model.in_group(t, unit_id))
             by_group.setdefault(group, []).append(r)
     return UnitRecommendations(named, by_group, general)
 

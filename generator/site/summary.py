@@ -214,7 +214,7 @@ def glance(site, unit: str) -> dict | None:
     if spec is None:
         return None
     group = next((g for g in spec.groups if g in site.structured.groups
-                  and unit in site.group_members(g)), None)
+                  and site.in_group(g, unit)), None)
     why = standing(site, spec.why, unit) if spec.why else None
     items = [s for s in (standing(site, ref, unit) for ref in spec.indicators) if s]
     copied = {s.ref.index for s in items if s.is_index
