@@ -939,8 +939,10 @@ def build(config_path: Path | str = "site.yaml", output: Path | None = None,
         return report
 
     recorded = cache.manifest_path(cache_dir, out).is_file()
-    # Image workers start now, while the inputs are read (charts are drawn as planned).
-    with staging_folder(out, recorded) as staging, images.pool(workers()):
+    # Image workers start now, while the inputs are read (charts are drawn as planned);
+    # with images drawn before, only when one is missing (a text edit needs none).
+    eager = not (cache_dir / "charts").is_dir()
+    with staging_folder(out, recorded) as staging, images.pool(workers(), eager):
         prefetch_bundle(cache_dir)
         made = run(config, stage, edition_id, drafts, at_root=preview, into=staging)
         assert made is not None                 # a build raises its first mistake

@@ -115,34 +115,55 @@ def _warm() -> None:
 
 
 class Pool:
-    """Spawned image workers (see the module's docstring)."""
+    """Spawned image workers (see the module's docstring). ``eager``: start them now (a
+    cold build: they warm up while it reads), else with the first job, so that a rebuild
+    whose images are all cached starts none."""
 
-    def __init__(self, workers: int) -> None:
-        self.workers = workers
+    def __init__(self, workers: int, eager: bool = True) -> None:
+        # One process fewer than the cores (``workers``): the build's own process plans
+        # and renders alongside them, so on two cores a second image worker only competes
+        # with it (bundled site, cold: 1.5 CPU s more, no sooner done).
+        self.workers = max(1, workers - 1)
         self.bundles: dict[str | None, Future] = {}
-        with plain_main():
-            self.executor = ProcessPoolExecutor(
-                max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                initializer=worker_init, initargs=(os.getpid(), _warm))
-            # A process starts with each job while none is idle: all of them now, under
-            # the plain __main__ (the parent does not wait for them).
-            for _ in range(workers):
-                self.executor.submit(int)
+        self._executor: ProcessPoolExecutor | None = None
+        if eager:
+            self.start()
+
+    def start(self) -> ProcessPoolExecutor:
+        """The workers, started now if they are not yet."""
+        if self._executor is None:
+            with plain_main():
+                self._executor = ProcessPoolExecutor(
+                    max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
+                    initializer=worker_init, initargs=(os.getpid(), _warm))
+                # A process starts with each job while none is idle: all of them now,
+                # under the plain __main__ (the parent does not wait for them).
+                for _ in range(self.workers):
+                    self._executor.submit(int)
+        return self._executor
+
+    @property
+    def started(self) -> bool:
+        return self._executor is not None
+
+    @property
+    def executor(self) -> ProcessPoolExecutor:
+        return self.start()
 
     def bundle(self, vl_version: str | None) -> None:
         """Start making :func:`javascript_bundle` in a worker (while the build reads)."""
         if vl_version not in self.bundles:
-            self.bundles[vl_version] = self.executor.submit(_make_bundle, vl_version)
+            self.bundles[vl_version] = self.start().submit(_make_bundle, vl_version)
 
     def submit(self, spec: str, vl_version: str | None, locale: dict[str, Any], font: str,
                path: Path | None) -> Future:
-        return self.executor.submit(_job, spec, vl_version, locale, font,
+        return self.start().submit(_job, spec, vl_version, locale, font,
                                     str(path) if path is not None else None)
 
     def alive(self) -> bool:
         """Whether a worker still runs (asked from a forked child, which cannot wait on
         the pool's futures; a dead worker stays a zombie until the parent reaps it)."""
-        for process in list((getattr(self.executor, "_processes", None) or {}).values()):
+        for process in list((getattr(self._executor, "_processes", None) or {}).values()):
             try:
                 with open(f"/proc/{process.pid}/stat", encoding="ascii") as f:
                     state = f.read().rpartition(")")[2].split()[0]
@@ -156,9 +177,11 @@ class Pool:
 
     def close(self, wait: bool = True) -> None:
         """Finish (``wait``) or drop the queued work and end the workers."""
+        if self._executor is None:
+            return
         if not wait:
-            stop(self.executor)
-        self.executor.shutdown(wait=True, cancel_futures=True)
+            stop(self._executor)
+        self._executor.shutdown(wait=True, cancel_futures=True)
 
 
 _POOL: Pool | None = None
@@ -170,14 +193,15 @@ def current() -> Pool | None:
 
 
 @contextmanager
-def pool(workers: int) -> Iterator[Pool | None]:
+def pool(workers: int, eager: bool = True) -> Iterator[Pool | None]:
     """Image workers for the block (none with fewer than two workers): :func:`current`
-    returns them; an exception (an interrupt) ends them at once, queued work dropped."""
+    returns them; an exception (an interrupt) ends them at once, queued work dropped.
+    ``eager``: start them now, else with the first image handed over (:class:`Pool`)."""
     global _POOL
     if workers <= 1 or _POOL is not None:
         yield _POOL
         return
-    started = _POOL = Pool(workers)
+    started = _POOL = Pool(workers, eager)
     try:
         yield started
     except BaseException:

@@ -564,3 +564,23 @@ def test_kazakh_search_interface_speaks_kazakh(served, browser):
     assert "results" not in page.locator("#search").inner_text()
     assert errors == [] and outside == []
     page.close()
+
+
+def test_a_live_chart_not_drawn_yet_prints_its_data_table(served, browser):
+    """The region's charts below its first are drawn live; printed before Vega has drawn
+    them (here it never loads), each prints its data table instead, closed again after."""
+    base, _ = served
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.route("**/vega.js", lambda route: route.abort())
+    page.goto(base + "2023/kk/region/index.html")
+    page.wait_for_load_state("networkidle")
+    live = page.locator("figure.chart-drawn-live:not(.chart-is-live)")
+    opened = "figure.chart-drawn-live details.chart-data[open]"
+    assert live.count() >= 2 and page.locator(opened).count() == 0
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    page.emulate_media(media="print")
+    assert page.locator(opened).count() == live.count()
+    assert live.first.locator(".chart-data table").is_visible()
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    assert page.locator(opened).count() == 0
+    page.close()

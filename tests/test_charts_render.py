@@ -446,3 +446,31 @@ def test_two_writers_of_the_same_image_do_not_trip_each_other(tmp_path):
         list(pool.map(lambda i: cache.put(key, b"<svg/>"), range(400)))
     assert cache.path(key) is not None and cache.get(key) == b"<svg/>"
     assert [p.name for p in (tmp_path / "ab").iterdir()] == [key]
+
+
+def test_only_the_chart_that_leads_its_page_gets_an_image(strings):
+    """An image at build time pays for the chart a reader sees first; a region-wide chart
+    further down is drawn live (its room kept, about its size) and writes no image."""
+    chart = ranking(strings)
+    assert R.on_page(chart, leads=True) is chart
+    assert R.on_page(chart, leads=False, image=True) is chart        # charts.yaml: static
+    below = R.on_page(chart, leads=False)
+    assert below.drawn == "live" and below.spec_json() == chart.spec_json()
+    width, height = below.size
+    real = R.svg_size(static_svg(chart))
+    assert abs(width - real[0]) <= 60 and abs(height - real[1]) <= 60, (below.size, real)
+    files = chart_files(below, "charts/ru")
+    assert sorted(files) == ["charts/ru/rank-test.csv", "charts/ru/rank-test.json"]
+    live = dataclasses.replace(chart, drawn="live", size=(1, 2))
+    assert R.on_page(live, leads=False) is live            # already live: as it is
+
+
+def test_a_page_plan_draws_its_first_chart_and_the_ones_named_static(strings):
+    from aimaq.site.chartplan import ChartPlan
+    first, second, third = (ranking(strings, id=f"rank-{n}") for n in ("a", "b", "c"))
+    plan = ChartPlan(static=frozenset({"rank-c"}))
+    for chart in (first, second, third):
+        plan.add(("index", "x"), "ru", chart, frozenset())
+    plan.add(("index", "y"), "ru", second, frozenset())
+    assert [c.drawn for c in plan.get(("index", "x"), "ru")] == ["static", "live", "static"]
+    assert [c.drawn for c in plan.get(("index", "y"), "ru")] == ["static"]

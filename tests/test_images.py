@@ -81,3 +81,20 @@ def test_a_forked_page_renderer_waits_for_the_file_or_the_failure(tmp_path, monk
     images.failed_path(tmp_path / "cd" / "cd2").unlink()
     with pytest.raises(RuntimeError, match="workers stopped"):
         R._await("cd2")                                 # no pool left to draw it
+
+
+def test_image_workers_wait_for_the_first_image_when_not_eager():
+    """A rebuild whose images are all cached starts no image worker (build.py)."""
+    import multiprocessing
+    before = set(multiprocessing.active_children())
+    with images.pool(2, eager=False) as pool:
+        assert pool is not None and not pool.started
+        assert set(multiprocessing.active_children()) == before
+        svg = pool.submit(GRADIENT, None, {}, FONT, None).result()
+        assert pool.started
+        # one process fewer than the cores: the build's own works alongside
+        assert len(set(multiprocessing.active_children()) - before) == 1
+    assert svg is not None and svg.decode("utf-8") == images.draw(GRADIENT, None, {}, FONT)
+    with images.pool(2, eager=False) as pool:            # never asked: nothing to end
+        assert pool is not None and not pool.started
+    assert set(multiprocessing.active_children()) == before

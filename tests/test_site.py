@@ -268,3 +268,21 @@ def test_unit_histories_are_each_units_history():
     assert every["u1"] and every["u2"]
     for unit in ("u1", "u2", "reg", "u3"):
         assert every.get(unit, []) == unit_history(views, unit)
+
+
+def test_only_a_pages_first_chart_has_an_image(site):
+    """Images where they pay: the chart a reader sees first (and the home page's pair);
+    the region's further charts are drawn live, their tables open without scripts."""
+    for lang in LANGS:
+        charts = site / "charts/2023" / lang
+        region = (site / PAGES / lang / "region/index.html").read_text(encoding="utf-8")
+        figures = re.findall(r'<figure class="chart [^"]*chart-drawn-(\w+)"[^>]*'
+                             r'data-chart="([^"]+)"', region)
+        assert len(figures) >= 3 and figures[0][0] == "static", figures
+        assert {how for how, _ in figures[1:]} == {"live"}, figures
+        for how, cid in figures:
+            assert (charts / f"{cid}.static.svg").is_file() == (how == "static"), cid
+            assert (charts / f"{cid}.json").is_file() and (charts / f"{cid}.csv").is_file()
+        assert region.count("<details class=\"chart-data\" open>") == len(figures) - 1
+        assert (charts / "home-map.static.svg").is_file()
+        assert (charts / "home-ranking.static.svg").is_file()

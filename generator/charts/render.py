@@ -22,6 +22,7 @@ locale (:func:`~generator.charts.numbers.format_locale`).
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import re
@@ -40,6 +41,7 @@ from .. import images
 from ..output import Stored
 from . import palette as P
 from .jsonspec import canonical_json
+from .layout import WIDTH
 from .numbers import format_locale
 
 if TYPE_CHECKING:               # a Chart asks this module for its size: no import back at run time
@@ -52,6 +54,39 @@ STATIC_FONT = "DejaVu Sans, Noto Sans, Segoe UI, Roboto, Helvetica Neue, Arial, 
 IMAGE_FORMAT = "ids-in-order-1"
 #: How a chart is drawn (see the module's docstring).
 DRAWN = ("static", "overlay", "live")
+
+
+def on_page(chart: Chart, leads: bool, image: bool = False) -> Chart:
+    """How ``chart`` is drawn where a page shows it: the one rule of which charts get an
+    image at build time. A static image pays for the chart a reader sees first: the
+    chart that ``leads`` its page (shown at once, without scripts and in print), and the
+    base of overlay charts (drawn once, shared by every unit page). A region-wide chart
+    further down is drawn ``live`` instead, like the unit charts: Vega draws it as it
+    nears the screen (or before printing), and its data table is the alternative without
+    scripts. ``image``: drawn static wherever it appears (charts.yaml ``static``)."""
+    if chart.drawn != "static" or leads or image:
+        return chart
+    return dataclasses.replace(chart, drawn="live", size=expected_size(chart))
+
+
+#: Room below and above a chart's plot for its axes, labels and legend (px; about).
+_AROUND = 50
+
+
+def expected_size(chart: Chart) -> tuple[int, int]:
+    """About the (width, height) Vega draws ``chart`` at: the room its page keeps until
+    it is drawn. Every chart is drawn for a phone's column (``layout.WIDTH``, labels
+    included); its height is the spec's, or a step per row of its data, and the axes."""
+    width = chart.spec.get("width")
+    height = chart.spec.get("height")
+    if isinstance(height, dict) and isinstance(height.get("step"), (int, float)):
+        height = height["step"] * max(1, len(chart.data))
+    if not isinstance(height, (int, float)) or isinstance(height, bool):
+        height = WIDTH * 0.6
+    wide = WIDTH
+    if isinstance(width, (int, float)) and not isinstance(width, bool):
+        wide = max(WIDTH, round(width) + 40)
+    return (wide, round(height) + _AROUND)
 
 
 def vl_version() -> str | None:

@@ -20,6 +20,7 @@ from ..charts import (
     heatmap_chart,
     map_chart,
     map_over,
+    on_page,
     prefetch,
     profile_chart,
     profile_summary,
@@ -119,14 +120,22 @@ class ChartsFile(_Strict):
     region_series: list[SeriesSpec] = Field(default_factory=list)
     compositions: list[CompositionSpec] = Field(default_factory=list)
     pages: dict[str, PageCharts] = Field(default_factory=dict)
+    # Charts (by id) drawn as an image at build time wherever they appear; otherwise only
+    # a page's first chart is (generator.charts.render.on_page).
+    static: list[str] = Field(default_factory=list)
 
 
 @dataclass
 class ChartPlan:
     by_page: dict[tuple[tuple[str, str], str], list] = field(default_factory=dict)
+    static: frozenset[str] = frozenset()        # charts.yaml: static
 
     def add(self, key: tuple[str, str], lang: str, chart, inputs: frozenset[Input]) -> None:
-        """``inputs``: what the chart shows (generator.site.inputs)."""
+        """``inputs``: what the chart shows (generator.site.inputs). How the page draws
+        it (an image or live) is decided here, by its place on the page."""
+        # The home page's charts are its headline, side by side: all seen first.
+        chart = on_page(chart, leads=key == ("home", "index") or (key, lang) not in self.by_page,
+                        image=chart.id in self.static)
         object.__setattr__(chart, "inputs", inputs)
         self.by_page.setdefault((key, lang), []).append(chart)
         prefetch([chart])        # a build's image workers start drawing it now
@@ -493,7 +502,7 @@ class _Planner:
 def plan_charts(site, strings, boundaries) -> ChartPlan:
     """Every chart of the site, per page and language."""
     spec, _ = load_charts_file(site)
-    plan = ChartPlan()
+    plan = ChartPlan(static=frozenset(spec.static))
     if site.indices is None:
         return plan
     p = _Planner(site, strings, boundaries, spec.chart_rows)

@@ -1,9 +1,10 @@
-// Region-wide charts are drawn in advance as static SVG, which is all a reader sees at
-// first. The interactive version needs vega.js (about 900 KB), so it is loaded only when
-// it is wanted: a reader points at a chart, touches it or moves the keyboard focus into it
-// (its data table, downloads); a chart drawn only live (one per unit, such as a unit's
-// partial scores) nears the screen; or a reader asks for a PNG, which is made here in the
-// browser from the live chart. Then charts.js turns every chart of the page live.
+// A page's first chart is drawn in advance as static SVG, which is all a reader sees of
+// it at first. The interactive version needs vega.js (about 900 KB), so it is loaded only
+// when it is wanted: a reader points at a chart, touches it or moves the keyboard focus
+// into it (its data table, downloads); a chart drawn only live (the charts further down a
+// page, and the unit charts) nears the screen; the page is printed; or a reader asks for
+// a PNG, which is made here in the browser from the live chart. Then charts.js turns
+// every chart of the page live.
 (function () {
   "use strict";
   var me = document.currentScript;
@@ -75,5 +76,25 @@
       if (table) table.open = false;
       if (observer) observer.observe(figure); else start();
     }
+  }
+  printing();
+
+  // Printing: every chart is drawn live first (a chart drawn live only has no image to
+  // print). Vega draws after the print dialog has taken its picture, so a live-only chart
+  // not drawn by then prints its data table, open until the dialog closes.
+  function printing() {
+    var opened = [];
+    window.addEventListener("beforeprint", function () {
+      start();
+      var live = document.querySelectorAll("figure.chart-drawn-live:not(.chart-is-live)");
+      for (var i = 0; i < live.length; i++) {
+        var table = live[i].querySelector("details.chart-data");
+        if (table && !table.open) { table.open = true; opened.push(table); }
+      }
+    });
+    window.addEventListener("afterprint", function () {
+      for (var i = 0; i < opened.length; i++) opened[i].open = false;
+      opened = [];
+    });
   }
 })();
