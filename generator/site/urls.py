@@ -157,8 +157,27 @@ class Paths:
             path = path[len(self.prefix):]
         return self.permalink_prefix + path
 
+    def chrome(self, lang: str) -> tuple[tuple[str, str], ...]:
+        """(name, path) of every page and asset the frame of a page (base.html: head,
+        navigation, footer) links to, in ``lang``: a page's template reads them as links
+        made once in Python (``nav``), not a template call each."""
+        return _chrome(self, lang)
+
     relative = staticmethod(relative)
     absolute = staticmethod(absolute)
     base_path = staticmethod(base_path)
     rooted = staticmethod(rooted)
     is_absolute = staticmethod(is_absolute)
+
+
+@functools.lru_cache(maxsize=64)
+def _chrome(paths: Paths, lang: str) -> tuple[tuple[str, str], ...]:
+    return (("favicon", "assets/favicon.svg"), ("style", "assets/style.css"),
+            ("charts_css", "assets/charts/charts.css"),
+            ("charts_on_demand", "assets/charts-on-demand.js"),
+            ("vega", "assets/charts/vega.js"), ("charts_js", "assets/charts/charts.js"),
+            ("sort", "assets/sort.js"), ("home", paths.home(lang)),
+            ("units", paths.units(lang)), ("indices", paths.indices(lang)),
+            *((slug, paths.page(lang, slug)) for slug in (
+                "recommendations", "search", "compare", "data", "glossary", "pages",
+                "changes")))
