@@ -200,21 +200,39 @@ def check_path(rel: str) -> str:
 def _target(root: Path, rel: str, folders: dict[str, Path] | None = None) -> Path:
     """Where ``rel`` is written under ``root`` (resolved: a symbolic link inside the
     output folder cannot lead outside it). ``folders`` memoises resolved folders, since
-    a site has far fewer folders than files."""
+    a site has far fewer folders than files: a folder is resolved and confined once, from
+    its resolved parent (one ``lstat`` of its own name), and each file costs one more
+    ``lstat`` (a link where the file goes is followed and confined)."""
     check_path(rel)
     folder, _, name = rel.rpartition("/")
-    parent = folders.get(folder) if folders is not None else None
+    memo: dict[str, Path] = folders if folders is not None else {}
+    parent = memo.get(folder) if folder else root
     if parent is None:
-        parent = (root / folder).resolve() if folder else root
-        if folders is not None:
-            folders[folder] = parent
+        parent = _folder(root, folder, memo)
     target = parent / name
-    if target.is_symlink():
+    if os.path.islink(target):
         target = target.resolve()
+        _confine(root, target, rel)
+    return target
+
+
+def _folder(root: Path, folder: str, memo: dict[str, Path]) -> Path:
+    """``root / folder`` resolved and checked to stay inside ``root``, memoised in
+    ``memo`` with its parents."""
+    up, _, name = folder.rpartition("/")
+    base = (memo.get(up) or _folder(root, up, memo)) if up else root
+    path = base / name
+    if os.path.islink(path):            # a link: followed, and where it leads confined
+        path = path.resolve()
+        _confine(root, path, folder)
+    memo[folder] = path
+    return path
+
+
+def _confine(root: Path, target: Path, rel: str) -> None:
     if root not in target.parents:
         raise OutputPathError(f"refusing to write {rel!r} outside the output folder {root}",
                               None, None, "use plain relative file names")
-    return target
 
 
 def _refuse_unmarked(output: Path, recorded: bool) -> None:
@@ -247,9 +265,13 @@ def write_file(root: Path, rel: str, data: bytes,
                folders: dict[str, Path] | None = None) -> Stored:
     """Write one file of the site into the staging folder ``root`` now; the Stored names it
     (a page rendered by a worker, so no page waits in memory for the write)."""
+    folder = rel.rpartition("/")[0]
+    known = folders is not None and folder in folders
     target = _target(root, rel, folders)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    if not known:                           # once per folder
+        target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "wb") as fh:
+        fh.write(data)
     return Stored(target)
 
 

@@ -12,6 +12,7 @@ removed, so an edited page can never inject script into the site.
 from __future__ import annotations
 
 import functools
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -212,6 +213,18 @@ def _display(path: Path, base: Path) -> Path:
         return path
 
 
+def _display_under(file: Path, folder: Path, real_folder: Path, base: Path) -> Path:
+    """``_display(file, base)`` for a file that a walk of ``folder`` found (the walk
+    enters no linked folder): the folder is resolved once (``real_folder``), not every
+    page's path again; a linked file is resolved itself."""
+    if os.path.islink(file):
+        return _display(file, base)
+    try:
+        return (real_folder / file.relative_to(folder)).relative_to(base)
+    except ValueError:
+        return file
+
+
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 #: Largest Markdown page read (bytes): a long chapter is a few hundred kilobytes.
 MAX_PAGE_BYTES = 2_000_000
@@ -294,9 +307,11 @@ def load_content(content_dir: Path, edition: str, languages: list[str],
         lang_dir = root / lang
         if not lang_dir.is_dir():
             continue
+        real_dir = lang_dir.resolve()
         for file in sorted(lang_dir.rglob("*.md")):
             try:
-                pages.append(load_page(file, lang_dir, lang, unit_ids, _display(file, base)))
+                pages.append(load_page(file, lang_dir, lang, unit_ids,
+                                       _display_under(file, lang_dir, real_dir, base)))
             except ContentError as err:
                 if problems is None:
                     raise

@@ -48,14 +48,39 @@ def page(lang: str, slug: str) -> str:
     return f"{lang}/{slug}/index.html"
 
 
-# Pages of one folder link to the same targets over and over (navigation, footer, charts):
-# posixpath.relpath costs more than the rest of a link, so its answers are kept.
+@functools.lru_cache(maxsize=1 << 14)
+def _parts(path: str) -> tuple[str, ...] | None:
+    """The folders and name of a site-relative path, normalised as posixpath.normpath
+    would ('a//./b/' is a, b); None for a path that is absolute or climbs ('..'): those
+    depend on the current folder and are left to posixpath."""
+    if path.startswith("/"):
+        return None
+    parts = tuple(p for p in path.split("/") if p and p != ".")
+    return None if ".." in parts else parts
+
+
+# A site's pages are each in their own folder, so whole links rarely repeat across pages,
+# but a page links to the same targets over and over (navigation, footer, charts) and
+# pages of one folder share their links: the answers are kept.
 @functools.lru_cache(maxsize=1 << 16)
 def relative(from_path: str, to_path: str) -> str:
-    """Link from the page at ``from_path`` to ``to_path`` (both relative to the site root)."""
+    """Link from the page at ``from_path`` to ``to_path`` (both relative to the site root).
+
+    The same answer as ``posixpath.relpath(to_path, dirname(from_path))`` (tested on many
+    paths), computed on the paths' parts: relpath makes both absolute against the current
+    folder and normalises them, for every link of every page."""
     to_path, _, fragment = to_path.partition("#")
-    start = posixpath.dirname(from_path) or "."
-    rel = posixpath.relpath(to_path, start)
+    here = None if from_path.startswith("/") else _parts(from_path.rpartition("/")[0])
+    there = _parts(to_path)
+    if here is None or there is None or not to_path:
+        rel = posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
+    else:
+        common = 0
+        for a, b in zip(here, there):
+            if a != b:
+                break
+            common += 1
+        rel = "/".join(("..",) * (len(here) - common) + there[common:]) or "."
     if to_path.endswith("/") and not rel.endswith("/"):
         rel += "/"          # a folder stays a folder (Pagefind's bundle path)
     return rel + (f"#{fragment}" if fragment else "")
@@ -132,8 +157,27 @@ class Paths:
             path = path[len(self.prefix):]
         return self.permalink_prefix + path
 
+    def chrome(self, lang: str) -> tuple[tuple[str, str], ...]:
+        """(name, path) of every page and asset the frame of a page (base.html: head,
+        navigation, footer) links to, in ``lang``: a page's template reads them as links
+        made once in Python (``nav``), not a template call each."""
+        return _chrome(self, lang)
+
     relative = staticmethod(relative)
     absolute = staticmethod(absolute)
     base_path = staticmethod(base_path)
     rooted = staticmethod(rooted)
     is_absolute = staticmethod(is_absolute)
+
+
+@functools.lru_cache(maxsize=64)
+def _chrome(paths: Paths, lang: str) -> tuple[tuple[str, str], ...]:
+    return (("favicon", "assets/favicon.svg"), ("style", "assets/style.css"),
+            ("charts_css", "assets/charts/charts.css"),
+            ("charts_on_demand", "assets/charts-on-demand.js"),
+            ("vega", "assets/charts/vega.js"), ("charts_js", "assets/charts/charts.js"),
+            ("sort", "assets/sort.js"), ("home", paths.home(lang)),
+            ("units", paths.units(lang)), ("indices", paths.indices(lang)),
+            *((slug, paths.page(lang, slug)) for slug in (
+                "recommendations", "search", "compare", "data", "glossary", "pages",
+                "changes")))
