@@ -107,9 +107,15 @@ def place(candidates: Sequence[Sequence[Candidate]], texts: Sequence[str], *,
             cost += outside * font * 3 + rank * 0.5
             if best is None or cost < best[0]:
                 best = (cost, rank, b)
+            if cost == rank * 0.5:
+                break           # nothing covered, nothing outside: no later one is better
         if best is not None:
-            boxes.add(best[2])
             chosen[i] = best[1]
+            # Only a label that :func:`clear` keeps (it overlaps no label kept before it)
+            # pushes later ones away: one written over others is not drawn, and counting
+            # it made a dense plot cost units x units (every box compared with the pile).
+            if texts[i] and not any(_overlap(best[2], k) > 0 for k in boxes.near(best[2])):
+                boxes.add(best[2])
     return chosen
 
 
