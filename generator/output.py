@@ -206,15 +206,21 @@ def _target(root: Path, rel: str, folders: dict[str, Path] | None = None) -> Pat
     parent = folders.get(folder) if folders is not None else None
     if parent is None:
         parent = (root / folder).resolve() if folder else root
+        if parent != root and root not in parent.parents:
+            _outside(rel, root)
         if folders is not None:
             folders[folder] = parent
     target = parent / name
     if target.is_symlink():
         target = target.resolve()
-    if root not in target.parents:
-        raise OutputPathError(f"refusing to write {rel!r} outside the output folder {root}",
-                              None, None, "use plain relative file names")
+        if root not in target.parents:
+            _outside(rel, root)
     return target
+
+
+def _outside(rel: str, root: Path) -> None:
+    raise OutputPathError(f"refusing to write {rel!r} outside the output folder {root}",
+                          None, None, "use plain relative file names")
 
 
 def _refuse_unmarked(output: Path, recorded: bool) -> None:
@@ -247,8 +253,10 @@ def write_file(root: Path, rel: str, data: bytes,
                folders: dict[str, Path] | None = None) -> Stored:
     """Write one file of the site into the staging folder ``root`` now; the Stored names it
     (a page rendered by a worker, so no page waits in memory for the write)."""
+    known = folders is not None and rel.rpartition("/")[0] in folders
     target = _target(root, rel, folders)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if not known:               # a folder is made once, not checked again for every page
+        target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
     return Stored(target)
 
@@ -280,9 +288,12 @@ def _fill_and_swap(files: Mapping[str, bytes | Stored], output: Path, recorded: 
     _refuse_unmarked(output, recorded)
     parent = output.parent
     folders: dict[str, Path] = {}
+    at = f"{staging}/"
     for rel in sorted(files):
-        target = _target(staging, rel, folders)
         data = files[rel]
+        if isinstance(data, Stored) and str(data.path) == at + rel:
+            continue                            # written there already (write_file)
+        target = _target(staging, rel, folders)
         if isinstance(data, Stored):
             if data.path == target:             # written there already
                 continue
