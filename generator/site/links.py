@@ -112,11 +112,15 @@ def check_links(files: Mapping[str, bytes | Stored], base_path: str = "/",
 
 
 def check_graph(pages: Mapping[str, PageLinks], existing: Container[str],
-                base_path: str = "/") -> list[BrokenLink]:
+                base_path: str = "/", only: Container[str] | None = None
+                ) -> list[BrokenLink]:
     """Broken links of ``pages`` ({path: PageLinks}, collected while rendering), among the
-    ``existing`` files of the site."""
+    ``existing`` files of the site; ``only``: of these pages alone (the others' ids still
+    count for #anchors)."""
     broken: list[BrokenLink] = []
     for page, info in sorted(pages.items()):
+        if only is not None and page not in only:
+            continue
         folder = posixpath.dirname(page)
         for href in info.links:
             target, fragment, reason = _resolve(folder, href, base_path)
