@@ -628,7 +628,8 @@ def shared_files(trees: list[Tree], drawn: dict[str, dict[str, bytes]],
 
 
 def render_trees(trees: list[Tree], charts: dict[str, Charts], links: EditionLinks | None,
-                 stage: Stages | None = None, into: Path | None = None
+                 stage: Stages | None = None, into: Path | None = None,
+                 pages_done: Callable[[], object] | None = None
                  ) -> tuple[SiteFiles, dict[str, PageLinks]]:
     """Every file of the site, and each page's links and ids (the link graph, read in the
     worker that rendered the page). Each page is rendered once: the current edition's
@@ -638,7 +639,8 @@ def render_trees(trees: list[Tree], charts: dict[str, Charts], links: EditionLin
 
     ``into`` (a build's staging folder): each page is written there by the worker that
     rendered it and stands in the result as a :class:`Stored`, so the whole page set is
-    never held or sent back."""
+    never held or sent back. ``pages_done`` is called once every page is rendered, before
+    the images still being drawn are waited for (the build starts its search index then)."""
     files: SiteFiles = {}
     with _stages(stage)("render", total=sum(len(t.specs) for t in trees)) as advance:
         env = render.environment(trees[0].model.config.templates_path)
@@ -671,6 +673,8 @@ def render_trees(trees: list[Tree], charts: dict[str, Charts], links: EditionLin
         for (_, spec), (data, info) in zip(jobs, fork_map(page, jobs, done)):
             files[spec.path] = data
             graph[spec.path] = intern(info)
+    if pages_done is not None:
+        pages_done()
     # …or the pages waited for each image as it was drawn: its files are gathered now.
     charts = draw_charts(trees, charts, stage)
     files.update(shared_files(trees, {e: c.files or {} for e, c in charts.items()}, stage))
@@ -915,10 +919,13 @@ def run(config: SiteConfig, stage: Stages, edition_id: str | None = None,
         links = None if at_root else EditionLinks(config, trees)
         if not images_drawing():        # images first: the pages read their sizes…
             charts = draw_charts(trees, charts, stage)
-        files, graph = render_trees(trees, charts, links, stage, into)
-        # Pagefind indexes the pages in the staging folder while the links are checked.
-        searching = start_finish(trees, into, stage)
+        # Pagefind indexes the pages in the staging folder as soon as they are all there,
+        # while the last images are drawn and the links are checked.
+        searching: list[Indexing] = []
         try:
+            files, graph = render_trees(
+                trees, charts, links, stage, into,
+                pages_done=lambda: searching.extend(start_finish(trees, into, stage)))
             overlap = bool(searching) and link_cache is None
             if not overlap:
                 files = finish(files, stage, trees, into, searching)
