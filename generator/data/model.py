@@ -38,8 +38,9 @@ def text(labels: dict[str, str] | None, lang: str) -> str:
     """The label for ``lang``, falling back to the other languages in a fixed order."""
     if not labels:
         return ""
-    if labels.get(lang):
-        return labels[lang]
+    found = labels.get(lang)          # asked for ~1.6 M times by a 500-unit build
+    if found:
+        return found
     for other in LANGS_FALLBACK:
         if labels.get(other):
             return labels[other]
