@@ -15,7 +15,9 @@ plan          every page of every edition, each with the input files it is made 
 render        every page rendered once, streamed into the staging folder beside the output
               folder by the worker that rendered it (in memory for check and serve), with
               its links and ids (the link graph); then the other files of the site
-finish        files made from the rendered pages (the search index of each edition)
+finish        files made from the rendered pages (the search index of each edition: in a
+              build, Pagefind starts as soon as the pages are written and indexes while
+              the last images are drawn and the links are checked)
 verify_links  every internal link and #anchor resolves, checked on the link graph
 write         the rest of the files go into the staging folder, which replaces the output
               folder in one step, only when all of the above succeeded
