@@ -179,6 +179,10 @@ def make_geo(units: list[dict], dst: Path) -> None:
         ring = [[round(x0, 4), round(y0, 4)], [round(x0 + size, 4), round(y0, 4)],
                 [round(x0 + size, 4), round(y0 - size * 0.7, 4)],
                 [round(x0, 4), round(y0 - size * 0.7, 4)], [round(x0, 4), round(y0, 4)]]
+        # RFC 7946 winds an exterior ring counter-clockwise (south, east, north, west here),
+        # as the loader expects: it reverses every ring for d3-geo. Drawn clockwise, each
+        # square became the whole globe but itself.
+        ring.reverse()
         features.append({"type": "Feature", "properties": {"shapeName": u["name"]["en"],
                                                            "shapeID": u["id"]},
                          "geometry": {"type": "Polygon", "coordinates": [ring]}})

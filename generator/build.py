@@ -15,7 +15,9 @@ plan          every page of every edition, each with the input files it is made 
 render        every page rendered once, streamed into the staging folder beside the output
               folder by the worker that rendered it (in memory for check and serve), with
               its links and ids (the link graph); then the other files of the site
-finish        files made from the rendered pages (the search index of each edition)
+finish        files made from the rendered pages (the search index of each edition: in a
+              build, Pagefind starts as soon as the pages are written and indexes while
+              the last images are drawn and the links are checked)
 verify_links  every internal link and #anchor resolves, checked on the link graph
 write         the rest of the files go into the staging folder, which replaces the output
               folder in one step, only when all of the above succeeded
@@ -76,7 +78,7 @@ from .site.indexview import IndexView
 from .site.labels import missing_labels
 from .site.links import LinkCache, PageLinks, check_graph, check_links, summarize
 from .site.problems import link_problems
-from .site.search import search_bundle, search_folder
+from .site.search import Indexing, search_bundle, start_search
 from .site.social import og_cards
 
 #: A site's files by path: their bytes, or a :class:`Stored` standing in for bytes that are
@@ -628,7 +630,8 @@ def shared_files(trees: list[Tree], drawn: dict[str, dict[str, bytes]],
 
 
 def render_trees(trees: list[Tree], charts: dict[str, Charts], links: EditionLinks | None,
-                 stage: Stages | None = None, into: Path | None = None
+                 stage: Stages | None = None, into: Path | None = None,
+                 pages_done: Callable[[], object] | None = None
                  ) -> tuple[SiteFiles, dict[str, PageLinks]]:
     """Every file of the site, and each page's links and ids (the link graph, read in the
     worker that rendered the page). Each page is rendered once: the current edition's
@@ -638,7 +641,8 @@ def render_trees(trees: list[Tree], charts: dict[str, Charts], links: EditionLin
 
     ``into`` (a build's staging folder): each page is written there by the worker that
     rendered it and stands in the result as a :class:`Stored`, so the whole page set is
-    never held or sent back."""
+    never held or sent back. ``pages_done`` is called once every page is rendered, before
+    the images still being drawn are waited for (the build starts its search index then)."""
     files: SiteFiles = {}
     with _stages(stage)("render", total=sum(len(t.specs) for t in trees)) as advance:
         env = render.environment(trees[0].model.config.templates_path)
@@ -671,6 +675,8 @@ def render_trees(trees: list[Tree], charts: dict[str, Charts], links: EditionLin
         for (_, spec), (data, info) in zip(jobs, fork_map(page, jobs, done)):
             files[spec.path] = data
             graph[spec.path] = intern(info)
+    if pages_done is not None:
+        pages_done()
     # …or the pages waited for each image as it was drawn: its files are gathered now.
     charts = draw_charts(trees, charts, stage)
     files.update(shared_files(trees, {e: c.files or {} for e, c in charts.items()}, stage))
@@ -690,21 +696,34 @@ class _Interner:
                          frozenset(seen.setdefault(i, i) for i in info.ids), info.redirect)
 
 
+def start_finish(trees: list[Tree], into: Path | None, stage: Stages | None = None
+                 ) -> list[Indexing]:
+    """Start Pagefind over each edition's permanent pages in the staging folder ``into``
+    (none without it), so that it indexes while the links are checked."""
+    if into is None:
+        return []
+    with _stages(stage)("search"):
+        return [start_search(into, t.paths.prefix) for t in trees if t.paths.permanent]
+
+
 def finish(files: SiteFiles, stage: Stages | None = None,
-           trees: list[Tree] | None = None, into: Path | None = None) -> SiteFiles:
+           trees: list[Tree] | None = None, into: Path | None = None,
+           started: list[Indexing] | None = None) -> SiteFiles:
     """Add the files made from the rendered pages: the search index, one per edition, of
-    its permanent pages (``into``: the staging folder the pages are written in)."""
+    its permanent pages (``into``: the staging folder the pages are written in;
+    ``started``: the indexing :func:`start_finish` began there)."""
     with _stages(stage)("search"):
         if trees is None:
             files.update(search_bundle(files))
             return files
+        if into is not None:
+            for indexing in started if started is not None else start_finish(trees, into):
+                files.update(indexing.result())
+            return files
         for tree in trees:
             if tree.paths.permanent:
-                if into is not None:
-                    files.update(search_folder(into, tree.paths.prefix))
-                else:
-                    files.update(search_bundle(files, tree.paths.prefix,
-                                               {s.path for s in tree.specs}))
+                files.update(search_bundle(files, tree.paths.prefix,
+                                           {s.path for s in tree.specs}))
     return files
 
 
@@ -712,7 +731,8 @@ def verify_links(files: SiteFiles, model: pages.EditionModel,
                  specs: list[pages.PageSpec], stage: Stages | None = None,
                  cache: LinkCache | None = None,
                  drafts: Iterable[str] = (),
-                 graph: dict[str, PageLinks] | None = None) -> list[str]:
+                 graph: dict[str, PageLinks] | None = None,
+                 meanwhile: Callable[[], object] | None = None) -> list[str]:
     """Every internal link and #anchor resolves, or a mistake naming its source (a build
     stops at the first; a check lists every one).
 
@@ -721,13 +741,22 @@ def verify_links(files: SiteFiles, model: pages.EditionModel,
     ``aimaq check --drafts`` reports them as problems.
 
     ``graph``: each page's links and ids, collected while rendering (render_trees);
-    without it the pages in ``files`` are read (``aimaq serve``, which keeps ``cache``)."""
+    without it the pages in ``files`` are read (``aimaq serve``, which keeps ``cache``).
+
+    ``meanwhile`` (with ``graph``): what adds the last files to ``files`` (the search
+    index) runs after the check, and the pages with a link the check found broken are
+    checked again then, so the check runs while Pagefind indexes."""
     stage = _stages(stage)
     drafts = list(drafts)
     with stage("links"):
         base = urls.base_path(model.config.base_url)
         broken = check_graph(graph, files, base) if graph is not None else \
             check_links(files, base, cache=cache)
+    if meanwhile is not None and graph is not None:
+        meanwhile()
+        with stage("links"):
+            again = {b.page for b in broken}
+            broken = check_graph(graph, files, base, only=again) if again else []
     in_draft = [b for b in broken if any(b.page.startswith(f"{d}/") for d in drafts)] \
         if not stage.collecting else []
     broken = [b for b in broken if b not in in_draft]
@@ -892,13 +921,26 @@ def run(config: SiteConfig, stage: Stages, edition_id: str | None = None,
         links = None if at_root else EditionLinks(config, trees)
         if not images_drawing():        # images first: the pages read their sizes…
             charts = draw_charts(trees, charts, stage)
-        files, graph = render_trees(trees, charts, links, stage, into)
-        files = finish(files, stage, trees, into)
-        stage.count("pages", sum(len(t.specs) for t in trees))
-        notes = verify_links(files, trees[0].model, [s for t in trees for s in t.specs],
-                             stage, cache=link_cache,
-                             drafts=[e for e in built if config.edition(e).draft],
-                             graph=graph if link_cache is None else None)
+        # Pagefind indexes the pages in the staging folder as soon as they are all there,
+        # while the last images are drawn and the links are checked.
+        searching: list[Indexing] = []
+        try:
+            files, graph = render_trees(
+                trees, charts, links, stage, into,
+                pages_done=lambda: searching.extend(start_finish(trees, into, stage)))
+            overlap = bool(searching) and link_cache is None
+            if not overlap:
+                files = finish(files, stage, trees, into, searching)
+            stage.count("pages", sum(len(t.specs) for t in trees))
+            notes = verify_links(
+                files, trees[0].model, [s for t in trees for s in t.specs], stage,
+                cache=link_cache, drafts=[e for e in built if config.edition(e).draft],
+                graph=graph if link_cache is None else None,
+                meanwhile=(lambda: finish(files, stage, trees, into, searching))
+                if overlap else None)
+        finally:
+            for indexing in searching:
+                indexing.stop()
         return Made(built, {e: c.inputs for e, c in computed.items()}, models, trees, charts,
                     files, notes)
 

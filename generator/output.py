@@ -302,9 +302,12 @@ def _fill_and_swap(files: Mapping[str, bytes | Stored], output: Path, recorded: 
     _refuse_unmarked(output, recorded)
     parent = output.parent
     folders: dict[str, Path] = {}
+    at = f"{staging}/"
     for rel in sorted(files):
-        target = _target(staging, rel, folders)
         data = files[rel]
+        if isinstance(data, Stored) and str(data.path) == at + rel:
+            continue                            # written there already (write_file)
+        target = _target(staging, rel, folders)
         if isinstance(data, Stored):
             if data.path == target:             # written there already
                 continue

@@ -62,3 +62,17 @@ def test_links_and_ids_are_read_as_an_html_parser_reads_them():
     page = summarize(html)
     assert page.links == ("a.html?x=1&y=2", "i.svg", "s.js")
     assert page.ids == {"one", "two", "old"}
+
+
+def test_checking_some_pages_again_still_reads_the_anchors_of_all():
+    """A build checks the link graph while Pagefind indexes, then checks again only the
+    pages with a link found broken (the search page's link into the index): the anchors
+    of the other pages still count."""
+    pages = {"a.html": summarize(b'<a href="b.html#sec">ok</a> <a href="pagefind/ui.js">x</a>'),
+             "b.html": summarize(b'<p id="sec">x</p> <a href="c.html">missing</a>')}
+    first = check_graph(pages, {"a.html", "b.html"})
+    assert [(b.page, b.target) for b in first] == [("a.html", "pagefind/ui.js"),
+                                                   ("b.html", "c.html")]
+    again = check_graph(pages, {"a.html", "b.html", "pagefind/ui.js"}, only={"a.html"})
+    assert again == []
+    assert [b.target for b in check_graph(pages, set(pages), only={"b.html"})] == ["c.html"]

@@ -97,9 +97,16 @@ def place(candidates: Sequence[Sequence[Candidate]], texts: Sequence[str], *,
         obst.add((x - r, y - r, x + r, y + r))
     chosen = [0] * n
     for i in (order if order is not None else range(n)):
+        tried = [_box(x, y, texts[i], font, align, dx, dy)
+                 for x, y, align, dx, dy in candidates[i]]
+        if all(any(_overlap(b, k) > 0 for k in boxes.near(b)) for b in tried):
+            # Every position covers a label already kept: this one is not drawn wherever
+            # it goes (clear() drops it) and pushes nothing away, so its first position
+            # will do. In a dense plot most labels end here, without weighing the markers
+            # around each position (which grew with units x units).
+            continue
         best: tuple[float, int, tuple[float, float, float, float]] | None = None
-        for rank, (x, y, align, dx, dy) in enumerate(candidates[i]):
-            b = _box(x, y, texts[i], font, align, dx, dy)
+        for rank, b in enumerate(tried):
             cost = (sum(_overlap(b, o) for o in boxes.near(b)) * 4
                     + sum(_overlap(b, o) for o in obst.near(b)))
             outside = (max(0.0, -b[0]) + max(0.0, b[2] - width) + max(0.0, -b[1])
@@ -107,9 +114,15 @@ def place(candidates: Sequence[Sequence[Candidate]], texts: Sequence[str], *,
             cost += outside * font * 3 + rank * 0.5
             if best is None or cost < best[0]:
                 best = (cost, rank, b)
+            if cost == rank * 0.5:
+                break           # nothing covered, nothing outside: no later one is better
         if best is not None:
-            boxes.add(best[2])
             chosen[i] = best[1]
+            # Only a label that :func:`clear` keeps (it overlaps no label kept before it)
+            # pushes later ones away: one written over others is not drawn, and counting
+            # it made a dense plot cost units x units (every box compared with the pile).
+            if texts[i] and not any(_overlap(best[2], k) > 0 for k in boxes.near(best[2])):
+                boxes.add(best[2])
     return chosen
 
 

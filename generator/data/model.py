@@ -38,8 +38,9 @@ def text(labels: dict[str, str] | None, lang: str) -> str:
     """The label for ``lang``, falling back to the other languages in a fixed order."""
     if not labels:
         return ""
-    if labels.get(lang):
-        return labels[lang]
+    found = labels.get(lang)          # asked for ~1.6 M times by a 500-unit build
+    if found:
+        return found
     for other in LANGS_FALLBACK:
         if labels.get(other):
             return labels[other]
@@ -135,13 +136,28 @@ class Dataset:
         return {"en": note, **self.note_texts.get(note, {})} if note else {}
 
     # -- areas -----------------------------------------------------------
+    def _units(self) -> tuple[Area, ...]:
+        # Asked for on every page, per figure (tens of thousands of times in a large
+        # region): kept per areas dict, so a call does not walk every area again (which
+        # grew with units x units). A new or resized ``areas`` is read again.
+        areas = self.areas
+        cached = self.__dict__.get("_unit_areas")
+        if cached is None or cached[0] is not areas or cached[1] != len(areas):
+            cached = (areas, len(areas), tuple(a for a in areas.values() if a.kind == "unit"),
+                      [a.id for a in areas.values() if a.kind == "unit"])
+            self.__dict__["_unit_areas"] = cached
+        found: tuple[Area, ...] = cached[2]
+        return found
+
     def unit_ids(self) -> list[str]:
-        """Ids of the areas of kind ``unit``, in the order of units.yaml."""
-        return [a.id for a in self.areas.values() if a.kind == "unit"]
+        """Ids of the areas of kind ``unit``, in the order of units.yaml (a new list)."""
+        self._units()
+        ids: list[str] = self.__dict__["_unit_areas"][3]
+        return ids.copy()
 
     @property
     def units(self) -> list[Area]:
-        return [a for a in self.areas.values() if a.kind == "unit"]
+        return list(self._units())
 
     # -- observations ----------------------------------------------------
     def select(

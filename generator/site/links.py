@@ -44,10 +44,16 @@ LinkCache = dict[str, tuple["bytes | Stored", PageLinks]]
 # (in the worker that rendered it), so no page is parsed again: Jinja and Markdown write
 # every attribute quoted, and the test pages below show what counts.
 _COMMENT = re.compile(rb"<!--.*?-->", re.S)
-_TAG = re.compile(rb"<(a|link|script|img|source|iframe)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>",
+_TAG = re.compile(rb"<(a|link|script|img|source|iframe)\b((?:[^>\"']+|\"[^\"]*\"|'[^']*')*)>",
                   re.I)
 _ATTR = re.compile(rb"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-_ID = re.compile(rb"""<[a-zA-Z][^>]*?\sid\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+# An id attribute; it counts inside a tag (the nearest '<' before it opens a tag and no '>'
+# comes between), as ``<[a-zA-Z][^>]*?\sid=…`` would say, without trying that pattern at
+# every tag of the page (a profile has thousands: table cells, strip ticks).
+# (The pattern starts with the literal "id", which the regex engine searches for fast; the
+# white space before it is checked by hand.)
+_ID = re.compile(rb"""id\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_SPACE = frozenset(b" \t\n\r\f\v")
 
 
 def summarize(html: bytes, redirect: str | None = None) -> PageLinks:
@@ -69,6 +75,12 @@ def summarize(html: bytes, redirect: str | None = None) -> PageLinks:
         if tag == b"a" and attrs.get(b"name"):
             ids.add(_text(attrs[b"name"]))
     for m in _ID.finditer(html):
+        at = m.start() - 1
+        if at < 0 or html[at] not in _SPACE:
+            continue
+        lt = html.rfind(b"<", 0, at)
+        if lt < 0 or not html[lt + 1:lt + 2].isalpha() or html.find(b">", lt, at) >= 0:
+            continue
         value = m.group(1) if m.group(1) is not None else m.group(2)
         if value:
             ids.add(_text(value))
@@ -112,11 +124,15 @@ def check_links(files: Mapping[str, bytes | Stored], base_path: str = "/",
 
 
 def check_graph(pages: Mapping[str, PageLinks], existing: Container[str],
-                base_path: str = "/") -> list[BrokenLink]:
+                base_path: str = "/", only: Container[str] | None = None
+                ) -> list[BrokenLink]:
     """Broken links of ``pages`` ({path: PageLinks}, collected while rendering), among the
-    ``existing`` files of the site."""
+    ``existing`` files of the site; ``only``: of these pages alone (the others' ids still
+    count for #anchors)."""
     broken: list[BrokenLink] = []
     for page, info in sorted(pages.items()):
+        if only is not None and page not in only:
+            continue
         folder = posixpath.dirname(page)
         for href in info.links:
             target, fragment, reason = _resolve(folder, href, base_path)

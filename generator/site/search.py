@@ -61,22 +61,55 @@ def search_folder(root: Path, prefix: str = "") -> dict[str, Stored]:
     staging folder of a build: one edition's permanent pages), written at
     ``<prefix>pagefind/`` beside them, in one run of Pagefind over the folder; the pages
     without ``data-pagefind-body`` (stubs, search, 404) are left out by Pagefind itself."""
-    site = root / prefix if prefix else root
-    out = site / BUNDLE
-    if not site.is_dir():
-        return {}
-    _pagefind(site, out)
-    return {f"{prefix}{BUNDLE}/{p.relative_to(out).as_posix()}": Stored(p)
-            for p in sorted(out.rglob("*")) if p.is_file()}
+    return start_search(root, prefix).result()
+
+
+class Indexing:
+    """Pagefind at work over one edition's pages in the staging folder (:func:`start_search`),
+    while the build goes on with what does not need the index (the link check); ``result``
+    waits for it, ``stop`` ends it when the build stops first."""
+
+    def __init__(self, root: Path, prefix: str = "") -> None:
+        self.prefix = prefix
+        site = root / prefix if prefix else root
+        self.out = site / BUNDLE
+        self.proc = _start(site, self.out) if site.is_dir() else None
+
+    def result(self) -> dict[str, Stored]:
+        if self.proc is None:
+            return {}
+        _finish(self.proc, self.out)
+        self.proc = None
+        return {f"{self.prefix}{BUNDLE}/{p.relative_to(self.out).as_posix()}": Stored(p)
+                for p in sorted(self.out.rglob("*")) if p.is_file()}
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc = None
+
+
+def start_search(root: Path, prefix: str = "") -> Indexing:
+    """Start indexing the pages under ``root / prefix`` (see :func:`search_folder`)."""
+    return Indexing(root, prefix)
+
+
+def _start(site: Path, out: Path) -> subprocess.Popen[str]:
+    cmd = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(out),
+           "--quiet"]
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def _pagefind(site: Path, out: Path) -> None:
-    cmd = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(out),
-           "--quiet"]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    _finish(_start(site, out), out)
+
+
+def _finish(proc: subprocess.Popen[str], out: Path) -> None:
+    stdout, stderr = proc.communicate()
     if proc.returncode != 0:
         raise AimaqError(f"the search index could not be built: "
-                         f"{(proc.stderr or proc.stdout).strip()[:500]}", None, None,
+                         f"{(stderr or stdout).strip()[:500]}", None, None,
                          "reinstall with 'make site' (it installs pagefind[extended])")
     entry = out / "pagefind-entry.json"
     if entry.is_file():

@@ -113,10 +113,12 @@ def scatter_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
             size=alt.when(alt.datum.hl).then(alt.value(160)).otherwise(alt.value(60)),
             strokeWidth=alt.when(alt.datum.hl).then(alt.value(2))
                            .when(alt.datum.copy).then(alt.value(1.5)).otherwise(alt.value(0.5)))
-        names = base.mark_text(align=alt.expr("datum.align"), dx=alt.expr("datum.dx"),
-                               dy=alt.expr("datum.dy"), baseline="middle", fontSize=MAP_FONT,
-                               fontWeight=BOLD_IF_HL,
-                               fontStyle=alt.expr("datum.copy ? 'italic' : 'normal'")).encode(
+        # Only the names that fit are text marks: a name left out is in the tooltip and
+        # the table, and an empty mark per point cost the image one text item each.
+        names = base.transform_filter("datum.name_shown !== ''").mark_text(
+            align=alt.expr("datum.align"), dx=alt.expr("datum.dx"), dy=alt.expr("datum.dy"),
+            baseline="middle", fontSize=MAP_FONT, fontWeight=BOLD_IF_HL,
+            fontStyle=alt.expr("datum.copy ? 'italic' : 'normal'")).encode(
             x=x, y=y, text="name_shown:N", tooltip=tooltip)
         chart = alt.layer(vrule, hrule, points, names).properties(
             datasets=datasets, width=slots["width"], height=slots["height"])
