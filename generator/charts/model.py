@@ -51,7 +51,9 @@ class Chart:
     kind: str                               # map | ranking | time_series | ...
     lang: str
     spec: dict[str, Any]
-    data: pd.DataFrame                      # the table and the CSV (see columns)
+    # The table and the CSV (see columns): a frame, or its records (a unit's chart made
+    # with thousands of others is given its few rows as plain dicts, not a frame).
+    data: pd.DataFrame | tuple[dict[str, Any], ...]
     columns: tuple[Column, ...]
     title: str
     subtitle: str
@@ -109,16 +111,19 @@ class Chart:
                 + script_safe(self.spec_json()) + ";\n").encode("utf-8")
 
     def shared_files(self, prefix: str) -> dict[str, bytes]:
-        """The files an ``overlay`` chart shares with every chart over the same base, by
-        site path: the base's ``<id>.spec.js`` (the live chart is the base with this
-        chart's unit highlighted) and ``<id>.csv`` (the whole table, which the chart's
-        figure links to). Written once per base, however many units it serves."""
-        if self.drawn != "overlay" or self.base is None:
+        """The files a chart drawn over a shared ``base`` shares with every chart over the
+        same base, by site path: the base's ``<id>.spec.js`` (the live chart is the base
+        with this chart's unit highlighted, or its values swapped in) and, for an
+        ``overlay`` (a unit's map, whose table is the region's), ``<id>.csv`` (the whole
+        table, which the chart's figure links to). Written once per base, however many
+        units it serves."""
+        if self.base is None:
             return {}
         base = self.base
-        return base.memo(("shared-files", prefix), lambda: {
+        with_csv = self.drawn == "overlay"
+        return base.memo(("shared-files", prefix, with_csv), lambda: {
             base.file(prefix, "spec.js"): base.spec_script(),
-            base.file(prefix, "csv"): base.csv()})
+            **({base.file(prefix, "csv"): base.csv()} if with_csv else {})})
 
     # -- files -------------------------------------------------------------------------------
     def file(self, prefix: str, ext: str) -> str:
@@ -131,6 +136,12 @@ class Chart:
         return f"{prefix}/{self.id}.{ext}" if prefix else f"{self.id}.{ext}"
 
     # -- table -------------------------------------------------------------------------------
+    def records(self) -> list[dict[str, Any]] | tuple[dict[str, Any], ...]:
+        """The rows of :attr:`data` as dicts."""
+        if isinstance(self.data, pd.DataFrame):
+            return self.data.to_dict("records")
+        return self.data
+
     @property
     def html_columns(self) -> list[Column]:
         return [c for c in self.columns if c.html]
@@ -142,7 +153,7 @@ class Chart:
         """
         cols = self.html_columns
         out = []
-        for rec in self.data.to_dict("records"):
+        for rec in self.records():
             cells = []
             for c in cols:
                 v = rec.get(c.key)
@@ -162,7 +173,7 @@ class Chart:
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         w.writerow([c.label for c in cols])
-        for rec in self.data.to_dict("records"):
+        for rec in self.records():
             row = []
             for c in cols:
                 v = rec.get(c.key)
