@@ -54,15 +54,16 @@ def map_over(base: Chart, *, id: str, highlight: str, lang: str, strings: ChartS
     the unit highlighted). With ``table_rows``, a table of more rows than that keeps the
     ``table_rows`` rows nearest the unit in rank and says so (the base's CSV, which the
     figure links to, has them all). Nothing of the region is made again per unit."""
-    table = base.data
-    at = base.memo(("unit-rows",), lambda: {u: i for i, u in
-                                           reversed(list(enumerate(table["unit"])))})
-    window = _window(len(table), at.get(highlight, 0), table_rows)
+    records = base.memo(("records",), lambda: tuple(base.records()))
+    table = records                # as records, read once: no frame per unit
+    at = base.memo(("unit-rows",), lambda: {r["unit"]: i for i, r in
+                                           reversed(list(enumerate(records)))})
+    window = _window(len(records), at.get(highlight, 0), table_rows)
     description = base.description
     if window is not None:
-        table = table.iloc[window].reset_index(drop=True)
+        table = tuple(records[i] for i in window)
         description += " " + strings.get("describe_window", lang, shown=len(window),
-                                         count=len(base.data))
+                                         count=len(records))
     return dataclasses.replace(base, id=slug(id), spec={"$base": base.id,
                                                         "highlight": highlight},
                                data=table, description=description, highlight=highlight,
