@@ -354,7 +354,7 @@ def test_a_units_profile_csv_is_made_in_the_browser(served, browser):
     table = figure.locator("details.chart-data tbody tr")
     assert len(lines) == 1 + table.count() and len(lines) > 3
     header = figure.locator("details.chart-data thead th")
-    assert lines[0].split(",")[1] == header.nth(1).inner_text().strip()     # the unit
+    assert lines[0].split(",")[1] == header.nth(1).text_content().strip()   # the unit
     for line in lines[1:]:
         cells = line.rsplit(",", 4)
         assert all(c == "" or float(c) == float(c) for c in cells[1:]), line   # decimal point
