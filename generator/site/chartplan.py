@@ -7,6 +7,7 @@ unit or index: the choices live in charts.yaml.
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -26,6 +27,7 @@ from ..charts import (
     scatter_chart,
     sensitivity_chart,
     slope_chart,
+    slug,
     time_series_chart,
 )
 from ..data.model import text
@@ -164,8 +166,9 @@ class _Planner:
         self._frames: dict[tuple[str, str], pd.DataFrame] = {}
         self._usable: dict[tuple[str, str], bool] = {}
         self._texts: dict[tuple[str, str, str], tuple] = {}
-        self._bases: dict[tuple[str, str, str], Any] = {}
+        self._bases: dict[tuple[str, ...], Any] = {}
         self._profiles: dict[tuple[str, str], tuple] = {}
+        self._areas: list | None = None
         self._copies: dict[str, dict[str, str]] = {}
         self.better: dict[str, str] = {}          # charts.yaml: better
 
@@ -297,18 +300,34 @@ class _Planner:
         return self._usable[key]
 
     # -- kinds --------------------------------------------------------------------
+    def unit_areas(self) -> list:
+        """The areas of kind ``unit``, listed once (a unit's map asks for them)."""
+        if self._areas is None:
+            self._areas = [a for a in self.ds.areas.values() if a.kind == "unit"]
+        return self._areas
+
     def map(self, cid: str, ref: IndexRef, lang: str, highlight: str | None = None):
-        title, subtitle, source, measure, decimals = self.index_texts(ref, lang)
-        frame = self.index_frame(ref)[["unit", "value"]]
-        areas = [a for a in self.ds.areas.values() if a.kind == "unit"]
+        areas = self.unit_areas()
         # A unit's map draws no image of its own: the region's map (drawn once per
         # language) with the unit outlined over it; a map of its neighbours is drawn live.
         live = bool(highlight and isinstance(ref, UnitMapRef)
                     and ref.neighbours_only(len(areas)))
-        if highlight and not live:
+        if highlight and not live:          # nothing of the region is made again per unit
             return map_over(self.base_map(ref, lang), id=cid, highlight=highlight,
                             lang=lang, strings=self.strings,
                             table_rows=max(4, self.rows // 2))
+        if not highlight:           # the home map and the units' base map are one map
+            key = ("@map", ref.index, ref.part, lang)
+            if key not in self._bases:
+                self._bases[key] = self._map(cid, ref, lang, None, areas, False)
+            made = self._bases[key]
+            return made if made.id == slug(cid) else dataclasses.replace(made, id=slug(cid))
+        return self._map(cid, ref, lang, highlight, areas, live)
+
+    def _map(self, cid: str, ref: IndexRef, lang: str, highlight: str | None, areas: list,
+             live: bool):
+        title, subtitle, source, measure, decimals = self.index_texts(ref, lang)
+        frame = self.index_frame(ref)[["unit", "value"]]
         if live:
             areas = self.boundaries.neighbourhood(areas, highlight, ref.margin)
             frame = frame[frame["unit"].isin({a.id for a in areas})]
