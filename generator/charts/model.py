@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import pandas as pd
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
+from .. import formatting as fmt
 from .jsonspec import canonical_json, clean_float, script_safe
 from .render import image_size, overlay
 
@@ -165,6 +166,27 @@ class Chart:
             hl = (self.highlight is not None and rec.get(self.key_column) == self.highlight)
             out.append({"cells": cells, "highlight": hl})
         return out
+
+    def table_rows_html(self) -> Markup:
+        """The ``<tr>`` rows of the figure's data table (:meth:`rows`, numbers formatted
+        for the chart's language), made once per chart in Python: a unit page's table
+        cell by cell through the template costs a dozen template calls a cell, on every
+        unit's page."""
+        return self.memo(("table-rows-html",), self._table_rows_html)
+
+    def _table_rows_html(self) -> Markup:
+        out = []
+        for row in self.rows():
+            cells = []
+            for i, (c, v) in enumerate(row["cells"]):
+                shown = fmt.number(v, self.lang, c.decimals) if c.numeric else v
+                num = ' class="num"' if c.numeric else ""
+                tag = "th" if i == 0 else "td"
+                scope = ' scope="row"' if i == 0 else ""
+                cells.append(f"<{tag}{scope}{num}>{escape(shown)}</{tag}>")
+            hl = ' class="is-highlight"' if row["highlight"] else ""
+            out.append(f"<tr{hl}>{''.join(cells)}</tr>")
+        return Markup("\n".join(out))
 
     def csv(self) -> bytes:
         """UTF-8 CSV (with BOM for spreadsheets), headers in the page's language, decimal
