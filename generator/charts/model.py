@@ -7,7 +7,7 @@ import math
 import re
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import pandas as pd
 from markupsafe import Markup, escape
@@ -140,7 +140,7 @@ class Chart:
     def records(self) -> list[dict[str, Any]] | tuple[dict[str, Any], ...]:
         """The rows of :attr:`data` as dicts."""
         if isinstance(self.data, pd.DataFrame):
-            return self.data.to_dict("records")
+            return cast(list[dict[str, Any]], self.data.to_dict("records"))
         return self.data
 
     @property

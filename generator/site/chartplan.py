@@ -27,9 +27,9 @@ from ..charts import (
     scatter_chart,
     sensitivity_chart,
     slope_chart,
-    slug,
     time_series_chart,
 )
+from ..charts import slug as chart_id
 from ..data.model import text
 from ..errors import ContentError
 from ..yamlio import load_yaml, validation_error
@@ -321,7 +321,7 @@ class _Planner:
             if key not in self._bases:
                 self._bases[key] = self._map(cid, ref, lang, None, areas, False)
             made = self._bases[key]
-            return made if made.id == slug(cid) else dataclasses.replace(made, id=slug(cid))
+            return made if made.id == chart_id(cid) else dataclasses.replace(made, id=chart_id(cid))
         return self._map(cid, ref, lang, highlight, areas, live)
 
     def _map(self, cid: str, ref: IndexRef, lang: str, highlight: str | None, areas: list,
