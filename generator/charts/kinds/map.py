@@ -453,6 +453,10 @@ def _project(extent: tuple[float, float, float, float], lonlat: list[tuple[float
     return [(ox + (lon - lon0) * k * scale, oy + (lat1 - lat) * scale) for lon, lat in lonlat]
 
 
+#: Label placements by their inputs (see :func:`_place_map_labels`).
+_PLACED: dict[str, tuple[list[int], list[bool]]] = {}
+
+
 def _place_map_labels(rows: list[dict[str, Any]], frame: pd.DataFrame,
                       boundaries: Boundaries, label_names: Mapping[str, str] | None,
                       extent: tuple[float, float, float, float], width: int, height: int,
@@ -483,10 +487,20 @@ def _place_map_labels(rows: list[dict[str, Any]], frame: pd.DataFrame,
     order = sorted(range(len(rows)), key=lambda i: (not rows[i]["hl"], not rows[i]["point"],
                                                     len(candidates[i])))
     texts = [r["label"] for r in rows]
-    chosen = L.place(candidates, texts, width=width, height=height,
-                     font=MAP_FONT, obstacles=obstacles, order=order)
-    for r, keep in zip(rows, L.clear(candidates, texts, chosen, font=MAP_FONT, width=width,
-                                     order=order)):
+    # The same labels over the same candidates are placed alike: a map of another index
+    # over the same units (the home map and the units' base map) reuses the placement,
+    # the costliest part of a large region's map.
+    key = repr((texts, candidates, obstacles, order, width, height))
+    hit = _PLACED.get(key)
+    if hit is None:
+        chosen = L.place(candidates, texts, width=width, height=height,
+                         font=MAP_FONT, obstacles=obstacles, order=order)
+        kept = L.clear(candidates, texts, chosen, font=MAP_FONT, width=width, order=order)
+        if len(_PLACED) > 16:
+            _PLACED.clear()
+        hit = _PLACED[key] = (list(chosen), list(kept))
+    chosen, kept = hit
+    for r, keep in zip(rows, kept):
         if not keep:
             r["label"] = ""
     for r, opts, cands, pick in zip(rows, spots, candidates, chosen):
