@@ -334,6 +334,34 @@ def test_download_png_is_made_in_the_browser(served, browser):
     page.close()
 
 
+def test_a_units_profile_csv_is_made_in_the_browser(served, browser):
+    """A unit's chart writes no file of its own: its CSV is made in the browser from the
+    unit's values on the page and the shared spec, as the build writes a chart's CSV."""
+    base, out = served
+    assert not list((out / "charts").rglob("unit-profile-*"))
+    assert not list((out / "charts").rglob("unit-map-*"))
+    page, errors, outside = visit(browser, base + "ru/units/abai/index.html", base)
+    figure = page.locator("#chart-unit-profile-abai")
+    assert figure.locator("a[href$='.csv']").count() == 0
+    button = figure.locator("button.chart-download[data-format=csv]")
+    expect(button).to_be_visible()
+    with page.expect_download(timeout=30000) as caught:
+        button.click()
+    assert caught.value.suggested_filename == "unit-profile-abai.csv"
+    data = Path(caught.value.path()).read_bytes()
+    assert data.startswith("\ufeff".encode("utf-8"))
+    lines = data.decode("utf-8")[1:].splitlines()
+    table = figure.locator("details.chart-data tbody tr")
+    assert len(lines) == 1 + table.count() and len(lines) > 3
+    header = figure.locator("details.chart-data thead th")
+    assert lines[0].split(",")[1] == header.nth(1).text_content().strip()   # the unit
+    for line in lines[1:]:
+        cells = line.rsplit(",", 4)
+        assert all(c == "" or float(c) == float(c) for c in cells[1:]), line   # decimal point
+    assert errors == [] and outside == []
+    page.close()
+
+
 def test_a_units_map_shows_the_unit_outlined_over_the_region_map(served, browser):
     """Without drawing a map per unit: the region's map image with the unit's outline
     over it, in the same box, where the live chart draws the unit's outline."""

@@ -19,6 +19,7 @@ from aimaq.charts import (
     load_chart_strings,
     map_chart,
     profile_chart,
+    profile_charts,
     ranking_chart,
     standalone_svg,
     static_svg,
@@ -179,8 +180,8 @@ def test_unit_maps_draw_one_image_and_write_no_image_of_their_own(strings):
         _fresh_memory()
     assert "charts/en/unit-map.static.svg" in files
     assert not [f for f in files if f.endswith(".static.svg") and "unit-map-" in f]
-    assert sorted(f for f in files if "unit-map-" in f) == sorted(
-        f"charts/en/unit-map-{u}.{e}" for u in "azyo" for e in ("json", "csv"))
+    # No file per unit at all: its spec is in its page, its data the region's CSV.
+    assert [f for f in files if "unit-map-" in f] == []
     composed = R.composed_svg(maps[0])        # the drawing with the outline, when wanted
     assert composed.startswith(static_svg(maps[1].base)[:200])
     assert R.overlay(maps[0]) in composed and composed.endswith("</svg>")
@@ -216,13 +217,13 @@ def test_a_unit_map_in_a_large_region_tables_the_units_near_it(strings):
     chart = map_chart(data, id="unit-map-o", highlight="o", base=base, table_rows=2,
                       lang="en", strings=strings, boundaries=boundaries, areas=MAP_AREAS,
                       title="Map", source="Table 1")
-    assert chart.data["unit"].tolist() == ["y", "o"]          # ranks 1 (y, 4.0) and 2
+    assert [r["unit"] for r in chart.records()] == ["y", "o"]   # ranks 1 (y, 4.0) and 2
     assert "2 of 4 units nearest" in chart.description
     whole = map_chart(data, id="unit-map-o", highlight="o", base=base, table_rows=4,
                       lang="en", strings=strings, boundaries=boundaries, areas=MAP_AREAS,
                       title="Map", source="Table 1")
     assert len(whole.data) == 4 and "nearest" not in whole.description
-    assert whole.description == base.description and whole.data.equals(base.data)
+    assert whole.description == base.description and list(whole.records()) == base.records()
 
 
 def test_a_tiny_unit_gets_a_ring_around_its_outline():
@@ -244,7 +245,7 @@ def test_a_unit_profile_is_drawn_live_only(strings):
     finally:
         _fresh_memory()
     assert sorted(files) == ["charts/en/unit-profile-alpha.csv",
-                             "charts/en/unit-profile-alpha.json"]
+                             "charts/en/unit-profile-alpha.json"]       # made alone
     width, height = R.image_size(chart)
     assert 300 < width < 400 and height > 3 * 40
     html = render_partial(chart, "en")
@@ -261,6 +262,52 @@ def test_a_unit_profile_is_drawn_live_only(strings):
     buttons = [a for t, a in page.tags if t == "button"]
     assert [b["data-format"] for b in buttons] == ["svg", "png"]
     assert all("hidden" in b for b in buttons)
+
+
+def _patched(base_spec: dict, patch: dict) -> dict:
+    """What charts.js draws: the base spec with the patch's parameters and columns."""
+    spec = json.loads(json.dumps(base_spec))
+    for p in spec.get("params", []):
+        if p["name"] in patch.get("params", {}):
+            p["value"] = patch["params"][p["name"]]
+    for name, columns in patch.get("values", {}).items():
+        for column, values in columns.items():
+            for row, v in zip(spec["datasets"][name], values):
+                row[column] = v
+    return spec
+
+
+def test_unit_profiles_are_one_shared_spec_and_each_units_values(strings):
+    """Every unit's profile made at once: one base spec per language (a script written
+    once), and per unit only its values, inline in its page: no JSON or CSV file per
+    unit. Drawn, the base with a unit's values is that unit's profile (same marks, words
+    and values as a profile made alone); the unit's table, description and CSV too."""
+    frame = parts_frame("en")
+    base, charts = profile_charts(frame, id="unit-profile", lang="en", strings=strings,
+                                  title="Parts", measure="%", decimals=2)
+    assert sorted(charts) == sorted(frame["unit"].unique())
+    files: dict[str, bytes] = {}
+    for unit, chart in charts.items():
+        alone = profile_chart(frame, id=f"unit-profile-{unit}", lang="en", strings=strings,
+                              unit=unit, title="Parts", measure="%", decimals=2)
+        assert chart.id == alone.id and chart.drawn == "live" and chart.base is base
+        assert chart.spec["$base"] == "unit-profile" and len(chart.spec_json()) < 600
+        drawn = _patched(base.spec, json.loads(chart.spec_json()))
+        assert drawn["layer"] == alone.spec["layer"]
+        assert drawn["params"] == alone.spec["params"]
+        assert [{k: r[k] for k in ("part", "min", "median", "max", "value", "value_text",
+                                    "min_text")} for r in drawn["datasets"]["ranges"]] == \
+            [{k: r[k] for k in ("part", "min", "median", "max", "value", "value_text",
+                                "min_text")} for r in alone.spec["datasets"]["ranges"]]
+        assert chart.description == alone.description and chart.alt == alone.alt
+        assert chart.rows() == alone.rows() and chart.csv() == alone.csv()
+        assert chart.size == base.size
+        assert chart_files(chart, "charts/en") == {}
+        files.update(chart.shared_files("charts/en"))
+    assert sorted(files) == ["charts/en/unit-profile.spec.js"]
+    html = render_partial(charts["alpha"], "en")
+    assert "unit-profile-alpha.csv" not in html and 'data-format="csv"' in html
+    assert 'data-spec-base="' in html and "unit-profile.spec.js" in html
 
 
 def _fresh_memory(directory=None):

@@ -185,8 +185,11 @@ def test_charts_have_fallbacks_descriptions_tables_and_downloads(site):
         assert [p.name for p in charts.glob("unit-*.static.svg")] == ["unit-map.static.svg"]
         assert not (charts / "unit-map-abai.svg").exists()     # made in the browser
         assert not (charts / "unit-profile-abai.svg").exists()
-        assert (charts / "unit-profile-abai.json").is_file()
-        assert (charts / "unit-profile-abai.csv").is_file()
+        # Nor any file per unit: a unit's chart is its kind's spec, shared by every unit of
+        # the language, with the unit's values in its page (the CSV made in the browser).
+        assert not list(charts.glob("unit-profile-*")) and not list(charts.glob("unit-map-*"))
+        assert (charts / "unit-profile.spec.js").is_file() and "unit-profile.spec.js" in unit
+        assert 'data-format="csv"' in unit
     assert not list((site / "charts").rglob("*.png"))           # PNG: made in the browser
     # the description names the top and bottom units in the page language
     index = (site / "2023/en/indices/integral_innovation_index/index.html").read_text(encoding="utf-8")

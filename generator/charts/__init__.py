@@ -27,6 +27,7 @@ from .kinds import (
                     map_over,
                     map_units,
                     profile_chart,
+                    profile_charts,
                     profile_summary,
                     ranking_chart,
                     scatter_chart,
@@ -54,7 +55,8 @@ from .texts import ChartStrings, load_chart_strings
 __all__ = [
     "Chart", "Column", "ChartStrings", "Boundaries", "load_chart_strings", "load_boundaries",
     "find_boundary_file", "map_units", "short_name", "ranking_chart", "map_chart", "map_over",
-    "time_series_chart", "composition_chart", "profile_chart", "profile_summary", "heatmap_chart",
+    "time_series_chart", "composition_chart", "profile_chart", "profile_charts", "profile_summary",
+    "heatmap_chart",
     "scatter_chart", "sensitivity_chart", "slope_chart", "chart_files", "all_chart_files",
     "on_page", "prefetch", "prefetch_bundle", "images_drawing", "chart_assets",
     "ASSETS_DIR", "vega_bundle", "static_svg", "standalone_svg", "composed_svg", "image_size",

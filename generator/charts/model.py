@@ -7,11 +7,12 @@ import math
 import re
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import pandas as pd
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
+from .. import formatting as fmt
 from .jsonspec import canonical_json, clean_float, script_safe
 from .render import image_size, overlay
 
@@ -51,7 +52,9 @@ class Chart:
     kind: str                               # map | ranking | time_series | ...
     lang: str
     spec: dict[str, Any]
-    data: pd.DataFrame                      # the table and the CSV (see columns)
+    # The table and the CSV (see columns): a frame, or its records (a unit's chart made
+    # with thousands of others is given its few rows as plain dicts, not a frame).
+    data: pd.DataFrame | tuple[dict[str, Any], ...]
     columns: tuple[Column, ...]
     title: str
     subtitle: str
@@ -109,16 +112,19 @@ class Chart:
                 + script_safe(self.spec_json()) + ";\n").encode("utf-8")
 
     def shared_files(self, prefix: str) -> dict[str, bytes]:
-        """The files an ``overlay`` chart shares with every chart over the same base, by
-        site path: the base's ``<id>.spec.js`` (the live chart is the base with this
-        chart's unit highlighted) and ``<id>.csv`` (the whole table, which the chart's
-        figure links to). Written once per base, however many units it serves."""
-        if self.drawn != "overlay" or self.base is None:
+        """The files a chart drawn over a shared ``base`` shares with every chart over the
+        same base, by site path: the base's ``<id>.spec.js`` (the live chart is the base
+        with this chart's unit highlighted, or its values swapped in) and, for an
+        ``overlay`` (a unit's map, whose table is the region's), ``<id>.csv`` (the whole
+        table, which the chart's figure links to). Written once per base, however many
+        units it serves."""
+        if self.base is None:
             return {}
         base = self.base
-        return base.memo(("shared-files", prefix), lambda: {
+        with_csv = self.drawn == "overlay"
+        return base.memo(("shared-files", prefix, with_csv), lambda: {
             base.file(prefix, "spec.js"): base.spec_script(),
-            base.file(prefix, "csv"): base.csv()})
+            **({base.file(prefix, "csv"): base.csv()} if with_csv else {})})
 
     # -- files -------------------------------------------------------------------------------
     def file(self, prefix: str, ext: str) -> str:
@@ -131,6 +137,12 @@ class Chart:
         return f"{prefix}/{self.id}.{ext}" if prefix else f"{self.id}.{ext}"
 
     # -- table -------------------------------------------------------------------------------
+    def records(self) -> list[dict[str, Any]] | tuple[dict[str, Any], ...]:
+        """The rows of :attr:`data` as dicts."""
+        if isinstance(self.data, pd.DataFrame):
+            return cast(list[dict[str, Any]], self.data.to_dict("records"))
+        return self.data
+
     @property
     def html_columns(self) -> list[Column]:
         return [c for c in self.columns if c.html]
@@ -142,7 +154,7 @@ class Chart:
         """
         cols = self.html_columns
         out = []
-        for rec in self.data.to_dict("records"):
+        for rec in self.records():
             cells = []
             for c in cols:
                 v = rec.get(c.key)
@@ -155,6 +167,27 @@ class Chart:
             out.append({"cells": cells, "highlight": hl})
         return out
 
+    def table_rows_html(self) -> Markup:
+        """The ``<tr>`` rows of the figure's data table (:meth:`rows`, numbers formatted
+        for the chart's language), made once per chart in Python: a unit page's table
+        cell by cell through the template costs a dozen template calls a cell, on every
+        unit's page."""
+        return self.memo(("table-rows-html",), self._table_rows_html)
+
+    def _table_rows_html(self) -> Markup:
+        out = []
+        for row in self.rows():
+            cells = []
+            for i, (c, v) in enumerate(row["cells"]):
+                shown = fmt.number(v, self.lang, c.decimals) if c.numeric else v
+                num = ' class="num"' if c.numeric else ""
+                tag = "th" if i == 0 else "td"
+                scope = ' scope="row"' if i == 0 else ""
+                cells.append(f"<{tag}{scope}{num}>{escape(shown)}</{tag}>")
+            hl = ' class="is-highlight"' if row["highlight"] else ""
+            out.append(f"<tr{hl}>{''.join(cells)}</tr>")
+        return Markup("\n".join(out))
+
     def csv(self) -> bytes:
         """UTF-8 CSV (with BOM for spreadsheets), headers in the page's language, decimal
         point and no grouping in numbers, NaN as an empty cell."""
@@ -162,7 +195,7 @@ class Chart:
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         w.writerow([c.label for c in cols])
-        for rec in self.data.to_dict("records"):
+        for rec in self.records():
             row = []
             for c in cols:
                 v = rec.get(c.key)

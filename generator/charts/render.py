@@ -13,8 +13,10 @@ A chart says how it is drawn (``Chart.drawn``), so that no image is drawn per un
 * ``live`` (per-unit charts): no image at build time; the page draws it with Vega when it
   nears the screen, and its data table is the alternative without scripts.
 
-Every chart writes ``<id>.json`` (the Vega-Lite spec) and ``<id>.csv`` (the data). PNG is
-made in the reader's browser from the live chart (``charts.js``, with the same font).
+Every region-wide chart writes ``<id>.json`` (the Vega-Lite spec) and ``<id>.csv`` (the
+data); a unit's chart is its kind's shared base spec (``<base>.spec.js``, one per language)
+and the unit's few values in its page, and writes no file of its own. PNG is made in the
+reader's browser from the live chart (``charts.js``, with the same font).
 
 vl-convert runs Vega in an embedded JavaScript engine with no network access needed; the
 spec carries its data inline, so nothing is fetched. Numbers use the page language's format
@@ -408,13 +410,19 @@ def draw_images(charts: Iterable[Chart], *, workers: int = 1, min_pool: int = 16
 def chart_files(chart: Chart, prefix: str) -> dict[str, bytes]:
     """Every file the chart's figure links to, by site path under ``prefix``: ``<id>.json``
     and ``<id>.csv``; a ``static`` chart's ``<id>.static.svg`` and ``<id>.svg``; an
-    ``overlay`` chart's base's ``<base id>.static.svg``. Nothing else per unit: the SVG
-    download of an ``overlay`` or ``live`` chart is made in the browser, like every PNG
-    (a unit's map as a file would repeat the region's map, 65 KB, once per unit)."""
-    files = {
-        chart.file(prefix, "json"): chart.spec_json().encode("utf-8"),
-        chart.file(prefix, "csv"): chart.csv(),
-    }
+    ``overlay`` chart's base's ``<base id>.static.svg``. Nothing per unit: a chart over a
+    shared ``base`` (a unit's map or profile) writes no JSON or CSV of its own (its spec
+    is in the page, its base's in ``<base id>.spec.js``: :meth:`Chart.shared_files`), and
+    the SVG download of an ``overlay`` or ``live`` chart is made in the browser, like
+    every PNG and a unit profile's CSV (a unit's map as a file would repeat the region's
+    map, 65 KB, once per unit)."""
+    if chart.base is not None:      # a unit's chart: the base's files only
+        files: dict[str, bytes] = {}
+    else:
+        files = {
+            chart.file(prefix, "json"): chart.spec_json().encode("utf-8"),
+            chart.file(prefix, "csv"): chart.csv(),
+        }
     drawn = _to_draw(chart)
     if drawn is None:
         return files

@@ -7,6 +7,7 @@ unit or index: the choices live in charts.yaml.
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -22,17 +23,16 @@ from ..charts import (
     map_over,
     on_page,
     prefetch,
-    profile_chart,
-    profile_summary,
+    profile_charts,
     ranking_chart,
     scatter_chart,
     sensitivity_chart,
     slope_chart,
     time_series_chart,
 )
+from ..charts import slug as chart_id
 from ..data.model import text
 from ..errors import ContentError
-from ..parallel import fork_map
 from ..yamlio import load_yaml, validation_error
 from .inputs import INDICES, Input, table_input
 from .sourcewords import table_label
@@ -175,8 +175,9 @@ class _Planner:
         self._frames: dict[tuple[str, str], pd.DataFrame] = {}
         self._usable: dict[tuple[str, str], bool] = {}
         self._texts: dict[tuple[str, str, str], tuple] = {}
-        self._bases: dict[tuple[str, str, str], Any] = {}
+        self._bases: dict[tuple[str, ...], Any] = {}
         self._profiles: dict[tuple[str, str], tuple] = {}
+        self._areas: list | None = None
         self._copies: dict[str, dict[str, str]] = {}
         self.better: dict[str, str] = {}          # charts.yaml: better
 
@@ -308,18 +309,34 @@ class _Planner:
         return self._usable[key]
 
     # -- kinds --------------------------------------------------------------------
+    def unit_areas(self) -> list:
+        """The areas of kind ``unit``, listed once (a unit's map asks for them)."""
+        if self._areas is None:
+            self._areas = [a for a in self.ds.areas.values() if a.kind == "unit"]
+        return self._areas
+
     def map(self, cid: str, ref: IndexRef, lang: str, highlight: str | None = None):
-        title, subtitle, source, measure, decimals = self.index_texts(ref, lang)
-        frame = self.index_frame(ref)[["unit", "value"]]
-        areas = [a for a in self.ds.areas.values() if a.kind == "unit"]
+        areas = self.unit_areas()
         # A unit's map draws no image of its own: the region's map (drawn once per
         # language) with the unit outlined over it; a map of its neighbours is drawn live.
         live = bool(highlight and isinstance(ref, UnitMapRef)
                     and ref.neighbours_only(len(areas)))
-        if highlight and not live:
+        if highlight and not live:          # nothing of the region is made again per unit
             return map_over(self.base_map(ref, lang), id=cid, highlight=highlight,
                             lang=lang, strings=self.strings,
                             table_rows=max(4, self.rows // 2))
+        if not highlight:           # the home map and the units' base map are one map
+            key = ("@map", ref.index, ref.part, lang)
+            if key not in self._bases:
+                self._bases[key] = self._map(cid, ref, lang, None, areas, False)
+            made = self._bases[key]
+            return made if made.id == chart_id(cid) else dataclasses.replace(made, id=chart_id(cid))
+        return self._map(cid, ref, lang, highlight, areas, live)
+
+    def _map(self, cid: str, ref: IndexRef, lang: str, highlight: str | None, areas: list,
+             live: bool):
+        title, subtitle, source, measure, decimals = self.index_texts(ref, lang)
+        frame = self.index_frame(ref)[["unit", "value"]]
         if live:
             areas = self.boundaries.neighbourhood(areas, highlight, ref.margin)
             frame = frame[frame["unit"].isin({a.id for a in areas})]
@@ -356,24 +373,26 @@ class _Planner:
                              reference_id=self.ds.region)
 
     def profile(self, cid: str, index_id: str, unit: str, lang: str):
-        res = self.view.results[index_id]
+        """A unit's profile: every unit's made at once per index and language
+        (:func:`~generator.charts.profile_charts`), then looked up."""
         if (index_id, lang) not in self._profiles:
             names = self.unit_names(lang)
-            everyone = pd.DataFrame(
-                [{"unit": r.unit, "name": names.get(r.unit, r.unit),
-                  "part": self.view.part_name(index_id, r.part, lang), "value": r.value}
-                 for r in self.view.rows[index_id] if not r.ref])
-            self._profiles[index_id, lang] = (
-                everyone, profile_summary(everyone),
-                {u: rows for u, rows in everyone.groupby("unit", sort=False)})
-        everyone, summary, by_unit = self._profiles[index_id, lang]
-        title = text(res.meta.name, lang)
-        _, subtitle, source, measure, decimals = self.index_texts(IndexRef(index=index_id), lang)
-        return profile_chart(by_unit.get(unit, everyone), id=cid, summary=summary, lang=lang,
-                             strings=self.strings, unit=unit, title=title, subtitle=subtitle,
-                             source=source, measure=measure, decimals=decimals,
-                             note=self.strings.get("describe_scores", lang)
-                             if self.better.get(index_id) == "higher" else "")
+            rows = [r for r in self.view.rows[index_id] if not r.ref]
+            part_names = {p: self.view.part_name(index_id, p, lang)
+                          for p in dict.fromkeys(r.part for r in rows)}
+            everyone = pd.DataFrame({"unit": [r.unit for r in rows],
+                                     "name": [names.get(r.unit, r.unit) for r in rows],
+                                     "part": [part_names[r.part] for r in rows],
+                                     "value": [r.value for r in rows]})
+            _, subtitle, source, measure, decimals = self.index_texts(
+                IndexRef(index=index_id), lang)
+            self._profiles[index_id, lang] = profile_charts(
+                everyone, id=cid.removesuffix(f"-{unit}"), lang=lang, strings=self.strings,
+                title=text(self.view.results[index_id].meta.name, lang), subtitle=subtitle,
+                source=source, measure=measure, decimals=decimals,
+                note=self.strings.get("describe_scores", lang)
+                if self.better.get(index_id) == "higher" else "")
+        return self._profiles[index_id, lang][1].get(unit)
 
     def heatmap(self, cid: str, index_id: str, lang: str):
         names = self.unit_names(lang)
@@ -527,18 +546,15 @@ def plan_charts(site, strings, boundaries) -> ChartPlan:
             if p.usable(spec.unit_map) and boundaries is not None:
                 out.append(p.map(f"unit-map-{unit}", spec.unit_map, lang, highlight=unit))
             if spec.unit_profile and spec.unit_profile.index in site.indices.results.indices:
-                out.append(p.profile(f"unit-profile-{unit}", spec.unit_profile.index, unit,
-                                     lang))
+                chart = p.profile(f"unit-profile-{unit}", spec.unit_profile.index, unit, lang)
+                if chart is not None:
+                    out.append(chart)
             return out
 
-        # The first unit here (it fills the planner's shared frames and the chart
-        # templates), the others spread over the cores: they are most of a large site.
-        done = [unit_charts(u) for u in units[:1]] + fork_map(unit_charts, units[1:])
-        for unit, charts in zip(units, done):
-            for chart in charts:
-                if chart.base is not None:      # one base map, not a copy per unit
-                    object.__setattr__(chart, "base",
-                                       p.base_map(spec.unit_map or IndexRef(index=""), lang))
+        # In this process: a unit's charts are looked up in what was made for all units
+        # at once (a forked worker would send each chart back with a copy of its base).
+        for unit in units:
+            for chart in unit_charts(unit):
                 plan.add(("unit", unit), lang, chart, idx)
         # An index whose parts a heat map shows on its own page gets that one large chart,
         # not a small ranking per part as well (fewer, larger charts).

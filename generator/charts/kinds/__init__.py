@@ -24,7 +24,7 @@ from .base import short_name
 from .composition import composition_chart
 from .heatmap import heatmap_chart
 from .map import map_chart, map_over, map_units
-from .profile import profile_chart, profile_summary
+from .profile import profile_chart, profile_charts, profile_summary
 from .ranking import ranking_chart
 from .scatter import scatter_chart
 from .sensitivity import sensitivity_chart
@@ -45,5 +45,5 @@ KINDS: dict[str, Callable[..., Chart]] = {
 }
 
 __all__ = ["KINDS", "composition_chart", "heatmap_chart", "map_chart", "map_over", "map_units",
-           "profile_chart", "profile_summary", "ranking_chart", "scatter_chart",
+           "profile_chart", "profile_charts", "profile_summary", "ranking_chart", "scatter_chart",
            "sensitivity_chart", "short_name", "slope_chart", "time_series_chart"]

@@ -54,15 +54,16 @@ def map_over(base: Chart, *, id: str, highlight: str, lang: str, strings: ChartS
     the unit highlighted). With ``table_rows``, a table of more rows than that keeps the
     ``table_rows`` rows nearest the unit in rank and says so (the base's CSV, which the
     figure links to, has them all). Nothing of the region is made again per unit."""
-    table = base.data
-    at = base.memo(("unit-rows",), lambda: {u: i for i, u in
-                                           reversed(list(enumerate(table["unit"])))})
-    window = _window(len(table), at.get(highlight, 0), table_rows)
+    records = base.memo(("records",), lambda: tuple(base.records()))
+    table = records                # as records, read once: no frame per unit
+    at = base.memo(("unit-rows",), lambda: {r["unit"]: i for i, r in
+                                           reversed(list(enumerate(records)))})
+    window = _window(len(records), at.get(highlight, 0), table_rows)
     description = base.description
     if window is not None:
-        table = table.iloc[window].reset_index(drop=True)
+        table = tuple(records[i] for i in window)
         description += " " + strings.get("describe_window", lang, shown=len(window),
-                                         count=len(base.data))
+                                         count=len(records))
     return dataclasses.replace(base, id=slug(id), spec={"$base": base.id,
                                                         "highlight": highlight},
                                data=table, description=description, highlight=highlight,
@@ -452,6 +453,10 @@ def _project(extent: tuple[float, float, float, float], lonlat: list[tuple[float
     return [(ox + (lon - lon0) * k * scale, oy + (lat1 - lat) * scale) for lon, lat in lonlat]
 
 
+#: Label placements by their inputs (see :func:`_place_map_labels`).
+_PLACED: dict[str, tuple[list[int], list[bool]]] = {}
+
+
 def _place_map_labels(rows: list[dict[str, Any]], frame: pd.DataFrame,
                       boundaries: Boundaries, label_names: Mapping[str, str] | None,
                       extent: tuple[float, float, float, float], width: int, height: int,
@@ -482,10 +487,20 @@ def _place_map_labels(rows: list[dict[str, Any]], frame: pd.DataFrame,
     order = sorted(range(len(rows)), key=lambda i: (not rows[i]["hl"], not rows[i]["point"],
                                                     len(candidates[i])))
     texts = [r["label"] for r in rows]
-    chosen = L.place(candidates, texts, width=width, height=height,
-                     font=MAP_FONT, obstacles=obstacles, order=order)
-    for r, keep in zip(rows, L.clear(candidates, texts, chosen, font=MAP_FONT, width=width,
-                                     order=order)):
+    # The same labels over the same candidates are placed alike: a map of another index
+    # over the same units (the home map and the units' base map) reuses the placement,
+    # the costliest part of a large region's map.
+    key = repr((texts, candidates, obstacles, order, width, height))
+    hit = _PLACED.get(key)
+    if hit is None:
+        chosen = L.place(candidates, texts, width=width, height=height,
+                         font=MAP_FONT, obstacles=obstacles, order=order)
+        kept = L.clear(candidates, texts, chosen, font=MAP_FONT, width=width, order=order)
+        if len(_PLACED) > 16:
+            _PLACED.clear()
+        hit = _PLACED[key] = (list(chosen), list(kept))
+    chosen, kept = hit
+    for r, keep in zip(rows, kept):
         if not keep:
             r["label"] = ""
     for r, opts, cands, pick in zip(rows, spots, candidates, chosen):

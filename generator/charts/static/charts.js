@@ -11,11 +11,14 @@
  * A unit's map carries only {"$base": "ID", "highlight": "UNIT"} in its island and
  * data-spec-base="path/to/ID.spec.js": the region's map, one script per language that
  * every unit page shares (loaded once, works opened from disk too), drawn with that unit
- * highlighted; so a unit page does not repeat the region's shapes.
+ * highlighted; so a unit page does not repeat the region's shapes. A unit's profile
+ * likewise carries {"$base": "ID", "params": {…}, "values": {"ranges": {"value": […]}},
+ * "csv": {…}}: the shared spec with the unit's values swapped in (and what its CSV
+ * download, made here, holds).
  * The image may be a unit's outline over the region's map (div.chart-stack) or, for a chart
  * drawn live only, an empty placeholder (svg.chart-placeholder) keeping its room.
  *
- * Downloads (window.AimaqCharts.download(figure, "png" | "svg"), called by
+ * Downloads (window.AimaqCharts.download(figure, "png" | "svg" | "csv"), called by
  * charts-on-demand.js): the chart drawn afresh with DejaVu Sans (shipped beside this file,
  * loaded with the FontFace API only now), the font of the images drawn at build time, with
  * the title and subtitle above it and the source line below, as the build's SVG download
@@ -69,15 +72,30 @@
     return bases[key];
   }
 
-  /* The base chart (the region's map) with the figure's unit highlighted: a copy, since
-     several figures may share one base. */
+  /* The base chart with the figure's own part swapped in: the unit highlighted (the
+     region's map), the parameters' values, and columns of named datasets (a unit's
+     values in its profile). A copy, since several figures may share one base. */
   function overBase(figure, patch) {
     return baseSpec(figure, patch["$base"]).then(function (base) {
       var spec = JSON.parse(JSON.stringify(base));
-      var table = spec.datasets && spec.datasets.table;
-      for (var i = 0; table && i < table.length; i++) {
-        table[i].hl = table[i].unit === patch.highlight;
+      if ("highlight" in patch) {
+        var table = spec.datasets && spec.datasets.table;
+        for (var i = 0; table && i < table.length; i++) {
+          table[i].hl = table[i].unit === patch.highlight;
+        }
       }
+      var params = patch.params || {};
+      (spec.params || []).forEach(function (p) {
+        if (p.name in params) { p.value = params[p.name]; }
+      });
+      var values = patch.values || {};
+      Object.keys(values).forEach(function (name) {
+        var rows = (spec.datasets && spec.datasets[name]) || [];
+        Object.keys(values[name]).forEach(function (column) {
+          var col = values[name][column];
+          for (var i = 0; i < rows.length && i < col.length; i++) { rows[i][column] = col[i]; }
+        });
+      });
       return spec;
     });
   }
@@ -286,9 +304,32 @@
     });
   }
 
+  /* A unit chart's CSV (it has no file): the columns its island names, from its dataset
+     with the unit's values swapped in; as the build writes a chart's CSV (generator/charts/
+     model.py, Chart.csv): a BOM, a decimal point, no grouping, an empty cell for none. */
+  function csvCell(v) {
+    var s = v === null || v === undefined || (typeof v === "number" && !isFinite(v)) ? "" : String(v);
+    return /[",\n\r]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+  }
+
+  function csv(figure) {
+    var island = figure.querySelector("script.chart-spec");
+    var patch = island ? JSON.parse(island.textContent) : null;
+    if (!patch || !patch.csv) { return Promise.reject(new Error("no CSV for this chart")); }
+    return readSpec(figure).then(function (spec) {
+      var cols = patch.csv.columns;
+      var rows = (spec.datasets && spec.datasets[patch.csv.data]) || [];
+      var lines = [cols.map(function (c) { return csvCell(c[1]); }).join(",")];
+      rows.forEach(function (r) {
+        lines.push(cols.map(function (c) { return csvCell(r[c[0]]); }).join(","));
+      });
+      save(figure, new Blob(["\ufeff" + lines.join("\n") + "\n"], {type: "text/csv;charset=utf-8"}), "csv");
+    });
+  }
+
   window.AimaqCharts = {
     download: function (figure, format) {
-      return format === "svg" ? svg(figure) : png(figure);
+      return format === "svg" ? svg(figure) : format === "csv" ? csv(figure) : png(figure);
     }
   };
 
