@@ -6,6 +6,7 @@ language switcher, link checks and the sitemap — before a single file is writt
 """
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -124,13 +125,26 @@ class EditionModel:
         return list(self.members.get(group_id, ()))
 
     def in_group(self, group_id: str, unit_id: str) -> bool:
-        """Whether a unit is a member of a group (a set per group, made once: every
-        profile asks, and a list of the members per question was units x units)."""
-        sets = self.__dict__.get("_member_sets")
-        if sets is None:
-            sets = self.__dict__["_member_sets"] = {
-                gid: frozenset(units) for gid, units in self.members.items()}
-        return unit_id in sets.get(group_id, ())
+        """Whether a unit is a member of a group (every profile asks: a set per group,
+        made on first use, not a list of the members per question: units x units)."""
+        return unit_id in self.member_sets.get(group_id, ())
+
+    @functools.cached_property
+    def member_sets(self) -> dict[str, frozenset[str]]:
+        """Each group's members as a set (derived from ``members``, made on first use)."""
+        return {gid: frozenset(units) for gid, units in self.members.items()}
+
+    @functools.cached_property
+    def unit_set(self) -> frozenset[str]:
+        """The ids of the units, as a set (made on first use: pages ask per table row)."""
+        return frozenset(self.dataset.unit_ids())
+
+    @functools.cached_property
+    def page_memo(self) -> dict[str, dict[Any, Any]]:
+        """Parts of pages that are the same on many pages of this edition (a group's
+        recommendation list, the indices' directions), made once by the first page that
+        needs them; derived from the fields above, never changing them."""
+        return {}
 
     def targets_of(self, rec: RecommendationSpec) -> list[str]:
         """Unit ids a recommendation concerns (all units for 'all')."""
@@ -172,11 +186,14 @@ class EditionModel:
                 out.append(e)
         return out
 
+    @functools.cached_property
+    def histories(self) -> dict[str, list[tuple[str, str, list[HistoryPoint]]]]:
+        """Every unit's values across editions, made at once on first use."""
+        return unit_histories(list(self.edition_views))
+
     def unit_history(self, unit_id: str) -> list[tuple[str, str, list[HistoryPoint]]]:
         """[(index id, part, points)]: the unit's values across editions (two or more)."""
-        memo = self.__dict__.get("_histories")
-        if memo is None:
-            memo = self.__dict__["_histories"] = unit_histories(list(self.edition_views))
+        memo = self.histories
         return list(memo.get(unit_id, []))
 
     def word(self, key: str, lang: str) -> str:

@@ -238,7 +238,7 @@ class PageHelpers:
         recommendations page. A group's list is the same on every profile of its members:
         made once per language and folder, not once per profile."""
         base = self.link(self.paths.page(self.lang, "recommendations"))
-        memo = self.site.__dict__.setdefault("_rec_items", {})
+        memo = self.site.page_memo.setdefault("rec_items", {})
         key = (self.lang, base, indent, tuple(r.id for r in recs))
         hit = memo.get(key)
         if hit is None:
@@ -320,10 +320,7 @@ class PageHelpers:
     def is_unit(self, area_id: str) -> bool:
         """Whether ``area_id`` is a unit (it has a profile); the set is made once per
         edition, not a list of every unit per table row."""
-        units = self.site.__dict__.get("_unit_set")
-        if units is None:
-            units = self.site.__dict__["_unit_set"] = frozenset(self.site.dataset.unit_ids())
-        return area_id in units
+        return area_id in self.site.unit_set
 
     def unit_name(self, unit_id: str) -> str:
         area = self.site.dataset.areas.get(unit_id)
