@@ -223,7 +223,9 @@ def test_a_unit_map_in_a_large_region_tables_the_units_near_it(strings):
                       lang="en", strings=strings, boundaries=boundaries, areas=MAP_AREAS,
                       title="Map", source="Table 1")
     assert len(whole.data) == 4 and "nearest" not in whole.description
-    assert whole.description == base.description and list(whole.records()) == base.records()
+    # The unit's own place first (its map is on its page), then the region's description.
+    assert whole.description == "Oskemen ranks 2 of 4 (3; 1 = highest value). " \
+        + base.description and list(whole.records()) == base.records()
 
 
 def test_a_tiny_unit_gets_a_ring_around_its_outline():

@@ -266,3 +266,57 @@ def test_rows_copied_from_another_unit_are_never_named_or_ranked(site):
         item = re.search(r'<li class="glance-item">\s*<span class="glance-name">Integral.*?</li>',
                          glance, re.DOTALL).group(0)
         assert "not a real value" in item and "of 19" not in item, u
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_an_index_page_leads_with_its_best_and_worst_unit_and_its_classes(site, data, lang):
+    """The answer first on an index's page: the best and worst unit of a ranked index, and
+    for a score cut into levels the units of each level; the score also gets its ranking
+    (a classed score is still ranked). Computed here from the engine's results."""
+    ds, results = data
+    html = page(site, f"2023/{lang}/indices/depressiveness_score/index.html")
+    answer = re.search(r'<section class="answer".*?</section>', html, re.DOTALL).group(0)
+    assert html.index('class="answer"') < html.index('id="charts-heading"')
+    values = results["depressiveness_score"].values
+    values = values[values["unit"].isin(ds.unit_ids())].set_index("unit")
+    lead = answer.split("</p>")[0]
+    links = re.findall(r'units/(\w+)/index.html', lead)
+    assert links == [values["value"].idxmax(), values["value"].idxmin()]
+    assert {"kk": "Жоғары болған сайын жақсы", "ru": "Чем выше, тем лучше",
+            "en": "Higher is better"}[lang] in lead
+    for cls, members in values.groupby("class").groups.items():
+        item = next(li for li in re.findall(r"<li>.*?</li>", answer, re.DOTALL)
+                    if all(f"units/{u}/index.html" in li for u in members))
+        assert f"({len(members)})" in item, cls
+    assert 'data-chart="rank-depressiveness_score"' in html
+    # A classification without ranks lists its classes only.
+    html = page(site, f"2023/{lang}/indices/depressed_units/index.html")
+    answer = re.search(r'<section class="answer".*?</section>', html, re.DOTALL).group(0)
+    lagging = results["depressed_units"].classed("depressed")
+    assert f"({len(lagging)})" in answer
+    assert 'data-chart="rank-depressed_units"' not in html
+
+
+@pytest.mark.parametrize("lang", ["kk", "en"])
+def test_a_units_map_says_where_that_unit_stands_first(site, data, lang):
+    ds, results = data
+    score = results["depressiveness_score"].values
+    score = score[score["unit"].isin(ds.unit_ids())].set_index("unit")["value"]
+    unit = "zaisan"
+    rank = int((score < score[unit]).sum()) + 1           # rank 1 = lowest value here
+    html = page(site, f"2023/{lang}/units/{unit}/index.html")
+    desc = unescape(re.search(rf'id="chart-unit-map-{unit}-desc">([^<]*)', html).group(1))
+    assert desc.startswith(names(ds, lang)[unit])
+    assert str(rank) in desc.split(".")[0] and str(len(score)) in desc.split(".")[0]
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_the_region_page_leads_with_what_its_charts_say(site, lang):
+    html = page(site, f"2023/{lang}/region/index.html")
+    answer = re.search(r'<section class="answer".*?</section>', html, re.DOTALL).group(0)
+    assert html.index('class="answer"') < html.index('id="charts-heading"')
+    described = re.findall(r'class="chart-description" id="chart-(?:series|composition)-'
+                           r'[^"]+-desc">([^<]+)</p>', html)
+    assert len(described) >= 4
+    for d in described:
+        assert d[1:60] in answer, d

@@ -518,6 +518,11 @@ class _Planner:
                                  measure=measure, decimals=ind.decimals)
 
 
+def index_directions(site) -> dict[str, str]:
+    """Which way each index is better ("higher" | "lower"), where charts.yaml says it."""
+    return dict(load_charts_file(site)[0].better)
+
+
 def plan_charts(site, strings, boundaries) -> ChartPlan:
     """Every chart of the site, per page and language."""
     spec, _ = load_charts_file(site)
@@ -567,7 +572,10 @@ def plan_charts(site, strings, boundaries) -> ChartPlan:
                     parts = {whole: None for whole in parts if not whole}
                 for part in parts:
                     ref = IndexRef(index=iid, part=part)
-                    if p.usable(ref) and not p.index_frame(ref)["class"].astype(bool).all():
+                    # A ranked index gets its ranking, classed or not (a score cut into
+                    # levels is still a score); a classification alone has no ranks.
+                    if p.usable(ref) and any(r.rank is not None for r in p.view.rows[iid]
+                                             if r.part == part and not r.ref):
                         cid = f"rank-{iid}" + (f"-{part}" if part else "")
                         plan.add(("index", iid), lang, p.ranking(cid, ref, lang), idx)
             if spec.sensitivity:

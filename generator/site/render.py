@@ -20,7 +20,8 @@ from .. import formatting as fmt
 from .. import theme
 from ..data.model import text
 from ..errors import AimaqError
-from . import citations, phrasing, urls
+from . import citations, phrasing, summary, urls
+from .chartplan import index_directions
 from .edition_citation import archive_name, based_on_text, citation_cff, citation_text
 from .editions import MISSING, EditionLinks
 from .pages import EditionModel, PageSpec, compare_table
@@ -119,6 +120,18 @@ class PageHelpers:
             Markup('<a href="{}">{}</a>').format(self.link(self.paths.unit(self.lang, u)),
                                                  esc(self.unit_name(u)))
             for u in unit_ids)
+
+    def index_answer(self, index_id: str) -> summary.IndexAnswer | None:
+        """What an index's page says first (best and worst unit, its classes)."""
+        better = self.site.__dict__.get("_index_directions")
+        if better is None:      # charts.yaml read once per edition, not per page
+            better = self.site.__dict__["_index_directions"] = index_directions(self.site)
+        return summary.index_answer(self.site, index_id, better.get(index_id, ""))
+
+    def unit_links_sorted(self, unit_ids) -> Markup:
+        """:meth:`unit_links` in the alphabetical order of the page's language."""
+        return self.unit_links(sorted(unit_ids, key=lambda u: fmt.collation_key(
+            self.unit_name(u), self.lang)))
 
     def sorted_units(self, units) -> list:
         """Areas in the alphabetical order of the page's language (by their name in it)."""

@@ -171,6 +171,55 @@ def headline(site) -> Headline | None:
                     left_out=sum(1 for s in ranked.values() if _not_real(s, copies)))
 
 
+@dataclass(frozen=True)
+class IndexAnswer:
+    """What an index's page says first: its best and worst unit (a ranked index) and how
+    the units fall into its classes (a classifying index), in the index's last year."""
+
+    year: int
+    top: Standing | None = None
+    bottom: Standing | None = None
+    better: str = ""                                   # "higher" | "lower" | "" (not known)
+    classes: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (class id, unit ids), in order
+    left_out: int = 0               # rows the audit calls not real, left out of top/bottom
+
+
+def index_answer(site, index_id: str, better: str = "") -> IndexAnswer | None:
+    """The answer an index's page leads with, or None when no unit has a value or class.
+    ``better`` is which way is better where the publisher says it (charts.yaml)."""
+    view = site.indices
+    units = set(site.dataset.unit_ids())
+    rows = [r for r in view.rows[index_id] if not r.part and not r.ref and r.unit in units]
+    if not rows:
+        return None
+    year = max(r.year for r in rows)
+    rows = [r for r in rows if r.year == year]
+    top = bottom = None
+    left_out = 0
+    if any(r.rank is not None and not math.isnan(r.value) for r in rows):
+        ref = RankedRef(index=index_id, year=year, better=better or None)
+        ranked = index_standings(site, ref)
+        copies = copied_units(site, index_id)
+        real = [s for s in ranked.values()
+                if not math.isnan(s.value) and s.rank is not None and not _not_real(s, copies)]
+        order = list(reversed(_worst_first(real)))
+        if len(order) > 1:
+            top, bottom = order[0], order[-1]
+        left_out = sum(1 for s in ranked.values() if _not_real(s, copies))
+    found: dict[str, list[str]] = {}
+    for r in rows:
+        if r.cls:
+            found.setdefault(r.cls, []).append(r.unit)
+    declared = [c.id for c in view.results[index_id].meta.classes or []]
+    order_ids = [c for c in declared if c in found] + sorted(c for c in found
+                                                             if c not in declared)
+    classes = tuple((c, tuple(found[c])) for c in order_ids)
+    if top is None and not classes:
+        return None
+    return IndexAnswer(year=year, top=top, bottom=bottom, better=better, classes=classes,
+                       left_out=left_out)
+
+
 def _not_real(s: Standing, copies: set[str]) -> bool:
     return s.is_index and s.unit in copies
 

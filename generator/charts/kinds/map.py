@@ -46,6 +46,13 @@ def map_units(areas: Iterable[Area], lang: str) -> pd.DataFrame:
     } for a in areas if a.kind == "unit"])
 
 
+def _rank_first(records) -> str:
+    """What rank 1 holds in a map's table rows: "high" or "low" values."""
+    ranked = [r for r in records if r.get("rank") is not None and not math.isnan(r["rank"])]
+    one = min(ranked, key=lambda r: r["rank"])
+    return "high" if one["value"] >= max(r["value"] for r in ranked) else "low"
+
+
 def map_over(base: Chart, *, id: str, highlight: str, lang: str, strings: ChartStrings,
              table_rows: int | None = None) -> Chart:
     """A unit's map drawn over ``base`` (the same map without a highlight, drawn once):
@@ -60,6 +67,19 @@ def map_over(base: Chart, *, id: str, highlight: str, lang: str, strings: ChartS
                                            reversed(list(enumerate(records)))})
     window = _window(len(records), at.get(highlight, 0), table_rows)
     description = base.description
+    row = records[at[highlight]] if highlight in at else None
+    rank = row.get("rank") if row is not None else None
+    if row is not None and rank is not None and not math.isnan(rank):
+        # The unit's own place first: the page is about this unit, not the region.
+        ranked = base.memo(("ranked",), lambda: sum(
+            1 for r in records if r.get("rank") is not None and not math.isnan(r["rank"])))
+        first = base.memo(("rank-first",), lambda: _rank_first(records))
+        decimals = next((c.decimals for c in base.columns if c.key == "value"), None)
+        value = value_text(row["value"], lang, decimals)
+        description = strings.get("describe_highlight", lang, unit=row["name"],
+                                  rank=int(rank), count=ranked,
+                                  value=f"{value}; {strings.get(f'rank_first_{first}', lang)}"
+                                  ) + " " + description
     if window is not None:
         table = tuple(records[i] for i in window)
         description += " " + strings.get("describe_window", lang, shown=len(window),
