@@ -123,9 +123,10 @@ class PageHelpers:
 
     def index_answer(self, index_id: str) -> summary.IndexAnswer | None:
         """What an index's page says first (best and worst unit, its classes)."""
-        better = self.site.__dict__.get("_index_directions")
-        if better is None:      # charts.yaml read once per edition, not per page
-            better = self.site.__dict__["_index_directions"] = index_directions(self.site)
+        memo = self.site.page_memo
+        if "index_directions" not in memo:      # charts.yaml read once per edition
+            memo["index_directions"] = index_directions(self.site)
+        better = memo["index_directions"]
         return summary.index_answer(self.site, index_id, better.get(index_id, ""))
 
     def unit_links_sorted(self, unit_ids) -> Markup:
