@@ -549,6 +549,7 @@ for i in range(2):
     pages.append(src / f"u{{i}}.md")
     pages[-1].write_text(f"---\\ntitle: Unit {{i}}\\n---\\nText of unit {{i}}.\\n")
 root = _plain_site(src.parent / "site", pages)
+import aimaq.cli  # noqa: F401  (the command line's modules: aimaq build)
 from aimaq.build import build
 report = build(root / "site.yaml", src.parent / "out")
 print(report.charts, sorted(m for m in ("altair", "openpyxl") if m in sys.modules))
