@@ -523,3 +523,40 @@ def test_a_page_plan_draws_its_first_chart_and_the_ones_named_static(strings):
     plan.add(("index", "y"), "ru", second, frozenset())
     assert [c.drawn for c in plan.get(("index", "x"), "ru")] == ["static", "live", "static"]
     assert [c.drawn for c in plan.get(("index", "y"), "ru")] == ["static"]
+
+
+def test_altairs_schema_version_is_read_from_its_source_without_importing_it():
+    import altair as alt
+
+    assert R.schema_version_in_source() == alt.SCHEMA_VERSION
+    assert R.vl_version() == ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+
+
+def test_a_site_without_charts_never_imports_altair_or_openpyxl(tmp_path):
+    """Importing Altair costs about 0.3 s and openpyxl 0.2 s of every build's start-up: a
+    project without charts (the plain-page yardstick's) builds without either."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "plain.py"
+    script.write_text(f"""
+import sys
+from pathlib import Path
+sys.path.insert(0, {str(ROOT / "bench")!r})
+from run import _plain_site
+src = Path({str(tmp_path)!r}) / "src"
+src.mkdir()
+pages = []
+for i in range(2):
+    pages.append(src / f"u{{i}}.md")
+    pages[-1].write_text(f"---\\ntitle: Unit {{i}}\\n---\\nText of unit {{i}}.\\n")
+root = _plain_site(src.parent / "site", pages)
+import aimaq.cli  # noqa: F401  (the command line's modules: aimaq build)
+from aimaq.build import build
+report = build(root / "site.yaml", src.parent / "out")
+print(report.charts, sorted(m for m in ("altair", "openpyxl") if m in sys.modules))
+""", encoding="utf-8")
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                         cwd=tmp_path, timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert out.stdout.split("\n")[-2] == "0 []"

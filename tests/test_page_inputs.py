@@ -38,3 +38,41 @@ def test_a_shared_list_is_walked_once_and_gives_the_same_inputs(monkeypatch):
     assert len(seen) == 4000 + 50
     assert shared == plain
     assert real("x3") in shared[3] and real("x3") not in shared[4]
+
+
+def _linked_tree(tmp_path):
+    """Folders and files, some of them links (to files, to folders, dangling), and the
+    paths to resolve in it: through links, with '..', relative, missing."""
+    real = tmp_path / "real"
+    (real / "sub").mkdir(parents=True)
+    (real / "a.md").write_text("a")
+    (real / "sub/b.md").write_text("b")
+    (tmp_path / "linked").symlink_to(real)                   # a linked folder
+    (real / "to_b.md").symlink_to(real / "sub/b.md")        # a linked file
+    (real / "sub/up.md").symlink_to("../a.md")              # a relative link
+    (real / "gone.md").symlink_to(tmp_path / "missing")     # a dangling link
+    names = ["real/a.md", "real/sub/b.md", "linked/a.md", "linked/sub/b.md", "real/to_b.md",
+             "linked/to_b.md", "real/sub/up.md", "linked/sub/up.md", "real/gone.md",
+             "real/sub/../a.md", "linked/sub/../a.md", "real/./a.md", "real/missing.md",
+             "linked/nothing/x.md", "real/sub", "linked", "real/sub/"]
+    return [str(tmp_path / n) for n in names] + names
+
+
+def test_a_resolved_input_is_what_path_resolve_gives(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    paths = _linked_tree(tmp_path)
+    inputs._resolved.cache_clear()
+    try:
+        for p in paths:
+            assert inputs._resolved(p) == str(Path(p).resolve()), p
+    finally:
+        inputs._resolved.cache_clear()
+
+
+def test_the_lock_resolves_as_path_resolve_does(tmp_path, monkeypatch):
+    from aimaq.editions import lock
+
+    monkeypatch.chdir(tmp_path)
+    resolve = lock._resolver()
+    for p in _linked_tree(tmp_path):
+        assert resolve(Path(p)) == Path(p).resolve(), p

@@ -162,7 +162,32 @@ def test_an_override_made_after_the_first_render_is_seen(tmp_path):
     project.mkdir()
     (project / "404.html").write_text("project 404\n", encoding="utf-8")
     assert Path(first) == THEME_DIR / "404.html"
-    assert env.get_template("404.html").render() == "project 404\n"
+    # The next build asks for the environment again.
+    assert render.environment(project).get_template("404.html").render() == "project 404\n"
+
+
+def test_a_template_edited_between_builds_is_seen_and_pages_do_not_check_their_files(
+        tmp_path, monkeypatch):
+    """Within a build no template changes: rendering a page does not look at its files
+    (Jinja's reload check, a few system calls per page); the next build sees an edit."""
+    import os
+
+    project = tmp_path / "templates"
+    project.mkdir()
+    page = project / "404.html"
+    page.write_text("first\n", encoding="utf-8")
+    env = render.environment(project)
+    assert env.get_template("404.html").render() == "first\n"
+    checked = []
+    monkeypatch.setattr(os.path, "getmtime", lambda *a: checked.append(a) or 0.0)
+    monkeypatch.setattr(os.path, "isfile", lambda *a: checked.append(a) or False)
+    for _ in range(3):
+        assert env.get_template("404.html").render() == "first\n"
+    assert checked == []
+    monkeypatch.undo()
+    page.write_text("second\n", encoding="utf-8")
+    os.utime(page, (1, 1))                                  # another mtime, whatever the clock
+    assert render.environment(project).get_template("404.html").render() == "second\n"
 
 
 def test_the_map_attribution_comes_from_the_boundary_files_metadata(tmp_path):

@@ -26,17 +26,19 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import importlib.util
 import os
 import re
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
-import altair as alt
 import vl_convert as vlc
 
 from .. import images
@@ -91,13 +93,47 @@ def expected_size(chart: Chart) -> tuple[int, int]:
     return (wide, round(height) + _AROUND)
 
 
+@cache
 def vl_version() -> str | None:
     """The Vega-Lite version of vl-convert matching Altair's schema (``"6.4"``), if any."""
-    major_minor = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+    major_minor = ".".join(schema_version().lstrip("v").split(".")[:2])
     return major_minor if major_minor in vlc.get_vegalite_versions() else None
 
 
+def schema_version() -> str:
+    """Altair's Vega-Lite schema version (``alt.SCHEMA_VERSION``, ``"v6.4.1"``). A build
+    asks for it before it knows whether the site has charts, and importing Altair costs
+    about 0.3 s: while Altair is not imported, it is read from Altair's source instead."""
+    if "altair" not in sys.modules:
+        found = schema_version_in_source()
+        if found is not None:
+            return found
+    import altair as alt
+    return alt.SCHEMA_VERSION
+
+
+def schema_version_in_source() -> str | None:
+    """``SCHEMA_VERSION`` as Altair's installed source sets it (the schema package that
+    ``altair.vegalite`` star-imports), without importing Altair; None if not found."""
+    spec = importlib.util.find_spec("altair")       # a top-level name: nothing is imported
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    vegalite = Path(list(spec.submodule_search_locations)[0]) / "vegalite"
+    try:
+        major = re.search(r"^from \.(v\d+) import \*$",
+                          (vegalite / "__init__.py").read_text(encoding="utf-8"), re.M)
+        if major is None:
+            return None
+        found = re.search(r'^SCHEMA_VERSION = "(v\d+(?:\.\d+)*)"$',
+                          (vegalite / major[1] / "schema/__init__.py").read_text(
+                              encoding="utf-8"), re.M)
+    except OSError:
+        return None
+    return found[1] if found else None
+
+
 def versions() -> dict[str, str]:
+    import altair as alt
     return {"vega": vlc.get_vega_version(), "vega-lite": vl_version() or "latest",
             "vega-embed": vlc.get_vega_embed_version(), "vl-convert": vlc.__version__,
             "altair": alt.__version__}

@@ -29,9 +29,10 @@ def edition_archive(config: SiteConfig, edition: Edition, computed: dict[str, by
     root = f"aimaq-{edition.id}"
     entries: dict[str, bytes] = {}
     data_dir = config.data_path / edition.id
-    for path in lock.input_files(config, edition.id):
+    data_real = data_dir.resolve()
+    for path, real in lock.resolved_input_files(config, edition.id):
         try:
-            rel = Path(path).resolve().relative_to(data_dir.resolve())
+            rel = real.relative_to(data_real)
         except ValueError:
             continue                        # content (narrative) is on the pages
         entries[f"{root}/data/{rel.as_posix()}"] = (

@@ -12,6 +12,7 @@ canonical CSV rows ``aimaq compute`` writes (10 significant digits), one hash pe
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,21 +36,49 @@ def lock_path(config: SiteConfig, edition_id: str) -> Path:
 
 def input_files(config: SiteConfig, edition_id: str) -> list[Path]:
     """Every file an edition is built from: its data folder and its content folder."""
-    out: list[Path] = []
+    return [path for path, _ in resolved_input_files(config, edition_id)]
+
+
+def resolved_input_files(config: SiteConfig, edition_id: str) -> list[tuple[Path, Path]]:
+    """(file, the file with links resolved) of :func:`input_files`, in its order."""
+    resolve = _resolver()
+    out: list[tuple[Path, Path]] = []
     for folder in (config.data_path / edition_id, config.content_path / edition_id):
         if folder.is_dir():
-            out.extend(p for p in folder.rglob("*")
+            out.extend((p, resolve(p)) for p in folder.rglob("*")
                        if p.is_file() and not any(part.startswith(".") for part in
                                                   p.relative_to(folder).parts))
-    return sorted(out, key=lambda p: rel_name(config, p))
+    return sorted(out, key=lambda pair: _rel_name(config, pair[1]))
+
+
+def _resolver() -> Callable[[Path], Path]:
+    """``Path.resolve`` for many files in few folders: each folder is resolved once, and a
+    file that is not a link is its resolved folder and its name (a system call per file,
+    not one per folder of its path)."""
+    folders: dict[Path, Path] = {}
+
+    def resolve(path: Path) -> Path:
+        parent = path.parent
+        if path.name in ("", ".", "..") or parent == path or path.is_symlink():
+            return path.resolve()
+        real = folders.get(parent)
+        if real is None:
+            real = folders[parent] = resolve(parent)
+        return real / path.name
+
+    return resolve
 
 
 def rel_name(config: SiteConfig, path: Path) -> str:
     """A path as the lock and errata write it: relative to site.yaml, with '/'."""
+    return _rel_name(config, path.resolve())
+
+
+def _rel_name(config: SiteConfig, resolved: Path) -> str:
     try:
-        return path.resolve().relative_to(config.root).as_posix()
+        return resolved.relative_to(config.root).as_posix()
     except ValueError:
-        return path.resolve().as_posix()
+        return resolved.as_posix()
 
 
 def file_hash(path: Path) -> str:
@@ -86,7 +115,8 @@ class Lock:
 
 
 def current_state(config: SiteConfig, edition_id: str, results) -> Lock:
-    files = {rel_name(config, p): file_hash(p) for p in input_files(config, edition_id)}
+    files = {_rel_name(config, real): file_hash(p)
+             for p, real in resolved_input_files(config, edition_id)}
     return Lock(edition_id, files, index_hashes(results) if results is not None else {})
 
 

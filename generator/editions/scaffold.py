@@ -16,8 +16,6 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import openpyxl
-
 from ..config import EDITION_RE, SiteConfig, load_config
 from ..data.load import load_dataset
 from ..errors import AimaqError
@@ -45,6 +43,7 @@ def _header_only(src: Path, dst: Path) -> None:
 
 def _header_only_workbook(src: Path, dst: Path) -> None:
     """Every sheet keeps its header row (row 1) only, its name and layout too."""
+    import openpyxl  # heavy (~0.2 s): only when an edition is made from workbooks
     book = openpyxl.load_workbook(src)
     for sheet in book.worksheets:
         if sheet.max_row > 1:

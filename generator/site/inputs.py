@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -98,7 +99,7 @@ def _walk(value: Any, root: Path, found: set[Input], depth: int = 0,
         return
     if isinstance(value, Page):
         path = Path(value.path)
-        found.add(str((path if path.is_absolute() else root / path).resolve()))
+        found.add(_resolved(str(path if path.is_absolute() else root / path)))
         return
     if isinstance(value, Figure):
         found.add(table_input(value.table))
@@ -170,8 +171,14 @@ def index_tables(dataset: Dataset, queries: Iterable[tuple[str | None, str | Non
 
 @lru_cache(maxsize=65536)
 def _resolved(path: str) -> str:
-    """``path`` made absolute, links resolved (asked for thousands of times per build)."""
-    return str(Path(path).resolve())
+    """``path`` made absolute, links resolved (asked for thousands of times per build):
+    ``str(Path(path).resolve())``. A file that is not a link resolves to its resolved
+    folder and its name, so a folder of pages costs one full resolve and a link check
+    per file, not a system call per folder of each path."""
+    folder, name = os.path.split(path)
+    if not folder or name in ("", ".", "..") or os.path.islink(path):
+        return str(Path(path).resolve())
+    return os.path.join(_resolved(folder), name)
 
 def expand(inputs: frozenset[Input] | None, dataset: Dataset, methodology: Path | None,
            index_table_ids: set[str]) -> frozenset[str] | None:

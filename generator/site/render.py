@@ -54,20 +54,33 @@ def load_strings(templates_dir: Path, languages: list[str]) -> dict[str, dict[st
     return {key: entry.value for key, entry in entries.items()}
 
 
-@functools.lru_cache(maxsize=8)
 def environment(templates_dir: Path) -> jinja2.Environment:
     """The template environment of a project's templates folder over the theme, kept
-    between builds (``aimaq serve``): compiled templates are reused, and Jinja reloads any
-    whose file changed. The project's file wins over the theme's of the same name."""
-    env = jinja2.Environment(
+    between builds (``aimaq serve``): compiled templates are reused, and those whose file
+    changed (or that a new project file now overrides) are dropped each time a build asks
+    for the environment. Within a build no template changes, so rendering a page does not
+    check its templates' files again (Jinja's ``auto_reload`` is off: a few system calls
+    per page). The project's file wins over the theme's of the same name."""
+    env = _environment(templates_dir)
+    cache = env.cache
+    if cache is not None:
+        for key, template in list(cache.items()):
+            if not template.is_up_to_date:
+                del cache[key]
+    return env
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(templates_dir: Path) -> jinja2.Environment:
+    return jinja2.Environment(
         loader=theme.ThemeLoader(templates_dir),
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,
     )
-    return env
 
 
 class Words:

@@ -7,7 +7,6 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-import altair as alt
 import pandas as pd
 
 from .. import palette as P
@@ -38,8 +37,10 @@ BLUES = ["#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#085
          "#08306b"]
 
 
-#: Mark property: bold text for the highlighted row (field ``hl``).
-BOLD_IF_HL = alt.expr("datum.hl ? 'bold' : 'normal'")
+def bold_if_hl() -> Any:
+    """Mark property: bold text for the highlighted row (field ``hl``)."""
+    import altair as alt
+    return alt.expr("datum.hl ? 'bold' : 'normal'")
 
 
 def _js(s: str) -> str:

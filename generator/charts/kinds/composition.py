@@ -1,7 +1,6 @@
 """Composition: the parts of an index stacked per unit."""
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 
 from .. import palette as P
@@ -54,6 +53,7 @@ def composition_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartS
              "names_y": -step / 2 + ROW_GAP}
 
     def build(datasets, params, description, slots):
+        import altair as alt
         base = alt.Chart(alt.NamedData(name="table"))
         y = alt.Y("category:N", sort=None, title=None, axis=None,
                   scale=alt.Scale(paddingInner=0, paddingOuter=0))

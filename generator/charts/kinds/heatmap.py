@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import math
 
-import altair as alt
 import pandas as pd
 
 from .. import palette as P
@@ -90,6 +89,7 @@ def heatmap_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
              "key_lines": [strings.get("key_title", lang) + ":"] + key_lines}
 
     def build(datasets, params, description, slots):
+        import altair as alt
         hl = alt.param(name="hl", value=params["hl"])
         base = alt.Chart(alt.NamedData(name="table"))
         y = alt.Y("name:N", title=None, sort=alt.EncodingSortField("row_i", op="min"),

@@ -8,7 +8,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
-import altair as alt
 import pandas as pd
 
 from ...data.geo import Boundaries
@@ -23,7 +22,6 @@ from ..render import OVERLAYS
 from ..texts import ChartStrings
 from .base import (
     BLUES,
-    BOLD_IF_HL,
     _configured,
     _describe_extremes,
     _finish,
@@ -34,6 +32,7 @@ from .base import (
     _rank_words,
     _ranks,
     _value_label,
+    bold_if_hl,
     short_name,
 )
 
@@ -186,6 +185,7 @@ def map_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
     # The words, sizes and lists of this map are slots of the kind's template (the copies'
     # filter as the whole expression Altair writes); what shapes the spec is its key.
     key = ["map", categorical, labels, boundaries.path, better, bool(statuses)]
+    import altair as alt
     slots = {**words, "value_label": value_label, "legend_title": legend_title,
              "classes": list(classes or []),
              "ramp": [BLUES[i] for i in _spread(len(classes), len(BLUES))][::-1]
@@ -195,6 +195,7 @@ def map_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
              "copies": repr(alt.datum.status == copy_word)}
 
     def build(datasets, params, description, slots):
+        import altair as alt
         lookup = alt.LookupData(data=alt.NamedData(name="table"), key="unit",
                                 fields=["name", "value", "class", "has", "value_text", "hl",
                                         "status"])
@@ -244,7 +245,7 @@ def map_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings,
             label_enc = dict(longitude="lx:Q", latitude="ly:Q", text="label:N")
             placed = dict(align=alt.expr("datum.align"), dx=alt.expr("datum.dx"),
                           dy=alt.expr("datum.dy"), baseline="middle", fontSize=MAP_FONT,
-                          fontWeight=BOLD_IF_HL)
+                          fontWeight=bold_if_hl())
             halo = shown_names.mark_text(stroke="white", strokeWidth=3, strokeJoin="round",
                                          opacity=0.85, **placed).encode(**label_enc)
             names = shown_names.mark_text(color=P.INK, **placed).encode(**label_enc,

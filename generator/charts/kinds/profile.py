@@ -4,7 +4,6 @@ from __future__ import annotations
 import dataclasses
 import math
 
-import altair as alt
 import pandas as pd
 
 from .. import palette as P
@@ -43,6 +42,7 @@ _STATS = ("min", "median", "max", "value")
 
 def _build(datasets, params, description, slots):
     """The profile declared in Altair (one template per language's words and sizes)."""
+    import altair as alt
     unit_param = alt.param(name="unit_name", value=params["unit_name"])
     y = alt.Y("part:N", title=None, sort=alt.EncodingSortField("order", op="min"),
               axis=None, scale=alt.Scale(paddingInner=0, paddingOuter=0))

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import math
 
-import altair as alt
 import pandas as pd
 
 from .. import palette as P
@@ -13,7 +12,6 @@ from ..model import Chart, Column
 from ..numbers import value_text
 from ..texts import ChartStrings
 from .base import (
-    BOLD_IF_HL,
     _configured,
     _describe_extremes,
     _ends,
@@ -26,6 +24,7 @@ from .base import (
     _rank_words,
     _ranks,
     _value_label,
+    bold_if_hl,
     short_name,
 )
 
@@ -111,6 +110,7 @@ def ranking_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
              "padding": value_w, "keys_x": -name_w - 10}
 
     def build(datasets, params, description, slots):
+        import altair as alt
         hl = alt.param(name="hl", value=params["hl"])
         base = alt.Chart(alt.NamedData(name="table"))
         y = alt.Y("name:N", sort=alt.EncodingSortField("order", op="min"), title=None,
@@ -136,7 +136,7 @@ def ranking_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
             strokeDash=alt.when(alt.datum.copy).then(alt.value([3, 2]))
                           .otherwise(alt.value([1, 0])),
             tooltip=tooltip)
-        label_style = dict(baseline="middle", fontSize=FONT, fontWeight=BOLD_IF_HL,
+        label_style = dict(baseline="middle", fontSize=FONT, fontWeight=bold_if_hl(),
                            align=alt.expr("datum.value < 0 ? 'right' : 'left'"),
                            dx=alt.expr("datum.value < 0 ? -4 : 4"),
                            fontStyle=alt.expr("datum.copy ? 'italic' : 'normal'"))

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import math
 
-import altair as alt
 import pandas as pd
 
 from .. import labels as L
@@ -14,13 +13,13 @@ from ..model import Chart, Column
 from ..numbers import value_text
 from ..texts import ChartStrings
 from .base import (
-    BOLD_IF_HL,
     _configured,
     _finish,
     _frame,
     _not_real_note,
     _num,
     _ordered,
+    bold_if_hl,
     short_name,
 )
 
@@ -86,6 +85,7 @@ def scatter_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
              "y_median": f"{words['median']}: {y_title}", "width": width, "height": height}
 
     def build(datasets, params, description, slots):
+        import altair as alt
         base = alt.Chart(alt.NamedData(name="table"))
         med = alt.Chart(alt.NamedData(name="medians"))
         x = alt.X("x:Q", title=slots["x_axis"], axis=alt.Axis(tickCount=4),
@@ -117,7 +117,7 @@ def scatter_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrin
         # the table, and an empty mark per point cost the image one text item each.
         names = base.transform_filter("datum.name_shown !== ''").mark_text(
             align=alt.expr("datum.align"), dx=alt.expr("datum.dx"), dy=alt.expr("datum.dy"),
-            baseline="middle", fontSize=MAP_FONT, fontWeight=BOLD_IF_HL,
+            baseline="middle", fontSize=MAP_FONT, fontWeight=bold_if_hl(),
             fontStyle=alt.expr("datum.copy ? 'italic' : 'normal'")).encode(
             x=x, y=y, text="name_shown:N", tooltip=tooltip)
         chart = alt.layer(vrule, hrule, points, names).properties(

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import math
 
-import altair as alt
 import pandas as pd
 
 from .. import palette as P
@@ -79,6 +78,7 @@ def sensitivity_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartS
     slots = {**words, "width": width}
 
     def build(datasets, params, description, slots):
+        import altair as alt
         hl = alt.param(name="hl", value=params["hl"])
         base = alt.Chart(alt.NamedData(name="table"))
         y = alt.Y("name:N", title=None, sort=alt.EncodingSortField("order", op="min"),

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import math
 
-import altair as alt
 import pandas as pd
 
 from .. import palette as P
@@ -65,6 +64,7 @@ def slope_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartStrings
              "width": width, "height": max(120, 18 * max(count, 2))}
 
     def build(datasets, params, description, slots):
+        import altair as alt
         base = alt.Chart(alt.NamedData(name="table"))
         y = alt.Y("rank:Q", title=slots["rank"], scale=alt.Scale(reverse=True, zero=False,
                                                                  nice=False, padding=8),

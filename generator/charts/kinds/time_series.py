@@ -4,7 +4,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import altair as alt
 import pandas as pd
 
 from .. import palette as P
@@ -64,6 +63,7 @@ def time_series_chart(data: pd.DataFrame, *, id: str, lang: str, strings: ChartS
              "dashes": P.DASHES[:n] if multi else []}
 
     def build(datasets, params, description, slots):
+        import altair as alt
         base = alt.Chart(alt.NamedData(name="table"))
         x = alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0))
         y = alt.Y("value:Q", title=slots["value_label"], scale=alt.Scale(zero=zero),
