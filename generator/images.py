@@ -121,7 +121,7 @@ def _make_bundle(vl_version: str | None) -> str:
 
 
 #: The images' font files (see the module's docstring; DejaVu-LICENSE.txt beside them).
-FONTS = files(__package__).joinpath("charts", "static", "fonts")
+FONTS = files(__package__).joinpath("charts").joinpath("static").joinpath("fonts")
 
 #: A chart with a text, drawn to start the renderer and load its font database.
 _WARM_SPEC = {"data": {"values": [{"t": "Aa"}]}, "mark": "text",
