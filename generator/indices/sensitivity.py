@@ -104,14 +104,14 @@ def run(spec: SensitivitySpec, pos: int, dataset: Dataset, m: Methodology,
     for row in rows:
         by_unit.setdefault(row["unit"], []).append(row)
     for unit, g in by_unit.items():
-        ranks = [float(x["rank"]) for x in g if not math.isnan(x["rank"])]
-        values = [x["value"] for x in g if not math.isnan(x["value"])]
+        got_ranks = [float(x["rank"]) for x in g if not math.isnan(x["rank"])]
+        got_values = [x["value"] for x in g if not math.isnan(x["value"])]
         rec = {"unit": unit, "nominal_value": float(nom_val.get(unit, math.nan)),
                "nominal_rank": nom_rank.get(unit, math.nan),
-               "rank_min": min(ranks) if ranks else math.nan,
-               "rank_max": max(ranks) if ranks else math.nan,
-               "value_min": min(values) if values else math.nan,
-               "value_max": max(values) if values else math.nan}
+               "rank_min": min(got_ranks) if got_ranks else math.nan,
+               "rank_max": max(got_ranks) if got_ranks else math.nan,
+               "value_min": min(got_values) if got_values else math.nan,
+               "value_max": max(got_values) if got_values else math.nan}
         rec["rank_range"] = rec["rank_max"] - rec["rank_min"]
         classes = [x["class"] for x in g if x["class"]]
         rec["class_shares"] = ({c: classes.count(c) / len(g) for c in sorted(set(classes))}
