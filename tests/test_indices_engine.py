@@ -393,7 +393,6 @@ def test_the_aggregation_table_is_pandas_pivot_table_first():
     """aggregate's matrix (steps._first_table) is what pivot_table(aggfunc="first",
     dropna=False) reindexed to the columns gives: every unit x year, the first value that
     is not NaN, NaN where none."""
-    import math
     import random
 
     import numpy as np
