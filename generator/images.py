@@ -12,6 +12,15 @@ nothing of the package travels.
 Vega numbers the ids of gradients and clip paths per renderer, so the same chart drawn
 after another would get other ids: :func:`renumber_ids` makes them depend on the SVG
 alone (in order of appearance), whichever process drew it.
+
+vl-convert measures every string of a chart with its font file, opened and mapped from
+disk again for each glyph (thousands of times for one ranking of 100 units: most of an
+image's cost is system time). A worker therefore gives vl-convert a font database of the
+package's own copy of the images' font alone (:data:`FONTS`, :func:`own_fonts`): DejaVu
+Sans (regular, bold, oblique, bold oblique) without hinting instructions and cut to Latin,
+Greek, Cyrillic and common signs (fontTools), a quarter of the size of Debian's files with
+the same advances and kerning, so the same SVG bytes in about 30 % less time; and the
+images no longer depend on the fonts the machine has.
 """
 from __future__ import annotations
 
@@ -19,11 +28,13 @@ import multiprocessing
 import os
 import re
 import sys
+import tempfile
 import threading
 import types
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -109,9 +120,46 @@ def _make_bundle(vl_version: str | None) -> str:
     return bundler(vl_version=vl_version)
 
 
+#: The images' font files (see the module's docstring; DejaVu-LICENSE.txt beside them).
+FONTS = files(__package__).joinpath("charts").joinpath("static").joinpath("fonts")
+
+#: A chart with a text, drawn to start the renderer and load its font database.
+_WARM_SPEC = {"data": {"values": [{"t": "Aa"}]}, "mark": "text",
+              "encoding": {"text": {"field": "t"}}}
+
+
+def own_fonts() -> bool:
+    """Load vl-convert's font database, of :data:`FONTS` alone, in this process: before it
+    first measures a text (the database is made once per process, from the fontconfig
+    file ``FONTCONFIG_FILE`` names). For the image workers only: the build's own process
+    keeps the system's fonts (its social cards name other fonts). False where the fonts
+    or fontconfig are not there (the system's fonts are used, as before)."""
+    fonts = Path(str(FONTS))
+    if not fonts.is_dir() or sys.platform == "darwin" or os.name != "posix":
+        return False
+    saved = os.environ.get("FONTCONFIG_FILE")
+    with tempfile.TemporaryDirectory(prefix="aimaq-fonts-") as tmp:
+        conf = Path(tmp) / "fonts.conf"
+        conf.write_text('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:'
+                        'fonts.dtd">\n<fontconfig><dir>'
+                        + str(fonts).replace("&", "&amp;").replace("<", "&lt;")
+                        + "</dir></fontconfig>\n", encoding="utf-8")
+        os.environ["FONTCONFIG_FILE"] = str(conf)
+        try:
+            vlc.vegalite_to_svg(_WARM_SPEC, allowed_base_urls=[])
+        finally:
+            if saved is None:
+                os.environ.pop("FONTCONFIG_FILE", None)
+            else:
+                os.environ["FONTCONFIG_FILE"] = saved
+    return True
+
+
 def _warm() -> None:
-    """Start the renderer now, while the parent is busy elsewhere (~0.4 s)."""
-    vlc.vegalite_to_svg({"mark": "point"}, allowed_base_urls=[])
+    """Start the renderer now, while the parent is busy elsewhere (~0.4 s), with the
+    package's fonts (:func:`own_fonts`)."""
+    if not own_fonts():
+        vlc.vegalite_to_svg(_WARM_SPEC, allowed_base_urls=[])
 
 
 class Pool:

@@ -3,6 +3,11 @@ bytes whichever process drew it and whatever it drew before."""
 from __future__ import annotations
 
 import json
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pytest
 
 from aimaq import images
 
@@ -98,3 +103,50 @@ def test_image_workers_wait_for_the_first_image_when_not_eager():
     with images.pool(2, eager=False) as pool:            # never asked: nothing to end
         assert pool is not None and not pool.started
     assert set(multiprocessing.active_children()) == before
+
+
+#: Texts in every style the charts use (bold, oblique), Kazakh letters and signs.
+TEXTS = json.dumps({
+    "data": {"values": [{"t": "Өскемен қаласы", "w": "bold", "s": "normal"},
+                        {"t": "Ridder − 12,5 %", "w": "normal", "s": "italic"},
+                        {"t": "Зыряновский район", "w": "bold", "s": "italic"},
+                        {"t": "Glubokoe district", "w": "normal", "s": "normal"}]},
+    "mark": {"type": "text", "align": "left"},
+    "encoding": {"y": {"field": "t", "type": "nominal"}, "text": {"field": "t"},
+                 "fontWeight": {"field": "w", "type": "nominal", "scale": None},
+                 "fontStyle": {"field": "s", "type": "nominal", "scale": None}}})
+
+
+def _own_fonts_draw(spec: str, font: str) -> tuple[bool, str]:
+    loaded = images.own_fonts()
+    return loaded, images.draw(spec, None, {}, font)
+
+
+def _spawned(fn, *args):
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as ex:
+        return ex.submit(fn, *args).result()
+
+
+def test_the_package_fonts_measure_text_as_the_systems_dejavu_sans():
+    """An image worker measures text with the package's DejaVu Sans (smaller files, less
+    system time per measurement): the same SVG bytes as Debian's files give."""
+    if not Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-BoldOblique.ttf").is_file():
+        pytest.skip("the system's DejaVu Sans is needed to compare with")
+    fonts = sorted(p.name for p in Path(str(images.FONTS)).glob("*.ttf"))
+    assert fonts == ["DejaVuSans-Bold.ttf", "DejaVuSans-BoldOblique.ttf",
+                     "DejaVuSans-Oblique.ttf", "DejaVuSans.ttf"]
+    loaded, svg = _spawned(_own_fonts_draw, TEXTS, FONT)
+    assert loaded
+    assert svg == images.draw(TEXTS, None, {}, FONT)
+
+
+def test_an_image_worker_knows_the_package_fonts_alone():
+    """Not the machine's: a family only the system has is not found in a worker."""
+    if not Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf").is_file():
+        pytest.skip("needs a system font the package does not have")
+    _, serif = _spawned(_own_fonts_draw, TEXTS, "DejaVu Serif")
+    assert serif != images.draw(TEXTS, None, {}, "DejaVu Serif")
+    with images.pool(2) as pool:
+        assert pool is not None
+        drawn = pool.submit(TEXTS, None, {}, "DejaVu Serif", None).result()
+    assert drawn is not None and drawn.decode("utf-8") == serif

@@ -387,3 +387,36 @@ def test_weights_for_an_unknown_part_are_an_error():
     with pytest.raises(MethodologyError, match="'godo'") as e:
         compute(DS, text)
     assert e.value.line == line_of(text, "godo")
+
+
+def test_the_aggregation_table_is_pandas_pivot_table_first():
+    """aggregate's matrix (steps._first_table) is what pivot_table(aggfunc="first",
+    dropna=False) reindexed to the columns gives: every unit x year, the first value that
+    is not NaN, NaN where none."""
+    import random
+
+    import numpy as np
+    import pandas as pd
+
+    from aimaq.indices.steps import _first_table
+    rng = random.Random(7)
+    for _ in range(200):
+        units = [f"u{i}" for i in range(rng.randint(1, 5))]
+        keys = list(dict.fromkeys((f"i{rng.randint(0, 3)}", rng.choice(["", "p"]))
+                                  for _ in range(rng.randint(1, 4))))
+        rows = [{"unit": rng.choice(units), "input": i, "part": p,
+                 "year": rng.choice([2019, 2021, 2020]),
+                 "value": rng.choice([math.nan, 0.0, rng.random()])}
+                for i, p in (rng.choice(keys + [("other", "")]) for _ in range(rng.randint(1, 30)))]
+        df = pd.DataFrame(rows).astype({"year": "int64", "value": "float64"})
+        order = {u: n for n, u in enumerate(dict.fromkeys(df["unit"].tolist()))}
+        sub = df[[k in keys for k in zip(df["input"], df["part"])]]
+        if sub.empty:
+            continue
+        table = sub.pivot_table(index=["unit", "year"], columns=["input", "part"],
+                                values="value", aggfunc="first", dropna=False)
+        table = table.reindex(columns=pd.MultiIndex.from_tuples(keys))
+        table = table.reindex(sorted(table.index, key=lambda uy: (order[uy[0]], uy[1])))
+        got_rows, matrix = _first_table(df, keys, order)
+        assert got_rows == list(table.index)
+        assert np.array_equal(matrix, table.to_numpy(dtype=float), equal_nan=True)

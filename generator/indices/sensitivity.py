@@ -97,19 +97,27 @@ def run(spec: SensitivitySpec, pos: int, dataset: Dataset, m: Methodology,
         fv = nominal[spec.flag.index].values()
         nom_flag = {u: c == spec.flag.class_ for u, c in zip(*lists(fv, "unit", "class"))}
     summary = []
-    for unit, g in variants.groupby("unit", sort=False):
-        r = g["rank"].dropna()
+    # Each unit's variants, gathered in one pass over the rows (in the order units first
+    # appear, as a groupby without sorting gives them): a pandas group per unit cost more
+    # than the work done with it.
+    by_unit: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_unit.setdefault(row["unit"], []).append(row)
+    for unit, g in by_unit.items():
+        got_ranks = [float(x["rank"]) for x in g if not math.isnan(x["rank"])]
+        got_values = [x["value"] for x in g if not math.isnan(x["value"])]
         rec = {"unit": unit, "nominal_value": float(nom_val.get(unit, math.nan)),
                "nominal_rank": nom_rank.get(unit, math.nan),
-               "rank_min": float(r.min()) if len(r) else math.nan,
-               "rank_max": float(r.max()) if len(r) else math.nan,
-               "value_min": float(g["value"].min()), "value_max": float(g["value"].max())}
+               "rank_min": min(got_ranks) if got_ranks else math.nan,
+               "rank_max": max(got_ranks) if got_ranks else math.nan,
+               "value_min": min(got_values) if got_values else math.nan,
+               "value_max": max(got_values) if got_values else math.nan}
         rec["rank_range"] = rec["rank_max"] - rec["rank_min"]
-        classes = [c for c in g["class"] if c]
+        classes = [x["class"] for x in g if x["class"]]
         rec["class_shares"] = ({c: classes.count(c) / len(g) for c in sorted(set(classes))}
                                if classes else {})
         if spec.flag:
-            share = float(np.mean([bool(x) for x in g["flagged"]]))
+            share = float(np.mean([bool(x["flagged"]) for x in g]))
             rec["flagged_nominal"] = bool(nom_flag.get(unit, False))
             rec["flag_share"] = share
             rec["flag_status"] = ("always" if share == 1 else "never" if share == 0

@@ -472,6 +472,28 @@ def _copeland(matrix: np.ndarray, weights: np.ndarray, available: np.ndarray) ->
     with a row mean ``available``)."""
     return M.copeland(matrix, weights, ~np.isnan(available))
 
+def _first_table(df: pd.DataFrame, gkeys: list[tuple[str, str]], units: dict[str, int]
+                 ) -> tuple[list[tuple[str, int]], np.ndarray]:
+    """The values of the columns ``gkeys`` ((input, part) pairs) as a matrix: a row per
+    (unit, year) of every unit and every year among those columns' rows (units in the
+    order ``units`` gives, years ascending), in a cell the first value that is not NaN, else
+    NaN. What ``pivot_table(index=["unit", "year"], columns=["input", "part"],
+    aggfunc="first", dropna=False)`` reindexed to ``gkeys`` gives, without its cost (a
+    sensitivity variant aggregates again)."""
+    column = {k: j for j, k in enumerate(gkeys)}
+    picked = [(u, y, column[(i, p)], v) for u, y, i, p, v
+              in zip(*lists(df, "unit", "year", "input", "part", "value"))
+              if (i, p) in column]
+    years = sorted({y for _, y, _, _ in picked})
+    rows = [(u, y) for u in sorted({u for u, _, _, _ in picked}, key=units.__getitem__)
+            for y in years]
+    at = {uy: n for n, uy in enumerate(rows)}
+    matrix = np.full((len(rows), len(gkeys)), math.nan)
+    for u, y, j, v in reversed(picked):             # the first value wins
+        if not math.isnan(v):
+            matrix[at[(u, y)], j] = v
+    return rows, matrix
+
 
 def aggregate(frame: Frame, spec: AggregateSpec, ctx: StepContext
               ) -> tuple[Frame, list[Phrase]]:
@@ -513,17 +535,12 @@ def aggregate(frame: Frame, spec: AggregateSpec, ctx: StepContext
         if spec.per == "part":
             s = gw.sum()
             gw = gw / s if s > 0 else gw
-        sub = df[[k in gkeys for k in zip(*lists(df, "input", "part"))]]
-        table = sub.pivot_table(index=["unit", "year"], columns=["input", "part"],
-                                values="value", aggfunc="first", dropna=False)
-        table = table.reindex(columns=pd.MultiIndex.from_tuples(gkeys))
-        table = table.reindex(sorted(table.index, key=lambda uy: (units[uy[0]], uy[1])))
-        matrix = table.to_numpy(dtype=float)
-        is_ref = np.array([u in ref_units for u, _ in table.index])
+        rows, matrix = _first_table(df, gkeys, units)
+        is_ref = np.array([u in ref_units for u, _ in rows], dtype=bool)
         if policy.policy == "fail":
             bad = np.isnan(matrix) & ~is_ref[:, None]
             if bad.any():
-                cells = [f"{table.index[i][0]} ({_label(gkeys[j])})"
+                cells = [f"{rows[i][0]} ({_label(gkeys[j])})"
                          for i, j in zip(*np.where(bad))]
                 raise ctx.fail(f"missing value(s) for {', '.join(cells[:12])}"
                                + (f" and {len(cells) - 12} more" if len(cells) > 12 else ""),
@@ -534,8 +551,9 @@ def aggregate(frame: Frame, spec: AggregateSpec, ctx: StepContext
             vals, share = M.aggregate(matrix[~is_ref], gw, _row_method(spec), spec.epsilon,
                                       min_share if min_share is not None else None, power)
         except M.MethodError as e:
-            rows = [table.index[~is_ref][i][0] for i in e.positions]
-            raise ctx.fail(f"{spec.method} mean for unit(s) {', '.join(rows)}: {e}",
+            unit_rows = [u for (u, _), r in zip(rows, is_ref) if not r]
+            failed = [unit_rows[i] for i in e.positions]
+            raise ctx.fail(f"{spec.method} mean for unit(s) {', '.join(failed)}: {e}",
                            "declare 'epsilon' for zeros in a geometric or harmonic mean, "
                            "or use the arithmetic mean") from None
         if spec.method == "copeland":
@@ -547,14 +565,13 @@ def aggregate(frame: Frame, spec: AggregateSpec, ctx: StepContext
                                        min_share, power)
             except M.MethodError:
                 pass
-        full = np.full(len(table), math.nan)
+        full = np.full(len(rows), math.nan)
         full[~is_ref] = vals
         if is_ref.any():
             full[is_ref] = rvals
-        shares = np.full(len(table), 1.0)
+        shares = np.full(len(rows), 1.0)
         shares[~is_ref] = share
-        for row_no, ((unit, year), v, sh, r) in enumerate(zip(table.index, full, shares,
-                                                               is_ref)):
+        for row_no, ((unit, year), v, sh, r) in enumerate(zip(rows, full, shares, is_ref)):
             if not r and sh < 1 and not math.isnan(v):
                 notes.append(f"{unit}: {sh:.0%} of the inputs available; the others skipped")
             elif not r and sh < 1:
