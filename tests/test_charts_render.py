@@ -258,7 +258,7 @@ def test_a_unit_profile_is_drawn_live_only(strings):
     placeholder = next(a for t, a in page.tags if t == "svg")
     assert placeholder["viewbox"] == f"0 0 {width} {height}"
     assert "chart-placeholder" in placeholder["class"]
-    assert 'class="chart-data" open>' in html
+    assert '<details class="chart-data" open>' in html
     buttons = [a for t, a in page.tags if t == "button"]
     assert [b["data-format"] for b in buttons] == ["svg", "png"]
     assert all("hidden" in b for b in buttons)
