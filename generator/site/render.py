@@ -212,25 +212,38 @@ class PageHelpers:
     def unit_index_rows(self, rows) -> Markup:
         """The rows of a profile's table of index values (partials/unit_indices.html), made
         here rather than by a template loop (a dozen template calls per row); the same
-        markup the loop made."""
+        markup the loop made. A row's linked name, class and badge are the same on every
+        profile of a language (each alone in its folder, side by side): made once."""
         esc = jinja2.utils.markupsafe.escape
+        parts = _row_parts(self.site)
+        lang, path = self.lang, self.spec.path
+        folder = path.rpartition("/")[0]
+        beside = (lang, self.spec.rooted, folder.rpartition("/")[0], path.count("/"))
         out = []
         for r in rows:
-            part = f": {esc(self.part_name(r.index, r.part))}" if r.part else ""
+            key = ("index-row", r.index, r.part, r.cls, r.status, beside)
+            known = parts.get(key)
+            if known is None:
+                target = self.paths.index(lang, r.index)
+                part = f": {esc(self.part_name(r.index, r.part))}" if r.part else ""
+                badge = (f'<span class="badge badge-{esc(r.status)}">'
+                         f'{esc(self.word("audit_" + str(r.status)))}</span>' if r.status else "")
+                known = (
+                    f'      <tr>\n        <th scope="row"><a href="{esc(self.link(target))}">'
+                    f"{esc(self.index_name(r.index))}</a>{part}</th>\n",
+                    f"        <td>{esc(self.class_name(r.index, r.cls))}</td>\n",
+                    f"        <td>{badge}</td>\n      </tr>\n")
+                if not (folder and target.startswith(folder + "/")):   # not in its folder
+                    parts[key] = known
+            head, cls, badge_cell = known
             rank = esc(self.word("rank_of", rank=r.rank, total=r.rank_of)) if r.rank else "–"
-            badge = (f'<span class="badge badge-{esc(r.status)}">'
-                     f'{esc(self.word("audit_" + str(r.status)))}</span>' if r.status else "")
             out.append(
-                "      <tr>\n"
-                f'        <th scope="row"><a href="{esc(self.link(self.paths.index(self.lang, r.index)))}">'
-                f"{esc(self.index_name(r.index))}</a>{part}</th>\n"
-                f"        <td>{esc(r.year or '')}</td>\n"
+                f"{head}        <td>{esc(r.year or '')}</td>\n"
                 f'        <td class="num">{esc(self.index_value(r))}</td>\n'
                 f'        <td class="num">{rank}</td>\n'
-                f"        <td>{esc(self.class_name(r.index, r.cls))}</td>\n"
+                f"{cls}"
                 f'        <td class="num">{esc(self.printed_value(r))}</td>\n'
-                f"        <td>{badge}</td>\n"
-                "      </tr>\n")
+                f"{badge_cell}")
         return Markup("".join(out))
 
     def index_result_rows(self, rows, index_id: str, show_class) -> Markup:
