@@ -277,5 +277,6 @@ def test_search_indexes_words_not_table_rows_or_repeated_lists(mini):
     assert "Alpha" in alpha and "Alfa" in alpha             # name and other names
     assert "Train staff" not in alpha                        # its recommendations list
     assert "Innovating enterprises" not in alpha             # a row of its figures table
+    assert "Indicator" not in alpha                          # …or its header
     recs = next(t for url, t in texts.items() if url.endswith("/en/recommendations/"))
     assert "Train staff" in recs

@@ -76,3 +76,24 @@ def test_checking_some_pages_again_still_reads_the_anchors_of_all():
     again = check_graph(pages, {"a.html", "b.html", "pagefind/ui.js"}, only={"a.html"})
     assert again == []
     assert [b.target for b in check_graph(pages, set(pages), only={"b.html"})] == ["c.html"]
+
+
+def test_links_of_pages_of_a_kind_are_resolved_once_and_alike():
+    """A unit's profile is alone in its folder: its ``../../x/`` links are resolved once
+    from the profiles' common folder (at 2,000 units the check resolved each link once per
+    profile), and every link resolves as it did from the page's own folder."""
+    from aimaq.site.links import PageLinks, _resolve, _upward
+
+    hrefs = ["../../indices/x/", "../../indices/x/index.html#top", "../", "../#a", "../?q",
+             "../../../../../up.png", "..//x", "../../units/u1/", "../u2/index.html",
+             "../../../", "../%2E%2E/x", "./y", "z"]
+    for folder in ("2023/en/units/u1", "en/a", "top", ""):
+        for href in hrefs:
+            assert _resolve(*_upward(folder, href), "/") == _resolve(folder, href, "/"), \
+                (folder, href)
+    _resolve.cache_clear()
+    pages = {f"2023/en/units/u{i}/index.html":
+             PageLinks(("../../indices/x/", "../../../assets/a.css"), frozenset())
+             for i in range(100)}
+    broken = check_graph(pages, {"2023/en/indices/x/index.html", "2023/assets/a.css"})
+    assert broken == [] and _resolve.cache_info().currsize == 2

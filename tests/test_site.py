@@ -289,3 +289,24 @@ def test_only_a_pages_first_chart_has_an_image(site):
         assert region.count("<details class=\"chart-data\" open>") == len(figures) - 1
         assert (charts / "home-map.static.svg").is_file()
         assert (charts / "home-ranking.static.svg").is_file()
+
+
+def test_search_indexes_what_readers_search_on_a_profile(site):
+    """A profile's search text is its name, other names, prose and headings: not its
+    glance strip of numbers, its charts' descriptions and data (they name other units),
+    its similar units or its tables, which made Pagefind's work grow with every unit."""
+    import gzip
+    import json
+
+    texts = {}
+    for f in (site / PAGES / "pagefind/fragment").iterdir():
+        doc = json.loads(gzip.decompress(f.read_bytes())[len(b"pagefind_dcd"):])
+        texts[doc["url"]] = doc["content"]
+    semey = next(t for url, t in texts.items() if url.endswith("/en/units/semey/"))
+    html = (site / PAGES / "en/units/semey/index.html").read_text("utf-8")
+    assert "Semey" in semey and "class=\"glance\"" in html and "chart-description" in html
+    assert "retail trade" in semey                       # its prose
+    assert "At a glance" not in semey                   # the glance block: numbers, ranks
+    assert "Chart data" not in semey and "Download" not in semey
+    assert "Similar units" not in semey and "Index values" not in semey
+    assert "Unit of measure" not in semey               # a figures table's header

@@ -135,7 +135,7 @@ def check_graph(pages: Mapping[str, PageLinks], existing: Container[str],
             continue
         folder = posixpath.dirname(page)
         for href in info.links:
-            target, fragment, reason = _resolve(folder, href, base_path)
+            target, fragment, reason = _resolve(*_upward(folder, href), base_path)
             if target is None:                      # mailto:
                 continue
             if reason is None:
@@ -160,6 +160,18 @@ def _ids(pages: Mapping[str, PageLinks], path: str) -> frozenset[str] | None:
         path = posixpath.normpath(posixpath.join(posixpath.dirname(path), info.redirect))
         info = pages.get(path)
     return info.ids if info is not None else None
+
+
+def _upward(folder: str, href: str) -> tuple[str, str]:
+    """(folder, href) with each leading ``../`` of ``href`` taken as a step up from
+    ``folder``: the same target, and the same pair for the same link from every page of
+    a kind (a unit's profile is alone in its folder, and its ``../../indices/x/`` is every
+    profile's ``indices/x/`` from their common folder). A step that would leave the link
+    empty or at a # or ? (``../``: the folder above, not this page) is kept."""
+    while folder and href.startswith("../") and href[3:4] not in ("", "#", "?", "/"):
+        folder = posixpath.dirname(folder)
+        href = href[3:]
+    return folder, href
 
 
 # Pages of one folder share most of their links (navigation, footer, assets): each

@@ -178,55 +178,99 @@ class PageHelpers:
     def figure_rows(self, figs, show_rank: bool) -> Markup:
         """The rows of a key-figures table (partials/figures.html), made here rather than by
         a template loop: a profile has hundreds of them, and a dozen template calls per row
-        were most of a profile's render time. The same markup the loop made."""
+        were most of a profile's render time. The same markup the loop made. A row's name,
+        measure, source and rank help are the same on every unit's page: each is made once
+        per language (:func:`_row_parts`)."""
         esc = jinja2.utils.markupsafe.escape
         indicators = self.site.dataset.indicators
+        lang = self.lang
+        parts = _row_parts(self.site)
         out = []
         for f in figs:
-            note = (f' <span class="note">({esc(self.text(self.site.dataset.note(f.note)))})</span>'
-                    if f.note and not f.flag else "")
-            row = [f'      <tr>\n        <th scope="row">{esc(self.indicator_name(f))}{note}</th>\n'
-                   f"        <td>{esc(f.year)}</td>\n"
-                   f'        <td class="num">{esc(self.figure_value(f))}</td>\n'
-                   f"        <td>{esc(self.measure(f.indicator))}</td>\n"]
+            key = (lang, f.indicator, f.category, f.note, f.flag, f.table, f.line, f.direction)
+            known = parts.get(key)
+            if known is None:
+                note = (f' <span class="note">({esc(self.text(self.site.dataset.note(f.note)))})</span>'
+                        if f.note and not f.flag else "")
+                known = parts[key] = (
+                    f'      <tr>\n        <th scope="row">{esc(self.indicator_name(f))}{note}</th>\n',
+                    f"        <td>{esc(self.measure(f.indicator))}</td>\n",
+                    esc(self.word("rank_help_" + str(f.direction))),
+                    f'        <td class="source">{esc(self.cite(f.table, f.line))}</td>\n'
+                    "      </tr>\n")
+            head, measure, rank_help, source = known
+            row = [head, f"        <td>{esc(f.year)}</td>\n",
+                   f'        <td class="num">{esc(self.figure_value(f))}</td>\n', measure]
             if show_rank:
                 decimals = indicators[f.indicator].decimals
-                rank = (f'<span title="{esc(self.word("rank_help_" + str(f.direction)))}">'
+                rank = (f'<span title="{rank_help}">'
                         f'{esc(self.word("rank_of", rank=f.rank, total=f.rank_of))}</span>'
                         if f.rank else "–")
                 versus = (self.word("share_of_region", share=fmt.number(
-                    f.ratio_to_region, self.lang, 1)) if f.additive
-                    else fmt.signed(f.gap, self.lang, decimals))
+                    f.ratio_to_region, lang, 1)) if f.additive
+                    else fmt.signed(f.gap, lang, decimals))
                 row.append(f'        <td class="num">{rank}</td>\n'
-                           f'        <td class="num">{esc(fmt.number(f.region_value, self.lang, decimals))}</td>\n'
+                           f'        <td class="num">{esc(fmt.number(f.region_value, lang, decimals))}</td>\n'
                            f'        <td class="num">{esc(versus)}</td>\n')
-            row.append(f'        <td class="source">{esc(self.cite(f.table, f.line))}</td>\n'
-                       "      </tr>\n")
+            row.append(source)
             out.extend(row)
         return Markup("".join(out))
+
+    def figures_head(self, show_rank: bool) -> Markup:
+        """A key-figures table's caption and header row (partials/figures.html), the same
+        in every table of a language: made once, not a dozen template calls per table."""
+        parts = _row_parts(self.site)
+        key = ("head", self.lang, bool(show_rank))
+        known = parts.get(key)
+        if known is None:
+            esc = jinja2.utils.markupsafe.escape
+            w = self.word
+            cols = [("", "indicator"), ("", "year"), (' class="num"', "value"), ("", "measure")]
+            if show_rank:
+                cols += [(' class="num"', "rank"), (' class="num"', "region_value"),
+                         (' class="num"', "compared_with_region")]
+            cols.append(("", "source"))
+            known = parts[key] = (
+                f"    <caption>{esc(w('figures_caption'))}</caption>\n    <thead>\n      <tr>\n"
+                + "".join(f'        <th scope="col"{c}>{esc(w(k))}</th>\n' for c, k in cols)
+                + "      </tr>\n    </thead>\n",)
+        return Markup(known[0])
 
     def unit_index_rows(self, rows) -> Markup:
         """The rows of a profile's table of index values (partials/unit_indices.html), made
         here rather than by a template loop (a dozen template calls per row); the same
-        markup the loop made."""
+        markup the loop made. A row's linked name, class and badge are the same on every
+        profile of a language (each alone in its folder, side by side): made once."""
         esc = jinja2.utils.markupsafe.escape
+        parts = _row_parts(self.site)
+        lang, path = self.lang, self.spec.path
+        folder = path.rpartition("/")[0]
+        beside = (lang, self.spec.rooted, folder.rpartition("/")[0], path.count("/"))
         out = []
         for r in rows:
-            part = f": {esc(self.part_name(r.index, r.part))}" if r.part else ""
+            key = ("index-row", r.index, r.part, r.cls, r.status, beside)
+            known = parts.get(key)
+            if known is None:
+                target = self.paths.index(lang, r.index)
+                part = f": {esc(self.part_name(r.index, r.part))}" if r.part else ""
+                badge = (f'<span class="badge badge-{esc(r.status)}">'
+                         f'{esc(self.word("audit_" + str(r.status)))}</span>' if r.status else "")
+                known = (
+                    f'      <tr>\n        <th scope="row"><a href="{esc(self.link(target))}">'
+                    f"{esc(self.index_name(r.index))}</a>{part}</th>\n",
+                    f"        <td>{esc(self.class_name(r.index, r.cls))}</td>\n",
+                    f"        <td>{badge}</td>\n      </tr>\n")
+                if not (folder and target.startswith(folder + "/")):   # not in its folder
+                    parts[key] = known
+            head, cls, badge_cell = known
             rank = esc(self.word("rank_of", rank=r.rank, total=r.rank_of)) if r.rank else "–"
-            badge = (f'<span class="badge badge-{esc(r.status)}">'
-                     f'{esc(self.word("audit_" + str(r.status)))}</span>' if r.status else "")
             out.append(
-                "      <tr>\n"
-                f'        <th scope="row"><a href="{esc(self.link(self.paths.index(self.lang, r.index)))}">'
-                f"{esc(self.index_name(r.index))}</a>{part}</th>\n"
-                f"        <td>{esc(r.year or '')}</td>\n"
+                f"{head}        <td>{esc(r.year or '')}</td>\n"
                 f'        <td class="num">{esc(self.index_value(r))}</td>\n'
                 f'        <td class="num">{rank}</td>\n'
-                f"        <td>{esc(self.class_name(r.index, r.cls))}</td>\n"
+                f"{cls}"
                 f'        <td class="num">{esc(self.printed_value(r))}</td>\n'
-                f"        <td>{badge}</td>\n"
-                "      </tr>\n")
+                f"{badge_cell}")
         return Markup("".join(out))
 
     def index_result_rows(self, rows, index_id: str, show_class) -> Markup:
@@ -603,6 +647,21 @@ class PageHelpers:
 
     def isnan(self, value: Any) -> bool:
         return isinstance(value, float) and math.isnan(value)
+
+
+#: The parts of a key-figures row that are the same on every page of one edition's model
+#: (name, measure, rank help, source; a table's head), by language and figure:
+#: {id(model): (model, parts)}.
+_ROW_PARTS: dict[int, tuple[Any, dict[tuple, tuple[str, ...]]]] = {}
+
+
+def _row_parts(site: EditionModel) -> dict[tuple, tuple[str, ...]]:
+    hit = _ROW_PARTS.get(id(site))
+    if hit is None or hit[0] is not site:
+        if len(_ROW_PARTS) > 8:
+            _ROW_PARTS.clear()
+        hit = _ROW_PARTS[id(site)] = (site, {})
+    return hit[1]
 
 
 #: The strips drawn, by the identity of their values (every unit's Standing of one

@@ -4,13 +4,16 @@ Pagefind indexes each language separately (from ``<html lang>``) and writes a sm
 bundle (index fragments, WebAssembly, UI script and styles) that the site serves itself:
 no external request. Only pages whose ``<main>`` carries ``data-pagefind-body`` are
 indexed, so menus, footers, the search page itself and the 404 page do not match. Inside
-it, the templates mark the rows of the tables of values (a unit's figures and index
-results, an index's values and rank ranges per unit, chart data) and a profile's list of
-recommendations ``data-pagefind-ignore``: they are numbers, or the same text on every
-profile, and they made the index (and Pagefind's memory while building it) grow with
-units × recommendations. On a 500-unit region this took Pagefind from 2.9 GB to 0.3 GB and
-the bundle from 35 to 8 MB. Headings, captions, prose, names, an index's inputs and the
-data catalogue stay searchable, and each recommendation is found on its own page.
+it, the templates mark ``data-pagefind-ignore`` what nobody searches for: the rows of the
+tables of values (an index's values and rank ranges per unit), and on a profile its list of
+recommendations, its glance block, its key-figures and index-value tables (headers
+included), its similar units and, on every page, a chart's description, data, downloads
+and source. They are numbers, the same words on every profile, or other units' names (a
+search for a unit would find every profile naming it as the highest value or as similar),
+and they made Pagefind's work grow with units × rows. On a 500-unit region the first of
+these took Pagefind from 2.9 GB to 0.3 GB and the bundle from 35 to 8 MB. Names, other
+names, headings, chart titles, prose, an index's inputs and the data catalogue stay
+searchable, and each recommendation is found on its own page.
 
 Each page is indexed once, at its permanent address (<edition>/<lang>/…); the current
 edition's short addresses are stubs leading there. The Pagefind binary ships inside the
