@@ -979,6 +979,14 @@ def output_folder(config: SiteConfig, output: Path | str | None = None) -> Path:
                         config.root / "site.yaml", recorded)
 
 
+def may_have_charts(config: SiteConfig) -> bool:
+    """Whether an edition can have charts: they are planned from an edition's indices
+    (:func:`plan_site_charts`), so an edition without ``data/<edition>/methodology.yaml``
+    has none, and a project with no such edition needs no image worker."""
+    return any((config.data_path / e.id / "methodology.yaml").is_file()
+               for e in config.editions)
+
+
 def build(config_path: Path | str = "site.yaml", output: Path | None = None,
           edition_id: str | None = None, progress: ProgressFn | None = None,
           drafts: bool = False, preview: bool = False) -> BuildReport:
@@ -1003,10 +1011,13 @@ def build(config_path: Path | str = "site.yaml", output: Path | None = None,
 
     recorded = cache.manifest_path(cache_dir, out).is_file()
     # Image workers start now, while the inputs are read (charts are drawn as planned);
-    # with images drawn before, only when one is missing (a text edit needs none).
-    eager = not (cache_dir / "charts").is_dir()
+    # with images drawn before, only when one is missing (a text edit needs none). A
+    # project that can have no chart starts none (warming one costs ~0.4 CPU s).
+    charted = may_have_charts(config)
+    eager = charted and not (cache_dir / "charts").is_dir()
     with staging_folder(out, recorded) as staging, images.pool(workers(), eager):
-        prefetch_bundle(cache_dir)
+        if charted:
+            prefetch_bundle(cache_dir)
         made = run(config, stage, edition_id, drafts, at_root=preview, into=staging)
         assert made is not None                 # a build raises its first mistake
         with stage("write"):

@@ -280,3 +280,29 @@ def test_search_indexes_words_not_table_rows_or_repeated_lists(mini):
     assert "Indicator" not in alpha                          # …or its header
     recs = next(t for url, t in texts.items() if url.endswith("/en/recommendations/"))
     assert "Train staff" in recs
+
+
+def test_a_project_without_charts_starts_no_image_worker(mini, monkeypatch):
+    """Warming an image worker costs ~0.4 CPU s; charts come from an edition's indices,
+    so a project without methodology.yaml (no chart possible) starts none, even cold."""
+    from aimaq import build as pipeline
+    from aimaq import images
+    from aimaq.config import load_config
+
+    started: list[int] = []
+    real = images.Pool.start
+
+    def start(self):
+        started.append(1)
+        return real(self)
+
+    monkeypatch.setattr(images.Pool, "start", start)
+    monkeypatch.setenv("AIMAQ_WORKERS", "2")
+    assert not (mini / ".cache").exists()              # a cold build
+    report = build(mini / "site.yaml")
+    assert report.pages and report.charts == 0
+    assert started == []
+    assert not pipeline.may_have_charts(load_config(mini / "site.yaml"))
+    # A project with indices can have charts: its cold build starts them first thing.
+    (mini / "data/2023/methodology.yaml").write_text("indices: []\n", encoding="utf-8")
+    assert pipeline.may_have_charts(load_config(mini / "site.yaml"))
