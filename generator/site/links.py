@@ -134,8 +134,9 @@ def check_graph(pages: Mapping[str, PageLinks], existing: Container[str],
         if only is not None and page not in only:
             continue
         folder = posixpath.dirname(page)
+        steps = folder.split("/") if folder else []
         for href in info.links:
-            target, fragment, reason = _resolve(*_upward(folder, href), base_path)
+            target, fragment, reason = _resolve(steps, href, base_path)
             if target is None:                      # mailto:
                 continue
             if reason is None:
@@ -162,41 +163,69 @@ def _ids(pages: Mapping[str, PageLinks], path: str) -> frozenset[str] | None:
     return info.ids if info is not None else None
 
 
-def _upward(folder: str, href: str) -> tuple[str, str]:
-    """(folder, href) with each leading ``../`` of ``href`` taken as a step up from
-    ``folder``: the same target, and the same pair for the same link from every page of
-    a kind (a unit's profile is alone in its folder, and its ``../../indices/x/`` is every
-    profile's ``indices/x/`` from their common folder). A step that would leave the link
-    empty or at a # or ? (``../``: the folder above, not this page) is kept."""
-    while folder and href.startswith("../") and href[3:4] not in ("", "#", "?", "/"):
-        folder = posixpath.dirname(folder)
-        href = href[3:]
-    return folder, href
-
-
-# Pages of one folder share most of their links (navigation, footer, assets): each
-# (folder, link) is resolved once.
-@functools.lru_cache(maxsize=1 << 16)
-def _resolve(folder: str, href: str, base_path: str) -> tuple[str | None, str, str | None]:
+def _resolve(steps: list[str], href: str, base_path: str
+             ) -> tuple[str | None, str, str | None]:
     """(the target file: "" for the page itself, None for a link not to check (mailto:);
-    the #fragment as written; why the link is broken whatever files exist, or None)."""
+    the #fragment as written; why the link is broken whatever files exist, or None) of
+    ``href`` on a page in the folder of ``steps`` (its names).
+
+    What a link says is read once (:func:`_parse`); on each page it is string arithmetic:
+    the page's folder less the link's leading steps up, then the rest of the link (each
+    page has a folder of its own, so caching by folder and link would barely hit)."""
+    target, fragment, reason, up, folder = _parse(href, base_path)
+    if up == _SAME or target is None:           # the same answer from every page
+        return target, fragment, reason
+    if up == _ANY:                              # an unusual path: normalised here
+        target = posixpath.normpath(posixpath.join("/".join(steps), target))
+        if target.startswith("../") or target == "..":
+            return "", fragment, "leaves the site root"
+    else:
+        if up > len(steps):
+            return "", fragment, "leaves the site root"
+        keep = len(steps) - up
+        base = "/".join(steps[:keep]) if keep < len(steps) else "/".join(steps)
+        target = (f"{base}/{target}" if target else base) if base else (target or ".")
+    if folder:
+        target = posixpath.join(target, "index.html")
+    return target, fragment, None
+
+
+_SAME = -1          # _parse: the answer is the same from every page
+_ANY = -2           # _parse: a path with ./, ../ or // inside, normalised on each page
+_NOT_PLAIN = re.compile(r"(?:^|/)\.{1,2}(?:/|$)|//")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _parse(href: str, base_path: str) -> tuple[str | None, str, str | None, int, bool]:
+    """What :func:`_resolve` needs of ``href`` whatever the page: (target, fragment,
+    reason, up, folder). ``up`` is :data:`_SAME` (target, fragment and reason are the
+    answer), :data:`_ANY` (target: the path to join to the page's folder and normalise),
+    or how many steps up from the page's folder the path (target: the rest, normalised)
+    starts. ``folder``: the link names a folder (its index.html is the file)."""
     parts = urlsplit(href)
     fragment = parts.fragment
     if parts.scheme == "mailto":
-        return None, "", None
+        return None, "", None, _SAME, False
     if parts.scheme or parts.netloc:
-        return "", fragment, "points outside the site"
+        return "", fragment, "points outside the site", _SAME, False
     path = unquote(parts.path)
     if path.startswith("/"):
         if not path.startswith(base_path):
-            return "", fragment, f"not under the site's path {base_path}"
-        # Root-relative: make it relative to the page for the checks below.
-        path = posixpath.relpath(path[len(base_path):] or ".", folder or ".")
+            return "", fragment, f"not under the site's path {base_path}", _SAME, False
+        # Root-relative: the same file from every page (made relative to the page and
+        # normalised, as the check did, it ends in no "/": no index.html is added).
+        target = posixpath.normpath(path[len(base_path):] or ".")
+        if target.startswith(("../", "/")) or target == "..":    # "//x": above the root
+            return "", fragment, "leaves the site root", _SAME, False
+        return target, fragment, None, _SAME, False
     if not path:
-        return "", fragment, None
-    target = posixpath.normpath(posixpath.join(folder, path))
-    if target.startswith("../") or target == "..":
-        return "", fragment, "leaves the site root"
-    if path.endswith("/"):
-        target = posixpath.join(target, "index.html")
-    return target, fragment, None
+        return "", fragment, None, _SAME, False
+    folder = path.endswith("/")
+    up, rest = 0, path
+    while rest.startswith("../"):
+        up, rest = up + 1, rest[3:]
+    if rest == "..":
+        up, rest = up + 1, ""
+    if rest.startswith("/") or _NOT_PLAIN.search(rest):
+        return path.rstrip("/") if folder else path, fragment, None, _ANY, folder
+    return rest.rstrip("/"), fragment, None, up, folder
