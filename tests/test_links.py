@@ -139,3 +139,15 @@ def test_links_of_pages_of_a_kind_are_parsed_once():
              for i in range(100)}
     broken = check_graph(pages, {"2023/en/indices/x/index.html", "2023/assets/a.css"})
     assert broken == [] and _parse.cache_info().currsize == 2
+
+def test_a_tag_the_pages_share_is_read_once():
+    """Pages share most of their tags (navigation, footer, assets): each distinct tag's
+    attributes are read once, and every page still gets all its links and ids."""
+    from aimaq.site.links import _tag
+
+    _tag.cache_clear()
+    pages = [summarize(PAGE.replace("../c/", f"../c{i}/").encode()) for i in range(50)]
+    assert _tag.cache_info().currsize == 16 + 49          # one tag differs per page
+    assert all(len(p.links) == len(pages[0].links) == 12 for p in pages)
+    assert pages[7].links[-1] == "../c7/index.html?x=1&y=2"
+    assert pages[7].ids == frozenset({"top", "old-anchor", "in-svg"})

@@ -63,17 +63,10 @@ def summarize(html: bytes, redirect: str | None = None) -> PageLinks:
     links: list[str] = []
     ids: set[str] = set()
     for m in _TAG.finditer(html):
-        tag = m.group(1).lower()
-        attrs = {a.group(1).lower(): a.group(2) if a.group(2) is not None else a.group(3)
-                 for a in _ATTR.finditer(m.group(2))}
-        if tag == b"link" and attrs.get(b"rel", b"").lower() in (b"canonical", b"alternate"):
-            continue
-        for name in (b"href", b"src"):
-            value = attrs.get(name)
-            if value:
-                links.append(_text(value))
-        if tag == b"a" and attrs.get(b"name"):
-            ids.add(_text(attrs[b"name"]))
+        found, name = _tag(m.group(1).lower(), m.group(2))
+        links += found
+        if name:
+            ids.add(name)
     for m in _ID.finditer(html):
         at = m.start() - 1
         if at < 0 or html[at] not in _SPACE:
@@ -85,6 +78,20 @@ def summarize(html: bytes, redirect: str | None = None) -> PageLinks:
         if value:
             ids.add(_text(value))
     return PageLinks(tuple(links), frozenset(ids), redirect)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _tag(tag: bytes, attributes: bytes) -> tuple[tuple[str, ...], str | None]:
+    """The links of one tag (``tag`` in lower case, its ``attributes`` as written), and
+    the id its ``name`` gives (of an ``a``): read once per distinct tag (the pages of a
+    site share most of theirs: navigation, footer, assets)."""
+    attrs = {a.group(1).lower(): a.group(2) if a.group(2) is not None else a.group(3)
+             for a in _ATTR.finditer(attributes)}
+    if tag == b"link" and attrs.get(b"rel", b"").lower() in (b"canonical", b"alternate"):
+        return (), None
+    links = tuple(_text(value) for value in (attrs.get(b"href"), attrs.get(b"src")) if value)
+    name = attrs.get(b"name") if tag == b"a" else None
+    return links, _text(name) if name else None
 
 
 def _text(value: bytes) -> str:
