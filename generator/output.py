@@ -302,19 +302,21 @@ def _fill_and_swap(files: Mapping[str, bytes | Stored], output: Path, recorded: 
     _refuse_unmarked(output, recorded)
     parent = output.parent
     folders: dict[str, Path] = {}
+    made: set[Path] = set()                     # folders made (or found) once each
     at = f"{staging}/"
     for rel in sorted(files):
         data = files[rel]
         if isinstance(data, Stored) and str(data.path) == at + rel:
             continue                            # written there already (write_file)
         target = _target(staging, rel, folders)
-        if isinstance(data, Stored):
-            if data.path == target:             # written there already
-                continue
+        if isinstance(data, Stored) and data.path == target:
+            continue                            # written there already
+        if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        if isinstance(data, Stored):
             shutil.copyfile(data.path, target)
         else:
-            target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
     (staging / MARKER).write_bytes(_MARKER_TEXT)
     os.chmod(staging, 0o755)

@@ -58,3 +58,20 @@ def test_a_folder_is_resolved_and_made_once(tmp_path, monkeypatch):
     assert len(made) == 21                  # en/p once, and each en/q<i>
     assert not resolved                     # no link on the way: nothing to resolve
     assert output._target(root, "en/p/f3.html", folders) == root / "en/p/f3.html"
+
+
+def test_the_files_written_at_the_swap_make_each_folder_once(tmp_path, monkeypatch):
+    """The files not written while rendering (assets, search index, downloads) are
+    written at the swap: one mkdir per folder, not one per file."""
+    made = []
+    mkdir = Path.mkdir
+    monkeypatch.setattr(Path, "mkdir", lambda self, *a, **k: (made.append(self),
+                                                              mkdir(self, *a, **k))[1])
+    files = {f"assets/f{i}.css": b"x" for i in range(10)}
+    files |= {f"en/p{i}/index.html": b"y" for i in range(5)}
+    output.write_site(files, tmp_path / "out")
+    staged = sorted(p.name for p in made if p.parent.parent.parent == tmp_path.parent
+                    or p.parent.name == "en")               # the site's folders
+    # each once (en/p0 twice: its first try finds no en/ and makes it)
+    assert staged == sorted(["assets", "en", "p0"] + [f"p{i}" for i in range(5)])
+    assert (tmp_path / "out/en/p3/index.html").read_bytes() == b"y"
