@@ -140,10 +140,9 @@ def check_graph(pages: Mapping[str, PageLinks], existing: Container[str],
     for page, info in sorted(pages.items()):
         if only is not None and page not in only:
             continue
-        folder = posixpath.dirname(page)
-        steps = folder.split("/") if folder else []
+        folders = _folders(posixpath.dirname(page))
         for href in info.links:
-            target, fragment, reason = _resolve(steps, href, base_path)
+            target, fragment, reason = _resolve(folders, href, base_path)
             if target is None:                      # mailto:
                 continue
             if reason is None:
@@ -170,11 +169,23 @@ def _ids(pages: Mapping[str, PageLinks], path: str) -> frozenset[str] | None:
     return info.ids if info is not None else None
 
 
-def _resolve(steps: list[str], href: str, base_path: str
+def _folders(folder: str) -> list[str]:
+    """``folder`` and the folders above it, from the root: "a/b" → ["", "a", "a/b"]."""
+    out = [""]
+    if folder:
+        at = folder.find("/")
+        while at >= 0:
+            out.append(folder[:at])
+            at = folder.find("/", at + 1)
+        out.append(folder)
+    return out
+
+
+def _resolve(folders: list[str], href: str, base_path: str
              ) -> tuple[str | None, str, str | None]:
     """(the target file: "" for the page itself, None for a link not to check (mailto:);
     the #fragment as written; why the link is broken whatever files exist, or None) of
-    ``href`` on a page in the folder of ``steps`` (its names).
+    ``href`` on a page in the folder ``folders[-1]`` (:func:`_folders`).
 
     What a link says is read once (:func:`_parse`); on each page it is string arithmetic:
     the page's folder less the link's leading steps up, then the rest of the link (each
@@ -183,14 +194,13 @@ def _resolve(steps: list[str], href: str, base_path: str
     if up == _SAME or target is None:           # the same answer from every page
         return target, fragment, reason
     if up == _ANY:                              # an unusual path: normalised here
-        target = posixpath.normpath(posixpath.join("/".join(steps), target))
+        target = posixpath.normpath(posixpath.join(folders[-1], target))
         if target.startswith("../") or target == "..":
             return "", fragment, "leaves the site root"
     else:
-        if up > len(steps):
+        if up >= len(folders):
             return "", fragment, "leaves the site root"
-        keep = len(steps) - up
-        base = "/".join(steps[:keep]) if keep < len(steps) else "/".join(steps)
+        base = folders[-1 - up]
         target = (f"{base}/{target}" if target else base) if base else (target or ".")
     if folder:
         target = posixpath.join(target, "index.html")
