@@ -17,7 +17,7 @@ from aimaq.site import pages, urls
 PACKAGE = Path(build.__file__).resolve().parent
 #: The modules that make, plan and render from a model.
 PIPELINE = ["build.py", "check.py", "serve/session.py", "site/pages.py", "site/render.py",
-            "site/editions.py"]
+            "site/editions.py", "site/summary.py"]
 
 
 def _models(project: Path) -> dict[str, pages.EditionModel]:

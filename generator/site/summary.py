@@ -114,7 +114,7 @@ def figure_standing(site, ref: RankedRef, unit: str) -> Standing | None:
 def _figure_values(site, ref: RankedRef, year: int) -> tuple[float, ...]:
     """Every unit's value of a table's indicator in ``year``: one tuple per cross-section,
     shared by every unit's Standing (the strip is drawn once per tuple)."""
-    memo = site.__dict__.setdefault("_figure_values", {})
+    memo = site.page_memo.setdefault("figure_values", {})
     key = (ref.table, ref.indicator, ref.category, year)
     if key not in memo:
         memo[key] = site.figures.values(site.dataset.unit_ids(), *key)
@@ -128,7 +128,7 @@ def standing(site, ref: RankedRef, unit: str) -> Standing | None:
 
 
 def _memo_index(site, ref: RankedRef) -> dict[str, Standing]:
-    memo = site.__dict__.setdefault("_standings", {})
+    memo = site.page_memo.setdefault("standings", {})
     key = ref.model_dump_json()         # the same index may be asked with other words
     if key not in memo:
         memo[key] = index_standings(site, ref)
@@ -230,7 +230,7 @@ def copied_units(site, index_id: str) -> set[str]:
     calls such values not real; they are never named as a best or worst value. Found in
     the data, so a new edition's copies are found the same way (the charts mark the same
     rows, generator/site/chartplan.py)."""
-    memo = site.__dict__.setdefault("_copies", {})
+    memo = site.page_memo.setdefault("copies", {})
     if index_id in memo:
         return memo[index_id]
     meta = site.indices.results[index_id].meta
