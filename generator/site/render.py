@@ -649,19 +649,11 @@ class PageHelpers:
         return isinstance(value, float) and math.isnan(value)
 
 
-#: The parts of a key-figures row that are the same on every page of one edition's model
-#: (name, measure, rank help, source; a table's head), by language and figure:
-#: {id(model): (model, parts)}.
-_ROW_PARTS: dict[int, tuple[Any, dict[tuple, tuple[str, ...]]]] = {}
-
-
 def _row_parts(site: EditionModel) -> dict[tuple, tuple[str, ...]]:
-    hit = _ROW_PARTS.get(id(site))
-    if hit is None or hit[0] is not site:
-        if len(_ROW_PARTS) > 8:
-            _ROW_PARTS.clear()
-        hit = _ROW_PARTS[id(site)] = (site, {})
-    return hit[1]
+    """The parts of table rows that are the same on every page of an edition (a key
+    figure's name, measure, rank help and source; a table's head; an index row's link),
+    kept in the model's page memo."""
+    return site.page_memo.setdefault("row_parts", {})
 
 
 #: The strips drawn, by the identity of their values (every unit's Standing of one
