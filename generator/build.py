@@ -41,7 +41,6 @@ import pandas as pd
 
 from . import cache, images, theme
 from .charts import (
-    Chart,
     all_chart_files,
     chart_assets,
     find_boundary_file,
@@ -558,34 +557,12 @@ def chart_files(model: pages.EditionModel, charts: ChartPlan,
         return {}
     use_render_cache(model.cache_dir / "charts" if model.cache_dir is not None else None)
     with _stages(stage)("svg", total=len(planned)):
-        files: dict[str, bytes] = all_chart_files(distinct_files(planned, model.chart_dir),
-                                                  workers=workers())
-    for c in planned:           # the base a unit's map is drawn over: once per language
-        files.update(c.shared_files(model.chart_dir(c.lang)))
+        files: dict[str, bytes] = all_chart_files(
+            [(c, model.chart_dir(c.lang)) for c in planned], workers=workers())
     licence = boundary_licence(find_boundary_file(model.dataset.root))
     files.update(chart_assets(model.config.languages, boundary_licence=licence,
                               cache_dir=model.cache_dir))
     return files
-
-
-def distinct_files(planned: list[Chart], chart_dir: Callable[[str], str]
-                   ) -> list[tuple[Chart, str]]:
-    """(chart, prefix) of the charts whose files differ: the charts over one shared base
-    (every unit's map or profile of a language) all make the same files, their base's
-    (none, or its static image), so one of them stands for all. Their files were made once
-    per unit chart, each reading the base's image back (at 2,000 units: 6,000 reads of a
-    1 MB map, most of the svg stage)."""
-    seen: set[tuple[str, int, str]] = set()
-    out: list[tuple[Chart, str]] = []
-    for c in planned:
-        prefix = chart_dir(c.lang)
-        if c.base is not None and c.drawn in ("live", "overlay"):   # no image of its own
-            same = (c.drawn, id(c.base), prefix)
-            if same in seen:
-                continue
-            seen.add(same)
-        out.append((c, prefix))
-    return out
 
 
 @dataclass(frozen=True)
