@@ -26,10 +26,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import importlib.util
 import os
 import re
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -101,35 +99,11 @@ def vl_version() -> str | None:
 
 
 def schema_version() -> str:
-    """Altair's Vega-Lite schema version (``alt.SCHEMA_VERSION``, ``"v6.4.1"``). A build
-    asks for it before it knows whether the site has charts, and importing Altair costs
-    about 0.3 s: while Altair is not imported, it is read from Altair's source instead."""
-    if "altair" not in sys.modules:
-        found = schema_version_in_source()
-        if found is not None:
-            return found
+    """Altair's Vega-Lite schema version (``alt.SCHEMA_VERSION``, ``"v6.4.1"``). Asked only
+    by a build that draws charts (a project without charts starts no image worker and
+    makes no bundle), so Altair is imported here, not at start-up."""
     import altair as alt
     return alt.SCHEMA_VERSION
-
-
-def schema_version_in_source() -> str | None:
-    """``SCHEMA_VERSION`` as Altair's installed source sets it (the schema package that
-    ``altair.vegalite`` star-imports), without importing Altair; None if not found."""
-    spec = importlib.util.find_spec("altair")       # a top-level name: nothing is imported
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    vegalite = Path(list(spec.submodule_search_locations)[0]) / "vegalite"
-    try:
-        major = re.search(r"^from \.(v\d+) import \*$",
-                          (vegalite / "__init__.py").read_text(encoding="utf-8"), re.M)
-        if major is None:
-            return None
-        found = re.search(r'^SCHEMA_VERSION = "(v\d+(?:\.\d+)*)"$',
-                          (vegalite / major[1] / "schema/__init__.py").read_text(
-                              encoding="utf-8"), re.M)
-    except OSError:
-        return None
-    return found[1] if found else None
 
 
 def versions() -> dict[str, str]:
